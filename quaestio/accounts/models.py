@@ -1,0 +1,79 @@
+"""Users, shaped like the Stack Exchange dump's Users table so ids and counters round-trip."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+COMMUNITY_USER_ID = -1
+
+
+class UserManager(BaseUserManager):
+    def create_user(self, email: str, display_name: str, password: str | None = None, **extra):
+        user = self.model(email=self.normalize_email(email), display_name=display_name, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, display_name: str, password: str | None = None, **extra):
+        extra.setdefault("is_moderator", True)
+        extra.setdefault("is_staff", True)
+        return self.create_user(email, display_name, password, **extra)
+
+
+class User(AbstractBaseUser):
+    # Ids are kept as given by an imported dump; -1 is the Community user.
+    id = models.BigAutoField(primary_key=True)
+    display_name = models.CharField(max_length=40)
+    email = models.EmailField(unique=True, null=True, blank=True)
+    reputation = models.IntegerField(default=1)
+    creation_date = models.DateTimeField(default=timezone.now)
+    last_access_date = models.DateTimeField(default=timezone.now)
+    website_url = models.CharField(max_length=400, blank=True, default="")
+    location = models.CharField(max_length=200, blank=True, default="")
+    about_me = models.TextField(blank=True, default="")  # rendered, sanitised HTML
+    about_me_markdown = models.TextField(blank=True, default="")
+    views = models.IntegerField(default=0)
+    up_votes = models.IntegerField(default=0)
+    down_votes = models.IntegerField(default=0)
+    account_id = models.IntegerField(null=True, blank=True)
+    profile_image_url = models.CharField(max_length=400, blank=True, default="")
+    age = models.IntegerField(null=True, blank=True)
+    gold_badges = models.IntegerField(default=0)
+    silver_badges = models.IntegerField(default=0)
+    bronze_badges = models.IntegerField(default=0)
+    is_moderator = models.BooleanField(default=False)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    # Content that came from a Stack Exchange dump or the seed is credited to its origin.
+    imported_from = models.CharField(max_length=200, blank=True, default="")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-reputation"], name="user_reputation_idx"),
+            models.Index(fields=["display_name"], name="user_display_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_community(self) -> bool:
+        return self.id == COMMUNITY_USER_ID
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_active and self.is_staff
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and self.is_staff

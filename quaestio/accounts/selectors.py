@@ -1,0 +1,66 @@
+"""Reads for user pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from quaestio.accounts.models import User
+from quaestio.badges.models import Badge
+from quaestio.posts.models import Post, PostType
+
+
+@dataclass
+class BadgeSummary:
+    name: str
+    badge_class: int
+    times: int
+    last_awarded: object
+
+
+@dataclass
+class Profile:
+    user: User
+    badges: dict[int, list[BadgeSummary]]
+    questions: list[Post]
+    answers: list[Post]
+    question_count: int
+    answer_count: int
+
+
+def user_profile(user_id: int, posts_shown: int = 10) -> Profile | None:
+    user = User.objects.filter(id=user_id).first()
+    if user is None:
+        return None
+    badges: dict[int, list[BadgeSummary]] = {1: [], 2: [], 3: []}
+    for row in (
+        Badge.objects.filter(user_id=user_id)
+        .values("name", "badge_class")
+        .annotate(times=Count("id"), last=Max("date"))
+        .order_by("badge_class", "-last")
+    ):
+        badges.setdefault(row["badge_class"], []).append(
+            BadgeSummary(row["name"], row["badge_class"], row["times"], row["last"])
+        )
+    live = Post.objects.filter(owner_id=user_id, deletion_date__isnull=True).defer("body_markdown")
+    questions = live.filter(post_type=PostType.QUESTION)
+    answers = (
+        live.filter(post_type=PostType.ANSWER)
+        .select_related("parent")
+        .only("id", "score", "creation_date", "parent__id", "parent__title", "parent_id")
+    )
+    return Profile(
+        user=user,
+        badges=badges,
+        questions=list(questions.order_by("-score", "-creation_date")[:posts_shown]),
+        answers=list(answers.order_by("-score", "-creation_date")[:posts_shown]),
+        question_count=questions.count(),
+        answer_count=answers.count(),
+    )
+
+
+def user_list(page: int, page_size: int = 36) -> tuple[list[User], int]:
+    queryset = User.objects.exclude(id=-1)
+    start = (page - 1) * page_size
+    return list(queryset.order_by("-reputation", "id")[start : start + page_size]), queryset.count()

@@ -1,0 +1,3 @@
+"""The Stack Exchange API 2.3-compatible endpoints (issue: API)."""
+
+urlpatterns: list = []

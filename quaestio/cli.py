@@ -1,0 +1,76 @@
+"""The `quaestio` command: set up, serve and maintain a Quaestio site.
+
+Each subcommand is a function taking parsed arguments; COMMANDS maps names to them lazily, so
+`quaestio --help` stays fast and a room adds its command with one line here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable
+
+# name → ("module:function", help, argument-adder "module:function" or None)
+COMMANDS: dict[str, tuple[str, str, str | None]] = {
+    "demo": (
+        "quaestio.cli_commands:demo",
+        "build the demo community in a fresh data directory and serve it",
+        "quaestio.cli_commands:serve_arguments",
+    ),
+    "serve": (
+        "quaestio.cli_commands:serve",
+        "serve the site in the data directory with a production server",
+        "quaestio.cli_commands:serve_arguments",
+    ),
+    "setup": (
+        "quaestio.cli_commands:setup",
+        "create or upgrade the database in the data directory",
+        None,
+    ),
+    "recount": (
+        "quaestio.cli_commands:recount_counters",
+        "recompute every denormalised counter from the rows",
+        None,
+    ),
+    "manage": (
+        "quaestio.cli_commands:manage",
+        "run a Django management command (e.g. `quaestio manage createsuperuser`)",
+        "quaestio.cli_commands:manage_arguments",
+    ),
+}
+
+
+def _load(reference: str) -> Callable:
+    module, name = reference.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quaestio", description="Quaestio: a self-hosted Q&A platform."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_target, help_text, arguments) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if arguments:
+            _load(arguments)(command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    import django
+
+    django.setup()
+    return int(_load(COMMANDS[args.command][0])(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The bodies of the `quaestio` subcommands listed in cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+
+
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("QUAESTIO_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("QUAESTIO_PORT", "8000")))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("QUAESTIO_WORKERS", "2")),
+        help="worker processes (default 2, one per core on our machines)",
+    )
+
+
+def manage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "args", nargs=argparse.REMAINDER, help="the management command and its arguments"
+    )
+
+
+def setup(args=None) -> int:
+    """Create the data directory and bring its database and static files up to date."""
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return 0
+
+
+def demo(args) -> int:
+    from quaestio.demo.loader import load_demo
+    from quaestio.posts.models import Post
+
+    setup()
+    if Post.objects.exists():
+        print(f"The data directory {settings.DATA_DIR} already holds a site; serving it as it is.")
+    else:
+        counts = load_demo()
+        print("Demo community loaded: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+    return serve(args, already_set_up=True)
+
+
+def serve(args, already_set_up: bool = False) -> int:
+    if not already_set_up:
+        setup()
+    print(
+        f"Quaestio is serving {settings.DATA_DIR} on http://{args.host}:{args.port}/ (Ctrl+C stops it)",
+        flush=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "quaestio.wsgi:application",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        "--blocking-threads",
+        "1",
+        "--no-ws",
+        "--log-level",
+        "warning",
+    ]
+    # Workers inherit the environment, so they see the same data directory and database.
+    os.environ["QUAESTIO_DATA_DIR"] = str(settings.DATA_DIR)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def recount_counters(args) -> int:
+    from quaestio.core.counters import recount
+
+    def report(name: str, changed: int) -> None:
+        print(f"  {name}: {changed:,} corrected", flush=True)
+
+    print("Recounting from the rows…")
+    recount(progress=report)
+    return 0
+
+
+def manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["quaestio manage", *args.args])
+    return 0

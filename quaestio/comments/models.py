@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Comment(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
+    score = models.IntegerField(default=0)
+    text = models.TextField()  # the comment mini-Markdown as written
+    text_html = models.TextField(blank=True, default="")  # rendered on save, never on read
+    creation_date = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    user_display_name = models.CharField(max_length=40, blank=True, default="")
+    content_license = models.CharField(max_length=20, blank=True, default="")
+    deletion_date = models.DateTimeField(null=True, blank=True)
+    edit_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "creation_date"], name="comment_post_date_idx")]

@@ -1,0 +1,54 @@
+"""Word-level diffs of revision text, rendered inline or side by side (escaped, never raw)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from markupsafe import Markup, escape
+
+_TOKENS = re.compile(r"\s+|[^\s\w]|\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKENS.findall(text or "")
+
+
+def _opcodes(old: str, new: str):
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        yield tag, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+
+
+def inline_diff(old: str, new: str) -> Markup:
+    """One text with deletions struck through and insertions marked."""
+    parts = []
+    for tag, removed, added in _opcodes(old, new):
+        if tag == "equal":
+            parts.append(escape(added))
+            continue
+        if removed:
+            parts.append(Markup('<del class="diff-del">{}</del>').format(removed))
+        if added:
+            parts.append(Markup('<ins class="diff-ins">{}</ins>').format(added))
+    return Markup("").join(parts)
+
+
+def side_by_side_diff(old: str, new: str) -> tuple[Markup, Markup]:
+    """The old text with its deletions marked, and the new text with its insertions marked."""
+    left, right = [], []
+    for tag, removed, added in _opcodes(old, new):
+        if tag == "equal":
+            left.append(escape(removed))
+            right.append(escape(added))
+            continue
+        if removed:
+            left.append(Markup('<del class="diff-del">{}</del>').format(removed))
+        if added:
+            right.append(Markup('<ins class="diff-ins">{}</ins>').format(added))
+    return Markup("").join(left), Markup("").join(right)
+
+
+def has_changes(old: str, new: str) -> bool:
+    return (old or "") != (new or "")

@@ -1,0 +1,278 @@
+"""The one Markdown renderer: post bodies, comments and previews all come through here.
+
+Posts are rendered once, when saved, and stored as sanitised HTML; pages never render on read.
+Whatever the renderer emits, nh3 then cuts down to an allow-list, so a bug in a plugin cannot
+become an injection. Imported HTML (Stack Exchange dumps) goes through the same sanitiser.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
+
+MAX_SOURCE_CHARS = 60_000  # twice the 30,000 body limit: bounds the work for hostile input
+
+_PYGMENTS_CLASSES = {cls for cls in STANDARD_TYPES.values() if cls}
+_FOOTNOTE_ID = re.compile(r"^fn(ref)?\d+(:\d+)?$")
+
+POST_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+POST_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "li": {"id"},
+    "sup": {"id"},
+    "ol": {"start"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan"},
+    "abbr": {"title"},
+}
+POST_CLASSES = {
+    "span": _PYGMENTS_CLASSES | {"mention", "tag-chip"},
+    "code": {
+        f"language-{name}"
+        for name in ("python", "javascript", "sql", "bash", "html", "css", "text")
+    },
+    "blockquote": {"spoiler"},
+    "section": {"footnotes"},
+    "li": {"footnote-item"},
+    "sup": {"footnote-ref"},
+    "a": {"footnote-backref", "magic-link", "tag-chip"},
+    "hr": {"footnotes-sep"},
+    "pre": {"highlight"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Footnote ids are the only ids allowed: anything else could clobber the page's own DOM.
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Cut HTML from any source down to what a post may contain."""
+    return nh3.clean(
+        html,
+        tags=POST_TAGS,
+        attributes=POST_ATTRIBUTES,
+        allowed_classes=POST_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer ugc",
+        filter_style_properties={"text-align"},
+        attribute_filter=_keep_safe_attribute,
+        strip_comments=True,
+    )
+
+
+def _highlight_code(code: str, lang: str, _attrs) -> str:
+    if not lang:
+        return ""  # markdown-it escapes and wraps plain code itself
+    try:
+        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+    except ClassNotFound:
+        return ""
+    return pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+
+
+def _spoiler_rule(state) -> None:
+    """`>! text` is a spoiler: a block quote whose first paragraph starts with `!`."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "blockquote_open":
+            continue
+        for inner in tokens[index + 1 :]:
+            if inner.type == "inline":
+                if inner.content.startswith("!"):
+                    inner.content = inner.content[1:].lstrip()
+                    if inner.children and inner.children[0].type == "text":
+                        inner.children[0].content = inner.children[0].content[1:].lstrip()
+                    token.attrSet("class", "spoiler")
+                break
+            if inner.type == "blockquote_close":
+                break
+
+
+@lru_cache(maxsize=1)
+def _post_renderer() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": True, "linkify": True, "typographer": False, "highlight": _highlight_code},
+    )
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin)
+    md.core.ruler.push("spoiler", _spoiler_rule)
+    md.options["maxNesting"] = 20
+    return md
+
+
+def render_post(source: str) -> str:
+    """Markdown of a question, answer, tag wiki or profile, as sanitised HTML."""
+    return sanitize_html(_post_renderer().render(source[:MAX_SOURCE_CHARS]))
+
+
+# --- comments: the mini-Markdown of §6.3 ------------------------------------------------------
+
+MAGIC_LINKS = {
+    "ask": ("/help/how-to-ask", "How to Ask"),
+    "answer": ("/help/how-to-answer", "How to Answer"),
+    "help": ("/help", "help center"),
+    "tour": ("/tour", "tour"),
+    "meta": ("/meta", "meta"),
+    "main": ("/", "main"),
+    "chat": ("/chat", "chat"),
+    "about": ("/tour", "about"),
+    "faq": ("/help", "FAQ"),
+    "mcve": ("/help/minimal-reproducible-example", "Minimal, Complete, and Verifiable example"),
+    "mre": ("/help/minimal-reproducible-example", "Minimal reproducible example"),
+}
+_MAGIC = re.compile(
+    r"\[(?P<name>edit|ask|answer|help(?:/(?P<page>[a-z-]+))?|tour|meta|main|chat|about|faq|mcve|mre"
+    r"|tag:(?P<tag>[a-z0-9+#.\-]{1,35}))\](?![(\[])",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"@([^\s@,:;.!?()\[\]]{3,40})")
+_TRIPLE_DASH_STRIKE = re.compile(r"(?<![-\w])---(?=\S)(.+?)(?<=\S)---(?![-\w])")
+
+
+def _push_link(state: StateInline, href: str, text: str, css_class: str) -> None:
+    token = state.push("link_open", "a", 1)
+    token.attrs = {"href": href, "class": css_class}
+    state.push("text", "", 0).content = text
+    state.push("link_close", "a", -1)
+
+
+def _magic_link_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    match = _MAGIC.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        name = match.group("name")
+        lowered = name.lower()
+        if match.group("tag"):
+            tag = match.group("tag").lower()
+            _push_link(state, f"/tags/{tag}", tag, "tag-chip")
+        elif lowered == "edit":
+            _push_link(state, state.env.get("edit_url", "#"), name, "magic-link")
+        elif lowered.startswith("help/"):
+            _push_link(state, f"/help/{match.group('page').lower()}", "help center", "magic-link")
+        else:
+            href, text = MAGIC_LINKS[lowered]
+            _push_link(state, href, text if lowered != "edit" else name, "magic-link")
+    state.pos = match.end()
+    return True
+
+
+def _mention_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "@":
+        return False
+    if (
+        state.pos > 0
+        and not state.src[state.pos - 1].isspace()
+        and state.src[state.pos - 1] not in "(["
+    ):
+        return False  # an e-mail address, not a mention
+    match = _MENTION.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("span_open", "span", 1)
+        token.attrs = {"class": "mention"}
+        state.push("text", "", 0).content = match.group(0)
+        state.push("span_close", "span", -1)
+    state.pos = match.end()
+    return True
+
+
+@lru_cache(maxsize=1)
+def _comment_renderer() -> MarkdownIt:
+    md = MarkdownIt("zero", {"linkify": True})
+    md.enable(
+        [
+            "emphasis",
+            "backticks",
+            "link",
+            "autolink",
+            "linkify",
+            "strikethrough",
+            "escape",
+            "entity",
+        ]
+    )
+    md.inline.ruler.before("link", "magic_link", _magic_link_rule)
+    md.inline.ruler.before("emphasis", "mention", _mention_rule)
+    return md
+
+
+COMMENT_TAGS = {"a", "b", "code", "del", "em", "i", "s", "span", "strong"}
+
+
+def render_comment(text: str, *, edit_url: str = "#") -> str:
+    """A comment's mini-Markdown as sanitised inline HTML: no blocks, no images, no raw HTML."""
+    source = " ".join(text[:MAX_SOURCE_CHARS].split())  # comments have no line breaks
+    source = _TRIPLE_DASH_STRIKE.sub(r"~~\1~~", source)
+    html = _comment_renderer().renderInline(source, {"edit_url": edit_url})
+    return nh3.clean(
+        html,
+        tags=COMMENT_TAGS,
+        attributes={"a": {"href", "title"}},
+        allowed_classes={"a": {"magic-link", "tag-chip"}, "span": {"mention"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer ugc",
+    )

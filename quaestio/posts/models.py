@@ -1,0 +1,223 @@
+"""Posts, their history and links, shaped like the Stack Exchange dump (see the dump spec)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PostType(models.IntegerChoices):
+    QUESTION = 1
+    ANSWER = 2
+    ORPHANED_TAG_WIKI = 3
+    TAG_WIKI_EXCERPT = 4
+    TAG_WIKI = 5
+    MODERATOR_NOMINATION = 6
+    WIKI_PLACEHOLDER = 7
+    PRIVILEGE_WIKI = 8
+
+
+class PostHistoryType(models.IntegerChoices):
+    INITIAL_TITLE = 1
+    INITIAL_BODY = 2
+    INITIAL_TAGS = 3
+    EDIT_TITLE = 4
+    EDIT_BODY = 5
+    EDIT_TAGS = 6
+    ROLLBACK_TITLE = 7
+    ROLLBACK_BODY = 8
+    ROLLBACK_TAGS = 9
+    POST_CLOSED = 10
+    POST_REOPENED = 11
+    POST_DELETED = 12
+    POST_UNDELETED = 13
+    POST_LOCKED = 14
+    POST_UNLOCKED = 15
+    COMMUNITY_OWNED = 16
+    POST_MIGRATED = 17
+    QUESTION_MERGED = 18
+    QUESTION_PROTECTED = 19
+    QUESTION_UNPROTECTED = 20
+    POST_DISASSOCIATED = 21
+    QUESTION_UNMERGED = 22
+    SUGGESTED_EDIT_APPLIED = 24
+    POST_TWEETED = 25
+    DISCUSSION_MOVED_TO_CHAT = 31
+    POST_NOTICE_ADDED = 33
+    POST_NOTICE_REMOVED = 34
+    POST_MIGRATED_AWAY = 35
+    POST_MIGRATED_HERE = 36
+    POST_MERGE_SOURCE = 37
+    POST_MERGE_DESTINATION = 38
+    BUMPED_BY_COMMUNITY = 50
+    HOT_NETWORK_QUESTION = 52
+    REMOVED_FROM_HOT_NETWORK = 53
+    CREATED_FROM_ASK_WIZARD = 66
+
+
+TITLE_HISTORY_TYPES = (1, 4, 7)
+BODY_HISTORY_TYPES = (2, 5, 8)
+TAGS_HISTORY_TYPES = (3, 6, 9)
+CONTENT_HISTORY_TYPES = TITLE_HISTORY_TYPES + BODY_HISTORY_TYPES + TAGS_HISTORY_TYPES
+
+
+class CloseReason(models.IntegerChoices):
+    EXACT_DUPLICATE = 1, "exact duplicate"
+    OFF_TOPIC_OLD = 2, "off topic"
+    SUBJECTIVE = 3, "subjective and argumentative"
+    NOT_A_REAL_QUESTION = 4, "not a real question"
+    TOO_LOCALIZED = 7, "too localized"
+    GENERAL_REFERENCE = 10, "general reference"
+    NOISE = 20, "noise or pointless"
+    DUPLICATE = 101, "duplicate"
+    OFF_TOPIC = 102, "off-topic"
+    UNCLEAR = 103, "unclear what you're asking"
+    TOO_BROAD = 104, "too broad"
+    OPINION_BASED = 105, "primarily opinion-based"
+
+
+class LinkType(models.IntegerChoices):
+    LINKED = 1
+    DUPLICATE = 3
+
+
+class Post(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    post_type = models.SmallIntegerField(choices=PostType.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
+    # An accepted answer can be a deleted post in a dump, hence no database constraint.
+    accepted_answer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    deletion_date = models.DateTimeField(null=True, blank=True)
+    score = models.IntegerField(default=0)
+    view_count = models.IntegerField(null=True, blank=True)
+    body = models.TextField(blank=True, default="")  # sanitised HTML, what pages show
+    # Markdown source; empty for an imported post whose source is unknown until an edit.
+    body_markdown = models.TextField(blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+    )
+    owner_display_name = models.CharField(max_length=40, blank=True, default="")
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_editor_display_name = models.CharField(max_length=40, blank=True, default="")
+    last_edit_date = models.DateTimeField(null=True, blank=True)
+    last_activity_date = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=250, blank=True, default="")
+    tags = models.CharField(max_length=250, blank=True, default="")  # dump form: <a><b>
+    answer_count = models.IntegerField(null=True, blank=True)
+    comment_count = models.IntegerField(default=0)
+    favorite_count = models.IntegerField(null=True, blank=True)
+    closed_date = models.DateTimeField(null=True, blank=True)
+    close_reason = models.SmallIntegerField(choices=CloseReason.choices, null=True, blank=True)
+    locked_date = models.DateTimeField(null=True, blank=True)
+    protected_date = models.DateTimeField(null=True, blank=True)
+    community_owned_date = models.DateTimeField(null=True, blank=True)
+    content_license = models.CharField(max_length=20, blank=True, default="")
+    # Where the post came from when it was not written here (a dump or the seed thread): shown
+    # with the licence so every page credits Stack Exchange content as CC BY-SA requires.
+    imported_from = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post_type", "-creation_date"], name="post_type_created_idx"),
+            models.Index(fields=["post_type", "-last_activity_date"], name="post_type_active_idx"),
+            models.Index(fields=["post_type", "-score"], name="post_type_score_idx"),
+            models.Index(fields=["parent", "-score"], name="post_parent_score_idx"),
+            models.Index(fields=["owner", "post_type"], name="post_owner_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"post {self.id}"
+
+    @property
+    def is_question(self) -> bool:
+        return self.post_type == PostType.QUESTION
+
+    @property
+    def is_answer(self) -> bool:
+        return self.post_type == PostType.ANSWER
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deletion_date is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_date is not None
+
+    @property
+    def is_community_wiki(self) -> bool:
+        return self.community_owned_date is not None
+
+    @property
+    def tag_names(self) -> list[str]:
+        return parse_tags(self.tags)
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Both dump tag formats: `<a><b>` (to 2024) and `|a|b|` (2025 on)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return []
+    if raw.startswith("|"):
+        return [name for name in raw.split("|") if name]
+    return [name for name in raw.strip("<>").split("><") if name]
+
+
+def format_tags(names: list[str]) -> str:
+    return "".join(f"<{name}>" for name in names)
+
+
+class PostHistory(models.Model):
+    """One row of the dump's PostHistory: rows written by one action share a revision GUID."""
+
+    id = models.BigAutoField(primary_key=True)
+    post_history_type = models.SmallIntegerField(choices=PostHistoryType.choices)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="history")
+    revision_guid = models.CharField(max_length=36)
+    creation_date = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_display_name = models.CharField(max_length=40, blank=True, default="")
+    comment = models.TextField(blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    content_license = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "creation_date"], name="history_post_date_idx")]
+
+
+class PostLink(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    creation_date = models.DateTimeField(default=timezone.now)
+    # Dumps keep links whose ends were deleted; the constraint would reject real data.
+    post = models.ForeignKey(
+        Post, on_delete=models.DO_NOTHING, related_name="links_out", db_constraint=False
+    )
+    related_post = models.ForeignKey(
+        Post, on_delete=models.DO_NOTHING, related_name="links_in", db_constraint=False
+    )
+    link_type = models.SmallIntegerField(choices=LinkType.choices)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post"], name="postlink_post_idx"),
+            models.Index(fields=["related_post"], name="postlink_related_idx"),
+        ]

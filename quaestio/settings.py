@@ -1,0 +1,189 @@
+"""The one settings module. Every value comes from an environment variable with a safe default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quaestio.core.env import (
+    data_dir,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+
+DEBUG = env_bool("QUAESTIO_DEBUG", False)
+SECRET_KEY = env_str("QUAESTIO_SECRET_KEY") or env_str("SECRET_KEY")
+if not SECRET_KEY:
+    # A data directory keeps its own generated key so sessions survive restarts without any
+    # configuration; deployments set QUAESTIO_SECRET_KEY.
+    from quaestio.core.secret import data_dir_secret_key
+
+    SECRET_KEY = data_dir_secret_key(DATA_DIR)
+
+ALLOWED_HOSTS = env_list(
+    "QUAESTIO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("QUAESTIO_CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = env_str("QUAESTIO_SITE_NAME", "Quaestio History")
+SITE_URL = env_str("QUAESTIO_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "quaestio.core",
+    "quaestio.accounts",
+    "quaestio.tags",
+    "quaestio.posts",
+    "quaestio.comments",
+    "quaestio.votes",
+    "quaestio.reputation",
+    "quaestio.badges",
+    "quaestio.moderation",
+    "quaestio.notifications",
+    "quaestio.search",
+    "quaestio.dumps",
+    "quaestio.web",
+    "quaestio.api",
+]
+
+MIDDLEWARE = [
+    "quaestio.core.timing.ServerTimingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "quaestio.urls"
+WSGI_APPLICATION = "quaestio.wsgi.application"
+ASGI_APPLICATION = "quaestio.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "web" / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "quaestio.web.jinja.environment",
+            "autoescape": True,
+            "auto_reload": DEBUG,
+        },
+    },
+    {
+        # Django's own apps (admin, auth e-mails) keep their Django templates.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+DATABASES = {"default": database_config(env_str("DATABASE_URL"), DATA_DIR / "quaestio.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "quaestio",
+        }
+    }
+
+# Sessions are cached so a signed-in page view costs no session query when the cache is warm.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("QUAESTIO_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/users/login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+TASKS = {
+    "default": {
+        # In-process by default so the demo needs nothing running beside it; production sets
+        # QUAESTIO_TASK_BACKEND=django_tasks_db.DatabaseBackend and runs a worker.
+        "BACKEND": env_str(
+            "QUAESTIO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
+
+EMAIL_BACKEND = env_str(
+    "QUAESTIO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_HOST = env_str("QUAESTIO_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("QUAESTIO_SMTP_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("QUAESTIO_FROM_EMAIL", "quaestio@localhost")
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Community rules that are settings because the spec marks them unverified.
+QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
+QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
+QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("QUAESTIO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("2.3/", include("quaestio.api.urls")),
+    path("", include("quaestio.web.urls")),
+]

@@ -1,0 +1,51 @@
+"""The Jinja2 environment for every page: helpers and filters the templates may use."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.text import slugify
+from jinja2 import Environment, Template
+
+from quaestio.core import formatting
+from quaestio.core.timing import add_template_time
+
+
+class TimedTemplate(Template):
+    """Adds each render's time to the request's Server-Timing template figure."""
+
+    def render(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            add_template_time(time.perf_counter() - started)
+
+
+def environment(**options) -> Environment:
+    env = Environment(**options)
+    env.template_class = TimedTemplate
+    env.globals.update(
+        {
+            "static": static,
+            "url": lambda name, *args, **kwargs: reverse(
+                name, args=args or None, kwargs=kwargs or None
+            ),
+            "site_name": lambda: settings.SITE_NAME,
+        }
+    )
+    env.filters.update(
+        {
+            "post_date": formatting.post_date,
+            "iso": formatting.iso_title,
+            "rep": formatting.reputation_short,
+            "short_number": formatting.number_short,
+            "relative": formatting.relative_time,
+            "slug": slugify,
+            "thousands": lambda value: f"{value:,}",
+        }
+    )
+    return env

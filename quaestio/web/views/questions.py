@@ -1,0 +1,101 @@
+"""The question page and the short links that lead to it."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.cache import cache
+from django.db.models import F
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.text import slugify
+
+from quaestio.posts.models import Post, PostType
+from quaestio.posts.selectors import ANSWER_SORTS, question_page
+from quaestio.web.structured_data import qa_page_json_ld
+
+VIEW_WINDOW_SECONDS = 15 * 60
+
+
+def question_url(question_id: int, title: str) -> str:
+    slug = slugify(title)[:80] or "question"
+    return reverse("question", args=[question_id, slug])
+
+
+def _count_view(request, question: Post) -> None:
+    """One view per visitor per 15 minutes (spec §10.3): reloads do not inflate the count."""
+    visitor = (
+        f"u{request.user.id}"
+        if request.user.is_authenticated
+        else request.META.get("REMOTE_ADDR", "")
+    )
+    if cache.add(f"view:{question.id}:{visitor}", 1, VIEW_WINDOW_SECONDS):
+        Post.objects.filter(id=question.id).update(view_count=F("view_count") + 1)
+        question.view_count = (question.view_count or 0) + 1
+
+
+def question_detail(request, question_id: int, slug: str | None = None):
+    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
+    viewer = request.user if request.user.is_authenticated else None
+    page = question_page(question_id, viewer, sort)
+    if page is None:
+        answer = (
+            Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
+        )
+        if answer is not None:
+            return HttpResponsePermanentRedirect(reverse("answer_short", args=[answer.id]))
+        raise Http404("No question with that id")
+    question = page.question.post
+    canonical = question_url(question.id, question.title)
+    if request.path != canonical:
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
+    _count_view(request, question)
+    context = {
+        "page": page,
+        "q": question,
+        "sorts": ANSWER_SORTS,
+        "canonical": canonical,
+        "authors": list(
+            dict.fromkeys(block.owner.name for block in [page.question, *page.answers])
+        ),
+        "json_ld": json.dumps(
+            qa_page_json_ld(page, request.build_absolute_uri(canonical)), ensure_ascii=False
+        ).replace("<", "\\u003c"),
+    }
+    return render(request, "questions/page.html", context)
+
+
+def question_short(request, question_id: int, user_id: int | None = None):
+    question = (
+        Post.objects.filter(id=question_id, post_type=PostType.QUESTION).only("title").first()
+    )
+    if question is None:
+        raise Http404("No question with that id")
+    return HttpResponsePermanentRedirect(question_url(question.id, question.title))
+
+
+def answer_short(request, answer_id: int, user_id: int | None = None):
+    answer = (
+        Post.objects.filter(id=answer_id, post_type=PostType.ANSWER)
+        .select_related("parent")
+        .only("id", "parent__id", "parent__title")
+        .first()
+    )
+    if answer is None or answer.parent is None:
+        raise Http404("No answer with that id")
+    return HttpResponsePermanentRedirect(
+        f"{question_url(answer.parent.id, answer.parent.title)}#answer-{answer.id}"
+    )
+
+
+urlpatterns = [
+    path("questions/<int:question_id>", question_detail, name="question_noslug"),
+    path("questions/<int:question_id>/", question_detail, name="question_noslug_slash"),
+    path("questions/<int:question_id>/<str:slug>", question_detail, name="question"),
+    path("q/<int:question_id>", question_short, name="question_short"),
+    path("q/<int:question_id>/<int:user_id>", question_short),
+    path("a/<int:answer_id>", answer_short, name="answer_short"),
+    path("a/<int:answer_id>/<int:user_id>", answer_short),
+]

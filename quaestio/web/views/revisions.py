@@ -1,0 +1,48 @@
+"""A post's revision history with inline and side-by-side diffs."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+
+from quaestio.core.diff import inline_diff, side_by_side_diff
+from quaestio.posts.models import Post
+from quaestio.posts.revisions import post_revisions
+
+
+def revisions(request, post_id: int):
+    post = (
+        Post.objects.select_related("parent").filter(id=post_id, deletion_date__isnull=True).first()
+    )
+    if post is None:
+        raise Http404("No post with that id")
+    history = post_revisions(post_id)
+    side_by_side = request.GET.get("view") == "side-by-side"
+    for revision in history:
+        previous = revision.previous
+        old = previous or type(revision)(
+            guid="", date=revision.date, user=None, user_name="", comment=""
+        )
+        revision.diffs = {
+            name: (side_by_side_diff if side_by_side else inline_diff)(
+                getattr(old, name), getattr(revision, name)
+            )
+            for name in ("title", "body", "tags")
+            if revision.number
+            and (getattr(old, name) != getattr(revision, name) or previous is None)
+        }
+    question = post if post.is_question else post.parent
+    return render(
+        request,
+        "posts/revisions.html",
+        {
+            "post": post,
+            "question": question,
+            "revisions": list(reversed(history)),
+            "side_by_side": side_by_side,
+        },
+    )
+
+
+urlpatterns = [path("posts/<int:post_id>/revisions", revisions, name="revisions")]

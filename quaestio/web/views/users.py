@@ -1,0 +1,42 @@
+"""User profiles and the users list."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.text import slugify
+
+from quaestio.accounts.selectors import user_list, user_profile
+from quaestio.web.paging import page_number, paginator
+
+
+def user_url(user_id: int, display_name: str) -> str:
+    return reverse("user", args=[user_id, slugify(display_name) or "user"])
+
+
+def profile(request, user_id: int, slug: str | None = None):
+    data = user_profile(user_id)
+    if data is None:
+        raise Http404("No user with that id")
+    canonical = user_url(user_id, data.user.display_name)
+    if request.path != canonical:
+        return HttpResponsePermanentRedirect(canonical)
+    return render(request, "users/profile.html", {"profile": data, "u": data.user})
+
+
+def users(request):
+    number = page_number(request)
+    people, total = user_list(number)
+    return render(
+        request,
+        "users/list.html",
+        {"people": people, "pager": paginator(request, number, total, 36)},
+    )
+
+
+urlpatterns = [
+    path("users", users, name="users"),
+    path("users/<int:user_id>", profile, name="user_noslug"),
+    path("users/<int:user_id>/<str:slug>", profile, name="user"),
+]

@@ -1,0 +1,3 @@
+"""Pages of the voting area; routes are listed in `urlpatterns` at the bottom."""
+
+urlpatterns: list = []
