@@ -185,7 +185,8 @@ _MAGIC = re.compile(
     r"|tag:(?P<tag>[a-z0-9+#.\-]{1,35}))\](?![(\[])",
     re.IGNORECASE,
 )
-_MENTION = re.compile(r"@([^\s@,:;.!?()\[\]]{3,40})")
+# Display names may contain dots ("o.m.", "T.E.D."), so a dot does not end a mention.
+_MENTION = re.compile(r"@([^\s@,:;!?()\[\]]{3,40})")
 _TRIPLE_DASH_STRIKE = re.compile(r"(?<![-\w])---(?=\S)(.+?)(?<=\S)---(?![-\w])")
 
 

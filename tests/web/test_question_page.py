@@ -1,0 +1,200 @@
+"""The seed question page, served from the demo community, shows every fact of the seed thread."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.web.seed import load_seed
+
+QUESTION_URL = "/questions/38738/why-did-stalin-have-trotsky-killed"
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _opening(paragraph: str, words: int = 8) -> str:
+    return " ".join(paragraph.split()[:words])
+
+
+@pytest.fixture
+def page(client, demo):
+    response = client.get(QUESTION_URL)
+    assert response.status_code == 200
+    return response, lxml_html.fromstring(response.content.decode())
+
+
+def _cards(article):
+    cards = []
+    for card in article.cssselect(".signatures .user-card"):
+        name = card.cssselect(".user-name")
+        if not name or "deleted-user" in name[0].get("class"):
+            continue  # the seed prints no card for a deleted owner
+        reputation = card.cssselect(".reputation")[0].get("title").removeprefix("reputation score ")
+        badges = [int(b.text_content().replace(",", "")) for b in card.cssselect(".badge-number")]
+        cards.append((_text(name[0]), int(reputation.replace(",", "")), badges))
+    return cards
+
+
+def _comments(article):
+    rows = []
+    for comment in article.cssselect(".comment"):
+        score = _text(comment.cssselect(".comment-score")[0])
+        author = comment.cssselect(".user-name")[0]
+        rows.append(
+            (
+                int(score) if score else 0,
+                _text(comment.cssselect(".comment-text")[0]),
+                "" if "deleted-user" in author.get("class") else _text(author),
+                _text(comment.cssselect(".comment-date")[0]),
+            )
+        )
+    return rows
+
+
+def test_seed_page_shows_every_fact_of_the_seed_in_reading_order(page):
+    """Each post's score and opening words, each user card's name, reputation and badge counts,
+    each comment's score, opening words, author and date, in the seed's order; the answers header."""
+    _response, tree = page
+    seed_posts, header = load_seed()
+    articles = tree.cssselect("article.question, article.answer")
+    assert len(articles) == len(seed_posts)
+    assert _text(tree.cssselect("#answers-header")[0]) == header
+    for seed, article in zip(seed_posts, articles, strict=True):
+        assert int(_text(article.cssselect(".vote-count")[0])) == seed.score
+        body = _text(article.cssselect(".post-body")[0])
+        assert body.startswith(_opening(seed.paragraphs[0])), (body[:80], seed.paragraphs[0][:80])
+        for paragraph in seed.paragraphs[1:]:
+            assert _opening(paragraph.lstrip("0123456789. "), 5) in body
+        assert _cards(article) == [(c.name, c.reputation, c.badges) for c in seed.cards]
+        comments = _comments(article)
+        assert len(comments) == len(seed.comments)
+        for (score, text, author, date), expected in zip(comments, seed.comments, strict=True):
+            assert score == expected.score
+            assert text.startswith(_opening(expected.text, 6)), (text[:60], expected.text[:60])
+            assert author == expected.author
+            assert date == expected.date
+
+
+def test_answers_are_ordered_by_score_with_ties_oldest_first(page):
+    """Highest score first; the three answers scored 6 keep their creation order."""
+    _response, tree = page
+    answers = tree.cssselect("article.answer")
+    scores = [int(a.get("data-score")) for a in answers]
+    assert scores == sorted(scores, reverse=True)
+    dates = [
+        a.cssselect(".signatures .user-card:last-child time")[0].get("datetime") for a in answers
+    ]
+    tied = [d for s, d in zip(scores, dates, strict=True) if s == 6]
+    assert tied == sorted(tied)
+
+
+def test_answers_can_be_sorted_by_creation_date(client, demo):
+    """The "Date created (oldest first)" choice reorders the answers."""
+    tree = lxml_html.fromstring(client.get(QUESTION_URL + "?answertab=created").content.decode())
+    dates = [
+        a.cssselect(".signatures .user-card:last-child time")[0].get("datetime")
+        for a in tree.cssselect("article.answer")
+    ]
+    assert dates == sorted(dates)
+    assert tree.cssselect("#answer-sort option[selected]")[0].get("value") == "created"
+
+
+def test_more_than_five_comments_are_collapsed_behind_show_more(page):
+    """All comments are in the page; beyond five, the lower-voted are collapsed behind a link."""
+    _response, tree = page
+    om_answer = tree.cssselect("#answer-38741")[0]
+    comments = om_answer.cssselect(".comment")
+    collapsed = om_answer.cssselect(".comment.comment-collapsed")
+    assert len(comments) == 9 and len(collapsed) == 4
+    shown_scores = [
+        int(_text(c.cssselect(".comment-score")[0]) or 0) for c in comments if c not in collapsed
+    ]
+    assert sorted(shown_scores, reverse=True)[:3] == [6, 3, 1]
+    link = om_answer.cssselect(".show-comments")[0]
+    assert _text(link) == "Show 4 more comments"
+    # Without JavaScript the link targets the comment list, which CSS expands with :target.
+    assert link.get("href") == "#comments-38741"
+
+
+def test_magic_links_and_mentions_are_rendered_in_comments(page):
+    """`[edit]` becomes a link to the post's edit page; @names are marked as mentions."""
+    _response, tree = page
+    community_comment = tree.cssselect("#answer-84620 .comment")[0]
+    edit_link = community_comment.cssselect("a.magic-link")[0]
+    assert edit_link.text_content() == "edit" and edit_link.get("href") == "/posts/84620/edit"
+    mentions = [_text(m) for m in tree.cssselect(".comment .mention")]
+    assert "@sds" in mentions and "@o.m." in mentions
+
+
+def test_user_cards_abbreviate_reputation_with_the_exact_figure_in_the_title(page):
+    _response, tree = page
+    card = tree.cssselect("article.answer .reputation")[0]
+    assert card.text_content() in {"97.5k", "27k"}
+    assert card.get("title").startswith("reputation score ")
+
+
+def test_deleted_users_are_shown_as_such_without_a_profile_link(page):
+    """The -2 answer's owner and several commenters were deleted: no link, no card."""
+    _response, tree = page
+    deleted = tree.cssselect(".deleted-user")
+    assert deleted and all(d.tag == "span" for d in deleted)
+    assert not tree.cssselect("#answer-84620 .signatures .user-card .user-stats")
+
+
+def test_page_carries_qapage_json_ld(page):
+    """schema.org QAPage: question name, text, votes, answer count, date, author, answers."""
+    _response, tree = page
+    data = json.loads(tree.cssselect('script[type="application/ld+json"]')[0].text)
+    question = data["mainEntity"]
+    assert data["@type"] == "QAPage" and question["@type"] == "Question"
+    assert question["name"] == "Why did Stalin have Trotsky killed?"
+    assert question["upvoteCount"] == 29 and question["answerCount"] == 7
+    assert question["author"]["name"] == "0tyranny0poverty"
+    assert question["text"].startswith("Leon Trotsky was killed")
+    answers = question.get("suggestedAnswer", []) + (
+        [question["acceptedAnswer"]] if "acceptedAnswer" in question else []
+    )
+    assert sorted(a["upvoteCount"] for a in answers) == [-2, 0, 4, 6, 6, 6, 43]
+    assert all(a["author"]["name"] and a["dateCreated"] for a in answers)
+
+
+def test_accepted_answer_appears_in_json_ld_and_is_marked(client, demo):
+    """A question with an accepted answer marks it on the page and in acceptedAnswer."""
+    response = client.get("/questions/70001/x", follow=True)
+    tree = lxml_html.fromstring(response.content.decode())
+    assert tree.cssselect("#answer-70002.accepted-answer .accepted")
+    data = json.loads(tree.cssselect('script[type="application/ld+json"]')[0].text)
+    assert data["mainEntity"]["acceptedAnswer"]["url"].endswith("#answer-70002")
+
+
+def test_page_credits_stack_exchange_authors_and_licence(page):
+    _response, tree = page
+    attribution = _text(tree.cssselect(".attribution")[0])
+    assert "History Stack Exchange" in attribution and "CC BY-SA" in attribution
+    assert "0tyranny0poverty" in attribution and "d.k" in attribution
+    assert [_text(a) for a in tree.cssselect("#question .licence")] == ["CC BY-SA 3.0"]
+
+
+def test_every_response_carries_server_timing(page):
+    response, _tree = page
+    timing = response["Server-Timing"]
+    assert (
+        "db;dur=" in timing
+        and "queries" in timing
+        and "tpl;dur=" in timing
+        and "total;dur=" in timing
+    )
+
+
+def test_views_count_once_per_visitor_per_window(client, demo):
+    """Reloads by the same visitor do not inflate the view count (spec §10.3)."""
+    from quaestio.posts.models import Post
+
+    before = Post.objects.get(id=38738).view_count
+    client.get(QUESTION_URL)
+    client.get(QUESTION_URL)
+    assert Post.objects.get(id=38738).view_count == before + 1

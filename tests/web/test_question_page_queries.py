@@ -1,0 +1,73 @@
+"""The question page costs a fixed number of SQL queries, whatever its number of posts."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from quaestio.accounts.models import User
+from quaestio.comments.models import Comment
+from quaestio.posts.models import Post, PostType
+
+QUESTION_URL = "/questions/38738/why-did-stalin-have-trotsky-killed"
+QUERY_BUDGET = 8
+
+
+def _queries_for_page(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(QUESTION_URL)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow_thread(answers: int, comments_each: int) -> None:
+    users = User.objects.bulk_create(
+        [
+            User(id=5000 + n, display_name=f"reader{n}", email=f"r{n}@example.org")
+            for n in range(answers)
+        ]
+    )
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                id=90000 + n,
+                post_type=PostType.ANSWER,
+                parent_id=38738,
+                owner=users[n],
+                body=f"<p>answer {n}</p>",
+            )
+            for n in range(answers)
+        ]
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(post=post, user=users[(i + k) % answers], text=f"comment {k} on {post.id}")
+            for i, post in enumerate(posts)
+            for k in range(comments_each)
+        ]
+    )
+
+
+def test_question_page_query_count_does_not_grow_with_answers_and_comments(client, demo):
+    """Adding 30 answers by 30 new users with 8 comments each leaves the query count unchanged,
+    and it stays within the budget of 8 queries for an anonymous reader."""
+    small = _queries_for_page(client)
+    _grow_thread(answers=30, comments_each=8)
+    from django.core.cache import cache
+
+    cache.clear()  # count the view again, as for a new visitor
+    large = _queries_for_page(client)
+    assert large == small
+    assert large <= QUERY_BUDGET
+
+
+def test_signed_in_viewer_adds_only_the_votes_and_session_lookups(client, demo):
+    """A signed-in reader costs at most three more queries (session, user, their votes)."""
+    anonymous = _queries_for_page(client)
+    user = User.objects.create_user("reader@example.org", "reader", "correct horse battery")
+    client.force_login(user)
+    from django.core.cache import cache
+
+    cache.delete_many([f"view:38738:u{user.id}"])
+    signed_in = _queries_for_page(client)
+    assert signed_in <= anonymous + 3
