@@ -18,6 +18,7 @@ from quaestio.accounts.models import User
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.comments.models import Comment
 from quaestio.core.counters import recount
+from quaestio.core.db import reset_sequences
 from quaestio.core.markdown import render_comment, render_post
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType, format_tags
 from quaestio.tags.models import PostTag, Tag
@@ -283,6 +284,7 @@ class DemoBuilder:
                 for i, name in enumerate(tags)
             ]
         )
+        reset_sequences([User, Badge, Post, PostHistory, Comment, Vote, Tag, PostTag])
 
 
 def _seed_thread(builder: DemoBuilder) -> None:
