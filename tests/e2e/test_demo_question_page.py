@@ -51,7 +51,9 @@ def test_page_is_readable_on_a_phone(browser, demo_server, artifacts):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     tab = context.new_page()
     tab.goto(demo_server + "/questions/38738/why-did-stalin-have-trotsky-killed")
-    overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = tab.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0
     tab.screenshot(path=str(artifacts / "question-page-phone.png"))
     context.close()

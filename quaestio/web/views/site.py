@@ -86,6 +86,11 @@ def tour(request):
     )
 
 
+def ping(request):
+    """A health check for load balancers, and the trivial view benchmarks compare pages with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def not_yet(title: str):
     def view(request, *args, **kwargs):
         return render(request, "site/not_yet.html", {"title": title}, status=501)
@@ -100,4 +105,5 @@ urlpatterns = [
     path("help", help_page, name="help"),
     path("help/<slug:page>", help_page, name="help_page"),
     path("tour", tour, name="tour"),
+    path("ping", ping, name="ping"),
 ]
