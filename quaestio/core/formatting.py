@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 RELATIVE_LIMIT = timedelta(days=2)
+# English month abbreviations, fixed whatever the server's locale (strftime's %b is not).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _round_half_up(value: Decimal, places: str) -> Decimal:
@@ -39,7 +41,8 @@ def number_short(value: int) -> str:
 
 def iso_title(moment: datetime) -> str:
     """The tooltip on every timestamp: `2017-06-26 22:18:08Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    moment = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
 
 
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
@@ -71,14 +74,15 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
 def post_date(moment: datetime, now: datetime | None = None) -> str:
     """Signature and comment dates: relative when recent, else `Jun 26 at 22:18` this year and
     `Jun 26 '17 at 22:18` for earlier years (the seed thread's format, spec §9.1)."""
-    now = now or timezone.now()
-    moment = moment.astimezone(UTC)
+    now = now or datetime.now(UTC)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
     if now - moment < RELATIVE_LIMIT:
         return relative_time(moment, now)
-    day = f"{moment:%b} {moment.day}"
-    if moment.year != now.astimezone(UTC).year:
-        day += f" '{moment:%y}"
-    return f"{day} at {moment:%H:%M}"
+    month = MONTHS[moment.month - 1]
+    if moment.year != now.year:
+        return f"{month} {moment.day} '{moment.year % 100:02d} at {moment.hour:02d}:{moment.minute:02d}"
+    return f"{month} {moment.day} at {moment.hour:02d}:{moment.minute:02d}"
 
 
 def header_age(moment: datetime, now: datetime | None = None) -> str:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from quaestio.accounts.models import User
-from quaestio.comments.models import Comment
-from quaestio.posts.models import LinkType, Post, PostLink, PostType
+from quaestio.posts import sql
+from quaestio.posts.models import Post, PostType
+from quaestio.posts.sql import CommentRow, PostRow, SidebarRow, UserCardRow
 from quaestio.votes.models import Vote, VoteType
 
 ANSWER_SORTS = {
@@ -22,15 +22,14 @@ ANSWER_SORTS = {
     "created": "Date created (oldest first)",
 }
 DEFAULT_ANSWER_SORT = "score"
-SIDEBAR_LINKED = 10
-SIDEBAR_RELATED = 10
+SIDEBAR_LIMIT = 10  # linked and related questions shown beside a question
 
 
 @dataclass
 class Card:
     """Who stands behind a signature or comment: a live user, or a deleted one's name."""
 
-    user: User | None
+    user: User | UserCardRow | None
     name: str
 
     @property
@@ -40,7 +39,7 @@ class Card:
 
 @dataclass
 class PostBlock:
-    post: Post
+    post: PostRow
     owner: Card
     editor: Card | None  # shown only when the last editor is not the owner
     comments: list[CommentView] = field(default_factory=list)
@@ -52,7 +51,7 @@ class PostBlock:
 
 @dataclass
 class CommentView:
-    comment: Comment
+    comment: CommentRow
     author: Card
     collapsed: bool
 
@@ -63,18 +62,18 @@ class QuestionPage:
     answers: list[PostBlock]
     sort: str
     accepted_answer_id: int | None
-    linked: list[Post]
-    related: list[Post]
+    linked: list[SidebarRow]
+    related: list[SidebarRow]
     viewer_votes: dict[int, int]
 
 
-def _card(user: User | None, fallback_name: str) -> Card:
+def _card(user: User | UserCardRow | None, fallback_name: str) -> Card:
     if user is not None:
         return Card(user, user.display_name)
     return Card(None, fallback_name or "deleted user")
 
 
-def _comments_shown(comments: list[Comment], shown: int) -> set[int]:
+def _comments_shown(comments: list[CommentRow], shown: int) -> set[int]:
     """Ids of the comments shown before "show N more": the `shown` highest-voted, ties oldest."""
     if len(comments) <= shown:
         return {comment.id for comment in comments}
@@ -92,7 +91,9 @@ def _trending_weight(votes: list[Vote], now: datetime) -> float:
     return total
 
 
-def sort_answers(answers: list[Post], sort: str, votes: list[Vote] | None = None) -> list[Post]:
+def sort_answers(
+    answers: list[PostRow], sort: str, votes: list[Vote] | None = None
+) -> list[PostRow]:
     if sort == "created":
         return sorted(answers, key=lambda a: (a.creation_date, a.id))
     if sort == "modified":
@@ -118,37 +119,23 @@ def sort_answers(answers: list[Post], sort: str, votes: list[Vote] | None = None
 def question_page(
     question_id: int, viewer: User | None = None, sort: str = DEFAULT_ANSWER_SORT
 ) -> QuestionPage | None:
-    """Everything the question page shows, in a fixed number of queries whatever its size."""
+    """Everything the question page shows, in a fixed number of queries whatever its size:
+    posts, comments, users, sidebar, and for a signed-in viewer their votes (see posts/sql.py)."""
     sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
-    # 1: the question and its answers together.
-    posts = list(
-        Post.objects.filter(
-            Q(id=question_id, post_type=PostType.QUESTION)
-            | Q(parent_id=question_id, post_type=PostType.ANSWER)
-        ).filter(deletion_date__isnull=True)
-    )
-    question = next(
-        (p for p in posts if p.id == question_id and p.post_type == PostType.QUESTION), None
-    )
+    posts = sql.thread_posts(question_id)
+    question = next((p for p in posts if p.id == question_id and p.is_question), None)
     if question is None:
         return None
-    answers = [p for p in posts if p.post_type == PostType.ANSWER]
+    answers = [p for p in posts if p.is_answer]
     post_ids = [p.id for p in posts]
-
-    # 2: every comment on them, oldest first.
-    comments = list(
-        Comment.objects.filter(post_id__in=post_ids, deletion_date__isnull=True).order_by(
-            "creation_date", "id"
-        )
-    )
-    # 3: every user the page names: owners, editors, commenters.
+    comments = sql.thread_comments(post_ids)
     user_ids = (
         {p.owner_id for p in posts}
         | {p.last_editor_id for p in posts}
         | {c.user_id for c in comments}
     )
     user_ids.discard(None)
-    users = {u.id: u for u in User.objects.filter(id__in=user_ids)}
+    users = sql.user_cards(user_ids)
 
     votes: list[Vote] = []
     if sort == "trending" and answers:
@@ -161,11 +148,20 @@ def question_page(
     answers = sort_answers(answers, sort, votes)
 
     shown = settings.QUAESTIO_COMMENTS_SHOWN
-    comments_by_post: dict[int, list[Comment]] = {}
+    comments_by_post: dict[int, list] = {}
     for comment in comments:
         comments_by_post.setdefault(comment.post_id, []).append(comment)
 
-    def block(post: Post) -> PostBlock:
+    # One Card per person, shared by every appearance, so pages format each person once.
+    cards: dict[tuple[int | None, str], Card] = {}
+
+    def card(user_id: int | None, fallback_name: str) -> Card:
+        key = (user_id, "" if user_id in users else fallback_name)
+        if key not in cards:
+            cards[key] = _card(users.get(user_id), fallback_name)
+        return cards[key]
+
+    def block(post) -> PostBlock:
         post_comments = comments_by_post.get(post.id, [])
         visible = _comments_shown(post_comments, shown)
         editor = None
@@ -183,67 +179,18 @@ def question_page(
             ],
         )
 
-    # 4: questions linked to or from this one (duplicates included).
-    linked = linked_questions(question.id, limit=SIDEBAR_LINKED)
-    # 5: related questions (by shared tags until the search engine provides them).
-    related = related_questions(question, limit=SIDEBAR_RELATED)
-    # 6 (signed-in viewers only): the viewer's own votes on these posts.
-    viewer_votes: dict[int, int] = {}
+    sidebar = sql.sidebar(question_id, SIDEBAR_LIMIT)
+    viewer_votes = {}
     if viewer is not None and viewer.is_authenticated:
-        viewer_votes = dict(
-            Vote.objects.filter(
-                post_id__in=post_ids,
-                user_id=viewer.id,
-                vote_type__in=[VoteType.UP_MOD, VoteType.DOWN_MOD],
-            ).values_list("post_id", "vote_type")
-        )
+        viewer_votes = sql.viewer_votes(post_ids, viewer.id)
     return QuestionPage(
         question=block(question),
         answers=[block(a) for a in answers],
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=linked,
-        related=related,
+        linked=[row for row in sidebar if row.kind == "linked"],
+        related=[row for row in sidebar if row.kind == "related"],
         viewer_votes=viewer_votes,
-    )
-
-
-def linked_questions(question_id: int, limit: int) -> list[Post]:
-    """Questions that link to this one or that it links to, highest score first (one query)."""
-    outgoing = PostLink.objects.filter(post_id=question_id).values("related_post_id")
-    incoming = PostLink.objects.filter(related_post_id=question_id).values("post_id")
-    return list(
-        Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
-        .filter(Q(id__in=outgoing) | Q(id__in=incoming))
-        .exclude(id=question_id)
-        .only("id", "title", "score", "answer_count", "accepted_answer_id")
-        .order_by("-score", "id")[:limit]
-    )
-
-
-def duplicate_targets(question_id: int) -> list[int]:
-    return list(
-        PostLink.objects.filter(post_id=question_id, link_type=LinkType.DUPLICATE).values_list(
-            "related_post_id", flat=True
-        )
-    )
-
-
-def related_questions(question: Post, limit: int) -> list[Post]:
-    """Questions sharing the most tags with this one (one query)."""
-    from django.db.models import Count
-
-    from quaestio.tags.models import PostTag
-
-    tag_ids = PostTag.objects.filter(post_id=question.id).values("tag_id")
-    return list(
-        Post.objects.filter(
-            post_type=PostType.QUESTION, deletion_date__isnull=True, post_tags__tag_id__in=tag_ids
-        )
-        .exclude(id=question.id)
-        .annotate(shared=Count("post_tags"))
-        .only("id", "title", "score", "answer_count", "accepted_answer_id")
-        .order_by("-shared", "-score", "id")[:limit]
     )
 
 

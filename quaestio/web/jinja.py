@@ -8,12 +8,12 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.text import slugify
 from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from quaestio.core import formatting
 from quaestio.core.timing import add_template_time
+from quaestio.web.presenters import JINJA_GLOBALS, slug
 
 
 class TimedTemplate(Template):
@@ -52,6 +52,7 @@ def environment(**options) -> Environment:
             "site_name": lambda: settings.SITE_NAME,
         }
     )
+    env.globals.update(JINJA_GLOBALS)
     env.filters.update(
         {
             "post_date": formatting.post_date,
@@ -59,7 +60,7 @@ def environment(**options) -> Environment:
             "rep": formatting.reputation_short,
             "short_number": formatting.number_short,
             "relative": formatting.relative_time,
-            "slug": slugify,
+            "slug": slug,
             "thousands": lambda value: f"{value:,}",
         }
     )
