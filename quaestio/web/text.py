@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1024)
 def plain_text(fragment: str) -> str:
+    """Text of an HTML fragment; cached because the question page's structured data needs the
+    same bodies on every view, and stripping them was its costliest step after the template."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
