@@ -71,6 +71,47 @@ def start_server(port: int, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start within 90 s")
 
 
+def _process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except OSError:
+                continue
+    tree, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += children
+        frontier = children
+    return tree
+
+
+def server_cpu_seconds(root: int) -> float:
+    """User + system CPU time of the server and its workers: unlike wall time, it does not
+    grow when other work on the machine takes the cores away."""
+    ticks = 0
+    for pid in _process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(root: int, port: int, path: str, requests: int) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    before = server_cpu_seconds(root)
+    for _ in range(requests):
+        connection.request("GET", path)
+        connection.getresponse().read()
+    return (server_cpu_seconds(root) - before) / requests * 1000
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -172,6 +213,9 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--cpu-requests", type=int, default=1000, help="requests per CPU-time round"
+    )
+    parser.add_argument(
         "--python-clients",
         action="store_true",
         help="use Python clients even when wrk is installed (they saturate before the server on trivial views)",
@@ -196,6 +240,21 @@ def main() -> None:
         page_p50 = statistics.median(results[PAGE]["server"])
         trivial_p50 = statistics.median(results[TRIVIAL]["server"])
         print(f"  server p50 ratio page/trivial: {page_p50 / trivial_p50:.1f}x")
+
+        print(
+            f"Server CPU per request (all server processes, {args.cpu_requests} sequential requests, 3 alternating rounds)"
+        )
+        cpu = {PAGE: [], TRIVIAL: []}
+        for _ in range(3):
+            for path in (PAGE, TRIVIAL):
+                cpu[path].append(cpu_per_request(process.pid, port, path, args.cpu_requests))
+        page_cpu, trivial_cpu = statistics.median(cpu[PAGE]), statistics.median(cpu[TRIVIAL])
+        print(
+            f"  question page  {page_cpu:6.2f} ms   trivial view  {trivial_cpu:6.2f} ms   ratio {page_cpu / trivial_cpu:.1f}x"
+        )
+        print(
+            f"  throughput this predicts for the page on an idle machine: {trivial_cpu / page_cpu:.1%} of the trivial view's"
+        )
 
         use_wrk = shutil.which("wrk") is not None and not args.python_clients
         client = "wrk, 16 connections" if use_wrk else "16 Python clients (4 processes x 4 threads)"
