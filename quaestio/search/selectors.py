@@ -16,7 +16,7 @@ from quaestio.posts.selectors import Card
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import SearchBackend
 from quaestio.search.filters import structured_condition
-from quaestio.search.highlight import excerpt, mark
+from quaestio.search.highlight import Highlighter
 from quaestio.search.models import SearchWord
 from quaestio.search.parser import parse
 from quaestio.search.plan import (
@@ -29,6 +29,7 @@ from quaestio.search.plan import (
     similar_title_plan,
 )
 from quaestio.search.query import SearchQuery
+from quaestio.search.text import plain_text
 
 SORTS = {"relevance": "Relevance", "newest": "Newest", "active": "Active", "votes": "Score"}
 DEFAULT_SORT = "relevance"
@@ -206,7 +207,7 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     }
     owner_ids = {p.owner_id for p in posts.values() if p.owner_id is not None}
     owners = {u.id: u for u in User.objects.filter(id__in=owner_ids)}
-    stems, prefixes = highlight_terms(plan)
+    highlighter = Highlighter(*highlight_terms(plan))
     hits = []
     for post_id in ids:
         post = posts.get(post_id)
@@ -219,8 +220,8 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
                 post=post,
                 question=question,
                 owner=Card(owner, owner.display_name if owner else post.owner_display_name),
-                title=mark(question.title, stems, prefixes),
-                excerpt=excerpt(post.body, stems, prefixes),
+                title=highlighter.mark(question.title),
+                excerpt=highlighter.excerpt(plain_text(post.body)),
             )
         )
     return hits

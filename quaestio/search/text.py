@@ -39,9 +39,10 @@ SEPARATOR = "\ue000"
 _stemmer = Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
     """Case-folded, accents removed: "Émile" and "emile" are one word."""
+    if text.isascii():  # the common case, and much faster
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
