@@ -132,3 +132,24 @@ def test_fuzz_no_query_crashes_the_engine(corpus, raw):
         assert error.message
     else:
         assert len(ids) <= min(total, 5)
+
+
+def test_related_sidebar_swap_keeps_the_question_page_query_count(demo, monkeypatch):
+    """Swapping the question page's tag-overlap Related list for the search engine's costs
+    the same number of queries (one for the sidebar) and still lists questions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quaestio.posts import selectors as post_selectors
+    from quaestio.search import selectors as search_selectors
+    from quaestio.search.services import reindex_all
+
+    reindex_all()
+    question = Post.objects.filter(post_type=PostType.QUESTION, answer_count__gt=0).first()
+    with CaptureQueriesContext(connection) as before:
+        post_selectors.question_page(question.id)
+    monkeypatch.setattr(post_selectors, "related_questions", search_selectors.related_questions)
+    with CaptureQueriesContext(connection) as after:
+        page = post_selectors.question_page(question.id)
+    assert len(after) == len(before)
+    assert page.related and question.id not in {p.id for p in page.related}
