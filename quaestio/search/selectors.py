@@ -142,6 +142,8 @@ def search_ids(
     prepared = _prepare(query, viewer, context_question_id)
     if prepared.plan.matches_nothing or query.is_empty:
         return [], 0
+    if query.text and prepared.plan.is_empty and not (query.tags or query.filters):
+        return [], 0  # only punctuation was typed: no words to look for
     limit = max(0, min(limit, cap - offset))
     if prepared.plan.required:
         node = all_of(prepared.plan.required)

@@ -63,6 +63,8 @@ CASES = {
     "lastactive:7d..": {"q5"},
     "deleted:yes": set(),
     "roads": {"q1"},
+    "?!": set(),
+    "?! score:3": {"q1", "a1", "q2", "q5"},
 }
 
 
