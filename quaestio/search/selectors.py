@@ -37,6 +37,10 @@ PAGE_SIZE = 15
 # Stack Exchange shows anonymous searchers at most 500 results (spec §8.2).
 ANONYMOUS_RESULT_CAP = 500
 SIGNED_IN_RESULT_CAP = 5000
+# Ranking or sorting every match of a common word costs time in proportion to its matches
+# (bm25 or ts_rank per post, a posts-row read per post). A search with more matching posts than
+# this (after its filters) ranks and sorts only the newest this many of them.
+MATCH_POOL = 500  # also the most results Stack Exchange shows an anonymous reader
 ORM_ORDERS = {
     "newest": ("-creation_date", "-id"),
     "active": ("-last_activity_date", "-id"),
@@ -151,8 +155,12 @@ def search_ids(
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
-        total = prepared.backend.count(node, base, cap)
-        ids = prepared.backend.ranked_ids(node, base, sort, limit, offset) if limit else []
+        floor = prepared.backend.match_floor(node, base, MATCH_POOL)
+        total = prepared.backend.count(node, base, cap, floor)
+        if limit:
+            ids = prepared.backend.ranked_ids(node, base, sort, limit, offset, floor)
+        else:
+            ids = []
         return ids, total
     total = prepared.posts.order_by()[:cap].count()
     ordered = prepared.posts.order_by(*ORM_ORDERS[sort]).values_list("id", flat=True)

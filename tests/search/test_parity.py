@@ -175,3 +175,20 @@ def test_user_me_needs_a_signed_in_viewer(corpus):
     )
     with pytest.raises(SearchSyntaxError, match="Log in"):
         search_ids("user:me")
+
+
+def test_broad_searches_look_at_the_newest_matches_only(corpus, monkeypatch):
+    """A search matching more posts than MATCH_POOL ranks and sorts only the newest (highest
+    id) matching posts that pass its filters, on both engines alike: bounded cost."""
+    from quaestio.search import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_POOL", 2)
+    ids, total = search_ids("bridges", sort="votes", limit=100)
+    assert ids == sorted(corpus.ids("a2", "q2"), key=lambda i: -corpus_score(corpus, i))
+    assert total == 2
+    # The pool is taken after the filters: selective filters still find older posts.
+    assert set(search_ids("bridges is:question", limit=100)[0]) == corpus.ids("q1", "q2")
+
+
+def corpus_score(corpus, post_id):
+    return next(p.score for p in corpus.posts.values() if p.id == post_id)

@@ -57,17 +57,40 @@ class SearchBackend(ABC):
 
     # Reading it ----------------------------------------------------------------------------
     @abstractmethod
-    def match_source(self, node: Node) -> MatchSource: ...
+    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+        """The engine side of a search; with a floor, only posts whose id is at least it."""
+
+    def match_floor(self, node: Node, base: tuple[str, list], pool: int) -> int | None:
+        """The id of the pool-th newest (highest id) base post matching node, or None when
+        fewer match. A search matching more than `pool` posts ranks and sorts only the newest
+        `pool` of them, so its cost stays bounded however common its words are. The engines
+        walk their matches newest first, so finding the floor reads about `pool` matches when
+        the filters pass most posts, and more only when they are selective."""
+        source = self.match_source(node)
+        base_sql, base_params = base
+        sql = (
+            f"SELECT p.id FROM {source.from_sql} JOIN ({base_sql}) p ON p.id = {source.post_id} "
+            f"WHERE {source.where_sql} ORDER BY {source.post_id} DESC LIMIT 1 OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*source.from_params, *base_params, *source.where_params, pool - 1])
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     @abstractmethod
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         """A SELECT of the ids of posts matching node (for IN / NOT IN filters)."""
 
     def ranked_sql(
-        self, node: Node, base: tuple[str, list], order: str, columns: str = "p.id"
+        self,
+        node: Node,
+        base: tuple[str, list],
+        order: str,
+        columns: str = "p.id",
+        floor: int | None = None,
     ) -> tuple[str, list]:
         """SELECT columns of the base posts matching node, in the given order (no LIMIT)."""
-        source = self.match_source(node)
+        source = self.match_source(node, floor)
         base_sql, base_params = base
         order_sql = ORDERS.get(order) or f"{source.rank_order}, p.id DESC"
         sql = (
@@ -77,16 +100,22 @@ class SearchBackend(ABC):
         return sql, [*source.from_params, *base_params, *source.where_params]
 
     def ranked_ids(
-        self, node: Node, base: tuple[str, list], order: str, limit: int, offset: int
+        self,
+        node: Node,
+        base: tuple[str, list],
+        order: str,
+        limit: int,
+        offset: int,
+        floor: int | None = None,
     ) -> list[int]:
-        sql, params = self.ranked_sql(node, base, order)
+        sql, params = self.ranked_sql(node, base, order, floor=floor)
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
-    def count(self, node: Node, base: tuple[str, list], cap: int) -> int:
+    def count(self, node: Node, base: tuple[str, list], cap: int, floor: int | None = None) -> int:
         """How many base posts match node, counting no further than cap."""
-        source = self.match_source(node)
+        source = self.match_source(node, floor)
         base_sql, base_params = base
         sql = (
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {source.from_sql} JOIN ({base_sql}) p "

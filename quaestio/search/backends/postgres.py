@@ -104,12 +104,15 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node) -> MatchSource:
+    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+        where, params = "d.document @@ q", []
+        if floor is not None:
+            where, params = f"{where} AND d.post_id >= %s", [floor]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
-            where_sql="d.document @@ q",
-            where_params=[],
+            where_sql=where,
+            where_params=params,
             post_id="d.post_id",
             rank_order=f"{RANK} DESC",
         )

@@ -90,12 +90,15 @@ class SqliteFtsBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node) -> MatchSource:
+    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+        where, params = f"{TABLE} MATCH %s", [fts_expression(node)]
+        if floor is not None:  # FTS5 walks only the rowid range: cheap
+            where, params = f"{where} AND {TABLE}.rowid >= %s", [*params, floor]
         return MatchSource(
             from_sql=TABLE,
             from_params=[],
-            where_sql=f"{TABLE} MATCH %s",
-            where_params=[fts_expression(node)],
+            where_sql=where,
+            where_params=params,
             post_id=f"{TABLE}.rowid",
             rank_order=RANK,
         )
