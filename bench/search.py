@@ -289,6 +289,9 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
     for query, sort in mix:  # warm caches once; not measured
         search(query, sort=sort)
     timings: dict[int, list[float]] = {i: [] for i in range(len(mix))}
+    # The noise floor on this machine right now: one primary-key fetch of a post, interleaved.
+    baseline: list[float] = []
+    load_before = os.getloadavg()[0]
     for _ in range(rounds):
         order = list(range(len(mix)))
         rng.shuffle(order)
@@ -297,6 +300,9 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
             started = time.perf_counter()
             search(query, sort=sort)
             timings[i].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            Post.objects.filter(id=rng.randint(1, size)).first()
+            baseline.append((time.perf_counter() - started) * 1000)
     every = [t for ts in timings.values() for t in ts]
     result.update(
         queries=len(mix),
@@ -304,6 +310,8 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
         p50_ms=round(percentile(every, 0.5), 2),
         p95_ms=round(percentile(every, 0.95), 2),
         max_ms=round(max(every), 2),
+        pk_fetch_p50_ms=round(percentile(baseline, 0.5), 2),
+        load_average=[round(load_before, 1), round(os.getloadavg()[0], 1)],
         slowest=sorted(
             ((round(statistics.median(ts), 1), mix[i][0], mix[i][1]) for i, ts in timings.items()),
             reverse=True,
