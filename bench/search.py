@@ -372,12 +372,14 @@ def main() -> int:
             results.append(json.loads(finished.stdout.strip().splitlines()[-1]))
             log(json.dumps(results[-1]))
     print(
-        f"\n{'backend':<11}{'posts':>11}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'runs':>7}  index s"
+        f"\n{'backend':<11}{'posts':>11}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'runs':>7}"
+        f"{'pk ms':>8}  load (start, end)  index s"
     )
     for r in results:
         print(
             f"{r['backend']:<11}{r['size']:>11,}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
-            f"{r['runs']:>7}  {r.get('index_s', '(reused)')}"
+            f"{r['runs']:>7}{r['pk_fetch_p50_ms']:>8}  {str(r['load_average']):<17}  "
+            f"{r.get('index_s', '(reused)')}"
         )
         for median, query, sort in r["slowest"]:
             print(f"{'':>11}slow: {median:>7} ms  {query!r} ({sort})")
