@@ -23,7 +23,9 @@ from quaestio.search.text import (
 
 COLUMNS = ("title", "body", "code", "url")
 FIELD_COLUMNS = {
-    Field.ANY: ("title", "body"),
+    # A plain word is looked for everywhere: with no column restriction PostgreSQL's GIN index
+    # answers a word exactly, without re-reading each matching document to check its weight.
+    Field.ANY: COLUMNS,
     Field.TITLE: ("title",),
     Field.BODY: ("body",),
     Field.CODE: ("code",),
@@ -64,7 +66,15 @@ class All:
     parts: tuple[Node, ...]
 
 
-Node = Phrase | Prefix | Either | All
+@dataclass(frozen=True)
+class Excluding:
+    """`include` but not `exclude`: exclusions evaluated by the engine with the words."""
+
+    include: Node
+    exclude: Node
+
+
+Node = Phrase | Prefix | Either | All | Excluding
 NOTHING = Either(())
 
 
@@ -162,6 +172,8 @@ def highlight_terms(plan: TextPlan) -> tuple[frozenset[str], tuple[str, ...]]:
             found.update(node.tokens)
         elif isinstance(node, Prefix):
             prefixes.append(node.prefix)
+        elif isinstance(node, Excluding):
+            walk(node.include)
         else:
             for child in node.options if isinstance(node, Either) else node.parts:
                 walk(child)

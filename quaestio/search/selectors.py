@@ -21,6 +21,7 @@ from quaestio.search.models import SearchWord
 from quaestio.search.parser import parse
 from quaestio.search.plan import (
     MAX_EXPANSION,
+    Excluding,
     TextPlan,
     all_of,
     any_of,
@@ -114,10 +115,17 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     backend = get_backend()
     plan = plan_text(query, expand_wildcard)
     posts = Post.objects.filter(structured_condition(query, viewer, context_question_id))
-    if plan.excluded:
+    if plan.excluded and not plan.required:
+        # Nothing to match, only words to avoid: the engine lists those posts to leave out.
         sql, params = backend.match_ids_sql(any_of(plan.excluded))
         posts = posts.exclude(id__in=RawSQL(sql, params))
     return _Prepared(backend, plan, posts)
+
+
+def _text_node(plan: TextPlan):
+    """What the engine must match: the required words, less the excluded ones."""
+    node = all_of(plan.required)
+    return Excluding(node, any_of(plan.excluded)) if plan.excluded else node
 
 
 def _base_sql(posts: QuerySet) -> tuple[str, list]:
@@ -150,7 +158,7 @@ def search_ids(
         return [], 0  # only punctuation was typed: no words to look for
     limit = max(0, min(limit, cap - offset))
     if prepared.plan.required:
-        node = all_of(prepared.plan.required)
+        node = _text_node(prepared.plan)
         try:
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out

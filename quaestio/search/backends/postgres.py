@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from quaestio.search.backends.base import MatchSource, SearchBackend
-from quaestio.search.plan import All, Node, Phrase, Prefix
+from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
 TABLE = "search_document"
@@ -51,15 +51,21 @@ def tsvector_literal(document: Document) -> str:
     return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
 
 
+def _weights(columns: tuple[str, ...]) -> str:
+    # All columns: no weight restriction, which GIN can answer without a recheck.
+    return "" if columns == COLUMNS else "".join(WEIGHTS[c] for c in columns)
+
+
 def tsquery(node: Node) -> str:
     """The tsquery text of a node (never called for an empty Either)."""
     if isinstance(node, Phrase):
-        weights = "".join(WEIGHTS[c] for c in node.columns)
-        parts = [f"{_lexeme(token)}:{weights}" for token in node.tokens]
+        weights = _weights(node.columns)
+        parts = [_lexeme(token) + (f":{weights}" if weights else "") for token in node.tokens]
         return "(" + " <-> ".join(parts) + ")"
     if isinstance(node, Prefix):
-        weights = "".join(WEIGHTS[c] for c in node.columns)
-        return f"{_lexeme(node.prefix)}:*{weights}"
+        return f"{_lexeme(node.prefix)}:*{_weights(node.columns)}"
+    if isinstance(node, Excluding):
+        return f"({tsquery(node.include)} & !{tsquery(node.exclude)})"
     if isinstance(node, All):
         return "(" + " & ".join(tsquery(part) for part in node.parts) + ")"
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from quaestio.search.backends.base import MatchSource, SearchBackend
-from quaestio.search.plan import All, Node, Phrase, Prefix
+from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import Document
 
 TABLE = "search_fts"
@@ -25,15 +25,19 @@ def _quoted(token: str) -> str:
 
 
 def _columns(columns: tuple[str, ...]) -> str:
-    return "{" + " ".join(columns) + "}"
+    if columns == COLUMNS:
+        return ""
+    return "{" + " ".join(columns) + "} : "
 
 
 def fts_expression(node: Node) -> str:
     """The FTS5 MATCH expression of a node (never called for an empty Either)."""
     if isinstance(node, Phrase):
-        return f"{_columns(node.columns)} : {_quoted(' '.join(node.tokens))}"
+        return f"{_columns(node.columns)}{_quoted(' '.join(node.tokens))}"
     if isinstance(node, Prefix):
-        return f"{_columns(node.columns)} : {_quoted(node.prefix)} *"
+        return f"{_columns(node.columns)}{_quoted(node.prefix)} *"
+    if isinstance(node, Excluding):
+        return f"({fts_expression(node.include)} NOT {fts_expression(node.exclude)})"
     if isinstance(node, All):
         return "(" + " AND ".join(fts_expression(part) for part in node.parts) + ")"
     return "(" + " OR ".join(fts_expression(option) for option in node.options) + ")"
