@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "recompute every denormalised counter from the rows",
         None,
     ),
+    "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
     "manage": (
         "quaestio.cli_commands:manage",
         "run a Django management command (e.g. `quaestio manage createsuperuser`)",

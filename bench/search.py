@@ -1,0 +1,390 @@
+"""Search latency on generated corpora, per backend: p50/p95 of a fixed query mix.
+
+    .venv/bin/python bench/search.py --sizes 100000 1000000 --backends sqlite postgres
+
+Each (backend, size) runs in its own process with its own database (a SQLite file under --data,
+or the PostgreSQL database quaestio_bench_<size> at --postgres), generated once and reused.
+The corpus: questions and answers (2 : 3) whose titles and bodies are drawn from a Zipf law over
+a vocabulary of real words counted in the Stack Exchange dumps under ../shared (when present)
+plus a tail of rarer invented words, bodies of log-normal length (median about 110 words for
+questions, 80 for answers; some with code blocks and links), 1-5 tags from 800, 20,000 users,
+ten years of dates. Each query runs through quaestio.search.selectors.search, the function the
+search page calls (ids, capped count, posts, owners, highlights), rounds interleaved so every
+query sees the same machine conditions. Target (issue 6): p95 < 50 ms at 1,000,000 posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DUMPS = REPO.parent / "shared" / "data" / "se-dumps"
+# Worktrees sit one level deeper than a clone; look beside either.
+if not SHARED_DUMPS.exists():
+    SHARED_DUMPS = Path("/work/shared/data/se-dumps")
+SEED = 20240615
+TAIL_WORDS = 80_000
+ZIPF_EXPONENT = 1.05
+POOL_WORDS = 4_000_000
+
+
+# Corpus generation ---------------------------------------------------------------------------
+
+
+def real_word_counts() -> Counter:
+    """Word frequencies of the real dumps' posts, if they are here."""
+    counts: Counter = Counter()
+    if not SHARED_DUMPS.exists():
+        return counts
+    from lxml import etree
+
+    for posts in SHARED_DUMPS.glob("*/Posts.xml"):
+        for _event, row in etree.iterparse(str(posts), tag="row"):
+            text = (row.get("Title") or "") + " " + re.sub(r"<[^>]+>", " ", row.get("Body") or "")
+            counts.update(w.lower() for w in re.findall(r"[A-Za-z][a-z]{1,}", text))
+            row.clear()
+    return counts
+
+
+def invented_word(rng: random.Random) -> str:
+    syllables = (
+        "ka lo mi ter van dra sul pen or ix bel qua ro det un fa gri mo sel tu cas ne pi vor"
+    )
+    return "".join(rng.choice(syllables.split()) for _ in range(rng.randint(2, 4)))
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    """Words in rank order: real ones by real frequency, then an invented tail of rarer ones."""
+    real = [w for w, _ in real_word_counts().most_common()]
+    if not real:
+        real = [invented_word(rng) for _ in range(5000)]
+    seen = set(real)
+    tail = []
+    while len(tail) < TAIL_WORDS:
+        word = invented_word(rng)
+        if word not in seen:
+            seen.add(word)
+            tail.append(word)
+    return real + tail
+
+
+class Writer:
+    def __init__(self, words: list[str], rng: random.Random) -> None:
+        self.words = words
+        self.rng = rng
+        weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(words))]
+        total = 0.0
+        self.cumulative = []
+        for w in weights:
+            total += w
+            self.cumulative.append(total)
+
+        # Drawing word by word is the slowest part of generating a million posts; windows of
+        # one long Zipf-distributed stream keep the same word frequencies at a fraction of it.
+        self.stream = self.rng.choices(self.words, cum_weights=self.cumulative, k=POOL_WORDS)
+
+    def draw(self, n: int) -> list[str]:
+        start = self.rng.randrange(POOL_WORDS - n)
+        return self.stream[start : start + n]
+
+    def title(self) -> str:
+        words = self.draw(self.rng.randint(4, 13))
+        return (" ".join(words).capitalize() + "?")[:250]
+
+    def body(self, median_words: int) -> str:
+        n = max(8, min(3000, int(self.rng.lognormvariate(math.log(median_words), 0.7))))
+        paragraphs = []
+        for start in range(0, n, 45):
+            words = self.draw(min(45, n - start))  # each paragraph from its own window
+            paragraphs.append("<p>" + " ".join(words).capitalize() + ".</p>")
+        if self.rng.random() < 0.25:
+            code = " ".join(self.draw(self.rng.randint(3, 20)))
+            paragraphs.append(f"<pre><code>{code.replace(' ', '_', 2)}()\n</code></pre>")
+        if self.rng.random() < 0.15:
+            host = self.rng.choice(["en.wikipedia.org", "example.com", "docs.python.org"])
+            paragraphs.append(f'<p>See <a href="https://{host}/{self.draw(1)[0]}">this</a>.</p>')
+        return "\n".join(paragraphs)
+
+
+def generate(size: int, log) -> None:
+    """Fill an empty database with `size` posts (40% questions), their tags and owners."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.db import transaction
+
+    from quaestio.accounts.models import User
+    from quaestio.posts.models import Post, PostType, format_tags
+    from quaestio.tags.models import PostTag, Tag
+
+    rng = random.Random(SEED)
+    writer = Writer(vocabulary(rng), rng)
+    tag_names = [f"tag-{writer.words[i]}"[:35] for i in range(40, 840)]
+    tag_weights = [1 / (i + 1) for i in range(len(tag_names))]
+    start = datetime(2014, 1, 1, tzinfo=UTC)
+    span = 10 * 365 * 86400
+    with transaction.atomic():
+        User.objects.bulk_create(
+            [
+                User(id=i, display_name=f"user{i}", email=f"u{i}@bench.invalid")
+                for i in range(1, 20_001)
+            ],
+            batch_size=5000,
+        )
+        Tag.objects.bulk_create([Tag(id=i + 1, name=n) for i, n in enumerate(tag_names)])
+    tag_ids = {name: i + 1 for i, name in enumerate(tag_names)}
+    questions = int(size * 0.4)
+    post_id = 0
+    question_ids: list[int] = []
+    started = time.monotonic()
+    batch: list = []
+    post_tags: list = []
+
+    def flush():
+        with transaction.atomic():
+            Post.objects.bulk_create(batch, batch_size=2000)
+            PostTag.objects.bulk_create(post_tags, batch_size=5000)
+        batch.clear()
+        post_tags.clear()
+
+    while post_id < size:
+        post_id += 1
+        created = start + timedelta(seconds=rng.randrange(span))
+        is_question = post_id <= questions or not question_ids
+        if is_question:
+            tags = list(
+                dict.fromkeys(rng.choices(tag_names, weights=tag_weights, k=rng.randint(1, 5)))
+            )
+            batch.append(
+                Post(
+                    id=post_id,
+                    post_type=PostType.QUESTION,
+                    title=writer.title(),
+                    body=writer.body(110),
+                    tags=format_tags(tags),
+                    owner_id=rng.randint(1, 20_000),
+                    creation_date=created,
+                    last_activity_date=created + timedelta(days=rng.randrange(200)),
+                    score=int(rng.expovariate(0.4)) - 1,
+                    view_count=int(rng.expovariate(1 / 800)),
+                    answer_count=rng.choice([0, 1, 1, 2, 2, 3, 4]),
+                    closed_date=created if rng.random() < 0.08 else None,
+                    deletion_date=created if rng.random() < 0.02 else None,
+                )
+            )
+            post_tags += [
+                PostTag(post_id=post_id, tag_id=tag_ids[t], position=i) for i, t in enumerate(tags)
+            ]
+            question_ids.append(post_id)
+        else:
+            batch.append(
+                Post(
+                    id=post_id,
+                    post_type=PostType.ANSWER,
+                    parent_id=rng.choice(question_ids),
+                    body=writer.body(80),
+                    owner_id=rng.randint(1, 20_000),
+                    creation_date=created,
+                    last_activity_date=created,
+                    score=int(rng.expovariate(0.5)) - 1,
+                )
+            )
+        if len(batch) >= 10_000:
+            flush()
+            log(
+                f"  generated {post_id:,}/{size:,} posts ({post_id / (time.monotonic() - started):,.0f}/s)"
+            )
+    if batch:
+        flush()
+
+
+# The query mix -------------------------------------------------------------------------------
+
+
+def query_mix(words: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """(query, sort) pairs shaped like what readers type: mostly 1-3 specific words, some
+    phrases, operators and filters, a few broad words. Fixed by the seed."""
+    from quaestio.search.text import STOP_WORDS
+
+    content = [w for w in words if w not in STOP_WORDS and len(w) > 3]
+    common = content[20:200]
+    mid = content[200:3000]
+    rare = content[3000:20000]
+    tags = [f"tag-{words[i]}"[:35] for i in range(40, 140)]
+    pick = rng.choice
+    mix = []
+    for _ in range(4):
+        mix += [
+            (pick(mid), "relevance"),
+            (f"{pick(mid)} {pick(mid)}", "relevance"),
+            (f"{pick(common)} {pick(mid)} {pick(mid)}", "relevance"),
+            (f'"{pick(common)} {pick(common)}"', "relevance"),
+            (pick(rare), "relevance"),
+            (f"{pick(mid)} [{pick(tags)}]", "relevance"),
+            (f"{pick(mid)} score:3..", "votes"),
+            (f"{pick(mid)} -{pick(common)}", "relevance"),
+            (f"intitle:{pick(mid)}", "newest"),
+            (f"{pick(mid)[:5]}*", "relevance"),
+            (f"[{pick(tags)}] is:question answers:0", "newest"),
+            (pick(common), "relevance"),
+            (f"user:{rng.randint(1, 20000)}", "newest"),
+            (f"created:2020 {pick(mid)}", "relevance"),
+            (f"{pick(mid)} OR {pick(rare)}", "active"),
+            (f"{pick(mid)} {pick(mid)} is:answer", "votes"),
+        ]
+    return mix
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run_one(backend: str, size: int, rounds: int, log) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from quaestio.posts.models import Post
+    from quaestio.search.backends import get_backend
+    from quaestio.search.selectors import search
+    from quaestio.search.services import reindex_all
+
+    assert connection.vendor == backend, (connection.vendor, backend)
+    call_command("migrate", interactive=False, verbosity=0)
+    result: dict = {"backend": backend, "size": size}
+    existing = Post.objects.count()
+    if existing != size:
+        if existing:
+            raise SystemExit(
+                f"{backend} database holds {existing:,} posts, not {size:,}: remove it"
+            )
+        log(f"{backend} {size:,}: generating")
+        started = time.monotonic()
+        generate(size, log)
+        result["generate_s"] = round(time.monotonic() - started, 1)
+    if get_backend().indexed_count() != size:
+        log(f"{backend} {size:,}: indexing")
+        started = time.monotonic()
+        reindex_all(progress=lambda done, total: done % 100_000 == 0 and log(f"  indexed {done:,}"))
+        result["index_s"] = round(time.monotonic() - started, 1)
+        # Planner statistics for the freshly loaded tables, as an import would leave them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    rng = random.Random(SEED + 1)
+    words = vocabulary(random.Random(SEED))
+    mix = query_mix(words, rng)
+    for query, sort in mix:  # warm caches once; not measured
+        search(query, sort=sort)
+    timings: dict[int, list[float]] = {i: [] for i in range(len(mix))}
+    # The noise floor on this machine right now: one primary-key fetch of a post, interleaved.
+    baseline: list[float] = []
+    load_before = os.getloadavg()[0]
+    for _ in range(rounds):
+        order = list(range(len(mix)))
+        rng.shuffle(order)
+        for i in order:
+            query, sort = mix[i]
+            started = time.perf_counter()
+            search(query, sort=sort)
+            timings[i].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            Post.objects.filter(id=rng.randint(1, size)).first()
+            baseline.append((time.perf_counter() - started) * 1000)
+    every = [t for ts in timings.values() for t in ts]
+    result.update(
+        queries=len(mix),
+        runs=len(every),
+        p50_ms=round(percentile(every, 0.5), 2),
+        p95_ms=round(percentile(every, 0.95), 2),
+        max_ms=round(max(every), 2),
+        pk_fetch_p50_ms=round(percentile(baseline, 0.5), 2),
+        load_average=[round(load_before, 1), round(os.getloadavg()[0], 1)],
+        slowest=sorted(
+            ((round(statistics.median(ts), 1), mix[i][0], mix[i][1]) for i, ts in timings.items()),
+            reverse=True,
+        )[:5],
+    )
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--rounds", type=int, default=5, help="runs of the whole mix per corpus")
+    parser.add_argument("--data", default="/tmp/quaestio-search-bench")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    if args.worker:
+        backend, size = args.worker[0], int(args.worker[1])
+        print(json.dumps(run_one(backend, size, args.rounds, log)))
+        return 0
+
+    results = []
+    for size in args.sizes:
+        for backend in args.backends:
+            env = dict(os.environ, DJANGO_SETTINGS_MODULE="quaestio.settings")
+            env["QUAESTIO_DATA_DIR"] = f"{args.data}/sqlite-{size}"
+            vendor = "postgresql" if backend.startswith("postgres") else "sqlite"
+            if vendor == "postgresql":
+                database = f"quaestio_bench_{size}"
+                subprocess.run(
+                    ["psql", f"{args.postgres}/postgres", "-qc", f"CREATE DATABASE {database}"],
+                    capture_output=True,
+                )
+                env["DATABASE_URL"] = f"{args.postgres}/{database}"
+            else:
+                env.pop("DATABASE_URL", None)
+                Path(env["QUAESTIO_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+            command = [
+                sys.executable,
+                __file__,
+                "--worker",
+                vendor,
+                str(size),
+                "--rounds",
+                str(args.rounds),
+            ]
+            finished = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, cwd=REPO)
+            if finished.returncode != 0:
+                log(f"{backend} {size:,}: failed (exit {finished.returncode})")
+                continue
+            results.append(json.loads(finished.stdout.strip().splitlines()[-1]))
+            log(json.dumps(results[-1]))
+    print(
+        f"\n{'backend':<11}{'posts':>11}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'runs':>7}"
+        f"{'pk ms':>8}  load (start, end)  index s"
+    )
+    for r in results:
+        print(
+            f"{r['backend']:<11}{r['size']:>11,}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
+            f"{r['runs']:>7}{r['pk_fetch_p50_ms']:>8}  {str(r['load_average']):<17}  "
+            f"{r.get('index_s', '(reused)')}"
+        )
+        for median, query, sort in r["slowest"]:
+            print(f"{'':>11}slow: {median:>7} ms  {query!r} ({sort})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

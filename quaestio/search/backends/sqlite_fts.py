@@ -1,0 +1,111 @@
+"""SQLite FTS5: the embedded engine, a virtual table `search_fts` made by migration 0002.
+
+Columns title, body, code, url hold our tokens separated by spaces; the `ascii` tokenizer keeps
+each of them whole (non-ASCII characters are token characters to it), so FTS5 matches exactly
+the tokens quaestio.search.text produced. Ranking is FTS5's bm25 with the title weighted most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from quaestio.search.backends.base import MatchSource, SearchBackend
+from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
+from quaestio.search.text import Document
+
+TABLE = "search_fts"
+# bm25 weights per column, in column order: a title hit counts ten body hits.
+RANK = f"bm25({TABLE}, 10.0, 1.0, 1.0, 0.5)"
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _columns(columns: tuple[str, ...]) -> str:
+    if columns == COLUMNS:
+        return ""
+    return "{" + " ".join(columns) + "} : "
+
+
+def fts_expression(node: Node) -> str:
+    """The FTS5 MATCH expression of a node (never called for an empty Either)."""
+    if isinstance(node, Phrase):
+        return f"{_columns(node.columns)}{_quoted(' '.join(node.tokens))}"
+    if isinstance(node, Prefix):
+        return f"{_columns(node.columns)}{_quoted(node.prefix)} *"
+    if isinstance(node, Excluding):
+        return f"({fts_expression(node.include)} NOT {fts_expression(node.exclude)})"
+    if isinstance(node, All):
+        return "(" + " AND ".join(fts_expression(part) for part in node.parts) + ")"
+    return "(" + " OR ".join(fts_expression(option) for option in node.options) + ")"
+
+
+def _row(document: Document) -> tuple:
+    return (
+        document.post_id,
+        " ".join(document.title),
+        " ".join(document.body),
+        " ".join(document.code),
+        " ".join(document.url),
+    )
+
+
+class SqliteFtsBackend(SearchBackend):
+    vendor = "sqlite"
+
+    def upsert(self, documents: list[Document]) -> None:
+        if not documents:
+            return
+        with connection.cursor() as cursor:
+            self._delete(cursor, [d.post_id for d in documents])
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, title, body, code, url) VALUES (%s, %s, %s, %s, %s)",
+                [_row(d) for d in documents],
+            )
+
+    def _delete(self, cursor, post_ids: list[int]) -> None:
+        for start in range(0, len(post_ids), 500):
+            chunk = post_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)
+
+    def remove(self, post_ids: list[int]) -> None:
+        if post_ids:
+            with connection.cursor() as cursor:
+                self._delete(cursor, list(post_ids))
+
+    def bulk_load(self, batches: Iterable[list[Document]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+            for batch in batches:
+                cursor.executemany(
+                    f"INSERT INTO {TABLE} (rowid, title, body, code, url) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [_row(d) for d in batch],
+                )
+            # Merge the segments the load wrote so queries read one b-tree per term.
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+
+    def indexed_count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+            return cursor.fetchone()[0]
+
+    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+        where, params = f"{TABLE} MATCH %s", [fts_expression(node)]
+        if floor is not None:  # FTS5 walks only the rowid range: cheap
+            where, params = f"{where} AND {TABLE}.rowid >= %s", [*params, floor]
+        return MatchSource(
+            from_sql=TABLE,
+            from_params=[],
+            where_sql=where,
+            where_params=params,
+            post_id=f"{TABLE}.rowid",
+            rank_order=RANK,
+        )
+
+    def match_ids_sql(self, node: Node) -> tuple[str, list]:
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]

@@ -1,0 +1,174 @@
+"""The structured half of a query as ORM conditions on the posts table.
+
+Each filter becomes a Q; a -negated one is its negation. Who may see deleted posts is decided
+here too, so no search path can forget it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Exists, OuterRef, Q
+
+from quaestio.accounts.models import User
+from quaestio.posts.models import CloseReason, Post, PostType
+from quaestio.search.policies import can_see_deleted_posts
+from quaestio.search.query import (
+    Counter,
+    DateField,
+    DateFilter,
+    DeletedMode,
+    Filter,
+    Flag,
+    FlagFilter,
+    InQuestionFilter,
+    KindFilter,
+    PostKind,
+    RangeFilter,
+    SearchQuery,
+    SearchSyntaxError,
+    TagTerm,
+    UserFilter,
+)
+from quaestio.tags.models import PostTag
+
+SEARCHABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
+COUNTER_COLUMNS = {
+    Counter.SCORE: "score",
+    Counter.ANSWERS: "answer_count",
+    Counter.VIEWS: "view_count",
+}
+DATE_COLUMNS = {DateField.CREATED: "creation_date", DateField.LAST_ACTIVE: "last_activity_date"}
+DUPLICATE_REASONS = (CloseReason.EXACT_DUPLICATE, CloseReason.DUPLICATE)
+
+
+def _range(f: RangeFilter) -> Q:
+    column = COUNTER_COLUMNS[f.counter]
+    condition = Q(**{f"{column}__isnull": False})
+    if f.low is not None:
+        condition &= Q(**{f"{column}__gte": f.low})
+    if f.high is not None:
+        condition &= Q(**{f"{column}__lte": f.high})
+    return condition
+
+
+def _dates(f: DateFilter) -> Q:
+    column = DATE_COLUMNS[f.date_field]
+    condition = Q()
+    if f.start is not None:
+        condition &= Q(**{f"{column}__gte": f.start})
+    if f.end is not None:
+        condition &= Q(**{f"{column}__lt": f.end})
+    return condition
+
+
+def _flag(f: FlagFilter) -> Q:
+    question = Q(post_type=PostType.QUESTION)
+    answer = Q(post_type=PostType.ANSWER)
+    if f.flag == Flag.CLOSED:
+        condition = Q(closed_date__isnull=False)
+    elif f.flag == Flag.DUPLICATE:
+        condition = Q(closed_date__isnull=False, close_reason__in=DUPLICATE_REASONS)
+    elif f.flag == Flag.LOCKED:
+        condition = Q(locked_date__isnull=False)
+    elif f.flag == Flag.WIKI:
+        condition = Q(community_owned_date__isnull=False)
+    elif f.flag == Flag.HAS_CODE:
+        condition = Q(body__contains="<code")
+    elif f.flag == Flag.HAS_ACCEPTED:
+        # Questions only, whichever the answer: "hasaccepted:no" lists unresolved questions.
+        return question & Q(accepted_answer__isnull=not f.value)
+    elif f.flag == Flag.IS_ACCEPTED:
+        accepted = Post.objects.filter(accepted_answer_id__isnull=False).values(
+            "accepted_answer_id"
+        )
+        return answer & (Q(id__in=accepted) if f.value else ~Q(id__in=accepted))
+    else:  # IS_ANSWERED: an accepted answer, or an answer scored above zero
+        good_answer = Post.objects.filter(
+            parent_id=OuterRef("id"),
+            post_type=PostType.ANSWER,
+            score__gt=0,
+            deletion_date__isnull=True,
+        )
+        answered = Q(accepted_answer__isnull=False) | Q(Exists(good_answer))
+        return question & (answered if f.value else ~answered)
+    return condition if f.value else ~condition
+
+
+def _tag_names(names: tuple[str, ...]) -> Q:
+    condition = Q()
+    for name in names:
+        if "*" in name:
+            pattern = "^" + ".*".join(re.escape(part) for part in name.split("*")) + "$"
+            condition |= Q(tag__name__regex=pattern)
+        else:
+            condition |= Q(tag__name=name)
+    return condition
+
+
+def _tags(term: TagTerm) -> Q:
+    """A question with the tag, or an answer to one: answers search under their question's tags."""
+    tagged = PostTag.objects.filter(_tag_names(term.names)).values("post_id")
+    condition = Q(id__in=tagged) | Q(parent_id__in=tagged)
+    return ~condition if term.negated else condition
+
+
+def filter_condition(f: Filter, viewer: User | None, context_question_id: int | None) -> Q:
+    if isinstance(f, UserFilter):
+        user_id = f.user_id
+        if f.me:
+            if viewer is None or not viewer.is_authenticated:
+                raise SearchSyntaxError("Log in to search your own posts with user:me.")
+            user_id = viewer.id
+        condition = Q(owner_id=user_id)
+    elif isinstance(f, RangeFilter):
+        condition = _range(f)
+    elif isinstance(f, KindFilter):
+        kind = PostType.QUESTION if f.kind == PostKind.QUESTION else PostType.ANSWER
+        condition = Q(post_type=kind)
+    elif isinstance(f, FlagFilter):
+        condition = _flag(f)
+    elif isinstance(f, InQuestionFilter):
+        question_id = f.question_id
+        if f.this:
+            if context_question_id is None:
+                raise SearchSyntaxError(
+                    "inquestion:this works from a question's page; elsewhere give its id, "
+                    "as in inquestion:1234."
+                )
+            question_id = context_question_id
+        condition = Q(id=question_id) | Q(parent_id=question_id)
+    else:
+        condition = _dates(f)
+    return ~condition if f.negated else condition
+
+
+def visibility(mode: DeletedMode, viewer: User | None) -> Q:
+    """Searchable posts the viewer may see: deleted ones only on request, and only to the
+    privileged (spec §7.6) or, for their own posts, to their owners."""
+    live = Q(deletion_date__isnull=True) & ~Q(parent__deletion_date__isnull=False)
+    condition = Q(post_type__in=SEARCHABLE_TYPES)
+    if mode == DeletedMode.NO:
+        return condition & live
+    signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in and can_see_deleted_posts(viewer):
+        # (An empty Q would vanish from `live | Q()`, so the privileged case is spelt out.)
+        return condition & ~live if mode == DeletedMode.YES else condition
+    if signed_in:
+        own = Q(owner_id=viewer.id)
+    else:
+        own = Q(pk__isnull=True)  # no row: anonymous readers see no deleted post
+    if mode == DeletedMode.YES:
+        return condition & ~live & own
+    return condition & (live | own)
+
+
+def structured_condition(
+    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
+) -> Q:
+    condition = visibility(query.deleted, viewer)
+    for term in query.tags:
+        condition &= _tags(term)
+    for f in query.filters:
+        condition &= filter_condition(f, viewer, context_question_id)
+    return condition

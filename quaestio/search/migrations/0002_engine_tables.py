@@ -1,0 +1,41 @@
+"""The full-text engines' tables: FTS5 on SQLite, tsvector + GIN on PostgreSQL, each only there.
+
+The SQL is written out here (not imported from the backends) so this migration keeps meaning
+what it meant when it ran, whatever the backends become.
+"""
+
+from django.db import migrations
+
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "title, body, code, url, tokenize = 'ascii')",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
+POSTGRES_CREATE = [
+    # Documents are stored out of line (toast_tuple_target 128, no compression), so the table's
+    # own rows stay a few dozen bytes: reading the ids of many matches stays cheap, and only the
+    # documents actually ranked are fetched.
+    "CREATE TABLE IF NOT EXISTS search_document (post_id bigint PRIMARY KEY, document tsvector NOT NULL)"
+    " WITH (toast_tuple_target = 128)",
+    "ALTER TABLE search_document ALTER COLUMN document SET STORAGE EXTERNAL",
+    "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
+]
+POSTGRES_DROP = ["DROP TABLE IF EXISTS search_document"]
+
+
+def on(vendor, statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == vendor:
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(on("sqlite", SQLITE_CREATE), on("sqlite", SQLITE_DROP)),
+        migrations.RunPython(on("postgresql", POSTGRES_CREATE), on("postgresql", POSTGRES_DROP)),
+    ]

@@ -1,0 +1,269 @@
+"""Reads: the search results page, similar questions while asking, the Related sidebar."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from markupsafe import Markup
+
+from quaestio.accounts.models import User
+from quaestio.posts.models import Post, PostType
+from quaestio.posts.selectors import Card
+from quaestio.search.backends import get_backend
+from quaestio.search.backends.base import SearchBackend
+from quaestio.search.filters import structured_condition
+from quaestio.search.highlight import Highlighter
+from quaestio.search.models import SearchWord
+from quaestio.search.parser import parse
+from quaestio.search.plan import (
+    MAX_EXPANSION,
+    Excluding,
+    TextPlan,
+    all_of,
+    any_of,
+    highlight_terms,
+    plan_text,
+    similar_title_plan,
+)
+from quaestio.search.query import SearchQuery
+from quaestio.search.text import plain_text
+
+SORTS = {"relevance": "Relevance", "newest": "Newest", "active": "Active", "votes": "Score"}
+DEFAULT_SORT = "relevance"
+PAGE_SIZE = 15
+# Stack Exchange shows anonymous searchers at most 500 results (spec §8.2).
+ANONYMOUS_RESULT_CAP = 500
+SIGNED_IN_RESULT_CAP = 5000
+# Ranking or sorting every match of a common word costs time in proportion to its matches
+# (bm25 or ts_rank per post, a posts-row read per post). A search with more matching posts than
+# this (after its filters) ranks and sorts only the newest this many of them.
+MATCH_POOL = 500  # also the most results Stack Exchange shows an anonymous reader
+ORM_ORDERS = {
+    "newest": ("-creation_date", "-id"),
+    "active": ("-last_activity_date", "-id"),
+    "votes": ("-score", "-id"),
+    # Without words to rank by, "relevance" lists the newest first.
+    "relevance": ("-creation_date", "-id"),
+}
+SIMILAR_COLUMNS = (
+    "id",
+    "title",
+    "score",
+    "answer_count",
+    "accepted_answer_id",
+    "closed_date",
+    "creation_date",
+    "tags",
+)
+
+
+def expand_wildcard(pattern: str) -> list[str]:
+    """Vocabulary words matching a pattern with * anywhere (`ex*nge`, `*graphy`)."""
+    parts = pattern.split("*")
+    words = SearchWord.objects.all()
+    if parts[0]:
+        words = words.filter(word__startswith=parts[0])
+    if parts[-1]:
+        words = words.filter(word__endswith=parts[-1])
+    matcher = re.compile("^" + ".*".join(re.escape(part) for part in parts) + "$")
+    found: list[str] = []
+    # Matched in Python so SQLite and PostgreSQL agree on what the pattern means.
+    for word in words.order_by("word").values_list("word", flat=True).iterator():
+        if matcher.match(word):
+            found.append(word)
+            if len(found) >= MAX_EXPANSION:
+                break
+    return found
+
+
+@dataclass
+class Hit:
+    post: Post
+    question: Post  # the post itself for a question; the question it answers for an answer
+    owner: Card
+    title: Markup
+    excerpt: Markup
+
+    @property
+    def is_answer(self) -> bool:
+        return self.post.post_type == PostType.ANSWER
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[Hit]
+    total: int
+    capped: bool  # the count stopped at the cap: there may be more
+    sort: str
+    page: int
+    page_size: int
+
+
+@dataclass
+class _Prepared:
+    backend: SearchBackend
+    plan: TextPlan
+    posts: QuerySet
+
+
+def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
+    backend = get_backend()
+    plan = plan_text(query, expand_wildcard)
+    posts = Post.objects.filter(structured_condition(query, viewer, context_question_id))
+    if plan.excluded and not plan.required:
+        # Nothing to match, only words to avoid: the engine lists those posts to leave out.
+        sql, params = backend.match_ids_sql(any_of(plan.excluded))
+        posts = posts.exclude(id__in=RawSQL(sql, params))
+    return _Prepared(backend, plan, posts)
+
+
+def _text_node(plan: TextPlan):
+    """What the engine must match: the required words, less the excluded ones."""
+    node = all_of(plan.required)
+    return Excluding(node, any_of(plan.excluded)) if plan.excluded else node
+
+
+def _base_sql(posts: QuerySet) -> tuple[str, list]:
+    sql, params = (
+        posts.values("id", "creation_date", "last_activity_date", "score")
+        .order_by()
+        .query.sql_with_params()
+    )
+    return sql, list(params)
+
+
+def search_ids(
+    query: SearchQuery | str,
+    *,
+    viewer: User | None = None,
+    sort: str = DEFAULT_SORT,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    cap: int = SIGNED_IN_RESULT_CAP,
+    context_question_id: int | None = None,
+) -> tuple[list[int], int]:
+    """Ids of one page of results in order, and the total (counted up to cap)."""
+    if isinstance(query, str):
+        query = parse(query)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    prepared = _prepare(query, viewer, context_question_id)
+    if prepared.plan.matches_nothing or query.is_empty:
+        return [], 0
+    if query.text and prepared.plan.is_empty and not (query.tags or query.filters):
+        return [], 0  # only punctuation was typed: no words to look for
+    limit = max(0, min(limit, cap - offset))
+    if prepared.plan.required:
+        node = _text_node(prepared.plan)
+        try:
+            base = _base_sql(prepared.posts)
+        except EmptyResultSet:  # the filters alone rule every post out
+            return [], 0
+        floor = prepared.backend.match_floor(node, base, MATCH_POOL)
+        total = prepared.backend.count(node, base, cap, floor)
+        if limit:
+            ids = prepared.backend.ranked_ids(node, base, sort, limit, offset, floor)
+        else:
+            ids = []
+        return ids, total
+    total = prepared.posts.order_by()[:cap].count()
+    ordered = prepared.posts.order_by(*ORM_ORDERS[sort]).values_list("id", flat=True)
+    return (list(ordered[offset : offset + limit]) if limit else []), total
+
+
+def search(
+    query: SearchQuery | str,
+    *,
+    viewer: User | None = None,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    context_question_id: int | None = None,
+) -> SearchResults:
+    """One page of results with highlighted titles and excerpts, in five queries at most."""
+    if isinstance(query, str):
+        query = parse(query)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    signed_in = viewer is not None and viewer.is_authenticated
+    cap = SIGNED_IN_RESULT_CAP if signed_in else ANONYMOUS_RESULT_CAP
+    page = max(1, page)
+    ids, total = search_ids(
+        query,
+        viewer=viewer,
+        sort=sort,
+        limit=page_size,
+        offset=(page - 1) * page_size,
+        cap=cap,
+        context_question_id=context_question_id,
+    )
+    plan = plan_text(query, expand_wildcard) if ids else TextPlan((), ())
+    return SearchResults(
+        query=query,
+        hits=_hits(ids, plan),
+        total=total,
+        capped=total >= cap,
+        sort=sort,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
+    if not ids:
+        return []
+    posts = {p.id: p for p in Post.objects.filter(id__in=ids).defer("body_markdown")}
+    parent_ids = {p.parent_id for p in posts.values() if p.parent_id}
+    parents = {
+        p.id: p
+        for p in Post.objects.filter(id__in=parent_ids).only(
+            "id", "title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score"
+        )
+    }
+    owner_ids = {p.owner_id for p in posts.values() if p.owner_id is not None}
+    owners = {u.id: u for u in User.objects.filter(id__in=owner_ids)}
+    highlighter = Highlighter(*highlight_terms(plan))
+    hits = []
+    for post_id in ids:
+        post = posts.get(post_id)
+        if post is None:  # deleted between the two queries
+            continue
+        question = parents.get(post.parent_id, post) if post.parent_id else post
+        owner = owners.get(post.owner_id)
+        hits.append(
+            Hit(
+                post=post,
+                question=question,
+                owner=Card(owner, owner.display_name if owner else post.owner_display_name),
+                title=highlighter.mark(question.title),
+                excerpt=highlighter.excerpt(plain_text(post.body)),
+            )
+        )
+    return hits
+
+
+def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None) -> list[Post]:
+    """Live questions whose titles share the most meaningful words with `title` (one query)."""
+    node = similar_title_plan(title)
+    if node is None or limit <= 0:
+        return []
+    candidates = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+    if exclude_id is not None:
+        candidates = candidates.exclude(id=exclude_id)
+    base_sql, base_params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
+    columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
+    sql, params = get_backend().ranked_sql(
+        node, (base_sql, list(base_params)), "relevance", columns=columns
+    )
+    return list(Post.objects.raw(f"{sql} LIMIT %s", [*params, limit]))
+
+
+def related_questions(question: Post, limit: int) -> list[Post]:
+    """The question page's Related sidebar from the search engine, by title (one query).
+
+    A drop-in for quaestio.posts.selectors.related_questions: same arguments, same fields.
+    """
+    return similar_questions(question.title, limit=limit, exclude_id=question.id)

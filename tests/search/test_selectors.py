@@ -1,0 +1,155 @@
+"""Result pages with highlights, similar questions, the Related sidebar, and engine fuzzing."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quaestio.posts.models import Post, PostType
+from quaestio.search.query import SearchSyntaxError
+from quaestio.search.selectors import (
+    related_questions,
+    search,
+    search_ids,
+    similar_questions,
+)
+from quaestio.search.services import index_post
+
+
+def test_results_mark_words_in_escaped_text(corpus):
+    """Titles and excerpts are escaped, then the matched words are wrapped in <mark>."""
+    post = Post.objects.create(
+        post_type=PostType.QUESTION,
+        title="Bridges & <b>sieges</b>",
+        body="<p>The &lt;script&gt;alert(1)&lt;/script&gt; bridges of Rome.</p>",
+    )
+    index_post(post.id)
+    results = search("bridges", sort="newest")
+    hit = results.hits[0]
+    assert hit.post.id == post.id
+    assert str(hit.title) == "<mark>Bridges</mark> &amp; &lt;b&gt;sieges&lt;/b&gt;"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>bridges</mark>" in str(hit.excerpt)
+    assert "<script>" not in str(hit.excerpt)
+
+
+def test_answers_show_their_question(corpus):
+    """An answer hit carries its question's title, so the result reads like Stack Exchange's."""
+    results = search("code:print_legion")
+    [hit] = results.hits
+    assert hit.is_answer
+    assert hit.question.id == corpus.id("q1")
+    assert "Roman empire" in str(hit.title)
+
+
+def test_search_page_query_count_is_fixed(corpus, django_assert_max_num_queries):
+    """A results page costs the same few queries however many hits it shows."""
+    with django_assert_max_num_queries(6):
+        results = search("[rome] or [greece]", page_size=50)
+    assert len(results.hits) == 6
+
+
+def test_long_bodies_are_cut_around_the_first_hit(db):
+    """The excerpt starts near the first matched word, with ellipses where text was cut."""
+    body = "<p>" + "filler " * 200 + "the decisive battle of Zama " + "more " * 200 + "</p>"
+    post = Post.objects.create(post_type=PostType.QUESTION, title="Punic war", body=body)
+    index_post(post.id)
+    [hit] = search("zama").hits
+    text = str(hit.excerpt)
+    assert text.startswith("… ") and text.endswith(" …")
+    assert "<mark>Zama</mark>" in text
+    assert len(text) < 320
+
+
+def test_similar_questions_by_title(corpus):
+    """Questions sharing meaningful title words, best first; stop words alone find nothing."""
+    similar = similar_questions("Why did the Roman empire collapse?")
+    assert [p.id for p in similar][:2] == [corpus.id("q1"), corpus.id("q5")]
+    assert similar_questions("why did the") == []
+    assert all(p.post_type == PostType.QUESTION for p in similar)
+
+
+def test_related_questions_in_one_query(corpus, django_assert_num_queries):
+    """The Related sidebar: one query, never the question itself nor deleted questions."""
+    question = corpus.posts["q1"]
+    with django_assert_num_queries(1):
+        related = related_questions(question, limit=10)
+        # The fields the sidebar shows are loaded by that one query.
+        shown = [(p.id, p.title, p.score, p.answer_count, p.accepted_answer_id) for p in related]
+    assert [row[0] for row in shown] == [corpus.id("q5")]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(
+            st.sampled_from(
+                [
+                    "roman",
+                    "empire",
+                    '"',
+                    "-",
+                    "*",
+                    "ex*",
+                    "*nge",
+                    "OR",
+                    "[rome]",
+                    "-[rome]",
+                    "intitle:",
+                    "code:",
+                    "url:",
+                    "score:",
+                    "..",
+                    "3",
+                    "is:q",
+                    "(",
+                    ")",
+                    "NEAR",
+                    "AND",
+                    "NOT",
+                    "{",
+                    "}",
+                    ":",
+                    "^",
+                    "'",
+                    "\\",
+                    "é",
+                    "中文",
+                    " ",
+                ]
+            ),
+            max_size=12,
+        ).map("".join),
+    )
+)
+def test_fuzz_no_query_crashes_the_engine(corpus, raw):
+    """Any string runs through parser, planner and the real engine without a crash."""
+    try:
+        ids, total = search_ids(raw, limit=5)
+    except SearchSyntaxError as error:
+        assert error.message
+    else:
+        assert len(ids) <= min(total, 5)
+
+
+def test_related_sidebar_swap_keeps_the_question_page_query_count(demo, monkeypatch):
+    """Swapping the question page's tag-overlap Related list for the search engine's costs
+    the same number of queries (one for the sidebar) and still lists questions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quaestio.posts import selectors as post_selectors
+    from quaestio.search import selectors as search_selectors
+    from quaestio.search.services import reindex_all
+
+    reindex_all()
+    question = Post.objects.filter(post_type=PostType.QUESTION, answer_count__gt=0).first()
+    with CaptureQueriesContext(connection) as before:
+        post_selectors.question_page(question.id)
+    monkeypatch.setattr(post_selectors, "related_questions", search_selectors.related_questions)
+    with CaptureQueriesContext(connection) as after:
+        page = post_selectors.question_page(question.id)
+    assert len(after) == len(before)
+    assert page.related and question.id not in {p.id for p in page.related}
