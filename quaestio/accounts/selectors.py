@@ -12,6 +12,25 @@ from quaestio.posts.models import Post, PostType
 
 
 @dataclass
+class Card:
+    """Who stands behind a signature or comment: a live user, or a deleted one's name."""
+
+    user: User | None  # or any row carrying the card fields (id, display_name, reputation, badges)
+    name: str
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.user is None
+
+
+def person_card(user, fallback_name: str) -> Card:
+    """A Card for a live user (a User or any row with its card fields), or a deleted one's name."""
+    if user is not None:
+        return Card(user, user.display_name)
+    return Card(None, fallback_name or "deleted user")
+
+
+@dataclass
 class BadgeSummary:
     name: str
     badge_class: int

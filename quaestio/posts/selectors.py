@@ -10,9 +10,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from quaestio.accounts.models import User
+from quaestio.accounts.selectors import Card, person_card
 from quaestio.posts import sql
 from quaestio.posts.models import Post, PostType
-from quaestio.posts.sql import CommentRow, PostRow, SidebarRow, UserCardRow
+from quaestio.posts.sql import CommentRow, PostRow, SidebarRow
+from quaestio.search.selectors import related_questions
 from quaestio.votes.models import Vote, VoteType
 
 ANSWER_SORTS = {
@@ -23,18 +25,6 @@ ANSWER_SORTS = {
 }
 DEFAULT_ANSWER_SORT = "score"
 SIDEBAR_LIMIT = 10  # linked and related questions shown beside a question
-
-
-@dataclass
-class Card:
-    """Who stands behind a signature or comment: a live user, or a deleted one's name."""
-
-    user: User | UserCardRow | None
-    name: str
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.user is None
 
 
 @dataclass
@@ -63,14 +53,10 @@ class QuestionPage:
     sort: str
     accepted_answer_id: int | None
     linked: list[SidebarRow]
-    related: list[SidebarRow]
+    related: (
+        list  # rows from the search engine with id, title, score, answer_count, accepted_answer_id
+    )
     viewer_votes: dict[int, int]
-
-
-def _card(user: User | UserCardRow | None, fallback_name: str) -> Card:
-    if user is not None:
-        return Card(user, user.display_name)
-    return Card(None, fallback_name or "deleted user")
 
 
 def _comments_shown(comments: list[CommentRow], shown: int) -> set[int]:
@@ -158,7 +144,7 @@ def question_page(
     def card(user_id: int | None, fallback_name: str) -> Card:
         key = (user_id, "" if user_id in users else fallback_name)
         if key not in cards:
-            cards[key] = _card(users.get(user_id), fallback_name)
+            cards[key] = person_card(users.get(user_id), fallback_name)
         return cards[key]
 
     def block(post) -> PostBlock:
@@ -166,20 +152,19 @@ def question_page(
         visible = _comments_shown(post_comments, shown)
         editor = None
         if post.last_edit_date and post.last_editor_id != post.owner_id:
-            editor = _card(users.get(post.last_editor_id), post.last_editor_display_name)
+            editor = person_card(users.get(post.last_editor_id), post.last_editor_display_name)
         return PostBlock(
             post=post,
-            owner=_card(users.get(post.owner_id), post.owner_display_name),
+            owner=person_card(users.get(post.owner_id), post.owner_display_name),
             editor=editor,
             comments=[
                 CommentView(
-                    c, _card(users.get(c.user_id), c.user_display_name), c.id not in visible
+                    c, person_card(users.get(c.user_id), c.user_display_name), c.id not in visible
                 )
                 for c in post_comments
             ],
         )
 
-    sidebar = sql.sidebar(question_id, SIDEBAR_LIMIT)
     viewer_votes = {}
     if viewer is not None and viewer.is_authenticated:
         viewer_votes = sql.viewer_votes(post_ids, viewer.id)
@@ -188,8 +173,8 @@ def question_page(
         answers=[block(a) for a in answers],
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=[row for row in sidebar if row.kind == "linked"],
-        related=[row for row in sidebar if row.kind == "related"],
+        linked=sql.linked_questions(question_id, SIDEBAR_LIMIT),
+        related=related_questions(question, SIDEBAR_LIMIT),
         viewer_votes=viewer_votes,
     )
 
@@ -236,6 +221,6 @@ def question_list(
     users = {u.id: u for u in User.objects.filter(id__in=user_ids)}
     summaries = []
     for post in posts:
-        owner = _card(users.get(post.owner_id), post.owner_display_name)
+        owner = person_card(users.get(post.owner_id), post.owner_display_name)
         summaries.append(QuestionSummary(post, owner, owner))
     return summaries, total

@@ -166,24 +166,16 @@ def user_cards(user_ids: set[int]) -> dict[int, UserCardRow]:
     return {row[0]: UserCardRow(*row) for row in rows}
 
 
-def sidebar(question_id: int, limit: int) -> list[SidebarRow]:
-    """Linked questions (post links either way) and related ones (most shared tags), one query."""
+def linked_questions(question_id: int, limit: int) -> list[SidebarRow]:
+    """Questions linking to this one or linked from it (duplicates included), best first."""
     rows = _rows(
-        "SELECT * FROM ("
-        "  SELECT 'linked' AS kind, p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
-        "  FROM posts_post p"
-        "  WHERE p.post_type = 1 AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
-        "    SELECT related_post_id FROM posts_postlink WHERE post_id = %s"
-        "    UNION SELECT post_id FROM posts_postlink WHERE related_post_id = %s)"
-        "  ORDER BY p.score DESC, p.id LIMIT %s) AS linked "
-        "UNION ALL SELECT * FROM ("
-        "  SELECT 'related' AS kind, p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
-        "  FROM tags_posttag pt JOIN posts_post p ON p.id = pt.post_id"
-        "  WHERE pt.tag_id IN (SELECT tag_id FROM tags_posttag WHERE post_id = %s)"
-        "    AND p.id <> %s AND p.post_type = 1 AND p.deletion_date IS NULL"
-        "  GROUP BY p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
-        "  ORDER BY COUNT(*) DESC, p.score DESC, p.id LIMIT %s) AS related",
-        [question_id, question_id, question_id, limit, question_id, question_id, limit],
+        "SELECT 'linked' AS kind, p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
+        " FROM posts_post p"
+        " WHERE p.post_type = 1 AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
+        "   SELECT related_post_id FROM posts_postlink WHERE post_id = %s"
+        "   UNION SELECT post_id FROM posts_postlink WHERE related_post_id = %s)"
+        " ORDER BY p.score DESC, p.id LIMIT %s",
+        [question_id, question_id, question_id, limit],
     )
     return [SidebarRow(*row) for row in rows]
 

@@ -11,8 +11,8 @@ from django.db.models.expressions import RawSQL
 from markupsafe import Markup
 
 from quaestio.accounts.models import User
+from quaestio.accounts.selectors import Card
 from quaestio.posts.models import Post, PostType
-from quaestio.posts.selectors import Card
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import SearchBackend
 from quaestio.search.filters import structured_condition
