@@ -20,6 +20,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages render without `collectstatic`: static URLs come straight from the app's files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def make_user(db):
     from quaestio.accounts.models import User
