@@ -42,34 +42,54 @@ def _minutes(delta: timedelta) -> str:
 
 
 def can_ask(user, now=None) -> Decision:
+    """May this user ask now? Combines the privilege and the rate limit, for forms to explain."""
+    allowed, reason = may_ask(user)
+    if not allowed:
+        return allowed, reason
+    wait = ask_rate_limit(user, now)
+    return (False, wait) if wait else ALLOWED
+
+
+def may_ask(user) -> Decision:
     allowed, reason = _signed_in(user)
     if not allowed:
         return allowed, reason
-    allowed, reason = has_privilege(user, "create_posts")
-    if not allowed:
-        return allowed, reason
+    return has_privilege(user, "create_posts")
+
+
+def ask_rate_limit(user, now=None) -> str:
+    """Spec §11: why a new user must wait before asking again, or "" when they need not."""
     if user.is_moderator or user.reputation >= NEW_ASKER_REPUTATION:
-        return ALLOWED
+        return ""
     now = now or timezone.now()
     mine = Post.objects.filter(owner=user, post_type=PostType.QUESTION)
     last = mine.order_by("-creation_date").values_list("creation_date", flat=True).first()
     if last and now - last < NEW_ASKER_INTERVAL:
         wait = NEW_ASKER_INTERVAL - (now - last)
-        return False, (
+        return (
             f"Users with less than {NEW_ASKER_REPUTATION} reputation can ask one question every "
             f"40 minutes; please wait {_minutes(wait)}."
         )
     if mine.filter(creation_date__gte=now - timedelta(days=1)).count() >= NEW_ASKER_DAILY_QUESTIONS:
-        return False, "You have reached the limit of 6 questions in 24 hours; try again tomorrow."
+        return "You have reached the limit of 6 questions in 24 hours; try again tomorrow."
     if (
         mine.filter(creation_date__gte=now - timedelta(days=30)).count()
         >= NEW_ASKER_MONTHLY_QUESTIONS
     ):
-        return False, "You have reached the limit of 50 questions in 30 days."
-    return ALLOWED
+        return "You have reached the limit of 50 questions in 30 days."
+    return ""
 
 
 def can_answer(user, question: Post, now=None) -> Decision:
+    """May this user answer now? The privilege, the question's state and the rate limit."""
+    allowed, reason = may_answer(user, question)
+    if not allowed:
+        return allowed, reason
+    wait = answer_rate_limit(user, now)
+    return (False, wait) if wait else ALLOWED
+
+
+def may_answer(user, question: Post) -> Decision:
     allowed, reason = _signed_in(user)
     if not allowed:
         return allowed, reason
@@ -83,11 +103,13 @@ def can_answer(user, question: Post, now=None) -> Decision:
         allowed, reason = has_privilege(user, "remove_new_user_restrictions")
         if not allowed:
             return False, f"This question is protected. Answering it: {reason}"
-    allowed, reason = has_privilege(user, "create_posts")
-    if not allowed:
-        return allowed, reason
+    return has_privilege(user, "create_posts")
+
+
+def answer_rate_limit(user, now=None) -> str:
+    """Spec §11: one answer per 3 minutes for new users, per 30 seconds for the others."""
     if user.is_moderator:
-        return ALLOWED
+        return ""
     now = now or timezone.now()
     last = (
         Post.objects.filter(owner=user, post_type=PostType.ANSWER)
@@ -100,10 +122,10 @@ def can_answer(user, question: Post, now=None) -> Decision:
     if last and now - last < interval:
         seconds = int((interval - (now - last)).total_seconds()) + 1
         return (
-            False,
-            f"You can post one answer every {int(interval.total_seconds())} seconds; please wait {seconds} seconds.",
+            f"You can post one answer every {int(interval.total_seconds())} seconds; "
+            f"please wait {seconds} seconds."
         )
-    return ALLOWED
+    return ""
 
 
 def can_create_tags(user) -> Decision:

@@ -115,15 +115,15 @@ def _clean_content(
     return Content(title=title, body=body, tags=names), html
 
 
-def _require(decision: tuple[bool, str], rate_limited: bool = False) -> None:
+def _require(decision: tuple[bool, str]) -> None:
     allowed, reason = decision
     if not allowed:
-        raise (RateLimited if rate_limited else PermissionDenied)(reason)
+        raise PermissionDenied(reason)
 
 
-def _ask_decision(user) -> tuple[bool, str, bool]:
-    allowed, reason = policies.can_ask(user)
-    return allowed, reason, "wait" in reason or "limit" in reason
+def _require_not_limited(wait: str) -> None:
+    if wait:
+        raise RateLimited(wait)
 
 
 # --- history rows ----------------------------------------------------------------------------
@@ -180,8 +180,8 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
     earlier = _existing_submission(user, token) if user.is_authenticated else None
     if earlier is not None:
         return earlier  # the same form sent twice: the first submit already made the question
-    allowed, reason, is_rate = _ask_decision(user)
-    _require((allowed, reason), rate_limited=is_rate)
+    _require(policies.may_ask(user))
+    _require_not_limited(policies.ask_rate_limit(user))
     content, html = _clean_content(user, is_question=True, title=title, body=body, tags=tags)
 
     def create() -> Post:
@@ -221,8 +221,8 @@ def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
     question = Post.objects.filter(id=question_id, post_type=PostType.QUESTION).first()
     if question is None:
         raise NotFound("No question with that id.")
-    allowed, reason = policies.can_answer(user, question)
-    _require((allowed, reason), rate_limited="wait" in reason)
+    _require(policies.may_answer(user, question))
+    _require_not_limited(policies.answer_rate_limit(user))
     content, html = _clean_content(user, is_question=False, title="", body=body, tags=[])
 
     def create() -> Post:
@@ -390,11 +390,11 @@ def post_edit(
     comment = " ".join((comment or "").split())[:EDIT_SUMMARY_MAX]
     with transaction.atomic():
         post = _locked_post(post_id)
-        allowed, reason = policies.can_edit(user, post)
+        allowed, _reason = policies.can_edit(user, post)
         if not allowed:
             suggestable, why_not = policies.can_suggest_edit(user, post)
             if not suggestable:
-                raise PermissionDenied(why_not if "log in" in why_not else reason)
+                raise PermissionDenied(why_not)
             return EditResult(post, suggestion=_suggest(user, post, title, body, tags, comment))
         if post.is_answer:
             title, tags = "", []
@@ -553,9 +553,13 @@ def suggested_edit_review(user, suggestion_id: int, verdict: str) -> SuggestedEd
 
 def _apply_suggestion(suggestion: SuggestedEdit, post: Post, approver_ids: list[int]) -> None:
     """The edit, credited to its suggester, plus the type 24 row that records who approved it."""
-    from quaestio.accounts.models import User
+    from quaestio.accounts.models import COMMUNITY_USER_ID, User
 
-    suggester = User.objects.filter(id=suggestion.owner_id).first()
+    # A suggester who has since deleted their account leaves the edit to Community.
+    suggester = (
+        User.objects.filter(id=suggestion.owner_id).first()
+        or User.objects.filter(id=COMMUNITY_USER_ID).first()
+    )
     now = timezone.now()
     content = Content(
         title=suggestion.title if post.is_question else "",

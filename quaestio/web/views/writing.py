@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from quaestio.accounts import limits
 from quaestio.comments import services as comment_services
 from quaestio.comments.models import Comment
 from quaestio.core.diff import inline_diff
@@ -28,6 +29,7 @@ from quaestio.posts.services import BODY_MAX, TITLE_MAX
 from quaestio.web.views.questions import question_url
 
 SIMILAR_SHOWN = 5
+PREVIEWS_PER_MINUTE = 120  # the editor asks at most every 300 ms of typing pause
 
 
 def post_url(post: Post) -> str:
@@ -284,6 +286,11 @@ def markdown_preview(request):
     """The server's own renderer, so the preview is exactly what will be saved."""
     if not request.user.is_authenticated:
         return HttpResponse("Log in to preview.", status=403, content_type="text/plain")
+    # A 60,000-character render costs ~150 ms (bench/markdown_hostile.py): bound it per user.
+    if limits.record_attempt("preview", request.user.id, 60) > PREVIEWS_PER_MINUTE:
+        return HttpResponse(
+            "Too many previews; wait a minute.", status=429, content_type="text/plain"
+        )
     source = request.POST.get("text", "")[:MAX_SOURCE_CHARS]
     return HttpResponse(render_post(source), content_type="text/html; charset=utf-8")
 
