@@ -21,6 +21,7 @@ WEBSITE_MAX = 200
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
 
 
 def _fail(fields: dict[str, list[str]]) -> None:
@@ -111,6 +112,12 @@ def profile_update(
         update_fields=["display_name", "about_me_markdown", "about_me", "location", "website_url"]
     )
     return user
+
+
+def check_signup_allowed(address: str) -> None:
+    """Counts every sign-up attempt from one address, so scripts cannot mass-create accounts."""
+    if limits.record_attempt("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
+        raise RateLimited("Too many sign-ups from your network; please try again in an hour.")
 
 
 # --- login throttle --------------------------------------------------------------------------

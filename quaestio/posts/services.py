@@ -19,7 +19,9 @@ from django.utils import timezone
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.posts import policies
+from quaestio.posts.events import announce_post_written, announce_suggested_edit_approved
 from quaestio.posts.models import (
+    BODY_HISTORY_TYPES,
     CONTENT_HISTORY_TYPES,
     Post,
     PostHistory,
@@ -208,6 +210,7 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
             ]
         )
         set_post_tags(post, content.tags)
+        announce_post_written(post.id, "ask")
         return post
 
     return _create_once(user, token, create)
@@ -242,6 +245,7 @@ def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
         Post.objects.filter(id=locked.id).update(
             answer_count=F("answer_count") + 1, last_activity_date=now
         )
+        announce_post_written(post.id, "answer")
         if locked.owner_id and locked.owner_id != user.id:
             _notify_on_commit(
                 locked.owner_id, "answer", user, post, f"New answer to: {locked.title[:150]}"
@@ -278,12 +282,24 @@ class EditResult:
     folded: bool = False
 
 
-def _current_content(post: Post) -> Content:
-    return Content(title=post.title, body=post.body_markdown, tags=post.tag_names)
+def current_content(post: Post) -> Content:
+    """What an editor starts from. A dump-imported post may lack its Markdown source on the
+    row; its latest body revision holds it (the dump's PostHistory.Text is raw Markdown)."""
+    body = post.body_markdown
+    if not body:
+        body = (
+            PostHistory.objects.filter(post=post, post_history_type__in=BODY_HISTORY_TYPES)
+            .order_by("-creation_date", "-id")
+            .values_list("text", flat=True)
+            .first()
+            or ""
+        ).replace("\r\n", "\n")
+        post.body_markdown = body
+    return Content(title=post.title, body=body, tags=post.tag_names)
 
 
 def _changed_fields(post: Post, new: Content) -> list[str]:
-    old = _current_content(post)
+    old = current_content(post)
     changed = []
     if post.is_question and new.title != old.title:
         changed.append("title")
@@ -402,6 +418,7 @@ def post_edit(
             user, is_question=post.is_question, title=title, body=body, tags=tags
         )
         folded = _write_revision(post, user, content, html, comment=comment)
+        announce_post_written(post.id, "edit")
     return EditResult(post, folded=folded)
 
 
@@ -425,6 +442,7 @@ def post_rollback(user, post_id: int, revision_number: int) -> Post:
         _write_revision(
             post, user, content, render_post(content.body), comment="", rollback_of=target.guid
         )
+        announce_post_written(post.id, "rollback")
     return post
 
 
@@ -452,6 +470,7 @@ def post_delete(user, post_id: int) -> Post:
             move_tag_counts(post, -1)
         else:
             Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
+        announce_post_written(post.id, "delete")
     return post
 
 
@@ -484,6 +503,7 @@ def post_undelete(user, post_id: int) -> Post:
             move_tag_counts(post, +1)
         else:
             Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
+        announce_post_written(post.id, "undelete")
     return post
 
 
@@ -596,3 +616,5 @@ def _apply_suggestion(suggestion: SuggestedEdit, post: Post, approver_ids: list[
     )
     suggestion.approval_date = now
     suggestion.save(update_fields=["approval_date"])
+    announce_post_written(post.id, "edit")
+    announce_suggested_edit_approved(suggestion.id, suggestion.owner_id, post.id)

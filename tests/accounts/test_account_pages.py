@@ -157,3 +157,14 @@ def test_inbox_lists_notifications_and_marks_them_read(client, make_user):
     response = client.get("/users/inbox")
     assert "hello there" in response.content.decode()
     assert Notification.objects.get().read_date is not None
+
+
+def test_signups_per_address_are_limited(client, db):
+    """The eleventh sign-up attempt within an hour from one address is refused with 429."""
+    from quaestio.accounts.services import SIGNUPS_PER_ADDRESS_PER_HOUR
+
+    for n in range(SIGNUPS_PER_ADDRESS_PER_HOUR):
+        client.post("/users/signup", {"display_name": "x", "email": f"bad{n}", "password": "p"})
+    response = _signup(client)
+    assert response.status_code == 429
+    assert not User.objects.filter(email="ada@example.org").exists()

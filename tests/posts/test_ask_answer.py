@@ -185,3 +185,21 @@ def test_answer_token_makes_one_answer(ask, make_user):
     assert a.id == b.id
     question.refresh_from_db()
     assert question.answer_count == 1
+
+
+def test_ask_announces_after_commit(ask, django_capture_on_commit_callbacks):
+    """post_written fires once the question is committed, for search and badges to react."""
+    from quaestio.posts.events import post_written
+
+    heard = []
+
+    def listener(sender, post_id, action, **kwargs):
+        heard.append((post_id, action))
+
+    post_written.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            question = ask()
+    finally:
+        post_written.disconnect(listener)
+    assert heard == [(question.id, "ask")]

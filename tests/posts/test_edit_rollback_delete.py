@@ -294,3 +294,13 @@ def test_reviewers_need_the_privilege(ask, make_user):
     with pytest.raises(PermissionDenied, match="needs 2,000 reputation; you have 40"):
         suggested_edit_review(make_user(reputation=40), suggestion.id, "approve")
     assert SuggestedEdit.objects.get().is_pending
+
+
+def test_edit_of_imported_post_starts_from_its_history_markdown(ask):
+    """A post without Markdown on its row (as a dump imports it) is edited from its last body revision."""
+    from quaestio.posts.services import current_content
+
+    question = ask()
+    Post.objects.filter(id=question.id).update(body_markdown="")
+    question.refresh_from_db()
+    assert current_content(question).body == BODY

@@ -41,6 +41,7 @@ def signup(request):
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("display_name", "email")}
         try:
+            services.check_signup_allowed(_client_address(request))
             user = services.user_signup(**form, password=request.POST.get("password", ""))
         except DomainError as error:
             errors, status = _errors(error), error.status

@@ -127,10 +127,11 @@ def answer(request, question_id: int):
 def edit(request, post_id: int):
     post = _live_post(post_id)
     can_edit, _reason = policies.can_edit(request.user, post)
+    source = post_services.current_content(post)
     form = {
-        "title": post.title,
-        "body": post.body_markdown,
-        "tags": " ".join(post.tag_names),
+        "title": source.title,
+        "body": source.body,
+        "tags": " ".join(source.tags),
         "comment": "",
     }
     errors: dict = {}
