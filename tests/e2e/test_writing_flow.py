@@ -134,7 +134,6 @@ def test_sign_up_ask_answer_mention_edit_diff_rollback(server):
             # Bob signs up and answers.
             _sign_up(bob, base, "Bob Builder", "bob@example.org")
             bob.goto(question_url)
-            bob.click("text=Write an answer")
             bob.locator("#wmd-input").fill(
                 "They built pontoon bridges of boats; Caesar's Rhine bridge was of timber piles."
             )

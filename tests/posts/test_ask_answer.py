@@ -203,3 +203,12 @@ def test_ask_announces_after_commit(ask, django_capture_on_commit_callbacks):
     finally:
         post_written.disconnect(listener)
     assert heard == [(question.id, "ask")]
+
+
+def test_same_answer_without_token_twice_creates_one(ask, make_user):
+    """A form without a token (the inline answer form) sent twice still makes one answer."""
+    question = ask()
+    user = make_user(reputation=100)
+    a = answer_post(user, question.id, body=BODY)
+    b = answer_post(user, question.id, body=BODY)
+    assert a.id == b.id
