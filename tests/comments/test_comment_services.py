@@ -121,3 +121,13 @@ def test_locked_post_takes_no_comments(ask):
     Post.objects.filter(id=question.id).update(locked_date=timezone.now())
     with pytest.raises(PermissionDenied, match="locked"):
         comment_add(question.owner, question.id, "A comment on a locked post.")
+
+
+def test_moderator_edits_comments_any_time(ask, make_user):
+    """Moderators are not bound by the 5-minute window."""
+    question = ask()
+    comment = comment_add(question.owner, question.id, "The first version of the comment.")
+    Comment.objects.filter(id=comment.id).update(creation_date=timezone.now() - timedelta(days=1))
+    comment_edit(make_user(is_moderator=True), comment.id, "A moderator's rewording of it.")
+    comment.refresh_from_db()
+    assert comment.text == "A moderator's rewording of it."
