@@ -131,3 +131,17 @@ def test_moderator_edits_comments_any_time(ask, make_user):
     comment_edit(make_user(is_moderator=True), comment.id, "A moderator's rewording of it.")
     comment.refresh_from_db()
     assert comment.text == "A moderator's rewording of it."
+
+
+def test_comment_edit_page_after_the_window_offers_only_delete(client, ask):
+    """Past 5 minutes the edit page explains why and keeps the delete button."""
+    question = ask()
+    comment = comment_add(question.owner, question.id, "A comment that will age a while.")
+    Comment.objects.filter(id=comment.id).update(
+        creation_date=timezone.now() - timedelta(minutes=6)
+    )
+    client.force_login(question.owner)
+    html = client.get(f"/comments/{comment.id}/edit").content.decode()
+    assert "only be edited for 5 minutes" in html
+    assert 'name="text"' not in html
+    assert f'action="/comments/{comment.id}/delete"' in html

@@ -17,6 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import limits
+from quaestio.comments import policies as comment_policies
 from quaestio.comments import services as comment_services
 from quaestio.comments.models import Comment
 from quaestio.core.diff import inline_diff
@@ -214,6 +215,10 @@ def comment_new(request, post_id: int):
     post = _live_post(post_id)
     back = post_url(post if post.is_question else post)
     text, errors, status = "", {}, 200
+    if request.method != "POST":
+        allowed, reason = comment_policies.can_comment(request.user, post)
+        if not allowed:
+            errors = {"message": reason, "fields": {}}
     if request.method == "POST":
         text = request.POST.get("text", "")
         try:
@@ -225,7 +230,15 @@ def comment_new(request, post_id: int):
     return render(
         request,
         "writing/comment.html",
-        {"post": post, "text": text, "errors": errors, "back": back, "comment": None},
+        {
+            "post": post,
+            "text": text,
+            "errors": errors,
+            "back": back,
+            "comment": None,
+            "editable": True,
+            "deletable": False,
+        },
         status=status,
     )
 
@@ -246,6 +259,9 @@ def _comment(comment_id: int) -> Comment:
 def comment_edit(request, comment_id: int):
     comment = _comment(comment_id)
     text, errors, status = comment.text, {}, 200
+    allowed, reason = comment_policies.can_edit_comment(request.user, comment)
+    if not allowed and request.method != "POST":
+        errors = {"message": reason, "fields": {}}
     if request.method == "POST":
         text = request.POST.get("text", "")
         try:
@@ -263,6 +279,8 @@ def comment_edit(request, comment_id: int):
             "text": text,
             "errors": errors,
             "back": _question_page(comment.post),
+            "editable": allowed,
+            "deletable": comment_policies.can_delete_comment(request.user, comment)[0],
         },
         status=status,
     )
