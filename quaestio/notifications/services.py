@@ -16,7 +16,9 @@ def _url_for(post, comment) -> str:
     return f"/a/{post.id}{anchor}"
 
 
-def notify(user_id: int, kind: str, *, actor=None, post=None, comment=None, summary="") -> None:
+def notify(
+    user_id: int, kind: str, *, actor=None, post=None, comment=None, summary="", url=""
+) -> None:
     Notification.objects.create(
         user_id=user_id,
         kind=kind,
@@ -24,7 +26,7 @@ def notify(user_id: int, kind: str, *, actor=None, post=None, comment=None, summ
         post=post,
         comment=comment,
         summary=summary[:200],
-        url=_url_for(post, comment),
+        url=url or _url_for(post, comment),
     )
 
 

@@ -542,7 +542,12 @@ def _suggest(user, post: Post, title: str, body: str, tags, comment: str) -> Sug
     )
     if post.owner_id:
         _notify_on_commit(
-            post.owner_id, "suggested_edit", user, post, "An edit was suggested to your post."
+            post.owner_id,
+            "suggested_edit",
+            user,
+            post,
+            "An edit was suggested to your post.",
+            url=f"/review/suggested-edits/{suggestion.id}",
         )
     return suggestion
 

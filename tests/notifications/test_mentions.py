@@ -140,3 +140,30 @@ def test_comment_on_own_post_notifies_nobody(ask, _comment):
     question = ask()
     _comment(question.owner, question, "A note to myself on my own post.")
     assert not Notification.objects.exists()
+
+
+def test_answer_notifies_the_asker(ask, make_user, django_capture_on_commit_callbacks):
+    """A new answer reaches the question's owner; answering your own question does not."""
+    from quaestio.posts.services import answer_post
+    from tests.writing_support import BODY
+
+    question = ask()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_post(make_user(), question.id, body=BODY)
+        answer_post(question.owner, question.id, body=BODY + " Mine.")
+    assert _inbox(question.owner) == ["answer"]
+
+
+def test_suggested_edit_notifies_the_owner(ask, make_user, django_capture_on_commit_callbacks):
+    """The owner hears of a suggested edit to their post (they can approve it alone)."""
+    question = ask()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_edit(
+            make_user(reputation=5),
+            question.id,
+            title=question.title,
+            body=question.body_markdown + " Suggested.",
+            tags="rome",
+        )
+    assert _inbox(question.owner) == ["suggested_edit"]
+    assert Notification.objects.get().url.startswith("/review/suggested-edits/")
