@@ -264,10 +264,14 @@ def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
     return _create_once(user, token, create)
 
 
-def _notify_on_commit(user_id: int, kind: str, actor, post: Post, summary: str) -> None:
+def _notify_on_commit(
+    user_id: int, kind: str, actor, post: Post, summary: str, url: str = ""
+) -> None:
     from quaestio.notifications.services import notify
 
-    transaction.on_commit(lambda: notify(user_id, kind, actor=actor, post=post, summary=summary))
+    transaction.on_commit(
+        lambda: notify(user_id, kind, actor=actor, post=post, summary=summary, url=url)
+    )
 
 
 # --- edits and rollbacks ---------------------------------------------------------------------
