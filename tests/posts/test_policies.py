@@ -120,7 +120,9 @@ def test_suggester_cannot_review_own_suggestion(ask, make_user):
 
 def test_suggested_edit_queue_has_a_fixed_size(ask, make_user, monkeypatch):
     """When the queue is full, new suggestions are refused."""
-    monkeypatch.setattr(post_services, "SUGGESTED_EDIT_QUEUE_SIZE", 1)
+    from quaestio.posts import suggested_edits
+
+    monkeypatch.setattr(suggested_edits, "SUGGESTED_EDIT_QUEUE_SIZE", 1)
     first, second = ask(), ask(title="A second question about Rome")
     post_edit(make_user(reputation=5), first.id, title=first.title, body=NEW_BODY, tags="rome")
     with pytest.raises(RateLimited, match="queue is full"):
