@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.writing_support import ask, make_user  # noqa: F401  (fixtures for every test folder)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _static_files_without_collectstatic():

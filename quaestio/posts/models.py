@@ -221,3 +221,71 @@ class PostLink(models.Model):
             models.Index(fields=["post"], name="postlink_post_idx"),
             models.Index(fields=["related_post"], name="postlink_related_idx"),
         ]
+
+
+class SuggestedEdit(models.Model):
+    """An edit proposed by a user below the edit privilege, waiting for reviewers (spec §5.2).
+
+    Shaped like the API's suggested_edit: the proposed title, body and tags in full.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="suggested_edits")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    approval_date = models.DateTimeField(null=True, blank=True)
+    rejection_date = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=250, blank=True, default="")
+    body_markdown = models.TextField(blank=True, default="")
+    tags = models.CharField(max_length=250, blank=True, default="")
+    comment = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["approval_date", "rejection_date"], name="suggested_edit_state_idx"
+            )
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approval_date is None and self.rejection_date is None
+
+
+class SuggestedEditReview(models.Model):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    suggested_edit = models.ForeignKey(
+        SuggestedEdit, on_delete=models.CASCADE, related_name="reviews"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=10, choices=[(APPROVE, APPROVE), (REJECT, REJECT)])
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggested_edit", "user"], name="suggested_edit_review_once"
+            )
+        ]
+
+
+class PostSubmission(models.Model):
+    """The form token of an ask or answer: a second submit of the same form finds the first post.
+
+    A unique row written in the same transaction as the post, so double submission creates one
+    post even across server processes.
+    """
+
+    token = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="post_submission_once")
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -49,6 +50,10 @@ class Revision:
     events: list[str] = field(default_factory=list)
     is_rollback: bool = False
     changed: set[str] = field(default_factory=set)
+    rollback_to: int | None = None  # the revision number a rollback returned to
+
+
+_ROLLBACK_COMMENT = re.compile(r"^Rollback to \[([0-9a-fA-F-]{36})\]$")
 
 
 def post_revisions(post_id: int) -> list[Revision]:
@@ -101,4 +106,9 @@ def post_revisions(post_id: int) -> list[Revision]:
         if row.comment:
             revision.comment = row.comment
         revision.title, revision.body, revision.tags = state["title"], state["body"], state["tags"]
+    numbers = {r.guid.lower(): r.number for r in revisions if r.number}
+    for revision in revisions:
+        match = _ROLLBACK_COMMENT.match(revision.comment) if revision.is_rollback else None
+        if match:
+            revision.rollback_to = numbers.get(match.group(1).lower())
     return revisions

@@ -108,24 +108,33 @@ JINJA_GLOBALS = {
 }
 
 
-def comment_items(views) -> Markup:
+def comment_items(views, viewer_id: int | None = None, csrf: Markup | str = "") -> Markup:
     """The `<li>` of every comment under a post. Comments are the most repeated block of the
-    question page; building them here costs a fraction of the equivalent template loop."""
+    question page; building them here costs a fraction of the equivalent template loop.
+    A signed-in viewer gets an upvote form on others' comments and an edit link on their own."""
     parts = []
     for view in views:
         comment = view.comment
+        comment_id = int(comment.id)
         collapsed = " comment-collapsed" if view.collapsed else ""
-        score = (
-            f"<span title=\"number of 'useful comment' votes received\">{int(comment.score)}</span>"
-            if comment.score
-            else ""
-        )
+        count = int(comment.score) if comment.score else ""
+        vote = edit = ""
+        if viewer_id is not None and viewer_id != comment.user_id:
+            vote = (
+                f'<form method="post" action="/comments/{comment_id}/vote/up" class="comment-vote-form">{csrf}'
+                '<button type="submit" class="comment-up" aria-pressed="false" title="This comment adds something'
+                ' useful to the post"><span class="visually-hidden">Upvote comment</span>&#9650;</button></form>'
+            )
+        elif viewer_id is not None:
+            edit = f' <a class="comment-edit" href="/comments/{comment_id}/edit">edit</a>'
         # text_html was sanitised by the renderer when the comment was saved.
         parts.append(
-            f'<li class="comment{collapsed}" id="comment-{int(comment.id)}"><div class="comment-score">{score}</div>'
+            f'<li class="comment{collapsed}" id="comment-{comment_id}" data-score="{int(comment.score)}">'
+            f'<div class="comment-score"><span class="comment-score-count" title="number of \'useful comment\''
+            f' votes received">{count}</span>{vote}</div>'
             f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span> &ndash;&nbsp;'
-            f'{user_link(view.author)} <a class="comment-date" href="#comment-{int(comment.id)}">'
-            f"{time_tag(comment.creation_date)}</a></div></li>"
+            f'{user_link(view.author)} <a class="comment-date" href="#comment-{comment_id}">'
+            f"{time_tag(comment.creation_date)}</a>{edit}</div></li>"
         )
     return Markup("\n".join(parts))
 

@@ -15,12 +15,13 @@ from quaestio.web.views import (
 
 urlpatterns = (
     site.urlpatterns
+    # Before questions: /questions/<id>/answer would otherwise match /questions/<id>/<slug>.
+    + writing.urlpatterns
     + questions.urlpatterns
     + revisions.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
-    + writing.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns

@@ -128,13 +128,6 @@ def test_identicons_are_served_here_and_cached(client, db):
     assert client.get("/avatar/1.svg").content == response.content
     assert client.get("/avatar/2.svg").content != response.content
 
-
-def test_features_not_built_yet_answer_not_yet(client, db):
-    for url in ("/questions/ask", "/users/login", "/users/signup"):
-        response = client.get(url)
-        assert response.status_code == 501 and b"Not yet" in response.content
-
-
 def test_profile_of_an_imported_user_credits_origin_and_licence(client, demo):
     tree = _tree(client.get("/users/5/tom-au"))
     assert tree.cssselect("title")[0].text_content() == "User Tom Au - Quaestio History"

@@ -91,13 +91,6 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def not_yet(title: str):
-    def view(request, *args, **kwargs):
-        return render(request, "site/not_yet.html", {"title": title}, status=501)
-
-    return view
-
-
 urlpatterns = [
     path("", home, name="home"),
     path("questions", home, name="questions"),

@@ -1,9 +1,420 @@
-"""Pages of the writing area; routes are listed in `urlpatterns` at the bottom."""
+"""Pages of the writing area: ask, answer, edit, rollback, delete, comments, suggested edits.
 
+Every form works as a plain POST; editor.js adds the live preview and similar questions.
+Views parse the form, call one service, and render; domain errors come back as the message
+beside the form, with what the user typed kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from quaestio.web.views.site import not_yet
+from quaestio.accounts import limits
+from quaestio.comments import policies as comment_policies
+from quaestio.comments import services as comment_services
+from quaestio.comments.models import Comment
+from quaestio.core.diff import inline_diff
+from quaestio.core.errors import DomainError, ValidationFailed
+from quaestio.core.markdown import MAX_SOURCE_CHARS, render_post
+from quaestio.posts import policies
+from quaestio.posts import services as post_services
+from quaestio.posts.models import Post, PostType, SuggestedEdit
+from quaestio.posts.services import BODY_MAX, TITLE_MAX
+from quaestio.web.views.questions import question_url
+
+SIMILAR_SHOWN = 5
+PREVIEWS_PER_MINUTE = 120  # the editor asks at most every 300 ms of typing pause
+
+
+def post_url(post: Post) -> str:
+    if post.is_question:
+        return question_url(post.id, post.title)
+    return f"/a/{post.id}"
+
+
+def _problem(request, error: DomainError, back: str = "/"):
+    return render(
+        request,
+        "writing/problem.html",
+        {"message": error.message, "back": back},
+        status=error.status,
+    )
+
+
+def _form_token(request) -> str:
+    return request.POST.get("token") or uuid.uuid4().hex
+
+
+def _errors(error: DomainError) -> dict:
+    fields = error.fields if isinstance(error, ValidationFailed) else {}
+    return {"message": error.message, "fields": fields}
+
+
+def _live_post(post_id: int) -> Post:
+    post = Post.objects.select_related("parent").filter(id=post_id).first()
+    if post is None or post.post_type not in (PostType.QUESTION, PostType.ANSWER):
+        raise Http404("No post with that id")
+    return post
+
+
+# --- ask, answer -----------------------------------------------------------------------------
+
+
+@login_required
+def ask(request):
+    form = {"title": "", "body": "", "tags": "", "token": uuid.uuid4().hex}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = {name: request.POST.get(name, "") for name in ("title", "body", "tags")}
+        form["token"] = _form_token(request)
+        try:
+            question = post_services.question_ask(request.user, **form)
+        except DomainError as error:
+            errors, status = _errors(error), error.status
+        else:
+            return redirect(post_url(question))
+    else:
+        allowed, reason = policies.can_ask(request.user)
+        if not allowed:
+            errors = {"message": reason, "fields": {}}
+    return render(
+        request,
+        "writing/ask.html",
+        {"form": form, "errors": errors, "title_max": TITLE_MAX, "body_max": BODY_MAX},
+        status=status,
+    )
+
+
+@login_required
+def answer(request, question_id: int):
+    question = _live_post(question_id)
+    if not question.is_question or question.deletion_date:
+        raise Http404("No question with that id")
+    form = {"body": "", "token": uuid.uuid4().hex}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = {"body": request.POST.get("body", ""), "token": _form_token(request)}
+        try:
+            post = post_services.answer_post(request.user, question.id, **form)
+        except DomainError as error:
+            errors, status = _errors(error), error.status
+        else:
+            return redirect(f"{question_url(question.id, question.title)}#answer-{post.id}")
+    else:
+        allowed, reason = policies.can_answer(request.user, question)
+        if not allowed:
+            errors = {"message": reason, "fields": {}}
+    return render(
+        request,
+        "writing/answer.html",
+        {"question": question, "form": form, "errors": errors, "body_max": BODY_MAX},
+        status=status,
+    )
+
+
+# --- edit, rollback, delete ------------------------------------------------------------------
+
+
+@login_required
+def edit(request, post_id: int):
+    post = _live_post(post_id)
+    can_edit, _reason = policies.can_edit(request.user, post)
+    source = post_services.current_content(post)
+    form = {
+        "title": source.title,
+        "body": source.body,
+        "tags": " ".join(source.tags),
+        "comment": "",
+    }
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = {name: request.POST.get(name, "") for name in ("title", "body", "tags", "comment")}
+        try:
+            result = post_services.post_edit(request.user, post.id, **form)
+        except DomainError as error:
+            errors, status = _errors(error), error.status
+        else:
+            if result.suggestion is not None:
+                return render(
+                    request, "writing/suggested.html", {"post": post, "url": post_url(post)}
+                )
+            return redirect(post_url(result.post))
+    elif not can_edit:
+        allowed, reason = policies.can_suggest_edit(request.user, post)
+        if not allowed:
+            errors = {"message": reason, "fields": {}}
+    return render(
+        request,
+        "writing/edit.html",
+        {
+            "post": post,
+            "form": form,
+            "errors": errors,
+            "suggesting": not can_edit,
+            "body_max": BODY_MAX,
+            "title_max": TITLE_MAX,
+            "question": post if post.is_question else post.parent,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def rollback(request, post_id: int, number: int):
+    try:
+        post_services.post_rollback(request.user, post_id, number)
+    except DomainError as error:
+        return _problem(request, error, back=f"/posts/{post_id}/revisions")
+    return redirect(f"/posts/{post_id}/revisions")
+
+
+@login_required
+def delete(request, post_id: int):
+    post = _live_post(post_id)
+    if request.method == "POST":
+        try:
+            post_services.post_delete(request.user, post.id)
+        except DomainError as error:
+            return _problem(request, error, back=post_url(post))
+        return redirect(post_url(post.parent) if post.is_answer else "/")
+    allowed, reason = policies.can_delete(request.user, post)
+    return render(
+        request,
+        "writing/delete.html",
+        {"post": post, "allowed": allowed, "reason": reason, "back": post_url(post)},
+    )
+
+
+@require_POST
+@login_required
+def undelete(request, post_id: int):
+    post = _live_post(post_id)
+    try:
+        post_services.post_undelete(request.user, post.id)
+    except DomainError as error:
+        return _problem(request, error, back="/")
+    return redirect(post_url(post))
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+@login_required
+def comment_new(request, post_id: int):
+    post = _live_post(post_id)
+    back = post_url(post if post.is_question else post)
+    text, errors, status = "", {}, 200
+    if request.method != "POST":
+        allowed, reason = comment_policies.can_comment(request.user, post)
+        if not allowed:
+            errors = {"message": reason, "fields": {}}
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            comment = comment_services.comment_add(request.user, post.id, text)
+        except DomainError as error:
+            errors, status = _errors(error), error.status
+        else:
+            return redirect(f"{_question_page(post)}#comment-{comment.id}")
+    return render(
+        request,
+        "writing/comment.html",
+        {
+            "post": post,
+            "text": text,
+            "errors": errors,
+            "back": back,
+            "comment": None,
+            "editable": True,
+            "deletable": False,
+        },
+        status=status,
+    )
+
+
+def _question_page(post: Post) -> str:
+    question = post if post.is_question else post.parent
+    return question_url(question.id, question.title)
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = Comment.objects.select_related("post__parent").filter(id=comment_id).first()
+    if comment is None:
+        raise Http404("No comment with that id")
+    return comment
+
+
+@login_required
+def comment_edit(request, comment_id: int):
+    comment = _comment(comment_id)
+    text, errors, status = comment.text, {}, 200
+    allowed, reason = comment_policies.can_edit_comment(request.user, comment)
+    if not allowed and request.method != "POST":
+        errors = {"message": reason, "fields": {}}
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            comment_services.comment_edit(request.user, comment.id, text)
+        except DomainError as error:
+            errors, status = _errors(error), error.status
+        else:
+            return redirect(f"{_question_page(comment.post)}#comment-{comment.id}")
+    return render(
+        request,
+        "writing/comment.html",
+        {
+            "post": comment.post,
+            "comment": comment,
+            "text": text,
+            "errors": errors,
+            "back": _question_page(comment.post),
+            "editable": allowed,
+            "deletable": comment_policies.can_delete_comment(request.user, comment)[0],
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def comment_delete(request, comment_id: int):
+    comment = _comment(comment_id)
+    try:
+        comment_services.comment_delete(request.user, comment.id)
+    except DomainError as error:
+        return _problem(request, error, back=_question_page(comment.post))
+    return redirect(f"{_question_page(comment.post)}#comments-{comment.post_id}")
+
+
+# --- preview and similar questions -----------------------------------------------------------
+
+
+@require_POST
+def markdown_preview(request):
+    """The server's own renderer, so the preview is exactly what will be saved."""
+    if not request.user.is_authenticated:
+        return HttpResponse("Log in to preview.", status=403, content_type="text/plain")
+    # A 60,000-character render costs ~150 ms (bench/markdown_hostile.py): bound it per user.
+    if limits.record_attempt("preview", request.user.id, 60) > PREVIEWS_PER_MINUTE:
+        return HttpResponse(
+            "Too many previews; wait a minute.", status=429, content_type="text/plain"
+        )
+    source = request.POST.get("text", "")[:MAX_SOURCE_CHARS]
+    return HttpResponse(render_post(source), content_type="text/html; charset=utf-8")
+
+
+def similar_titles(title: str, limit: int = SIMILAR_SHOWN) -> list[Post]:
+    """Questions whose titles share the typed title's longest words.
+
+    Stand-in until the search engine's /search/similar lands: the one call to point at it.
+    """
+    words = sorted({w for w in title.lower().split() if len(w) >= 4}, key=len, reverse=True)[:4]
+    if not words:
+        return []
+    match = Q()
+    for word in words:
+        match |= Q(title__icontains=word)
+    return list(
+        Post.objects.filter(match, post_type=PostType.QUESTION, deletion_date=None)
+        .only("id", "title", "score", "answer_count")
+        .order_by("-score")[:limit]
+    )
+
+
+def similar(request):
+    title = request.GET.get("title", "")[:TITLE_MAX]
+    return JsonResponse(
+        {
+            "questions": [
+                {
+                    "id": q.id,
+                    "title": q.title,
+                    "score": q.score,
+                    "answers": q.answer_count or 0,
+                    "url": question_url(q.id, q.title),
+                }
+                for q in similar_titles(title)
+            ]
+        }
+    )
+
+
+# --- suggested edits -------------------------------------------------------------------------
+
+
+def suggested_edits(request):
+    pending = (
+        SuggestedEdit.objects.filter(approval_date=None, rejection_date=None)
+        .select_related("post", "post__parent", "owner")
+        .order_by("creation_date")[:50]
+    )
+    return render(request, "writing/suggested_edits.html", {"pending": pending})
+
+
+@login_required
+def suggested_edit(request, suggestion_id: int):
+    suggestion = (
+        SuggestedEdit.objects.select_related("post", "post__parent", "owner")
+        .filter(id=suggestion_id)
+        .first()
+    )
+    if suggestion is None:
+        raise Http404("No suggested edit with that id")
+    error = None
+    if request.method == "POST":
+        try:
+            post_services.suggested_edit_review(
+                request.user, suggestion.id, request.POST.get("verdict", "")
+            )
+        except DomainError as failure:
+            error = failure.message
+        else:
+            return redirect(f"/review/suggested-edits/{suggestion.id}")
+    post = suggestion.post
+    diffs = {
+        "title": inline_diff(post.title, suggestion.title) if post.is_question else "",
+        "body": inline_diff(post.body_markdown, suggestion.body_markdown),
+        "tags": inline_diff(post.tags, suggestion.tags) if post.is_question else "",
+    }
+    allowed, reason = policies.can_review_suggested_edit(request.user, post)
+    return render(
+        request,
+        "writing/suggested_edit.html",
+        {
+            "s": suggestion,
+            "post": post,
+            "diffs": diffs,
+            "error": error,
+            "can_review": allowed and suggestion.owner_id != request.user.id,
+            "reason": reason,
+            "preview": render_post(suggestion.body_markdown),
+        },
+    )
+
 
 urlpatterns: list = [
-    path("questions/ask", not_yet("Ask a question"), name="ask"),
+    path("questions/ask", ask, name="ask"),
+    path("questions/ask/similar", similar, name="ask_similar"),
+    path("questions/<int:question_id>/answer", answer, name="answer"),
+    path("posts/<int:post_id>/edit", edit, name="post_edit"),
+    path("posts/<int:post_id>/rollback/<int:number>", rollback, name="post_rollback"),
+    path("posts/<int:post_id>/delete", delete, name="post_delete"),
+    path("posts/<int:post_id>/undelete", undelete, name="post_undelete"),
+    path("posts/<int:post_id>/comments/new", comment_new, name="comment_new"),
+    path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete", comment_delete, name="comment_delete"),
+    path("markdown/preview", markdown_preview, name="markdown_preview"),
+    path("review/suggested-edits", suggested_edits, name="suggested_edits"),
+    path("review/suggested-edits/<int:suggestion_id>", suggested_edit, name="suggested_edit"),
 ]

@@ -1,0 +1,145 @@
+"""Every write to accounts: sign up, profile edits; and the login throttle."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from quaestio.accounts import limits
+from quaestio.accounts.models import User
+from quaestio.core.errors import RateLimited, ValidationFailed
+from quaestio.core.markdown import render_post
+
+DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 3, 30
+ABOUT_ME_MAX = 5000
+LOCATION_MAX = 100
+WEBSITE_MAX = 200
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+
+
+def _fail(fields: dict[str, list[str]]) -> None:
+    fields = {name: errors for name, errors in fields.items() if errors}
+    if fields:
+        raise ValidationFailed(next(iter(fields.values()))[0], fields)
+
+
+def _display_name_errors(name: str) -> list[str]:
+    if not DISPLAY_NAME_MIN <= len(name) <= DISPLAY_NAME_MAX:
+        return [
+            f"Display name must be {DISPLAY_NAME_MIN} to {DISPLAY_NAME_MAX} characters; "
+            f"you entered {len(name)}."
+        ]
+    if name.startswith("@") or any(ch in name for ch in "<>\"'"):
+        return ["Display name cannot start with @ or contain < > \" '."]
+    return []
+
+
+def _email_errors(email: str) -> list[str]:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ["Please enter a valid e-mail address."]
+    if User.objects.filter(email__iexact=email).exists():
+        return ["An account with this e-mail address already exists; log in instead."]
+    return []
+
+
+def user_signup(*, display_name: str, email: str, password: str) -> User:
+    """A new account with 1 reputation; the password hashed with the configured hasher (Argon2)."""
+    display_name = " ".join((display_name or "").split())
+    email = (email or "").strip().lower()
+    fields = {"display_name": _display_name_errors(display_name), "email": _email_errors(email)}
+    probe = User(display_name=display_name, email=email)
+    try:
+        validate_password(password or "", probe)
+    except ValidationError as error:
+        fields["password"] = list(error.messages)
+    _fail(fields)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email, display_name, password)
+    except IntegrityError as error:  # two sign-ups with one address at the same moment
+        raise ValidationFailed(
+            "An account with this e-mail address already exists; log in instead.",
+            {"email": ["taken"]},
+        ) from error
+
+
+def _website_errors(url: str) -> list[str]:
+    if not url:
+        return []
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > WEBSITE_MAX:
+        return [
+            f"Website must be an http:// or https:// address of at most {WEBSITE_MAX} characters."
+        ]
+    return []
+
+
+def profile_update(
+    user: User, *, display_name: str, about_me: str, location: str, website_url: str
+) -> User:
+    """Profile fields; About me is Markdown, stored as source and as sanitised HTML."""
+    display_name = " ".join((display_name or "").split())
+    location = " ".join((location or "").split())
+    website_url = (website_url or "").strip()
+    about_me = (about_me or "").replace("\r\n", "\n")
+    _fail(
+        {
+            "display_name": _display_name_errors(display_name),
+            "about_me": [f"About me is limited to {ABOUT_ME_MAX} characters."]
+            if len(about_me) > ABOUT_ME_MAX
+            else [],
+            "location": [f"Location is limited to {LOCATION_MAX} characters."]
+            if len(location) > LOCATION_MAX
+            else [],
+            "website_url": _website_errors(website_url),
+        }
+    )
+    user.display_name = display_name
+    user.about_me_markdown = about_me
+    user.about_me = render_post(about_me) if about_me.strip() else ""
+    user.location = location
+    user.website_url = website_url
+    user.save(
+        update_fields=["display_name", "about_me_markdown", "about_me", "location", "website_url"]
+    )
+    return user
+
+
+def check_signup_allowed(address: str) -> None:
+    """Counts every sign-up attempt from one address, so scripts cannot mass-create accounts."""
+    if limits.record_attempt("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
+        raise RateLimited("Too many sign-ups from your network; please try again in an hour.")
+
+
+# --- login throttle --------------------------------------------------------------------------
+
+
+def check_login_allowed(email: str, address: str) -> None:
+    """Too many failed logins for an account, or from one address, wait out the window."""
+    email = (email or "").strip().lower()
+    if (
+        limits.attempts("login-account", email) >= LOGIN_FAILURES_PER_ACCOUNT
+        or limits.attempts("login-address", address) >= LOGIN_FAILURES_PER_ADDRESS
+    ):
+        raise RateLimited(
+            "Too many failed log-in attempts; please wait 15 minutes or reset your password.",
+            retry_after=LOGIN_WINDOW_SECONDS,
+        )
+
+
+def record_login_failure(email: str, address: str) -> None:
+    limits.record_attempt("login-account", (email or "").strip().lower(), LOGIN_WINDOW_SECONDS)
+    limits.record_attempt("login-address", address, LOGIN_WINDOW_SECONDS)
+
+
+def record_login_success(email: str) -> None:
+    limits.clear_attempts("login-account", (email or "").strip().lower())

@@ -1,0 +1,53 @@
+"""Who may comment, edit and delete comments (spec §6.1): each returns (allowed, reason)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from quaestio.reputation.privileges import has_privilege
+
+Decision = tuple[bool, str]
+EDIT_WINDOW = timedelta(minutes=5)
+
+
+def can_comment(user, post) -> Decision:
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to comment."
+    if not user.is_active:
+        return False, "This account is suspended."
+    if post.deletion_date:
+        return False, "This post was deleted; it cannot take comments."
+    if post.locked_date and not user.is_moderator:
+        return False, "This post is locked; it is not accepting comments."
+    if post.owner_id == user.id:
+        return True, ""
+    if post.parent_id and post.parent and post.parent.owner_id == user.id:
+        return True, ""  # answers to your own question
+    return has_privilege(user, "comment_everywhere")
+
+
+def can_edit_comment(user, comment, now=None) -> Decision:
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to edit comments."
+    if comment.deletion_date:
+        return False, "This comment was deleted."
+    if user.is_moderator:
+        return True, ""
+    if comment.user_id != user.id:
+        return False, "You can only edit your own comments."
+    now = now or timezone.now()
+    if now - comment.creation_date > EDIT_WINDOW:
+        return False, "Comments can only be edited for 5 minutes after they are posted."
+    return True, ""
+
+
+def can_delete_comment(user, comment) -> Decision:
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to delete comments."
+    if comment.deletion_date:
+        return False, "This comment is already deleted."
+    if user.is_moderator or comment.user_id == user.id:
+        return True, ""
+    return False, "You can only delete your own comments."

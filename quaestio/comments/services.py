@@ -1,0 +1,127 @@
+"""Every write to comments: add, edit, delete. Notifications go out on commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from quaestio.accounts import limits
+from quaestio.comments import policies
+from quaestio.comments.models import Comment
+from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from quaestio.core.markdown import render_comment
+from quaestio.notifications.mentions import comment_recipients, strip_redundant_owner_mention
+from quaestio.posts.models import Post
+
+COMMENT_MIN, COMMENT_MAX = 15, 600
+COMMENT_INTERVAL_SECONDS = 15  # spec §11 (unverified there): one comment per ~15 s
+COMMENT_EDIT_INTERVAL_SECONDS = 5
+CONTENT_LICENSE = "CC BY-SA 4.0"
+
+
+def _clean_text(text: str) -> str:
+    text = " ".join((text or "").split())  # comments have no line breaks
+    if len(text) < COMMENT_MIN:
+        raise ValidationFailed(
+            f"Comments must be at least {COMMENT_MIN} characters; you entered {len(text)}.",
+            {"text": ["too short"]},
+        )
+    if len(text) > COMMENT_MAX:
+        raise ValidationFailed(
+            f"Comments cannot be longer than {COMMENT_MAX} characters; you entered {len(text)}.",
+            {"text": ["too long"]},
+        )
+    return text
+
+
+def _render(text: str, post_id: int) -> str:
+    return render_comment(text, edit_url=f"/posts/{post_id}/edit")
+
+
+def comment_add(user, post_id: int, text: str) -> Comment:
+    post = Post.objects.select_related("parent").filter(id=post_id).first()
+    if post is None or post.post_type not in (1, 2):
+        raise NotFound("No post with that id.")
+    allowed, reason = policies.can_comment(user, post)
+    if not allowed:
+        raise PermissionDenied(reason)
+    text = _clean_text(text)
+    if not user.is_moderator and not limits.claim_interval(
+        "comment", user.id, COMMENT_INTERVAL_SECONDS
+    ):
+        raise RateLimited(
+            f"You can comment only once every {COMMENT_INTERVAL_SECONDS} seconds.",
+            retry_after=COMMENT_INTERVAL_SECONDS,
+        )
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(id=post.id).first()
+        text = strip_redundant_owner_mention(text, post, user.id)
+        recipients = comment_recipients(text, post, user.id)
+        comment = Comment.objects.create(
+            post=post,
+            user=user,
+            text=text,
+            text_html=_render(text, post.id),
+            content_license=CONTENT_LICENSE,
+        )
+        Post.objects.filter(id=post.id).update(comment_count=F("comment_count") + 1)
+        transaction.on_commit(lambda: _notify(comment, post, user, recipients))
+    return comment
+
+
+def _notify(comment: Comment, post: Post, author, recipients) -> None:
+    from quaestio.notifications.models import Notification
+    from quaestio.notifications.services import notify
+
+    excerpt = comment.text[:150]
+    if recipients.owner_id:
+        notify(
+            recipients.owner_id,
+            Notification.COMMENT_ON_POST,
+            actor=author,
+            post=post,
+            comment=comment,
+            summary=excerpt,
+        )
+    if recipients.mentioned_id:
+        notify(
+            recipients.mentioned_id,
+            Notification.MENTION,
+            actor=author,
+            post=post,
+            comment=comment,
+            summary=excerpt,
+        )
+
+
+def comment_edit(user, comment_id: int, text: str) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(id=comment_id).first()
+        if comment is None:
+            raise NotFound("No comment with that id.")
+        allowed, reason = policies.can_edit_comment(user, comment)
+        if not allowed:
+            raise PermissionDenied(reason)
+        text = _clean_text(text)
+        if not limits.claim_interval("comment-edit", user.id, COMMENT_EDIT_INTERVAL_SECONDS):
+            raise RateLimited("You can edit a comment only once every 5 seconds.", retry_after=5)
+        comment.text = text
+        comment.text_html = _render(text, comment.post_id)
+        comment.edit_date = timezone.now()
+        comment.save(update_fields=["text", "text_html", "edit_date"])
+    return comment
+
+
+def comment_delete(user, comment_id: int) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(id=comment_id).first()
+        if comment is None:
+            raise NotFound("No comment with that id.")
+        allowed, reason = policies.can_delete_comment(user, comment)
+        if not allowed:
+            raise PermissionDenied(reason)
+        comment.deletion_date = timezone.now()
+        comment.save(update_fields=["deletion_date"])
+        Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
+    return comment

@@ -1,0 +1,223 @@
+"""Who may ask, answer, edit, roll back and delete: each `can_*` returns (allowed, reason).
+
+Reputation is only compared with thresholds through `has_privilege`; limits that follow from
+stored rows (spec §11) are checked against the rows, so they hold across server processes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from quaestio.posts.models import Post, PostType
+from quaestio.reputation.privileges import has_privilege
+from quaestio.votes.models import Vote
+
+Decision = tuple[bool, str]
+ALLOWED: Decision = (True, "")
+
+# Spec §11 (marked unverified there): new users wait between questions, and everyone between answers.
+NEW_ASKER_REPUTATION = 125
+NEW_ASKER_INTERVAL = timedelta(minutes=40)
+NEW_ASKER_DAILY_QUESTIONS = 6
+NEW_ASKER_MONTHLY_QUESTIONS = 50
+NEW_ANSWERER_INTERVAL = timedelta(minutes=3)
+ANSWER_INTERVAL = timedelta(seconds=30)
+NEW_USER_MAX_LINKS = 8
+CLOSED_DELETE_WAIT = timedelta(hours=48)
+
+
+def _signed_in(user) -> Decision:
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to do that."
+    if not user.is_active:
+        return False, "This account is suspended."
+    return ALLOWED
+
+
+def _minutes(delta: timedelta) -> str:
+    minutes = max(1, int(delta.total_seconds() + 59) // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def can_ask(user, now=None) -> Decision:
+    """May this user ask now? Combines the privilege and the rate limit, for forms to explain."""
+    allowed, reason = may_ask(user)
+    if not allowed:
+        return allowed, reason
+    wait = ask_rate_limit(user, now)
+    return (False, wait) if wait else ALLOWED
+
+
+def may_ask(user) -> Decision:
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    return has_privilege(user, "create_posts")
+
+
+def ask_rate_limit(user, now=None) -> str:
+    """Spec §11: why a new user must wait before asking again, or "" when they need not."""
+    if user.is_moderator or user.reputation >= NEW_ASKER_REPUTATION:
+        return ""
+    now = now or timezone.now()
+    mine = Post.objects.filter(owner=user, post_type=PostType.QUESTION)
+    last = mine.order_by("-creation_date").values_list("creation_date", flat=True).first()
+    if last and now - last < NEW_ASKER_INTERVAL:
+        wait = NEW_ASKER_INTERVAL - (now - last)
+        return (
+            f"Users with less than {NEW_ASKER_REPUTATION} reputation can ask one question every "
+            f"40 minutes; please wait {_minutes(wait)}."
+        )
+    if mine.filter(creation_date__gte=now - timedelta(days=1)).count() >= NEW_ASKER_DAILY_QUESTIONS:
+        return "You have reached the limit of 6 questions in 24 hours; try again tomorrow."
+    if (
+        mine.filter(creation_date__gte=now - timedelta(days=30)).count()
+        >= NEW_ASKER_MONTHLY_QUESTIONS
+    ):
+        return "You have reached the limit of 50 questions in 30 days."
+    return ""
+
+
+def can_answer(user, question: Post, now=None) -> Decision:
+    """May this user answer now? The privilege, the question's state and the rate limit."""
+    allowed, reason = may_answer(user, question)
+    if not allowed:
+        return allowed, reason
+    wait = answer_rate_limit(user, now)
+    return (False, wait) if wait else ALLOWED
+
+
+def may_answer(user, question: Post) -> Decision:
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if question.deletion_date:
+        return False, "This question was deleted; it cannot be answered."
+    if question.locked_date and not user.is_moderator:
+        return False, "This question is locked; it is not accepting answers."
+    if question.closed_date:
+        return False, "This question is closed; it is not accepting answers."
+    if question.protected_date:
+        allowed, reason = has_privilege(user, "remove_new_user_restrictions")
+        if not allowed:
+            return False, f"This question is protected. Answering it: {reason}"
+    return has_privilege(user, "create_posts")
+
+
+def answer_rate_limit(user, now=None) -> str:
+    """Spec §11: one answer per 3 minutes for new users, per 30 seconds for the others."""
+    if user.is_moderator:
+        return ""
+    now = now or timezone.now()
+    last = (
+        Post.objects.filter(owner=user, post_type=PostType.ANSWER)
+        .order_by("-creation_date")
+        .values_list("creation_date", flat=True)
+        .first()
+    )
+    new_user = not has_privilege(user, "remove_new_user_restrictions")[0]
+    interval = NEW_ANSWERER_INTERVAL if new_user else ANSWER_INTERVAL
+    if last and now - last < interval:
+        seconds = int((interval - (now - last)).total_seconds()) + 1
+        return (
+            f"You can post one answer every {int(interval.total_seconds())} seconds; "
+            f"please wait {seconds} seconds."
+        )
+    return ""
+
+
+def can_create_tags(user) -> Decision:
+    return has_privilege(user, "create_tags")
+
+
+def can_edit(user, post: Post) -> Decision:
+    """Edit straight away, without review: the owner, the edit privilege, or CW editors."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.deletion_date and post.owner_id != user.id and not user.is_moderator:
+        return False, "This post was deleted."
+    if post.locked_date and not user.is_moderator:
+        return False, "This post is locked; it cannot be edited."
+    if post.owner_id == user.id or user.is_moderator:
+        return ALLOWED
+    if post.community_owned_date:
+        allowed, reason = has_privilege(user, "edit_community_wiki")
+        if allowed:
+            return ALLOWED
+    return has_privilege(user, "edit_posts")
+
+
+def can_suggest_edit(user, post: Post) -> Decision:
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.deletion_date:
+        return False, "This post was deleted."
+    if post.locked_date:
+        return False, "This post is locked; it cannot be edited."
+    if post.owner_id == user.id:
+        return False, "You can edit your own post directly."
+    return ALLOWED
+
+
+def can_review_suggested_edit(user, post: Post) -> Decision:
+    """The post's owner and moderators decide alone; reviewers with the privilege vote."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.owner_id == user.id or user.is_moderator:
+        return ALLOWED
+    return has_privilege(user, "review_suggested_edits")
+
+
+def is_binding_reviewer(user, post: Post) -> bool:
+    return post.owner_id == user.id or user.is_moderator
+
+
+def can_delete(user, post: Post, now=None) -> Decision:
+    """Spec §5.7: your own posts, except accepted answers, questions with an upvoted answer or
+    several answers, and questions closed less than 48 hours ago. Moderators delete anything."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.deletion_date:
+        return False, "This post is already deleted."
+    if user.is_moderator:
+        return ALLOWED
+    if post.owner_id != user.id:
+        return False, "You can only delete your own posts."
+    if post.locked_date:
+        return False, "This post is locked; it cannot be deleted."
+    if post.is_answer:
+        if post.parent and post.parent.accepted_answer_id == post.id:
+            return False, "An accepted answer cannot be deleted by its author."
+        return ALLOWED
+    answers = Post.objects.filter(parent=post, post_type=PostType.ANSWER, deletion_date=None)
+    if answers.count() > 1:
+        return False, "A question with more than one answer cannot be deleted by its author."
+    if Vote.objects.filter(post__in=answers, vote_type=2).exists():
+        return False, "A question with an upvoted answer cannot be deleted by its author."
+    now = now or timezone.now()
+    if post.closed_date and now - post.closed_date < CLOSED_DELETE_WAIT:
+        return False, "A question closed less than 48 hours ago cannot be deleted yet."
+    return ALLOWED
+
+
+def can_post_links(user, link_count: int, image_count: int) -> Decision:
+    """Spec §11: users under 10 reputation may post at most 8 links and no images."""
+    if has_privilege(user, "remove_new_user_restrictions")[0]:
+        return ALLOWED
+    if image_count:
+        return False, (
+            "Posting images needs 10 reputation; you have "
+            f"{user.reputation}. Link to the image instead."
+        )
+    if link_count > NEW_USER_MAX_LINKS:
+        return False, (
+            f"Users with less than 10 reputation can post at most {NEW_USER_MAX_LINKS} links; "
+            f"this post has {link_count}."
+        )
+    return ALLOWED

@@ -1,0 +1,304 @@
+"""Every write to posts: ask, answer, edit, rollback, delete (suggested edits: suggested_edits.py).
+
+Each service checks the policy, validates, locks the post it changes, writes Post and
+PostHistory rows in the dump's shape in one transaction, and queues notifications on commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
+from quaestio.core.markdown import render_post
+from quaestio.posts import policies
+from quaestio.posts.events import announce_post_written
+from quaestio.posts.models import (
+    Post,
+    PostHistory,
+    PostHistoryType,
+    PostSubmission,
+    PostType,
+    SuggestedEdit,
+    format_tags,
+    parse_tags,
+)
+from quaestio.posts.revising import (
+    BODY_MAX,
+    BODY_MIN,
+    CONTENT_LICENSE,
+    EDIT_SUMMARY_MAX,
+    GRACE_PERIOD,
+    TITLE_MAX,
+    TITLE_MIN,
+    Content,
+    changed_fields,
+    clean_content,
+    current_content,
+    history_row,
+    locked_post,
+    new_guid,
+    notify_on_commit,
+    require,
+    require_not_limited,
+    write_revision,
+)
+from quaestio.posts.suggested_edits import suggest_edit, suggested_edit_review
+from quaestio.posts.tagging import move_tag_counts, set_post_tags
+
+__all__ = [
+    "BODY_MAX",
+    "BODY_MIN",
+    "GRACE_PERIOD",
+    "TITLE_MAX",
+    "TITLE_MIN",
+    "EditResult",
+    "answer_post",
+    "current_content",
+    "post_delete",
+    "post_edit",
+    "post_rollback",
+    "post_undelete",
+    "question_ask",
+    "suggested_edit_review",
+]
+
+
+def _existing_submission(user, token: str) -> Post | None:
+    if not token:
+        return None
+    found = PostSubmission.objects.filter(user=user, token=token).select_related("post").first()
+    return found.post if found else None
+
+
+def _content_token(*parts) -> str:
+    """Stands in for a missing form token: the same content sent twice is the same submission."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"content:{digest[:48]}"
+
+
+def _create_once(user, token: str, create) -> Post:
+    """Run `create` in a transaction that also records the form token; a repeat returns the first."""
+    token = (token or "")[:64]
+    earlier = _existing_submission(user, token)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            post = create()
+            if token:
+                PostSubmission.objects.create(user=user, token=token, post=post)
+            return post
+    except IntegrityError:
+        earlier = _existing_submission(user, token)
+        if earlier is None:
+            raise
+        return earlier
+
+
+# --- ask and answer --------------------------------------------------------------------------
+
+
+def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
+    """A new question with its initial revision (history types 1, 2, 3 under one GUID)."""
+    token = token or _content_token("question", title, body, tags)
+    earlier = _existing_submission(user, token) if user.is_authenticated else None
+    if earlier is not None:
+        return earlier  # the same form sent twice: the first submit already made the question
+    require(policies.may_ask(user))
+    require_not_limited(policies.ask_rate_limit(user))
+    content, html = clean_content(user, is_question=True, title=title, body=body, tags=tags)
+
+    def create() -> Post:
+        now = timezone.now()
+        post = Post.objects.create(
+            post_type=PostType.QUESTION,
+            owner=user,
+            title=content.title,
+            body=html,
+            body_markdown=content.body,
+            tags=format_tags(content.tags),
+            creation_date=now,
+            last_activity_date=now,
+            answer_count=0,
+            view_count=0,
+            content_license=CONTENT_LICENSE,
+        )
+        guid = new_guid()
+        PostHistory.objects.bulk_create(
+            [
+                history_row(post, PostHistoryType.INITIAL_TITLE, guid, user, now, content.title),
+                history_row(post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body),
+                history_row(post, PostHistoryType.INITIAL_TAGS, guid, user, now, post.tags),
+            ]
+        )
+        set_post_tags(post, content.tags)
+        announce_post_written(post.id, "ask")
+        return post
+
+    return _create_once(user, token, create)
+
+
+def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
+    """A new answer (history type 2) and the question's answer count and activity."""
+    token = token or _content_token("answer", question_id, body)
+    earlier = _existing_submission(user, token) if user.is_authenticated else None
+    if earlier is not None:
+        return earlier
+    question = Post.objects.filter(id=question_id, post_type=PostType.QUESTION).first()
+    if question is None:
+        raise NotFound("No question with that id.")
+    require(policies.may_answer(user, question))
+    require_not_limited(policies.answer_rate_limit(user))
+    content, html = clean_content(user, is_question=False, title="", body=body, tags=[])
+
+    def create() -> Post:
+        now = timezone.now()
+        locked = Post.objects.select_for_update().get(id=question.id)
+        post = Post.objects.create(
+            post_type=PostType.ANSWER,
+            parent=locked,
+            owner=user,
+            body=html,
+            body_markdown=content.body,
+            creation_date=now,
+            last_activity_date=now,
+            content_license=CONTENT_LICENSE,
+        )
+        history_row(post, PostHistoryType.INITIAL_BODY, new_guid(), user, now, content.body).save()
+        Post.objects.filter(id=locked.id).update(
+            answer_count=F("answer_count") + 1, last_activity_date=now
+        )
+        announce_post_written(post.id, "answer")
+        if locked.owner_id and locked.owner_id != user.id:
+            notify_on_commit(
+                locked.owner_id, "answer", user, post, f"New answer to: {locked.title[:150]}"
+            )
+        return post
+
+    return _create_once(user, token, create)
+
+
+# --- edits and rollbacks ---------------------------------------------------------------------
+
+
+@dataclass
+class EditResult:
+    """What an edit became: a revision of the post, or a suggestion waiting for review."""
+
+    post: Post
+    suggestion: SuggestedEdit | None = None
+    folded: bool = False
+
+
+def post_edit(
+    user, post_id: int, *, body: str, title: str = "", tags="", comment: str = ""
+) -> EditResult:
+    """Edit a post: a new revision for those who may edit, a suggested edit for the others."""
+    comment = " ".join((comment or "").split())[:EDIT_SUMMARY_MAX]
+    with transaction.atomic():
+        post = locked_post(post_id)
+        allowed, _reason = policies.can_edit(user, post)
+        if not allowed:
+            suggestable, why_not = policies.can_suggest_edit(user, post)
+            if not suggestable:
+                raise PermissionDenied(why_not)
+            return EditResult(post, suggestion=suggest_edit(user, post, title, body, tags, comment))
+        if post.is_answer:
+            title, tags = "", []
+        content, html = clean_content(
+            user, is_question=post.is_question, title=title, body=body, tags=tags
+        )
+        folded = write_revision(post, user, content, html, comment=comment)
+        announce_post_written(post.id, "edit")
+    return EditResult(post, folded=folded)
+
+
+def post_rollback(user, post_id: int, revision_number: int) -> Post:
+    """Return a post to an earlier revision: a new revision of types 7/8/9 naming the target."""
+    from quaestio.posts.revisions import post_revisions
+
+    with transaction.atomic():
+        post = locked_post(post_id)
+        require(policies.can_edit(user, post))
+        target = next((r for r in post_revisions(post.id) if r.number == revision_number), None)
+        if target is None:
+            raise NotFound(f"Post {post.id} has no revision {revision_number}.")
+        content = Content(
+            title=target.title if post.is_question else "",
+            body=target.body,
+            tags=parse_tags(target.tags) if post.is_question else [],
+        )
+        if not changed_fields(post, content):
+            raise ValidationFailed(f"Revision {revision_number} is the same as the current post.")
+        write_revision(
+            post, user, content, render_post(content.body), comment="", rollback_of=target.guid
+        )
+        announce_post_written(post.id, "rollback")
+    return post
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+def _voters_json(user) -> str:
+    return json.dumps({"Voters": [{"Id": user.id, "DisplayName": user.display_name}]})
+
+
+def post_delete(user, post_id: int) -> Post:
+    """Soft-delete a post (deletion_date, history type 12) under the rules of spec §5.7."""
+    with transaction.atomic():
+        post = locked_post(post_id)
+        if post.parent_id:
+            post.parent = Post.objects.select_for_update().get(id=post.parent_id)
+        require(policies.can_delete(user, post))
+        now = timezone.now()
+        post.deletion_date = now
+        post.save(update_fields=["deletion_date"])
+        history_row(
+            post, PostHistoryType.POST_DELETED, new_guid(), user, now, _voters_json(user)
+        ).save()
+        if post.is_question:
+            move_tag_counts(post, -1)
+        else:
+            Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
+        announce_post_written(post.id, "delete")
+    return post
+
+
+def post_undelete(user, post_id: int) -> Post:
+    """Authors bring back what they deleted themselves; moderators anything (history type 13)."""
+    with transaction.atomic():
+        post = locked_post(post_id)
+        if post.deletion_date is None:
+            raise ValidationFailed("This post is not deleted.")
+        last_delete = (
+            PostHistory.objects.filter(post=post, post_history_type=PostHistoryType.POST_DELETED)
+            .order_by("-creation_date")
+            .first()
+        )
+        self_deleted = last_delete is not None and last_delete.user_id == user.id
+        if not (
+            user.is_authenticated
+            and (user.is_moderator or (self_deleted and post.owner_id == user.id))
+        ):
+            raise PermissionDenied(
+                "Only the author of a self-deleted post or a moderator can undelete it."
+            )
+        now = timezone.now()
+        post.deletion_date = None
+        post.save(update_fields=["deletion_date"])
+        history_row(
+            post, PostHistoryType.POST_UNDELETED, new_guid(), user, now, _voters_json(user)
+        ).save()
+        if post.is_question:
+            move_tag_counts(post, +1)
+        else:
+            Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
+        announce_post_written(post.id, "undelete")
+    return post
