@@ -128,6 +128,7 @@ def test_identicons_are_served_here_and_cached(client, db):
     assert client.get("/avatar/1.svg").content == response.content
     assert client.get("/avatar/2.svg").content != response.content
 
+
 def test_profile_of_an_imported_user_credits_origin_and_licence(client, demo):
     tree = _tree(client.get("/users/5/tom-au"))
     assert tree.cssselect("title")[0].text_content() == "User Tom Au - Quaestio History"
