@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -52,7 +52,7 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 def demo_server():
     """`quaestio demo` in a fresh data directory, exactly as the README runs it."""
     data_dir = tempfile.mkdtemp(prefix="quaestio-e2e-")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "QUAESTIO_DATA_DIR": data_dir}
     env.pop("DATABASE_URL", None)  # the demo is the SQLite default
     process = subprocess.Popen(
