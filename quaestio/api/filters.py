@@ -120,6 +120,17 @@ def resolve(name: str | None) -> Filter:
     return found
 
 
+def legacy_name(query) -> str | None:
+    """API 1.x's `body`, `comments` and `answers` flags, which py-stackexchange still sends
+    without a filter on some calls: read them as the matching legacy filter (`_bca`...)."""
+    letters = "".join(
+        letter
+        for letter, name in (("b", "body"), ("c", "comments"), ("a", "answers"))
+        if (query.get(name) or "").lower() == "true"
+    )
+    return "_" + letters if letters else None
+
+
 def _field_list(raw: str | None, parameter: str) -> set[str]:
     """`include`/`exclude`: `;`-separated `type.field` names; `type` alone means all its fields."""
     fields: set[str] = set()

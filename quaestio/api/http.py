@@ -154,7 +154,7 @@ def handle(
         query.update(request.POST)
     try:
         allowance = admit(request, method, query.get("key"))
-        out = Out(api_filters.resolve(query.get("filter")))
+        out = Out(api_filters.resolve(query.get("filter") or api_filters.legacy_name(query)))
         api = ApiRequest(http=request, query=query, out=out, method=method, item_type=item_type)
         if authenticate is not None:
             authenticate(api)

@@ -109,6 +109,8 @@ STRING_FIELDS = {
 
 
 def _field_schema(type_: str, name: str) -> dict:
+    if type_ == "shallow_user" and name == "user_id":
+        return {"type": "integer", "nullable": True}  # null for a deleted user
     if name in OBJECT_FIELDS:
         return {"$ref": f"#/components/schemas/{OBJECT_FIELDS[name]}"}
     if name in ARRAY_FIELDS:

@@ -93,7 +93,7 @@ def shallow_user(out: Out, user: User | None, fallback_name: str = "") -> dict:
     if user is None:
         # A deleted user keeps the name the row recorded and nothing else of substance;
         # reputation and profile_image are sent anyway because py-stackexchange needs them.
-        return out.emit(
+        item = out.emit(
             "shallow_user",
             {
                 "display_name": fallback_name or "deleted user",
@@ -102,6 +102,11 @@ def shallow_user(out: Out, user: User | None, fallback_name: str = "") -> dict:
                 "profile_image": f"{site_url()}/avatar/deleted.svg",
             },
         )
+        # user_id is null rather than absent: py-stackexchange reads owner["user_id"] on
+        # every comment and would crash on a deleted commenter otherwise.
+        if out.wants("shallow_user", "user_id"):
+            item["user_id"] = None
+        return item
     return out.emit(
         "shallow_user",
         {
