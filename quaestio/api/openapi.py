@@ -205,6 +205,10 @@ ERROR_SCHEMA = {
 }
 
 
+# With `callback`, the wrapper comes back as a JSONP script (always with status 200).
+JSONP = {"application/javascript": {"schema": {"type": "string"}}}
+
+
 def _parameters(entry) -> list[dict]:
     parameters = [
         {
@@ -236,11 +240,11 @@ def _operation(entry, http_method: str) -> dict:
         "responses": {
             "200": {
                 "description": f"A wrapper of {entry.item_type} items.",
-                "content": {"application/json": {"schema": _wrapper(entry.item_type)}},
+                "content": {"application/json": {"schema": _wrapper(entry.item_type)}, **JSONP},
             },
             "400": {
                 "description": "An error, as Stack Exchange returns it.",
-                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                "content": {"application/json": {"schema": ERROR_SCHEMA}, **JSONP},
             },
         },
     }

@@ -1,7 +1,6 @@
 """Quota and throttling, as Stack Exchange applies them.
 
-* A daily quota per caller (IP address, or app key + IP): 300 requests without a key, 10,000
-  with one; `quota_remaining` counts down, and an exhausted quota is a `throttle_violation`.
+* A daily quota per IP address: 300 requests without an app key, 10,000 with one; `quota_remaining` counts down, and an exhausted quota is a `throttle_violation`.
 * Too many requests per second from one IP is a `throttle_violation` with a wait in the message.
 * A caller hammering one method gets `backoff` (seconds to wait before calling it again) on the
   response; clients honour it (StackAPI sleeps backoff + 1).
@@ -75,7 +74,9 @@ def admit(request, method: str, key: str | None) -> Allowance:
         )
     quota_max = rules.quota_keyed if key else rules.quota_anonymous
     day = int(now // DAY_SECONDS)
-    used = _count(f"api:quota:{day}:{key or '-'}:{ip}", DAY_SECONDS)
+    # Counted per IP whatever the key: app keys are not registered here, so a caller could
+    # otherwise reset its quota by inventing keys. A key only raises the maximum.
+    used = _count(f"api:quota:{day}:{ip}", DAY_SECONDS)
     if used > quota_max:
         wait = DAY_SECONDS - int(now % DAY_SECONDS)
         raise ThrottleViolation(
