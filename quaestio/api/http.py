@@ -112,6 +112,16 @@ def _wrap(api: ApiRequest, result: Result, allowance) -> dict:
     return payload
 
 
+def _reject_nul_bytes(query: QueryDict, path_values: dict) -> None:
+    """No text column takes a NUL byte (PostgreSQL refuses them): refuse them at the door."""
+    for name, values in query.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise BadParameter(name, f"{name} contains a NUL byte")
+    for name, value in path_values.items():
+        if "\x00" in value:
+            raise BadParameter(name, f"{name} contains a NUL byte")
+
+
 def _error_response(request: HttpRequest, error: ApiError) -> HttpResponse:
     payload = error.as_dict()
     if error.backoff:
@@ -153,6 +163,7 @@ def handle(
         query = request.GET.copy()
         query.update(request.POST)
     try:
+        _reject_nul_bytes(query, kwargs)
         allowance = admit(request, method, query.get("key"))
         out = Out(api_filters.resolve(query.get("filter") or api_filters.legacy_name(query)))
         api = ApiRequest(http=request, query=query, out=out, method=method, item_type=item_type)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 
@@ -29,8 +31,19 @@ def test_document_lists_every_method(api):
     assert sort["schema"]["enum"] == ["activity", "creation", "votes", "hot", "week", "month"]
 
 
+@pytest.fixture
+def connections_kept_open():
+    """Calling the WSGI application directly fires request_started/finished, which would close
+    the test's database connection; Django's own test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @override_settings(QUAESTIO_API_QUOTA_ANONYMOUS=10**9, QUAESTIO_API_REQUESTS_PER_SECOND=10**9)
-def test_fuzzing_every_operation_finds_no_server_error(demo):
+def test_fuzzing_every_operation_finds_no_server_error(demo, connections_kept_open):
     """Schemathesis generates requests for every operation (in-process through WSGI, on the
     demo data): no 500, responses match the documented schema and content type."""
     from quaestio.wsgi import application
