@@ -19,7 +19,7 @@ class Endpoint:
     params: tuple[str, ...] = ()  # method-specific query parameters
     http_method: str = "GET"
     paged: bool = True
-    token: bool = False  # needs an access token
+    token: bool | str = False  # True: needs an access token; "write": one with write_access
     required: tuple[str, ...] = field(default=())
 
     @property

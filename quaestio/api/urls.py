@@ -10,6 +10,7 @@ from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from quaestio.api import views  # noqa: F401  (registers the methods)
+from quaestio.api.auth import optional_token, token_required, write_token_required
 from quaestio.api.http import handle, no_method
 from quaestio.api.openapi import openapi_document
 from quaestio.api.registry import ENDPOINTS
@@ -23,7 +24,7 @@ def _route(entry):
             item_type=entry.item_type,
             view=entry.view,
             http_method=entry.http_method,
-            authenticate=entry.authenticate if hasattr(entry, "authenticate") else None,
+            authenticate=_authentication(entry),
             kwargs=kwargs,
         )
 
@@ -31,6 +32,14 @@ def _route(entry):
     # Writes authenticate with an access token, never with the session cookie, so CSRF does
     # not apply; reads are GETs.
     return re_path(entry.regex(), csrf_exempt(view))
+
+
+def _authentication(entry):
+    if entry.token == "write":
+        return write_token_required
+    if entry.token:
+        return token_required
+    return optional_token
 
 
 def _ordered(entries):

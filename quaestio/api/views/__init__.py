@@ -4,10 +4,12 @@ from quaestio.api.views import (  # noqa: F401
     answers,
     badges,
     comments,
+    me,
     posts,
     questions,
     search,
     site,
     tags,
     users,
+    writes,
 )
