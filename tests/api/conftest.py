@@ -17,6 +17,15 @@ def fresh_counters():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def static_without_collectstatic(settings):
+    """Pages (the tokens page) render without `collectstatic`: plain static storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 class ApiClient:
     def __init__(self, client) -> None:
         self.client = client

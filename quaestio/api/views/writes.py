@@ -20,7 +20,7 @@ from quaestio.api.params import boolean
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import live_answers, live_comments, live_questions, load_related
 from quaestio.comments.models import Comment
-from quaestio.posts.models import Post, PostType
+from quaestio.posts.models import Post, PostType, parse_tags
 from quaestio.votes.models import Vote, VoteType
 
 # The services each write calls: "module:function".
@@ -165,7 +165,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
             post_id,
             body=api.query.get("body") or current.body_markdown,
             title=api.query.get("title") or current.title,
-            tags=_tags(api.query.get("tags")) or current.tags,
+            tags=_tags(api.query.get("tags")) or parse_tags(current.tags),
             comment=api.query.get("comment", ""),
         )
         if kind == PostType.QUESTION:
