@@ -5,11 +5,9 @@ each, so a list costs the same number of queries whatever its page size."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from quaestio.accounts.models import User
 from quaestio.api.errors import BadParameter
@@ -27,16 +25,6 @@ POST_SORTS = {
     "votes": Sort("score", "int"),
 }
 COMMENT_SORTS = {"creation": Sort("creation_date", "date"), "votes": Sort("score", "int")}
-
-# Reputation per vote, used to derive reputation events from votes until the reputation
-# ledger (another room) records them: the rules of spec §reputation for the common events.
-REPUTATION_FOR_VOTE = {
-    (VoteType.UP_MOD, PostType.QUESTION): 10,
-    (VoteType.UP_MOD, PostType.ANSWER): 10,
-    (VoteType.DOWN_MOD, PostType.QUESTION): -2,
-    (VoteType.DOWN_MOD, PostType.ANSWER): -2,
-    (VoteType.ACCEPTED_BY_ORIGINATOR, PostType.ANSWER): 15,
-}
 
 
 def live_questions() -> QuerySet[Post]:
@@ -215,40 +203,6 @@ def load_related(
     if user_ids:
         related.users = User.objects.in_bulk(user_ids)
     return related
-
-
-def reputation_changes(user_ids: list[int]) -> dict[int, dict]:
-    """reputation_change_day/week/month/quarter/year per user, derived from votes (one query)."""
-    now = timezone.now()
-    windows = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
-    from django.db.models import Case, IntegerField, Value, When
-
-    worth = Case(
-        *[
-            When(vote_type=vote_type, post__post_type=post_type, then=Value(points))
-            for (vote_type, post_type), points in REPUTATION_FOR_VOTE.items()
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    aggregates = {
-        f"reputation_change_{name}": Coalesce(
-            Sum(worth, filter=Q(creation_date__gte=now - timedelta(days=days))), 0
-        )
-        for name, days in windows.items()
-    }
-    rows = (
-        Vote.objects.filter(
-            post__owner_id__in=user_ids, creation_date__gte=now - timedelta(days=365)
-        )
-        .values("post__owner_id")
-        .annotate(**aggregates)
-    )
-    changes = {uid: {f"reputation_change_{name}": 0 for name in windows} for uid in user_ids}
-    for row in rows:
-        owner = row.pop("post__owner_id")
-        changes[owner] = row
-    return changes
 
 
 def post_counts(user_ids: list[int]) -> dict[int, dict]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
+from quaestio.api import reputation as reputation_source
 from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import Sort, id_vector
@@ -12,14 +13,12 @@ from quaestio.api.registry import endpoint
 from quaestio.api.selectors import (
     COMMENT_SORTS,
     POST_SORTS,
-    REPUTATION_FOR_VOTE,
     live_answers,
     live_comments,
     live_posts,
     live_questions,
     page_of,
     post_counts,
-    reputation_changes,
 )
 from quaestio.api.views.answers import answer_page
 from quaestio.api.views.badges import BADGE_SORTS, user_badges
@@ -27,7 +26,6 @@ from quaestio.api.views.posts import post_page
 from quaestio.api.views.questions import comment_page, question_page
 from quaestio.posts.models import PostType
 from quaestio.tags.models import PostTag
-from quaestio.votes.models import Vote, VoteType
 
 USER_SORTS = {
     "reputation": Sort("reputation", "int"),
@@ -48,7 +46,7 @@ def user_page(api: ApiRequest, queryset) -> Result:
     if ids and any(
         wants("user", f"reputation_change_{w}") for w in ("day", "week", "month", "quarter", "year")
     ):
-        for uid, change in reputation_changes(ids).items():
+        for uid, change in reputation_source.changes(ids).items():
             extras[uid].update(change)
     if ids and (wants("user", "question_count") or wants("user", "answer_count")):
         for uid, counts in post_counts(ids).items():
@@ -119,94 +117,66 @@ def badges_of_users(api: ApiRequest, ids: str) -> Result:
     return user_badges(api, id_vector(ids))
 
 
-def _reputation_votes(api: ApiRequest, user_ids: list[int]):
-    """Votes that moved these users' reputation, newest first, with their post (one query)."""
-    return (
-        Vote.objects.filter(
-            post__owner_id__in=user_ids,
-            vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD, VoteType.ACCEPTED_BY_ORIGINATOR),
-            post__post_type__in=(PostType.QUESTION, PostType.ANSWER),
-        )
-        .annotate(owner_id=F("post__owner_id"), post_kind=F("post__post_type"))
-        .order_by("-creation_date", "-id")
-    )
-
-
-def _page_of_votes(api: ApiRequest, user_ids: list[int]):
+def _events(api: ApiRequest, ids: str):
     page = api.paging()
-    votes = _reputation_votes(api, user_ids)
-    rows = list(
-        votes.select_related("post").only(
-            "id",
-            "post_id",
-            "vote_type",
-            "creation_date",
-            "post__title",
-            "post__parent_id",
-            "post__post_type",
-            "post__owner_id",
-        )[page.offset : page.offset + page.page_size + 1]
-    )
-    return rows[: page.page_size], len(rows) > page.page_size, votes.count
+    return reputation_source.events(id_vector(ids), page.offset, page.page_size)
+
+
+def _post_type_name(kind: int | None) -> str | None:
+    return {PostType.QUESTION: "question", PostType.ANSWER: "answer"}.get(kind)
 
 
 @endpoint(
     "users/{ids}/reputation",
     "reputation",
-    "Reputation changes of a set of users (derived from votes).",
+    "Reputation changes of a set of users, newest first.",
 )
 def reputation(api: ApiRequest, ids: str) -> Result:
-    rows, has_more, count = _page_of_votes(api, id_vector(ids))
-    items = []
-    for vote in rows:
-        change = REPUTATION_FOR_VOTE.get((vote.vote_type, vote.post_kind), 0)
-        post = vote.post
-        items.append(
-            api.out.emit(
-                "reputation",
-                {
-                    "user_id": vote.owner_id,
-                    "post_id": vote.post_id,
-                    "post_type": "question" if vote.post_kind == 1 else "answer",
-                    "vote_type": {2: "up_votes", 3: "down_votes", 1: "accepts"}[vote.vote_type],
-                    "reputation_change": change,
-                    "on_date": types.epoch(vote.creation_date),
-                    "title": post.title or None,
-                    "link": types.post_link(post),
-                },
-            )
+    rows, has_more, count = _events(api, ids)
+    items = [
+        api.out.emit(
+            "reputation",
+            {
+                "user_id": event.user_id,
+                "post_id": event.post_id,
+                "post_type": _post_type_name(event.post_type),
+                "vote_type": reputation_source.VOTE_TYPE.get(event.reason, event.reason),
+                "reputation_change": event.amount,
+                "on_date": types.epoch(event.on_date),
+                "title": event.title or None,
+                "link": types.answer_link(event.post_id)
+                if event.post_type == PostType.ANSWER
+                else types.question_link(event.post_id, event.title)
+                if event.post_id
+                else None,
+            },
         )
+        for event in rows
+    ]
     return Result(items, has_more, count)
-
-
-HISTORY_TYPE = {
-    VoteType.UP_MOD: {1: "post_upvoted", 2: "post_upvoted"},
-    VoteType.DOWN_MOD: {1: "post_downvoted", 2: "post_downvoted"},
-    VoteType.ACCEPTED_BY_ORIGINATOR: {2: "answer_accepted"},
-}
 
 
 @endpoint(
     "users/{ids}/reputation-history",
     "reputation_history",
-    "Reputation history of a set of users (derived from votes).",
+    "Reputation history of a set of users, newest first.",
 )
 def reputation_history(api: ApiRequest, ids: str) -> Result:
-    rows, has_more, count = _page_of_votes(api, id_vector(ids))
+    rows, has_more, count = _events(api, ids)
     items = [
         api.out.emit(
             "reputation_history",
             {
-                "user_id": vote.owner_id,
-                "creation_date": types.epoch(vote.creation_date),
-                "post_id": vote.post_id,
-                "reputation_change": REPUTATION_FOR_VOTE.get((vote.vote_type, vote.post_kind), 0),
-                "reputation_history_type": HISTORY_TYPE[vote.vote_type].get(
-                    vote.post_kind, "unknown"
+                "user_id": event.user_id,
+                "creation_date": types.epoch(event.on_date),
+                "post_id": event.post_id,
+                "reputation_change": event.amount,
+                "reputation_history_type": reputation_source.HISTORY_TYPE.get(
+                    event.reason, event.reason
                 ),
             },
         )
-        for vote in rows
+        for event in rows
     ]
     return Result(items, has_more, count)
 
