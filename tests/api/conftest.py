@@ -17,6 +17,18 @@ def fresh_counters():
     cache.clear()
 
 
+@pytest.fixture
+def demo(demo):
+    """The demo community, with the search room's index built when that room is installed
+    (the loader bulk-loads rows, so nothing indexes them as they are written)."""
+    try:
+        from quaestio.search.services import reindex_all
+    except ImportError:
+        return demo
+    reindex_all()
+    return demo
+
+
 @pytest.fixture(autouse=True)
 def static_without_collectstatic(settings):
     """Pages (the tokens page) render without `collectstatic`: plain static storage."""

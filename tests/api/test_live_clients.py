@@ -134,9 +134,9 @@ def test_stackapi_fetches_users_and_their_badges(stack_api):
 
 
 def test_stackapi_searches(stack_api):
-    """search/advanced finds the seed question by a word of its title."""
-    found = stack_api.fetch("search/advanced", q="Trotsky")["items"]
-    assert 38738 in [q["question_id"] for q in found]
+    """/search finds the questions with a word in their titles, tagged as asked."""
+    found = stack_api.fetch("search", intitle="Trotsky", tagged="mexico")["items"]
+    assert sorted(q["question_id"] for q in found) == [70010, 70020]
 
 
 def test_stackapi_pages_through_results(live_server_url, site_parameter):

@@ -1,8 +1,10 @@
 """Search: /search, /search/advanced, /search/excerpts and /similar.
 
-Until the search room's engine is merged these match words with case-insensitive containment on
-title and body through the ORM; `relevance` orders by score. The lead swaps `_text_match` and the
-relevance ordering for the engine's query when it lands.
+The words of `q` go to the search room's engine when it is installed
+(`quaestio.search.selectors.search_ids`: stemming, full-text index, relevance ranking, the same
+result cap as the search page); the API then applies its own structured parameters, sorts and
+paging to the matching ids, and `relevance` keeps the engine's order. Without the engine, words
+match by case-insensitive containment on title and body, and `relevance` orders by score.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.html import strip_tags
 
 from quaestio.api import types
@@ -30,6 +32,8 @@ from quaestio.api.views.questions import question_page
 from quaestio.posts.models import PostType, parse_tags
 
 SEARCH_SORTS = {**POST_SORTS, "relevance": Sort("score", "int")}
+RANKED_SORTS = {**POST_SORTS, "relevance": Sort("search_rank", "int")}
+ENGINE_POOL = 500  # the most matches taken from the engine, as many as it shows a reader
 ADVANCED_PARAMS = (
     "q",
     "accepted",
@@ -85,11 +89,44 @@ def search(api: ApiRequest) -> Result:
     return question_page(api, queryset, SEARCH_SORTS, "activity")
 
 
+def _engine():
+    try:
+        from quaestio.search.selectors import search_ids
+    except ImportError:
+        return None
+    return search_ids
+
+
+def _engine_matches(api: ApiRequest, text: str) -> list[int]:
+    """Ids of the posts the engine finds for `text`, best first (its own cap applies)."""
+    from quaestio.core.errors import ValidationFailed
+
+    search_ids = _engine()
+    try:
+        ids, _total = search_ids(text, viewer=api.user, sort="relevance", limit=ENGINE_POOL)
+    except ValidationFailed as error:
+        raise BadParameter("q", error.message) from None
+    return ids
+
+
+def _by_rank(queryset, ids: list[int]):
+    """Annotate `search_rank` (higher is better) so the relevance sort keeps the engine's order."""
+    if not ids:
+        return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
+    ranks = [When(id=post_id, then=Value(len(ids) - n)) for n, post_id in enumerate(ids)]
+    return queryset.annotate(
+        search_rank=Case(*ranks, default=Value(0), output_field=IntegerField())
+    )
+
+
 def _advanced(api: ApiRequest, queryset, question_field: str = "id"):
     query = api.query
-    words = _words(query.get("q", ""))
-    if words:
-        queryset = queryset.filter(_text_match(words))
+    text = (query.get("q") or "").strip()
+    if text and _engine() is not None:
+        ids = _engine_matches(api, text)
+        queryset = _by_rank(queryset.filter(id__in=ids), ids)
+    elif _words(text):
+        queryset = queryset.filter(_text_match(_words(text)))
     for name, kwargs in (("title", {"in_body": False}), ("body", {"in_title": False})):
         if query.get(name):
             queryset = queryset.filter(_text_match(_words(query[name]), **kwargs))
@@ -124,7 +161,7 @@ def _advanced(api: ApiRequest, queryset, question_field: str = "id"):
     params=ADVANCED_PARAMS,
 )
 def advanced(api: ApiRequest) -> Result:
-    return question_page(api, _advanced(api, live_questions()), SEARCH_SORTS, "activity")
+    return question_page(api, _advanced(api, live_questions()), _sorts(api), "activity")
 
 
 @endpoint(
@@ -145,6 +182,11 @@ def similar(api: ApiRequest) -> Result:
         condition |= Q(title__icontains=word)
     queryset = tagged(live_questions(), api).filter(condition)
     return question_page(api, queryset, SEARCH_SORTS, "relevance")
+
+
+def _sorts(api: ApiRequest) -> dict:
+    engine_ranked = _engine() is not None and (api.query.get("q") or "").strip()
+    return RANKED_SORTS if engine_ranked else SEARCH_SORTS
 
 
 def excerpt_of(body_html: str, words: list[str]) -> str:
@@ -176,7 +218,7 @@ def excerpt_of(body_html: str, words: list[str]) -> str:
 def excerpts(api: ApiRequest) -> Result:
     # Tags, answer counts and the like belong to questions; answers are matched by their text.
     queryset = _advanced(api, live_posts(), "id")
-    rows, has_more, count = page_of(queryset, api, SEARCH_SORTS, "activity")
+    rows, has_more, count = page_of(queryset, api, _sorts(api), "activity")
     related = load_related(api, answers=[p for p in rows if p.post_type == PostType.ANSWER])
     words = _words(" ".join(api.query.get(k, "") for k in ("q", "title", "body")))
     items = []
