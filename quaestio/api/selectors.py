@@ -27,6 +27,20 @@ POST_SORTS = {
 COMMENT_SORTS = {"creation": Sort("creation_date", "date"), "votes": Sort("score", "int")}
 
 
+# What a shallow_user shows: owners and editors need no more of the user row.
+SHALLOW_USER_COLUMNS = (
+    "id",
+    "display_name",
+    "reputation",
+    "is_moderator",
+    "profile_image_url",
+    "account_id",
+    "gold_badges",
+    "silver_badges",
+    "bronze_badges",
+)
+
+
 def live_questions() -> QuerySet[Post]:
     """Questions with `has_positive_answer` annotated, for `is_answered` (no extra query)."""
     positive = Post.objects.filter(
@@ -42,6 +56,13 @@ def live_questions() -> QuerySet[Post]:
 
 def live_answers() -> QuerySet[Post]:
     return Post.objects.filter(post_type=PostType.ANSWER, deletion_date__isnull=True)
+
+
+def answers_to(question_ids: list[int]) -> QuerySet[Post]:
+    """Live answers to these questions. Only answers have a parent, so the query filters on the
+    parent alone: with post_type in it too, SQLite picks the post-type index and reads every
+    answer on the site (measured: 150 ms against 15 ms for 300 answers among 15,000)."""
+    return Post.objects.filter(parent_id__in=question_ids, deletion_date__isnull=True)
 
 
 def live_posts() -> QuerySet[Post]:
@@ -134,9 +155,9 @@ def load_related(
     nested_answers: list[Post] = []
     if questions and out.wants("question", "answers"):
         nested_answers = list(
-            without_unwanted_bodies(live_answers(), out, "answer")
-            .filter(parent_id__in=[q.id for q in questions])
-            .order_by("-score", "creation_date", "id")
+            without_unwanted_bodies(answers_to([q.id for q in questions]), out, "answer").order_by(
+                "-score", "creation_date", "id"
+            )
         )
         related.answers_by_question = {q.id: [] for q in questions}
         for row in nested_answers:
@@ -201,7 +222,7 @@ def load_related(
         user_ids |= {p.last_editor_id for p in all_posts}
     user_ids.discard(None)
     if user_ids:
-        related.users = User.objects.in_bulk(user_ids)
+        related.users = User.objects.only(*SHALLOW_USER_COLUMNS).in_bulk(user_ids)
     return related
 
 

@@ -14,7 +14,7 @@ from quaestio.api.registry import endpoint
 from quaestio.api.selectors import (
     COMMENT_SORTS,
     POST_SORTS,
-    live_answers,
+    answers_to,
     live_comments,
     live_questions,
     load_related,
@@ -128,9 +128,7 @@ def featured(api: ApiRequest) -> Result:
     sorts=tuple(POST_SORTS),
 )
 def question_answers(api: ApiRequest, ids: str) -> Result:
-    queryset = without_unwanted_bodies(live_answers(), api.out, "answer").filter(
-        parent_id__in=id_vector(ids)
-    )
+    queryset = without_unwanted_bodies(answers_to(id_vector(ids)), api.out, "answer")
     rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
     related = load_related(api, answers=rows)
     return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
