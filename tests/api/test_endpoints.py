@@ -115,6 +115,9 @@ def test_a_users_posts_comments_and_tags(api, demo):
     _, tags = api.get("users/103/tags")
     names = ids(tags, "name")
     assert {"soviet-union", "leon-trotsky", "mexico"} <= set(names)
+    assert ids(tags, "count") == sorted(ids(tags, "count"), reverse=True)
+    _, by_name = api.get("users/103/tags", sort="name", order="asc")
+    assert ids(by_name, "name") == sorted(names)
 
 
 def test_a_users_badges(api, demo):

@@ -8,7 +8,7 @@ from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api import reputation as reputation_source
 from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
-from quaestio.api.params import Sort, id_vector
+from quaestio.api.params import Sort, id_vector, ordering
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import (
     COMMENT_SORTS,
@@ -27,6 +27,7 @@ from quaestio.api.views.questions import comment_page, question_page
 from quaestio.posts.models import PostType
 from quaestio.tags.models import PostTag
 
+USER_TAG_SORTS = {"popular": Sort("count", "int"), "name": Sort("name", "str")}
 USER_SORTS = {
     "reputation": Sort("reputation", "int"),
     "creation": Sort("creation_date", "date"),
@@ -190,7 +191,6 @@ def reputation_history(api: ApiRequest, ids: str) -> Result:
 def user_tags(api: ApiRequest, ids: str) -> Result:
     """Tags of the users' questions and of the questions they answered (one query)."""
     user_ids = id_vector(ids)
-    sort = api.query.get("sort") or "popular"
     rows = (
         PostTag.objects.filter(post__deletion_date__isnull=True)
         .filter(post__owner_id__in=user_ids)
@@ -231,13 +231,9 @@ def user_tags(api: ApiRequest, ids: str) -> Result:
             },
         )
         entry["count"] += row["n"]
-    ordered = (
-        sorted(merged.values(), key=lambda t: t["name"])
-        if sort == "name"
-        else sorted(merged.values(), key=lambda t: (-t["count"], t["name"]))
-    )
-    if (api.query.get("order") or "desc") == "asc" and sort == "popular":
-        ordered.reverse()
+    order = ordering(api.query, USER_TAG_SORTS, "popular")
+    field = order.spec.field
+    ordered = sorted(merged.values(), key=lambda t: (t[field], t["name"]), reverse=order.descending)
     page = api.paging()
     shown = ordered[page.offset : page.offset + page.page_size]
     return Result(
