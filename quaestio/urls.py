@@ -2,5 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("2.3/", include("quaestio.api.urls")),
+    path("", include("quaestio.api.pages")),
     path("", include("quaestio.web.urls")),
 ]

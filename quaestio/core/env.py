@@ -69,7 +69,6 @@ def database_config(url: str, sqlite_path: Path) -> dict:
             # Keep each worker's connection open: opening one and running the PRAGMAs above cost
             # more than the question page's four queries together.
             "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": None},
         }
     parsed = urlparse(url)

@@ -1,0 +1,89 @@
+"""Quota and throttling, as Stack Exchange applies them.
+
+* A daily quota per IP address: 300 requests without an app key, 10,000 with one; `quota_remaining` counts down, and an exhausted quota is a `throttle_violation`.
+* Too many requests per second from one IP is a `throttle_violation` with a wait in the message.
+* A caller hammering one method gets `backoff` (seconds to wait before calling it again) on the
+  response; clients honour it (StackAPI sleeps backoff + 1).
+
+Counters live in Django's cache (per process with the local-memory cache, shared with Redis).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from quaestio.api.errors import ThrottleViolation
+
+DAY_SECONDS = 86_400
+BACKOFF_WINDOW_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    quota_anonymous: int
+    quota_keyed: int
+    requests_per_second: int
+    method_calls_before_backoff: int  # per BACKOFF_WINDOW_SECONDS
+    backoff_seconds: int
+
+
+def limits() -> Limits:
+    return Limits(
+        quota_anonymous=getattr(settings, "QUAESTIO_API_QUOTA_ANONYMOUS", 300),
+        quota_keyed=getattr(settings, "QUAESTIO_API_QUOTA_KEYED", 10_000),
+        requests_per_second=getattr(settings, "QUAESTIO_API_REQUESTS_PER_SECOND", 30),
+        method_calls_before_backoff=getattr(settings, "QUAESTIO_API_BACKOFF_AFTER", 50),
+        backoff_seconds=getattr(settings, "QUAESTIO_API_BACKOFF_SECONDS", 5),
+    )
+
+
+@dataclass
+class Allowance:
+    quota_max: int
+    quota_remaining: int
+    backoff: int | None
+
+
+def _count(key: str, timeout: int) -> int:
+    # add() then incr() keeps the counter atomic on both the local-memory and Redis caches.
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout)
+        return 1
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def admit(request, method: str, key: str | None) -> Allowance:
+    """Count this request; raise ThrottleViolation when the caller is over a limit."""
+    rules = limits()
+    ip = client_ip(request)
+    now = time.time()
+    second = int(now)
+    if _count(f"api:rate:{ip}:{second}", 2) > rules.requests_per_second:
+        raise ThrottleViolation(
+            "too many requests from this IP, more requests available in 1 seconds", backoff=1
+        )
+    quota_max = rules.quota_keyed if key else rules.quota_anonymous
+    day = int(now // DAY_SECONDS)
+    # Counted per IP whatever the key: app keys are not registered here, so a caller could
+    # otherwise reset its quota by inventing keys. A key only raises the maximum.
+    used = _count(f"api:quota:{day}:{ip}", DAY_SECONDS)
+    if used > quota_max:
+        wait = DAY_SECONDS - int(now % DAY_SECONDS)
+        raise ThrottleViolation(
+            f"the daily quota of {quota_max} requests is spent, more requests available in {wait} seconds",
+            backoff=wait,
+        )
+    window = int(now // BACKOFF_WINDOW_SECONDS)
+    calls = _count(f"api:method:{ip}:{method}:{window}", BACKOFF_WINDOW_SECONDS * 2)
+    backoff = rules.backoff_seconds if calls > rules.method_calls_before_backoff else None
+    return Allowance(quota_max, max(quota_max - used, 0), backoff)

@@ -1,0 +1,15 @@
+"""API methods by area. Importing this package registers every method in api/registry.py."""
+
+from quaestio.api.views import (  # noqa: F401
+    answers,
+    badges,
+    comments,
+    me,
+    posts,
+    questions,
+    search,
+    site,
+    tags,
+    users,
+    writes,
+)

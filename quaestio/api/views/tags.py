@@ -1,0 +1,127 @@
+"""Tags: lists, info, related tags and synonyms.
+
+Tag synonyms have no model yet (the tags room owns them), so synonym methods answer with an empty
+list and `has_synonyms` is false; the lead swaps in the synonyms table when it lands.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max
+
+from quaestio.api import types
+from quaestio.api.http import ApiRequest, Result
+from quaestio.api.params import Sort, string_vector
+from quaestio.api.registry import endpoint
+from quaestio.api.selectors import page_of
+from quaestio.tags.models import PostTag, Tag
+
+TAG_SORTS = {
+    "popular": Sort("count", "int"),
+    "activity": Sort("last_activity", "date"),
+    "name": Sort("name", "str"),
+}
+
+
+def _tags(api: ApiRequest, queryset) -> Result:
+    inname = api.query.get("inname")
+    if inname:
+        queryset = queryset.filter(name__icontains=inname)
+    if api.query.get("sort") == "activity" or api.out.wants("tag", "last_activity_date"):
+        queryset = queryset.annotate(last_activity=Max("post_tags__post__last_activity_date"))
+    # fromdate/todate have no creation date to bound on a tag; they are ignored here.
+    query = api.query.copy()
+    query.pop("fromdate", None)
+    query.pop("todate", None)
+    api.query = query
+    rows, has_more, count = page_of(queryset, api, TAG_SORTS, "popular")
+    return Result([tag_item(api, t) for t in rows], has_more, count)
+
+
+def tag_item(api: ApiRequest, tag: Tag) -> dict:
+    return api.out.emit(
+        "tag",
+        {
+            "name": tag.name,
+            "count": tag.count,
+            "has_synonyms": False,
+            "is_moderator_only": tag.is_moderator_only,
+            "is_required": tag.is_required,
+            "last_activity_date": types.epoch(getattr(tag, "last_activity", None)),
+        },
+    )
+
+
+def _names(raw: str) -> list[str]:
+    return [name.lower() for name in string_vector(raw, "tags", 100)]
+
+
+@endpoint("tags", "tag", "The tags on the site.", sorts=tuple(TAG_SORTS), params=("inname",))
+def tag_list(api: ApiRequest) -> Result:
+    return _tags(api, Tag.objects.all())
+
+
+@endpoint(
+    "tags/moderator-only",
+    "tag",
+    "Tags only moderators may use.",
+    sorts=tuple(TAG_SORTS),
+    params=("inname",),
+)
+def moderator_only(api: ApiRequest) -> Result:
+    return _tags(api, Tag.objects.filter(is_moderator_only=True))
+
+
+@endpoint(
+    "tags/required",
+    "tag",
+    "Tags every question must carry one of.",
+    sorts=tuple(TAG_SORTS),
+    params=("inname",),
+)
+def required(api: ApiRequest) -> Result:
+    return _tags(api, Tag.objects.filter(is_required=True))
+
+
+@endpoint("tags/{tags}/info", "tag", "The tags named in a set.", sorts=tuple(TAG_SORTS))
+def tag_info(api: ApiRequest, tags: str) -> Result:
+    return _tags(api, Tag.objects.filter(name__in=_names(tags)))
+
+
+@endpoint(
+    "tags/synonyms",
+    "tag_synonym",
+    "Every tag synonym on the site.",
+    sorts=("creation", "applied", "activity"),
+)
+def all_synonyms(api: ApiRequest) -> Result:
+    return Result([], False, 0)
+
+
+@endpoint(
+    "tags/{tags}/synonyms",
+    "tag_synonym",
+    "The synonyms of a set of tags.",
+    sorts=("creation", "applied", "activity"),
+)
+def synonyms(api: ApiRequest, tags: str) -> Result:
+    _names(tags)
+    return Result([], False, 0)
+
+
+@endpoint("tags/{tags}/related", "tag", "Tags most often used together with a set of tags.")
+def related_tags(api: ApiRequest, tags: str) -> Result:
+    names = _names(tags)
+    together = PostTag.objects.filter(tag__name__in=names).values("post_id")
+    queryset = (
+        Tag.objects.filter(post_tags__post_id__in=together)
+        .exclude(name__in=names)
+        .annotate(together=Count("post_tags"))
+        .order_by("-together", "-count", "name")
+    )
+    page = api.paging()
+    rows = list(queryset[page.offset : page.offset + page.page_size + 1])
+    return Result(
+        [tag_item(api, t) for t in rows[: page.page_size]],
+        len(rows) > page.page_size,
+        queryset.count,
+    )

@@ -1,0 +1,408 @@
+"""Write methods (POST, access token with write_access): they call the same services as the web
+pages, so the same policies, limits, revisions and reputation apply.
+
+The services live in other rooms (posts, comments, votes) and are looked up when a write is
+made; until a room is installed its methods answer `temporarily_unavailable`.
+`preview=true` runs the write and rolls it back, so nothing is kept and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from django.db import transaction
+
+from quaestio.api import types
+from quaestio.api.errors import ApiError, BadParameter
+from quaestio.api.http import ApiRequest, Result
+from quaestio.api.params import boolean
+from quaestio.api.registry import endpoint
+from quaestio.api.selectors import live_answers, live_comments, live_questions, load_related
+from quaestio.comments.models import Comment
+from quaestio.posts.models import Post, PostType, parse_tags
+from quaestio.votes.models import Vote, VoteType
+
+# The services each write calls: "module:function".
+SERVICES = {
+    "question_ask": "quaestio.posts.services:question_ask",
+    "answer_post": "quaestio.posts.services:answer_post",
+    "post_edit": "quaestio.posts.services:post_edit",
+    "post_delete": "quaestio.posts.services:post_delete",
+    "comment_add": "quaestio.comments.services:comment_add",
+    "comment_edit": "quaestio.comments.services:comment_edit",
+    "comment_delete": "quaestio.comments.services:comment_delete",
+    "vote_cast": "quaestio.votes.services:vote_cast",
+    "answer_accept_toggle": "quaestio.votes.services:answer_accept_toggle",
+    "comment_vote_toggle": "quaestio.votes.services:comment_vote_toggle",
+}
+WRITE = {"http_method": "POST", "token": "write", "paged": False}
+
+
+class TemporarilyUnavailable(ApiError):
+    error_id = 503
+
+
+class _Preview(Exception):
+    """Raised inside the transaction of a preview so that it rolls back."""
+
+
+def service(name: str) -> Callable:
+    module, function = SERVICES[name].split(":")
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        raise TemporarilyUnavailable(
+            f"writing is not available on this server yet ({function} is not installed)"
+        ) from None
+
+
+def _run(api: ApiRequest, write: Callable[[], Result]) -> Result:
+    """Run a write; with preview=true, run it and roll everything back."""
+    if not boolean(api.query, "preview"):
+        return write()
+    outcome: list[Result] = []
+    try:
+        with transaction.atomic():
+            outcome.append(write())
+            raise _Preview
+    except _Preview:
+        pass
+    return outcome[0]
+
+
+def _one_id(raw: str, name: str = "id") -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{name} must be a number") from None
+
+
+def _required(api: ApiRequest, name: str) -> str:
+    value = api.query.get(name)
+    if value is None or not value.strip():
+        raise BadParameter(name, f"{name} is required")
+    return value
+
+
+def _tags(raw: str | None) -> list[str]:
+    return [name for name in (raw or "").replace(";", " ").split() if name]
+
+
+def _question_result(api: ApiRequest, question_id: int) -> Result:
+    rows = list(live_questions().filter(id=question_id))
+    related = load_related(api, questions=rows)
+    return Result([types.question(api.out, q, related) for q in rows])
+
+
+def _answer_result(api: ApiRequest, answer_id: int) -> Result:
+    rows = list(live_answers().filter(id=answer_id))
+    related = load_related(api, answers=rows)
+    return Result([types.answer(api.out, a, related) for a in rows])
+
+
+def _comment_result(api: ApiRequest, comment_id: int) -> Result:
+    rows = list(live_comments().filter(id=comment_id))
+    related = load_related(api, comments=rows)
+    return Result([types.comment(api.out, c, related) for c in rows])
+
+
+def _post_kind(post_id: int, kind: int) -> None:
+    if not Post.objects.filter(id=post_id, post_type=kind, deletion_date__isnull=True).exists():
+        noun = "question" if kind == PostType.QUESTION else "answer"
+        raise BadParameter("id", f"no {noun} with id {post_id}")
+
+
+# --- questions and answers ------------------------------------------------------------------
+
+
+@endpoint(
+    "questions/add",
+    "question",
+    "Asks a question.",
+    params=("title", "body", "tags", "preview"),
+    required=("title", "body", "tags"),
+    **WRITE,
+)
+def question_add(api: ApiRequest) -> Result:
+    def write() -> Result:
+        post = service("question_ask")(
+            api.user,
+            title=_required(api, "title"),
+            body=_required(api, "body"),
+            tags=_tags(_required(api, "tags")),
+        )
+        return _question_result(api, post.id)
+
+    return _run(api, write)
+
+
+@endpoint(
+    "questions/{id}/answers/add",
+    "answer",
+    "Answers a question.",
+    params=("body", "preview"),
+    required=("body",),
+    **WRITE,
+)
+def answer_add(api: ApiRequest, id: str) -> Result:
+    question_id = _one_id(id)
+
+    def write() -> Result:
+        post = service("answer_post")(api.user, question_id, body=_required(api, "body"))
+        return _answer_result(api, post.id)
+
+    return _run(api, write)
+
+
+def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
+    _post_kind(post_id, kind)
+
+    def write() -> Result:
+        current = Post.objects.get(id=post_id)
+        service("post_edit")(
+            api.user,
+            post_id,
+            body=api.query.get("body") or current.body_markdown,
+            title=api.query.get("title") or current.title,
+            tags=_tags(api.query.get("tags")) or parse_tags(current.tags),
+            comment=api.query.get("comment", ""),
+        )
+        if kind == PostType.QUESTION:
+            return _question_result(api, post_id)
+        return _answer_result(api, post_id)
+
+    return _run(api, write)
+
+
+@endpoint(
+    "questions/{id}/edit",
+    "question",
+    "Edits a question.",
+    params=("title", "body", "tags", "comment", "preview"),
+    **WRITE,
+)
+def question_edit(api: ApiRequest, id: str) -> Result:
+    return _edit(api, _one_id(id), PostType.QUESTION)
+
+
+@endpoint(
+    "answers/{id}/edit",
+    "answer",
+    "Edits an answer.",
+    params=("body", "comment", "preview"),
+    **WRITE,
+)
+def answer_edit(api: ApiRequest, id: str) -> Result:
+    return _edit(api, _one_id(id), PostType.ANSWER)
+
+
+def _delete(api: ApiRequest, post_id: int, kind: int) -> Result:
+    _post_kind(post_id, kind)
+
+    def write() -> Result:
+        service("post_delete")(api.user, post_id)
+        return Result([])
+
+    return _run(api, write)
+
+
+@endpoint("questions/{id}/delete", "question", "Deletes a question.", params=("preview",), **WRITE)
+def question_delete(api: ApiRequest, id: str) -> Result:
+    return _delete(api, _one_id(id), PostType.QUESTION)
+
+
+@endpoint("answers/{id}/delete", "answer", "Deletes an answer.", params=("preview",), **WRITE)
+def answer_delete(api: ApiRequest, id: str) -> Result:
+    return _delete(api, _one_id(id), PostType.ANSWER)
+
+
+# --- accepting ------------------------------------------------------------------------------
+
+
+def _accept(api: ApiRequest, answer_id: int, accepted: bool) -> Result:
+    """accept / accept/undo over the service's toggle: only toggles when the state differs."""
+    _post_kind(answer_id, PostType.ANSWER)
+
+    def write() -> Result:
+        parent = Post.objects.filter(answers__id=answer_id).values_list(
+            "accepted_answer_id", flat=True
+        )
+        is_accepted = parent.first() == answer_id
+        if is_accepted != accepted:
+            service("answer_accept_toggle")(api.user, answer_id)
+        return _answer_result(api, answer_id)
+
+    return _run(api, write)
+
+
+@endpoint(
+    "answers/{id}/accept",
+    "answer",
+    "Accepts an answer to your question.",
+    params=("preview",),
+    **WRITE,
+)
+def accept(api: ApiRequest, id: str) -> Result:
+    return _accept(api, _one_id(id), True)
+
+
+@endpoint(
+    "answers/{id}/accept/undo",
+    "answer",
+    "Takes back the acceptance of an answer.",
+    params=("preview",),
+    **WRITE,
+)
+def accept_undo(api: ApiRequest, id: str) -> Result:
+    return _accept(api, _one_id(id), False)
+
+
+# --- voting ---------------------------------------------------------------------------------
+
+
+def _vote(api: ApiRequest, post_id: int, kind: int, direction: str, undo: bool) -> Result:
+    """upvote, downvote and their undo over the service's toggle (same vote again = retract)."""
+    _post_kind(post_id, kind)
+    wanted = VoteType.UP_MOD if direction == "up" else VoteType.DOWN_MOD
+
+    def write() -> Result:
+        standing = (
+            Vote.objects.filter(
+                post_id=post_id,
+                user_id=api.user.id,
+                vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD),
+            )
+            .values_list("vote_type", flat=True)
+            .first()
+        )
+        if (not undo and standing != wanted) or (undo and standing == wanted):
+            service("vote_cast")(api.user, post_id, direction)
+        if kind == PostType.QUESTION:
+            return _question_result(api, post_id)
+        return _answer_result(api, post_id)
+
+    return _run(api, write)
+
+
+def _register_votes() -> None:
+    for plural, singular, kind in (
+        ("questions", "question", PostType.QUESTION),
+        ("answers", "answer", PostType.ANSWER),
+    ):
+        for direction in ("up", "down"):
+            for undo in (False, True):
+                suffix = f"{direction}vote" + ("/undo" if undo else "")
+
+                def view(api, id, kind=kind, direction=direction, undo=undo):
+                    return _vote(api, _one_id(id), kind, direction, undo)
+
+                view.__name__ = f"{singular}_{direction}vote{'_undo' if undo else ''}"
+                summary = f"{'Takes back' if undo else 'Casts'} an {direction}vote on a {singular}."
+                endpoint(
+                    f"{plural}/{{id}}/{suffix}", singular, summary, params=("preview",), **WRITE
+                )(view)
+                if undo:
+                    # The method index also spells the undo methods in the singular.
+                    alias = lambda api, id, v=view: v(api, id)  # noqa: E731
+                    alias.__name__ = view.__name__ + "_singular"
+                    endpoint(
+                        f"{singular}/{{id}}/{suffix}",
+                        singular,
+                        summary,
+                        params=("preview",),
+                        **WRITE,
+                    )(alias)
+
+
+_register_votes()
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+@endpoint(
+    "posts/{id}/comments/add",
+    "comment",
+    "Comments on a post.",
+    params=("body", "preview"),
+    required=("body",),
+    **WRITE,
+)
+def comment_add(api: ApiRequest, id: str) -> Result:
+    post_id = _one_id(id)
+
+    def write() -> Result:
+        row = service("comment_add")(api.user, post_id, _required(api, "body"))
+        return _comment_result(api, row.id)
+
+    return _run(api, write)
+
+
+@endpoint(
+    "comments/{id}/edit",
+    "comment",
+    "Edits a comment.",
+    params=("body", "preview"),
+    required=("body",),
+    **WRITE,
+)
+def comment_edit(api: ApiRequest, id: str) -> Result:
+    comment_id = _one_id(id)
+
+    def write() -> Result:
+        service("comment_edit")(api.user, comment_id, _required(api, "body"))
+        return _comment_result(api, comment_id)
+
+    return _run(api, write)
+
+
+@endpoint("comments/{id}/delete", "comment", "Deletes a comment.", params=("preview",), **WRITE)
+def comment_delete(api: ApiRequest, id: str) -> Result:
+    comment_id = _one_id(id)
+
+    def write() -> Result:
+        service("comment_delete")(api.user, comment_id)
+        return Result([])
+
+    return _run(api, write)
+
+
+def _comment_vote(api: ApiRequest, comment_id: int, undo: bool) -> Result:
+    if not Comment.objects.filter(id=comment_id, deletion_date__isnull=True).exists():
+        raise BadParameter("id", f"no comment with id {comment_id}")
+
+    def write() -> Result:
+        model = _comment_votes_model()
+        voted = (
+            model is not None
+            and model.objects.filter(comment_id=comment_id, user_id=api.user.id).exists()
+        )
+        if voted == undo:
+            service("comment_vote_toggle")(api.user, comment_id)
+        return _comment_result(api, comment_id)
+
+    return _run(api, write)
+
+
+def _comment_votes_model():
+    """Comment upvotes have their own table in the votes room once it is merged."""
+    from quaestio.votes import models
+
+    return getattr(models, "CommentVote", None)
+
+
+@endpoint("comments/{id}/upvote", "comment", "Upvotes a comment.", params=("preview",), **WRITE)
+def comment_upvote(api: ApiRequest, id: str) -> Result:
+    return _comment_vote(api, _one_id(id), undo=False)
+
+
+@endpoint(
+    "comments/{id}/upvote/undo",
+    "comment",
+    "Takes back an upvote on a comment.",
+    params=("preview",),
+    **WRITE,
+)
+def comment_upvote_undo(api: ApiRequest, id: str) -> Result:
+    return _comment_vote(api, _one_id(id), undo=True)
