@@ -149,3 +149,19 @@ def test_bounty_offer_form():
     assert client.get(f"/posts/{question.id}/bounty").status_code == 200
     response = client.post(f"/posts/{question.id}/bounty", {"amount": "50", "reason": "attention"})
     assert response.status_code == 403 and b"75" in response.content
+
+
+def test_bounty_page_lets_the_offerer_award():
+    """With an open bounty, the offerer's bounty page lists answers with award buttons."""
+    offerer, answerer = make_user(500), make_user(1)
+    question = make_question(make_user(1))
+    answer = make_answer(question, answerer)
+    bounty_offer(offerer, question.id, 100, "attention")
+    client = Client()
+    client.force_login(offerer)
+    page = client.get(f"/posts/{question.id}/bounty").content.decode()
+    assert f'action="/posts/{answer.id}/bounty/award"' in page
+    response = client.post(f"/posts/{answer.id}/bounty/award")
+    assert response.status_code == 302
+    answerer.refresh_from_db()
+    assert answerer.reputation == 101

@@ -3,7 +3,7 @@ and reverses them through the ledger ("voting corrected")."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
@@ -16,7 +16,7 @@ from quaestio.votes.services.voting import reverse_votes
 
 def serial_vote_ids(day: date) -> list[int]:
     """Votes of one direction from one voter on one owner's posts, past the day's threshold."""
-    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(day, time.min, tzinfo=UTC)
     end = start + timedelta(days=1)
     votes = Vote.objects.filter(
         vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD),

@@ -102,16 +102,15 @@ def comment_vote(request, comment_id: int):
 
 
 def bounty_offer(request, question_id: int):
-    from quaestio.posts.models import Post, PostType
+    """The bounty page: offer one, or see the open one and (the offerer) award it."""
+    from quaestio.votes.selectors import bounty_page
 
-    question = Post.objects.filter(
-        id=question_id, post_type=PostType.QUESTION, deletion_date__isnull=True
-    ).first()
-    if question is None:
+    page = bounty_page(question_id)
+    if page is None:
         raise Http404("No question with that id")
-    back = f"/q/{question.id}"
     context = {
-        "q": question,
+        "page": page,
+        "q": page.question,
         "reasons": vote_rules.BOUNTY_REASONS,
         "amounts": range(vote_rules.BOUNTY_MIN, vote_rules.BOUNTY_MAX + 1, vote_rules.BOUNTY_STEP),
         "error": "",
@@ -124,11 +123,13 @@ def bounty_offer(request, question_id: int):
         except ValueError:
             amount = 0
         try:
-            services.bounty_offer(request.user, question.id, amount, request.POST.get("reason", ""))
+            services.bounty_offer(
+                request.user, page.question.id, amount, request.POST.get("reason", "")
+            )
         except DomainError as error:
             context["error"] = error.message
             return render(request, "voting/bounty_offer.html", context, status=error.status)
-        return redirect(back)
+        return redirect(f"/q/{page.question.id}")
     return render(request, "voting/bounty_offer.html", context)
 
 
