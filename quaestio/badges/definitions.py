@@ -36,6 +36,11 @@ class BadgeDefinition:
     multiple: bool
     query: Callable[[UserIds], Earned]
     kind: str  # question, answer, participation, moderation
+    # Events after which the check runs for the users involved; every badge also runs in the
+    # daily backfill. "scored": a post of the user's gained or lost votes; "voted": the user
+    # voted; "accepted": an accept involving the user; "bounty"; "commented"; "edited";
+    # "deleted" (own post); "profile".
+    triggers: frozenset[str] = frozenset()
 
 
 def _limit(queryset: QuerySet, field: str, user_ids: UserIds) -> QuerySet:
@@ -62,21 +67,74 @@ def live_posts(post_type: int) -> QuerySet:
     return Post.objects.filter(post_type=post_type, deletion_date__isnull=True)
 
 
-def posts_scoring(post_type: int, minimum: int, once: bool = False):
-    def query(user_ids: UserIds) -> Earned:
-        earned = _count_by(live_posts(post_type).filter(score__gte=minimum), "owner_id", user_ids)
-        return _at_least(earned, 1) if once else earned
-
-    return query
+def _comments() -> QuerySet:
+    return Comment.objects.filter(deletion_date__isnull=True)
 
 
-def questions_viewed(minimum: int):
-    def query(user_ids: UserIds) -> Earned:
-        return _count_by(
-            live_posts(PostType.QUESTION).filter(view_count__gte=minimum), "owner_id", user_ids
+def _history() -> QuerySet:
+    return PostHistory.objects.filter(post__deletion_date__isnull=True)
+
+
+# Row sources the counted badges share: (rows, the user column, what one occurrence is).
+SOURCES: dict[str, tuple[Callable[[], QuerySet], str, str]] = {
+    "questions": (lambda: live_posts(PostType.QUESTION), "owner_id", "id"),
+    "answers": (lambda: live_posts(PostType.ANSWER), "owner_id", "id"),
+    "post_votes": (lambda: _post_votes(), "user_id", "id"),
+    "comments": (_comments, "user_id", "id"),
+    "edits": (_history, "user_id", "post_id"),  # posts edited, not revisions
+}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A badge earned by counting one source's rows that meet a condition.
+
+    Once-badges need `needed` rows; multi-badges are earned once per row. Badges over the
+    same source are counted together in one query (see `count_many`), which keeps the
+    after-event check to a handful of queries.
+    """
+
+    source: str
+    condition: Q
+    needed: int = 1
+    once: bool = False
+
+    def __call__(self, user_ids: UserIds) -> Earned:
+        return count_many({"badge": self}, user_ids)["badge"]
+
+
+def count_many(specs: dict[str, Counted], user_ids: UserIds) -> dict[str, Earned]:
+    """Evaluate many counted badges with one aggregate query per source."""
+    earned: dict[str, Earned] = {name: {} for name in specs}
+    by_source: dict[str, list[tuple[str, Counted]]] = {}
+    for name, spec in specs.items():
+        by_source.setdefault(spec.source, []).append((name, spec))
+    for source, members in by_source.items():
+        rows_of, field, occurrence = SOURCES[source]
+        aliases = {f"c{i}": (name, spec) for i, (name, spec) in enumerate(members)}
+        rows = (
+            _limit(rows_of(), field, user_ids)
+            .exclude(**{f"{field}__isnull": True})
+            .values(field)
+            .annotate(
+                **{
+                    alias: Count(occurrence, filter=spec.condition, distinct=True)
+                    for alias, (_name, spec) in aliases.items()
+                }
+            )
         )
+        for row in rows:
+            for alias, (name, spec) in aliases.items():
+                n = row[alias]
+                if spec.once and n >= spec.needed:
+                    earned[name][row[field]] = 1
+                elif not spec.once and n:
+                    earned[name][row[field]] = n
+    return earned
 
-    return query
+
+ANY = Q(pk__isnull=False)
+EDIT_TYPES = (4, 5, 6)
 
 
 def _accepted_answers() -> QuerySet:
@@ -94,33 +152,10 @@ def _earlier_answer() -> Exists:
     )
 
 
-def scholar(user_ids: UserIds) -> Earned:
-    return _at_least(
-        _count_by(
-            live_posts(PostType.QUESTION).filter(accepted_answer_id__isnull=False),
-            "owner_id",
-            user_ids,
-        ),
-        1,
-    )
-
-
-def self_learner(user_ids: UserIds) -> Earned:
-    return _count_by(
-        live_posts(PostType.ANSWER).filter(score__gte=3, parent__owner_id=F("owner_id")),
-        "owner_id",
-        user_ids,
-    )
-
-
 def enlightened(user_ids: UserIds) -> Earned:
     return _count_by(
         _accepted_answers().filter(score__gte=10).filter(~_earlier_answer()), "owner_id", user_ids
     )
-
-
-def guru(user_ids: UserIds) -> Earned:
-    return _count_by(_accepted_answers().filter(score__gte=40), "owner_id", user_ids)
 
 
 def late_answers(days: int, minimum: int, first_only: bool):
@@ -153,14 +188,6 @@ def autobiographer(user_ids: UserIds) -> Earned:
     return {user_id: 1 for user_id in users.values_list("id", flat=True)}
 
 
-def comments(count: int, minimum_score: int = 0):
-    def query(user_ids: UserIds) -> Earned:
-        rows = Comment.objects.filter(deletion_date__isnull=True, score__gte=minimum_score)
-        return _at_least(_count_by(rows, "user_id", user_ids), count)
-
-    return query
-
-
 def capped_days(times: int):
     """Days on which the capped bucket reached the 200 cap (Mortarboard, Epic, Legendary)."""
 
@@ -184,22 +211,6 @@ def capped_days(times: int):
 
 def _post_votes() -> QuerySet:
     return Vote.objects.filter(vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD))
-
-
-def votes_of_type(vote_type: int):
-    def query(user_ids: UserIds) -> Earned:
-        return _at_least(
-            _count_by(Vote.objects.filter(vote_type=vote_type), "user_id", user_ids), 1
-        )
-
-    return query
-
-
-def votes_total(count: int):
-    def query(user_ids: UserIds) -> Earned:
-        return _at_least(_count_by(_post_votes(), "user_id", user_ids), count)
-
-    return query
 
 
 def votes_in_a_day(count: int):
@@ -240,21 +251,6 @@ def bounties(awarded: bool, own_question: bool):
     return query
 
 
-EDIT_TYPES = (4, 5, 6)
-
-
-def edits(count: int, others_only: bool = False, history_types=EDIT_TYPES):
-    def query(user_ids: UserIds) -> Earned:
-        rows = PostHistory.objects.filter(
-            post_history_type__in=history_types, post__deletion_date__isnull=True
-        )
-        if others_only:
-            rows = rows.exclude(post__owner_id=F("user_id"))
-        return _at_least(_count_by(rows, "user_id", user_ids, distinct="post_id"), count)
-
-    return query
-
-
 def deleted_own_post(score_test: Q):
     def query(user_ids: UserIds) -> Earned:
         rows = PostHistory.objects.filter(post_history_type=12, post__owner_id=F("user_id")).filter(
@@ -270,51 +266,51 @@ Q_, A_, P_, M_ = "question", "answer", "participation", "moderation"
 
 DEFINITIONS: list[BadgeDefinition] = [
     # Question badges (§3.1)
-    BadgeDefinition("Altruist", BRONZE, "First bounty you manually award on someone else's question", False, bounties(True, False), Q_),
-    BadgeDefinition("Benefactor", BRONZE, "First bounty you manually award on your own question", False, bounties(True, True), Q_),
-    BadgeDefinition("Investor", BRONZE, "First bounty you offer on someone else's question", False, bounties(False, False), Q_),
-    BadgeDefinition("Promoter", BRONZE, "First bounty you offer on your own question", False, bounties(False, True), Q_),
-    BadgeDefinition("Student", BRONZE, "Asked first question with score of 1 or more", False, posts_scoring(PostType.QUESTION, 1, once=True), Q_),
-    BadgeDefinition("Scholar", BRONZE, "Asked a question and accepted an answer", False, scholar, Q_),
-    BadgeDefinition("Nice Question", BRONZE, "Question score of 10 or more", True, posts_scoring(PostType.QUESTION, 10), Q_),
-    BadgeDefinition("Good Question", SILVER, "Question score of 25 or more", True, posts_scoring(PostType.QUESTION, 25), Q_),
-    BadgeDefinition("Great Question", GOLD, "Question score of 100 or more", True, posts_scoring(PostType.QUESTION, 100), Q_),
-    BadgeDefinition("Popular Question", BRONZE, "Asked a question with 1,000 views", True, questions_viewed(1000), Q_),
-    BadgeDefinition("Notable Question", SILVER, "Asked a question with 2,500 views", True, questions_viewed(2500), Q_),
-    BadgeDefinition("Famous Question", GOLD, "Asked a question with 10,000 views", True, questions_viewed(10000), Q_),
+    BadgeDefinition("Altruist", BRONZE, "First bounty you manually award on someone else's question", False, bounties(True, False), Q_, frozenset({"bounty"})),
+    BadgeDefinition("Benefactor", BRONZE, "First bounty you manually award on your own question", False, bounties(True, True), Q_, frozenset({"bounty"})),
+    BadgeDefinition("Investor", BRONZE, "First bounty you offer on someone else's question", False, bounties(False, False), Q_, frozenset({"bounty"})),
+    BadgeDefinition("Promoter", BRONZE, "First bounty you offer on your own question", False, bounties(False, True), Q_, frozenset({"bounty"})),
+    BadgeDefinition("Student", BRONZE, "Asked first question with score of 1 or more", False, Counted("questions", Q(score__gte=1), once=True), Q_, frozenset({"scored"})),
+    BadgeDefinition("Scholar", BRONZE, "Asked a question and accepted an answer", False, Counted("questions", Q(accepted_answer_id__isnull=False), once=True), Q_, frozenset({"accepted"})),
+    BadgeDefinition("Nice Question", BRONZE, "Question score of 10 or more", True, Counted("questions", Q(score__gte=10)), Q_, frozenset({"scored"})),
+    BadgeDefinition("Good Question", SILVER, "Question score of 25 or more", True, Counted("questions", Q(score__gte=25)), Q_, frozenset({"scored"})),
+    BadgeDefinition("Great Question", GOLD, "Question score of 100 or more", True, Counted("questions", Q(score__gte=100)), Q_, frozenset({"scored"})),
+    BadgeDefinition("Popular Question", BRONZE, "Asked a question with 1,000 views", True, Counted("questions", Q(view_count__gte=1000)), Q_, frozenset()),
+    BadgeDefinition("Notable Question", SILVER, "Asked a question with 2,500 views", True, Counted("questions", Q(view_count__gte=2500)), Q_, frozenset()),
+    BadgeDefinition("Famous Question", GOLD, "Asked a question with 10,000 views", True, Counted("questions", Q(view_count__gte=10000)), Q_, frozenset()),
     # Answer badges (§3.2)
-    BadgeDefinition("Teacher", BRONZE, "Answered a question with score of 1 or more", False, posts_scoring(PostType.ANSWER, 1, once=True), A_),
-    BadgeDefinition("Self-Learner", BRONZE, "Answered your own question with score of 3 or more", True, self_learner, A_),
-    BadgeDefinition("Nice Answer", BRONZE, "Answer score of 10 or more", True, posts_scoring(PostType.ANSWER, 10), A_),
-    BadgeDefinition("Good Answer", SILVER, "Answer score of 25 or more", True, posts_scoring(PostType.ANSWER, 25), A_),
-    BadgeDefinition("Great Answer", GOLD, "Answer score of 100 or more", True, posts_scoring(PostType.ANSWER, 100), A_),
-    BadgeDefinition("Enlightened", SILVER, "First to answer and accepted with score of 10 or more", True, enlightened, A_),
-    BadgeDefinition("Guru", SILVER, "Accepted answer and score of 40 or more", True, guru, A_),
-    BadgeDefinition("Revival", BRONZE, "First answer more than 30 days after the question, score of 2 or more", True, late_answers(30, 2, True), A_),
-    BadgeDefinition("Necromancer", SILVER, "Answered a question more than 60 days later with score of 5 or more", True, late_answers(60, 5, False), A_),
-    BadgeDefinition("Tenacious", BRONZE, "Zero-score accepted answers: more than 5 and 20% of total", False, zero_score_accepted(5, 0.20), A_),
-    BadgeDefinition("Unsung Hero", GOLD, "Zero-score accepted answers: more than 10 and 25% of total", False, zero_score_accepted(10, 0.25), A_),
+    BadgeDefinition("Teacher", BRONZE, "Answered a question with score of 1 or more", False, Counted("answers", Q(score__gte=1), once=True), A_, frozenset({"scored"})),
+    BadgeDefinition("Self-Learner", BRONZE, "Answered your own question with score of 3 or more", True, Counted("answers", Q(score__gte=3, parent__owner_id=F("owner_id"))), A_, frozenset({"scored"})),
+    BadgeDefinition("Nice Answer", BRONZE, "Answer score of 10 or more", True, Counted("answers", Q(score__gte=10)), A_, frozenset({"scored"})),
+    BadgeDefinition("Good Answer", SILVER, "Answer score of 25 or more", True, Counted("answers", Q(score__gte=25)), A_, frozenset({"scored"})),
+    BadgeDefinition("Great Answer", GOLD, "Answer score of 100 or more", True, Counted("answers", Q(score__gte=100)), A_, frozenset({"scored"})),
+    BadgeDefinition("Enlightened", SILVER, "First to answer and accepted with score of 10 or more", True, enlightened, A_, frozenset({"scored", "accepted"})),
+    BadgeDefinition("Guru", SILVER, "Accepted answer and score of 40 or more", True, Counted("answers", Q(score__gte=40, parent__accepted_answer_id=F("id"))), A_, frozenset({"scored", "accepted"})),
+    BadgeDefinition("Revival", BRONZE, "First answer more than 30 days after the question, score of 2 or more", True, late_answers(30, 2, True), A_, frozenset({"scored"})),
+    BadgeDefinition("Necromancer", SILVER, "Answered a question more than 60 days later with score of 5 or more", True, Counted("answers", Q(score__gte=5, creation_date__gt=F("parent__creation_date") + timedelta(days=60))), A_, frozenset({"scored"})),
+    BadgeDefinition("Tenacious", BRONZE, "Zero-score accepted answers: more than 5 and 20% of total", False, zero_score_accepted(5, 0.20), A_, frozenset({"accepted"})),
+    BadgeDefinition("Unsung Hero", GOLD, "Zero-score accepted answers: more than 10 and 25% of total", False, zero_score_accepted(10, 0.25), A_, frozenset({"accepted"})),
     # Participation badges (§3.3)
-    BadgeDefinition("Autobiographer", BRONZE, "Completed the About Me section of the profile", False, autobiographer, P_),
-    BadgeDefinition("Commentator", BRONZE, "Left 10 comments", False, comments(10), P_),
-    BadgeDefinition("Pundit", SILVER, "Left 10 comments with score of 5 or more", False, comments(10, 5), P_),
-    BadgeDefinition("Mortarboard", BRONZE, "Earned at least 200 reputation (the daily maximum) in a single day", False, capped_days(1), P_),
-    BadgeDefinition("Epic", SILVER, "Earned 200 daily reputation 50 times", False, capped_days(50), P_),
-    BadgeDefinition("Legendary", GOLD, "Earned 200 daily reputation 150 times", False, capped_days(150), P_),
+    BadgeDefinition("Autobiographer", BRONZE, "Completed the About Me section of the profile", False, autobiographer, P_, frozenset({"profile"})),
+    BadgeDefinition("Commentator", BRONZE, "Left 10 comments", False, Counted("comments", ANY, needed=10, once=True), P_, frozenset({"commented"})),
+    BadgeDefinition("Pundit", SILVER, "Left 10 comments with score of 5 or more", False, Counted("comments", Q(score__gte=5), needed=10, once=True), P_, frozenset({"commented"})),
+    BadgeDefinition("Mortarboard", BRONZE, "Earned at least 200 reputation (the daily maximum) in a single day", False, capped_days(1), P_, frozenset({"scored"})),
+    BadgeDefinition("Epic", SILVER, "Earned 200 daily reputation 50 times", False, capped_days(50), P_, frozenset({"scored"})),
+    BadgeDefinition("Legendary", GOLD, "Earned 200 daily reputation 150 times", False, capped_days(150), P_, frozenset({"scored"})),
     # Moderation badges (§3.4)
-    BadgeDefinition("Supporter", BRONZE, "First up vote", False, votes_of_type(VoteType.UP_MOD), M_),
-    BadgeDefinition("Critic", BRONZE, "First down vote", False, votes_of_type(VoteType.DOWN_MOD), M_),
-    BadgeDefinition("Suffrage", BRONZE, "Used 30 votes in a day", False, votes_in_a_day(vote_rules.DAILY_VOTES_ANY_POST), M_),
-    BadgeDefinition("Vox Populi", BRONZE, "Used the maximum 40 votes in a day", False, votes_in_a_day(vote_rules.DAILY_VOTES), M_),
-    BadgeDefinition("Civic Duty", SILVER, "Voted 300 or more times", False, votes_total(300), M_),
-    BadgeDefinition("Electorate", GOLD, "Voted on 600 questions and 25% or more of total votes are on questions", False, electorate, M_),
-    BadgeDefinition("Editor", BRONZE, "First edit", False, edits(1), M_),
-    BadgeDefinition("Strunk & White", SILVER, "Edited 80 posts", False, edits(80), M_),
-    BadgeDefinition("Copy Editor", GOLD, "Edited 500 posts (excluding own or deleted posts)", False, edits(500, others_only=True), M_),
-    BadgeDefinition("Organizer", BRONZE, "First retag", False, edits(1, history_types=(6,)), M_),
-    BadgeDefinition("Cleanup", BRONZE, "First rollback", False, edits(1, history_types=(7, 8, 9)), M_),
-    BadgeDefinition("Disciplined", BRONZE, "Deleted own post with score of 3 or higher", False, deleted_own_post(Q(post__score__gte=3)), M_),
-    BadgeDefinition("Peer Pressure", BRONZE, "Deleted own post with score of -3 or lower", False, deleted_own_post(Q(post__score__lte=-3)), M_),
+    BadgeDefinition("Supporter", BRONZE, "First up vote", False, Counted("post_votes", Q(vote_type=VoteType.UP_MOD), once=True), M_, frozenset({"voted"})),
+    BadgeDefinition("Critic", BRONZE, "First down vote", False, Counted("post_votes", Q(vote_type=VoteType.DOWN_MOD), once=True), M_, frozenset({"voted"})),
+    BadgeDefinition("Suffrage", BRONZE, "Used 30 votes in a day", False, votes_in_a_day(vote_rules.DAILY_VOTES_ANY_POST), M_, frozenset({"voted"})),
+    BadgeDefinition("Vox Populi", BRONZE, "Used the maximum 40 votes in a day", False, votes_in_a_day(vote_rules.DAILY_VOTES), M_, frozenset({"voted"})),
+    BadgeDefinition("Civic Duty", SILVER, "Voted 300 or more times", False, Counted("post_votes", ANY, needed=300, once=True), M_, frozenset({"voted"})),
+    BadgeDefinition("Electorate", GOLD, "Voted on 600 questions and 25% or more of total votes are on questions", False, electorate, M_, frozenset({"voted"})),
+    BadgeDefinition("Editor", BRONZE, "First edit", False, Counted("edits", Q(post_history_type__in=EDIT_TYPES), once=True), M_, frozenset({"edited"})),
+    BadgeDefinition("Strunk & White", SILVER, "Edited 80 posts", False, Counted("edits", Q(post_history_type__in=EDIT_TYPES), needed=80, once=True), M_, frozenset({"edited"})),
+    BadgeDefinition("Copy Editor", GOLD, "Edited 500 posts (excluding own or deleted posts)", False, Counted("edits", Q(post_history_type__in=EDIT_TYPES) & ~Q(post__owner_id=F("user_id")), needed=500, once=True), M_, frozenset({"edited"})),
+    BadgeDefinition("Organizer", BRONZE, "First retag", False, Counted("edits", Q(post_history_type=6), once=True), M_, frozenset({"edited"})),
+    BadgeDefinition("Cleanup", BRONZE, "First rollback", False, Counted("edits", Q(post_history_type__in=(7, 8, 9)), once=True), M_, frozenset({"edited"})),
+    BadgeDefinition("Disciplined", BRONZE, "Deleted own post with score of 3 or higher", False, deleted_own_post(Q(post__score__gte=3)), M_, frozenset({"deleted"})),
+    BadgeDefinition("Peer Pressure", BRONZE, "Deleted own post with score of -3 or lower", False, deleted_own_post(Q(post__score__lte=-3)), M_, frozenset({"deleted"})),
 ]  # fmt: skip
 
 BY_NAME = {definition.name: definition for definition in DEFINITIONS}

@@ -14,7 +14,13 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
-from quaestio.badges.definitions import DEFINITIONS, TAG_LEVELS, tag_badges_earned
+from quaestio.badges.definitions import (
+    DEFINITIONS,
+    TAG_LEVELS,
+    Counted,
+    count_many,
+    tag_badges_earned,
+)
 from quaestio.badges.models import Badge, BadgeClass
 
 COUNTER_FIELD = {
@@ -36,28 +42,46 @@ def _held(names: list[str], user_ids: list[int] | None, tag_based: bool) -> Coun
     )
 
 
-def award_badges(user_ids: list[int] | None = None, now: datetime | None = None) -> Counter:
-    """Award every badge earned and not yet held; returns awards per badge name."""
+def award_badges(
+    user_ids: list[int] | None = None,
+    now: datetime | None = None,
+    events: set[str] | None = None,
+) -> Counter:
+    """Award every badge earned and not yet held; returns awards per badge name.
+
+    With `events`, only the badges those events can earn are checked (the after-event path);
+    without, every badge including tag badges (the daily backfill).
+    """
     now = now or timezone.now()
     if user_ids is not None:
         user_ids = [uid for uid in set(user_ids) if uid != COMMUNITY_USER_ID]
         if not user_ids:
             return Counter()
+    definitions = [d for d in DEFINITIONS if events is None or d.triggers & events]
+    counted = count_many(
+        {d.name: d.query for d in definitions if isinstance(d.query, Counted)}, user_ids
+    )
     earned: dict[tuple[int, str, int], int] = {}
-    for definition in DEFINITIONS:
-        for user_id, times in definition.query(user_ids).items():
+    for definition in definitions:
+        results = counted.get(definition.name)
+        if results is None:
+            results = definition.query(user_ids)
+        for user_id, times in results.items():
             if user_id == COMMUNITY_USER_ID:
                 continue
             earned[(user_id, definition.name, definition.badge_class)] = (
                 times if definition.multiple else min(times, 1)
             )
-    held = _held([d.name for d in DEFINITIONS], user_ids, tag_based=False)
+    held = _held([d.name for d in definitions], user_ids, tag_based=False)
     new = [
         Badge(user_id=user, name=name, badge_class=cls, date=now, tag_based=False)
         for (user, name, cls), times in earned.items()
         for _ in range(times - held.get((user, name, cls), 0))
     ]
-    tags = {k: v for k, v in tag_badges_earned(user_ids).items() if k[0] != COMMUNITY_USER_ID}
+    # Tag badges follow tag scores, which are recalculated daily (spec §3.6).
+    tags = {}
+    if events is None:
+        tags = {k: v for k, v in tag_badges_earned(user_ids).items() if k[0] != COMMUNITY_USER_ID}
     if tags:
         held_tags = _held(sorted({name for _u, name, _c in tags}), user_ids, tag_based=True)
         new += [

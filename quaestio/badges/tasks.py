@@ -6,10 +6,14 @@ from django_tasks import task
 
 
 @task()
-def award_badges_for_users(user_ids: list[int]) -> int:
+def award_badges_after(users_by_event: dict[str, list[int]]) -> int:
+    """Check the badges each event can earn for the users it involved."""
     from quaestio.badges.services import award_badges
 
-    return sum(award_badges(user_ids).values())
+    return sum(
+        sum(award_badges(user_ids, events={event}).values())
+        for event, user_ids in users_by_event.items()
+    )
 
 
 @task()
@@ -19,8 +23,16 @@ def award_badges_daily() -> int:
     return sum(award_badges(None).values())
 
 
-def check_badges_for_users(user_ids: list[int]) -> None:
-    """Queue the after-event check for the users an event touched (call from on_commit)."""
-    ids = sorted({int(uid) for uid in user_ids if uid is not None})
-    if ids:
-        award_badges_for_users.enqueue(ids)
+def check_badges(**users_by_event: list[int | None]) -> None:
+    """Queue the after-event check, e.g. `check_badges(voted=[voter], scored=[owner])`.
+
+    Call from `transaction.on_commit`. Events: scored, voted, accepted, bounty, commented,
+    edited, deleted, profile (see badges.definitions).
+    """
+    cleaned = {
+        event: sorted({int(uid) for uid in ids if uid is not None})
+        for event, ids in users_by_event.items()
+    }
+    cleaned = {event: ids for event, ids in cleaned.items() if ids}
+    if cleaned:
+        award_badges_after.enqueue(cleaned)

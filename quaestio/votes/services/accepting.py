@@ -95,6 +95,6 @@ def _unaccept(question: Post, answer_id: int, now: datetime) -> None:
 
 
 def _after_accept(user_ids) -> None:
-    from quaestio.badges.tasks import check_badges_for_users
+    from quaestio.badges.tasks import check_badges
 
-    check_badges_for_users([uid for uid in user_ids if uid is not None])
+    check_badges(accepted=list(user_ids))

@@ -173,6 +173,6 @@ def bounties_close_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 def _check_badges(user_ids) -> None:
-    from quaestio.badges.tasks import check_badges_for_users
+    from quaestio.badges.tasks import check_badges
 
-    check_badges_for_users([uid for uid in user_ids if uid is not None])
+    check_badges(bounty=list(user_ids))

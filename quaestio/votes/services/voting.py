@@ -175,9 +175,9 @@ def reverse_votes(
 
 
 def _after_vote(voter_id: int, owner_id: int | None) -> None:
-    from quaestio.badges.tasks import check_badges_for_users
+    from quaestio.badges.tasks import check_badges
 
-    check_badges_for_users([uid for uid in (voter_id, owner_id) if uid is not None])
+    check_badges(voted=[voter_id], scored=[owner_id])
 
 
 @dataclass
