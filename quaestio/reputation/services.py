@@ -131,14 +131,48 @@ def _with_answers(post) -> list[int]:
     return ids
 
 
-def post_deleted(post, now: datetime | None = None) -> int:
+def post_deleted(post, now: datetime | None = None, as_spam: bool = False) -> int:
     """Remove the reputation votes and accepts on a post gave or took (spec §1.4).
 
     A deleted question takes its answers with it. Safe to call twice: a post whose reputation is
-    already removed is skipped. Returns the number of ledger rows written. Call inside the
-    delete service's transaction.
+    already removed is skipped. `as_spam` (six spam/rude flags or a moderator's binding one)
+    also costs the author 100, which undeleting does not give back. Returns the number of ledger
+    rows written. Call inside the delete service's transaction.
     """
-    return _move(_with_answers(post), Reason.REMOVED, now)
+    written = _move(_with_answers(post), Reason.REMOVED, now)
+    if as_spam and post.owner_id is not None:
+        lock_users([post.owner_id])
+        change(post.owner_id, rules.SPAM_PENALTY, Reason.SPAM_PENALTY, post_id=post.id, now=now)
+        written += 1
+    return written
+
+
+def suggested_edit_approved(
+    user_id: int, post_id: int, edit_id: int | None = None, now: datetime | None = None
+) -> ReputationChange | None:
+    """+2 for an approved suggested edit, up to 1000 in a lifetime; in the daily cap (§1.1).
+
+    The caller (the suggested-edit review) only calls this for users without the full edit
+    privilege, as those are the only ones whose edits are suggestions.
+    """
+    lock_users([user_id])
+    earned = (
+        ReputationChange.objects.filter(user_id=user_id, reason=Reason.SUGGESTED_EDIT).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    remaining = rules.SUGGESTED_EDIT_LIFETIME_CAP - earned
+    if remaining <= 0:
+        return None
+    return change(
+        user_id,
+        min(rules.SUGGESTED_EDIT, remaining),
+        Reason.SUGGESTED_EDIT,
+        post_id=post_id,
+        event_id=edit_id,
+        now=now,
+    )
 
 
 def post_undeleted(post, now: datetime | None = None) -> int:

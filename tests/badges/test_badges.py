@@ -268,3 +268,22 @@ def test_badge_pages():
     assert user.display_name in detail
     assert Client().get("/badges/Strunk%20%26%20White").status_code == 200
     assert Client().get("/badges/NoSuchBadge").status_code == 404
+
+
+def test_badge_list_query_count_is_fixed(django_assert_num_queries):
+    """The badge list costs two queries however many badges were awarded."""
+    from quaestio.badges.selectors import badge_list
+
+    for _ in range(5):
+        make_question(make_user(1), score=30)
+    award_badges()
+    with django_assert_num_queries(2):
+        badge_list()
+
+
+def test_after_vote_check_uses_a_few_queries(django_assert_max_num_queries):
+    """The after-vote check for a voter runs the vote badges in a handful of queries."""
+    voter = make_user(200)
+    vote_cast(voter, make_question(make_user(1)).id, "up")
+    with django_assert_max_num_queries(10):
+        award_badges([voter.id], events={"voted"})

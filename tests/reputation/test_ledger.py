@@ -178,3 +178,34 @@ def test_recalc_reputation_command(capsys):
     out = capsys.readouterr().out
     assert "1 user" in out and "5 → 11" in out
     assert rep(user) == 11
+
+
+def test_spam_deletion_costs_100_on_top_of_vote_reputation():
+    """A post deleted as spam loses its vote reputation and costs the author 100 more."""
+    author = make_user(300)
+    question = make_question(author)
+    vote_cast(make_user(200), question.id, "up")
+    services.post_deleted(question, as_spam=True)
+    assert rep(author) == 200
+    assert ReputationChange.objects.filter(user=author, reason=Reason.SPAM_PENALTY).count() == 1
+
+
+def test_suggested_edits_pay_two_up_to_1000_in_a_lifetime():
+    """Approved suggested edits: +2 each until 1000 have been earned, then nothing."""
+    editor = make_user(1)
+    question = make_question(make_user(1))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for day in range(5):  # 100 a day stays under the daily cap
+        for _ in range(50):
+            services.suggested_edit_approved(
+                editor.id, question.id, now=start + timedelta(days=day)
+            )
+    assert rep(editor) == 501
+    for day in range(5, 10):
+        for _ in range(50):
+            services.suggested_edit_approved(
+                editor.id, question.id, now=start + timedelta(days=day)
+            )
+    assert rep(editor) == 1001
+    assert services.suggested_edit_approved(editor.id, question.id) is None
+    assert rep(editor) == 1001
