@@ -106,3 +106,11 @@ def test_daily_jobs_command(capsys):
     assert daily_jobs(None) == 0
     out = capsys.readouterr().out
     assert "Bounties:" in out and "Serial voting:" in out and "Badges:" in out
+
+
+def test_daily_tasks_run_through_the_task_backend():
+    """The daily jobs are tasks too: enqueued, they run (immediate backend) and report."""
+    from quaestio.votes.tasks import close_expired_bounties, reverse_serial_voting
+
+    assert close_expired_bounties.enqueue().return_value == {"auto_awarded": 0, "expired": 0}
+    assert reverse_serial_voting.enqueue().return_value == 0
