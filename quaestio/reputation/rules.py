@@ -43,4 +43,5 @@ UNDO = {
 
 # Reputation "gained or lost through votes on the post": removed when it is deleted and given
 # back on undelete (spec §1.4). Bounties are not: an offered bounty is never refunded.
-POST_BOUND = frozenset(set(UNDO) | set(UNDO.values()))
+# Serial-voting reversals take back vote reputation on the post, so they count here too.
+POST_BOUND = frozenset(set(UNDO) | set(UNDO.values()) | {Reason.REVERSAL})

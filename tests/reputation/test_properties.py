@@ -22,7 +22,13 @@ from quaestio.reputation import rules
 from quaestio.reputation import services as ledger
 from quaestio.reputation.models import BASE_REPUTATION, ReputationChange
 from quaestio.votes.models import Vote
-from quaestio.votes.services import answer_accept_toggle, bounty_award, bounty_offer, vote_cast
+from quaestio.votes.services import (
+    answer_accept_toggle,
+    bounty_award,
+    bounty_offer,
+    reverse_votes,
+    vote_cast,
+)
 from tests.votes.factories import make_answer, make_question, make_user
 
 # Five users can't cast 20 upvotes on one person's posts, so the test lowers the cap to make
@@ -45,6 +51,7 @@ other = st.one_of(
     st.tuples(st.just("undelete"), st.integers(0, POSTS - 1)),
     st.tuples(st.just("bounty"), st.integers(0, USERS - 1), st.integers(0, 1), st.integers(1, 4)),
     st.tuples(st.just("award"), st.integers(2, POSTS - 1)),
+    st.tuples(st.just("reverse"), st.integers(0, USERS - 1)),  # serial-voting reversal
     st.tuples(st.just("wait"), st.sampled_from([1, 4, 6, 60, 60 * 20])),
 )
 # Votes are most of what happens on a site: about two operations in three.
@@ -92,6 +99,9 @@ def apply(op, users, posts, now):
         elif kind == "bounty":
             user = User.objects.get(id=users[op[1]].id)
             bounty_offer(user, posts[op[2]].id, op[3] * 50, "attention", now=now)
+        elif kind == "reverse":
+            ids = Vote.objects.filter(user_id=users[op[1]].id, vote_type__in=(2, 3))
+            reverse_votes(list(ids.values_list("id", flat=True)), now=now)
         elif kind == "award":
             answer = fresh(op[1])
             from quaestio.votes.models import Bounty

@@ -114,3 +114,36 @@ def test_daily_tasks_run_through_the_task_backend():
 
     assert close_expired_bounties.enqueue().return_value == {"auto_awarded": 0, "expired": 0}
     assert reverse_serial_voting.enqueue().return_value == 0
+
+
+def test_deleting_a_post_after_reversal_removes_nothing_twice():
+    """A reversed vote's reputation is gone once; deleting the post later takes nothing more."""
+    from quaestio.reputation.services import post_deleted, post_undeleted
+    from quaestio.votes.services import reverse_votes
+
+    target, voter = make_user(50), make_user(200)
+    question = make_question(target)
+    vote_cast(voter, question.id, "up")
+    reverse_votes(list(Vote.objects.values_list("id", flat=True)))
+    target.refresh_from_db()
+    assert target.reputation == 50
+    post_deleted(question)
+    target.refresh_from_db()
+    assert target.reputation == 50
+    post_undeleted(question)
+    target.refresh_from_db()
+    assert target.reputation == 50
+
+
+def test_votes_on_deleted_posts_are_not_reversed():
+    """Reversal skips votes on deleted posts, whose reputation is already removed."""
+    from django.utils import timezone
+
+    from quaestio.votes.services import reverse_votes
+
+    target, voter = make_user(1), make_user(200)
+    question = make_question(target)
+    vote_cast(voter, question.id, "up")
+    question.deletion_date = timezone.now()
+    question.save(update_fields=["deletion_date"])
+    assert reverse_votes(list(Vote.objects.values_list("id", flat=True))) == 0

@@ -167,7 +167,9 @@ def reverse_votes(
     for vote in Vote.objects.filter(id__in=vote_ids).order_by("post_id", "id"):
         with transaction.atomic():
             post = Post.objects.select_for_update().get(id=vote.post_id)
-            if not Vote.objects.filter(id=vote.id).exists():
+            # A deleted post's reputation is already removed; reversing its votes now would
+            # take it twice. They are left for a run after an undelete.
+            if post.deletion_date is not None or not Vote.objects.filter(id=vote.id).exists():
                 continue
             _retract(post, vote, now, reason=reason)
             reversed_count += 1
