@@ -37,6 +37,9 @@ class Reason(models.TextChoices):
     SPAM_PENALTY = "spam_penalty", "post deleted as spam or rude"
     REMOVED = "removed", "post deleted"
     RESTORED = "restored", "post undeleted"
+    # A vote or accept undone while its post is deleted: the undo and this row cancel out, so
+    # the deleted post still contributes nothing and undeleting restores the right amount.
+    REMOVED_ADJUSTMENT = "removed_adjust", "post deleted (adjustment)"
     REVERSAL = "reversal", "voting corrected"
 
 

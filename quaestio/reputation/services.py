@@ -95,26 +95,56 @@ def undo_vote(
         net, original, post_id = by_user.get(row.user_id, (0, row.reason, row.post_id))
         by_user[row.user_id] = (net + row.amount, original, post_id)
     lock_users(by_user)
+    post_ids = [post_id for _net, _original, post_id in by_user.values() if post_id]
+    state = _removal_state(post_ids) if post_ids else {}
     written = []
     for user_id, (net, original, post_id) in sorted(by_user.items()):
         if net == 0:
             continue
         undo_reason = reason or rules.UNDO.get(original, Reason.REVERSAL)
+        removal = state.get((post_id, user_id))
+        if removal and _is_removed(removal):
+            # The post's reputation is already removed: record the undo and cancel it out, so
+            # the user's total does not move now and undeleting gives back nothing for it.
+            written += _cancelling_pair(user_id, -net, undo_reason, post_id, vote_id, now)
+            continue
         written.append(
             change(user_id, -net, undo_reason, post_id=post_id, vote_id=vote_id, now=now)
         )
     return [row for row in written if row is not None]
 
 
+def _cancelling_pair(user_id, amount, reason, post_id, vote_id, now) -> list[ReputationChange]:
+    now = now or timezone.now()
+    common = {"user_id": user_id, "post_id": post_id, "created_at": now}
+    return ReputationChange.objects.bulk_create(
+        [
+            ReputationChange(
+                amount=amount, nominal=amount, reason=reason, vote_id=vote_id, **common
+            ),
+            ReputationChange(
+                amount=-amount, nominal=-amount, reason=Reason.REMOVED_ADJUSTMENT, **common
+            ),
+        ]
+    )
+
+
+MOVES = (Reason.REMOVED, Reason.RESTORED, Reason.REMOVED_ADJUSTMENT)
+
+
+def _is_removed(state: dict) -> bool:
+    return state["removals"] > state["restorations"]
+
+
 def _removal_state(post_ids: list[int]) -> dict[tuple[int, int], dict]:
     """Per (post, user): rep from votes and accepts, and how often it was removed/restored."""
     rows = (
         ReputationChange.objects.filter(post_id__in=post_ids)
-        .filter(Q(reason__in=rules.POST_BOUND) | Q(reason__in=[Reason.REMOVED, Reason.RESTORED]))
+        .filter(Q(reason__in=rules.POST_BOUND) | Q(reason__in=MOVES))
         .values("post_id", "user_id")
         .annotate(
             earned=Sum("amount", filter=Q(reason__in=rules.POST_BOUND)),
-            moved=Sum("amount", filter=Q(reason__in=[Reason.REMOVED, Reason.RESTORED])),
+            moved=Sum("amount", filter=Q(reason__in=MOVES)),
             removals=Count("id", filter=Q(reason=Reason.REMOVED)),
             restorations=Count("id", filter=Q(reason=Reason.RESTORED)),
         )
@@ -194,7 +224,7 @@ def _move(post_ids: list[int], reason: str, now: datetime | None) -> int:
     lock_users(user_id for _post, user_id in state)
     written = 0
     for (post_id, user_id), row in sorted(state.items()):
-        removed = row["removals"] > row["restorations"]
+        removed = _is_removed(row)
         if reason == Reason.REMOVED and not removed and (row["earned"] or 0):
             change(user_id, -(row["earned"] or 0), reason, post_id=post_id, now=now)
             written += 1

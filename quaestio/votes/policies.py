@@ -20,6 +20,11 @@ def post_frozen_reason(post: Post) -> str:
         return "Only questions and answers can be voted on."
     if post.deletion_date is not None:
         return "This post is deleted and cannot be voted on."
+    if (
+        post.post_type == PostType.ANSWER
+        and Post.objects.filter(id=post.parent_id, deletion_date__isnull=False).exists()
+    ):
+        return "This answer's question is deleted; its posts cannot be voted on."
     if post.locked_date is not None:
         return "This post is locked; votes are disabled."
     return ""

@@ -209,3 +209,30 @@ def test_suggested_edits_pay_two_up_to_1000_in_a_lifetime():
     assert rep(editor) == 1001
     assert services.suggested_edit_approved(editor.id, question.id) is None
     assert rep(editor) == 1001
+
+
+def test_moving_the_accept_off_a_deleted_answer_takes_nothing_twice():
+    """Accept moved away from a deleted answer: its +15 was removed once, not again."""
+    asker, first, second = make_user(1), make_user(1), make_user(1)
+    question = make_question(asker)
+    deleted, other = make_answer(question, first), make_answer(question, second)
+    answer_accept_toggle(asker, deleted.id)
+    Post.objects.filter(id=deleted.id).update(deletion_date=NOON)
+    services.post_deleted(deleted)
+    assert rep(first) == 1
+    answer_accept_toggle(asker, other.id)
+    assert rep(first) == 1 and rep(second) == 16 and rep(asker) == 3
+    Post.objects.filter(id=deleted.id).update(deletion_date=None)
+    services.post_undeleted(deleted)
+    assert rep(first) == 1 and rep(asker) == 3  # that accept is gone for good
+
+
+def test_answers_of_a_deleted_question_take_no_votes():
+    """An answer whose question is deleted cannot be voted on (its reputation is removed)."""
+    from quaestio.core.errors import PermissionDenied
+
+    question = make_question(make_user(1))
+    answer = make_answer(question, make_user(1))
+    Post.objects.filter(id=question.id).update(deletion_date=NOON)
+    with pytest.raises(PermissionDenied, match="question is deleted"):
+        vote_cast(make_user(200), answer.id, "up")
