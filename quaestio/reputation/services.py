@@ -234,12 +234,13 @@ def _move(post_ids: list[int], reason: str, now: datetime | None) -> int:
     return written
 
 
-def record_opening_balances(now: datetime | None = None) -> int:
+def record_opening_balances(now: datetime | None = None, only_new_users: bool = False) -> int:
     """Give every user whose total the ledger does not explain an "opening balance" row.
 
     A Stack Exchange dump carries users' totals but not the history behind them; the importer
     calls this after loading users so the ledger sums to the imported totals. Set-wise, one
-    statement; returns the number of rows written.
+    statement; returns the number of rows written. `only_new_users` limits it to users with
+    no ledger row at all (imported or seeded, never touched here).
     """
     now = now or timezone.now()
     users = User._meta.db_table
@@ -252,7 +253,12 @@ def record_opening_balances(now: datetime | None = None) -> int:
         cursor.execute(
             f"INSERT INTO {ledger} (user_id, amount, nominal, reason, created_at) "
             f"SELECT u.id, {difference}, {difference}, %s, %s FROM {users} u "
-            f"WHERE u.id <> %s AND {difference} <> 0",
+            f"WHERE u.id <> %s AND {difference} <> 0"
+            + (
+                f" AND NOT EXISTS (SELECT 1 FROM {ledger} r WHERE r.user_id = u.id)"
+                if only_new_users
+                else ""
+            ),
             [Reason.OPENING_BALANCE.value, now, COMMUNITY_USER_ID],
         )
         return cursor.rowcount

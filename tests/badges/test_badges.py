@@ -287,3 +287,13 @@ def test_after_vote_check_uses_a_few_queries(django_assert_max_num_queries):
     vote_cast(voter, make_question(make_user(1)).id, "up")
     with django_assert_max_num_queries(10):
         award_badges([voter.id], events={"voted"})
+
+
+def test_backfill_and_pages_on_the_demo_community(demo):
+    """The daily backfill runs on the demo community; a second run awards nothing more."""
+    award_badges()
+    assert sum(award_badges().values()) == 0
+    assert Client().get("/badges").status_code == 200
+    user = Badge.objects.order_by("id").first().user
+    response = Client().get(f"/users/{user.id}/x/reputation", follow=True)
+    assert response.status_code == 200

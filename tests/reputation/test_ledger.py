@@ -236,3 +236,22 @@ def test_answers_of_a_deleted_question_take_no_votes():
     Post.objects.filter(id=question.id).update(deletion_date=NOON)
     with pytest.raises(PermissionDenied, match="question is deleted"):
         vote_cast(make_user(200), answer.id, "up")
+
+
+def test_recalc_keeps_imported_totals_by_opening_their_ledger(capsys):
+    """recalc never resets an imported user (a total, no rows) to 1: it opens their ledger."""
+    from quaestio.reputation.commands import recalc_reputation
+
+    imported = make_user(777)
+    recalc_reputation(None)
+    assert rep(imported) == 777
+    assert "opening balances for 1 imported" in capsys.readouterr().out
+
+
+def test_demo_reputation_survives_recalc(demo):
+    """On the demo community, recalc-reputation changes nobody's reputation."""
+    from quaestio.reputation.commands import recalc_reputation
+
+    before = dict(User.objects.values_list("id", "reputation"))
+    recalc_reputation(None)
+    assert dict(User.objects.values_list("id", "reputation")) == before
