@@ -46,11 +46,13 @@ def award_badges(
     user_ids: list[int] | None = None,
     now: datetime | None = None,
     events: set[str] | None = None,
+    notify: bool = False,
 ) -> Counter:
     """Award every badge earned and not yet held; returns awards per badge name.
 
     With `events`, only the badges those events can earn are checked (the after-event path);
-    without, every badge including tag badges (the daily backfill).
+    without, every badge including tag badges (the daily backfill). `notify` puts each award
+    in its owner's inbox (the after-event path; a backfill over an imported site would flood).
     """
     now = now or timezone.now()
     if user_ids is not None:
@@ -89,7 +91,24 @@ def award_badges(
             for (user, name, cls) in tags
             if not held_tags.get((user, name, cls))
         ]
-    return _save(new)
+    awarded = _save(new)
+    if notify and new:
+        transaction.on_commit(lambda: _notify(new))
+    return awarded
+
+
+def _notify(badges: list[Badge]) -> None:
+    try:
+        from quaestio.notifications.services import notify
+    except ImportError:  # the inbox is not merged yet
+        return
+    for badge in badges:
+        notify(
+            badge.user_id,
+            "badge",
+            summary=f"You earned the {badge.name} badge.",
+            url=f"/badges/{badge.name}",
+        )
 
 
 def _save(new: list[Badge]) -> Counter:

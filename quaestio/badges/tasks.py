@@ -11,7 +11,7 @@ def award_badges_after(users_by_event: dict[str, list[int]]) -> int:
     from quaestio.badges.services import award_badges
 
     return sum(
-        sum(award_badges(user_ids, events={event}).values())
+        sum(award_badges(user_ids, events={event}, notify=True).values())
         for event, user_ids in users_by_event.items()
     )
 

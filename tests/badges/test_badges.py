@@ -297,3 +297,15 @@ def test_backfill_and_pages_on_the_demo_community(demo):
     user = Badge.objects.order_by("id").first().user
     response = Client().get(f"/users/{user.id}/x/reputation", follow=True)
     assert response.status_code == 200
+
+
+def test_after_event_awards_reach_the_inbox(django_capture_on_commit_callbacks):
+    """A badge earned after an event is announced in the owner's inbox."""
+    notifications = pytest.importorskip("quaestio.notifications.services")
+    from quaestio.notifications.models import Notification
+
+    assert notifications  # the inbox room is merged
+    voter = make_user(200)
+    with django_capture_on_commit_callbacks(execute=True):
+        vote_cast(voter, make_question(make_user(1)).id, "up")
+    assert Notification.objects.filter(user=voter, kind="badge").count() == 1
