@@ -186,6 +186,11 @@ def suggested_edit_approved(
     privilege, as those are the only ones whose edits are suggestions.
     """
     lock_users([user_id])
+    already = ReputationChange.objects.filter(
+        user_id=user_id, reason=Reason.SUGGESTED_EDIT, event_id=edit_id
+    )
+    if edit_id is not None and already.exists():
+        return None  # announced twice (event and direct call): pay once
     earned = (
         ReputationChange.objects.filter(user_id=user_id, reason=Reason.SUGGESTED_EDIT).aggregate(
             total=Sum("amount")

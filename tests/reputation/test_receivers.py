@@ -54,3 +54,12 @@ def test_approved_suggested_edit_pays_two():
     row = ReputationChange.objects.get(user=suggester)
     assert (row.reason, row.event_id) == (Reason.SUGGESTED_EDIT, 7)
     assert Badge.objects.filter(user=suggester, name="Editor").exists()
+
+
+def test_suggested_edit_pays_once_per_suggestion():
+    """The same approved suggestion announced twice pays +2 once."""
+    suggester = make_user(1)
+    question = make_question(make_user(1))
+    for _ in range(2):
+        on_suggested_edit_approved(suggestion_id=9, suggester_id=suggester.id, post_id=question.id)
+    assert rep(suggester) == 3
