@@ -20,22 +20,22 @@ def post_frozen_reason(post: Post) -> str:
         return "Only questions and answers can be voted on."
     if post.deletion_date is not None:
         return "This post is deleted and cannot be voted on."
-    if (
-        post.post_type == PostType.ANSWER
-        and Post.objects.filter(id=post.parent_id, deletion_date__isnull=False).exists()
-    ):
-        return "This answer's question is deleted; its posts cannot be voted on."
+    if post.post_type == PostType.ANSWER:
+        parent = Post.objects.filter(id=post.parent_id).values("deletion_date", "locked_date")
+        parent = parent.first() or {}
+        if parent.get("deletion_date"):
+            return "This answer's question is deleted; its posts cannot be voted on."
+        if parent.get("locked_date"):
+            return "This answer's question is locked; votes are disabled."
     if post.locked_date is not None:
         return "This post is locked; votes are disabled."
     return ""
 
 
 def can_vote_on_post(user, post: Post, vote_type: int) -> str:
+    """Whether the user may cast this vote (post_frozen_reason is checked by the caller)."""
     if user is None or not user.is_authenticated:
         return "Log in or sign up to vote."
-    frozen = post_frozen_reason(post)
-    if frozen:
-        return frozen
     if post.owner_id is not None and post.owner_id == user.id:
         return "You can't vote for your own post."
     allowed, reason = has_privilege(

@@ -247,3 +247,11 @@ def test_retracting_a_downvote_on_you_gives_back_two(thread):
     vote_cast(voter, question.id, "down")
     assert rep(asker) == 10
     assert ReputationChange.objects.filter(user=asker).last().reason == Reason.UNDOWNVOTE
+
+
+def test_answers_of_a_locked_question_take_no_votes(thread):
+    """Locking a question locks voting on its answers too."""
+    question, answer, *_ = thread
+    Post.objects.filter(id=question.id).update(locked_date=timezone.now())
+    with pytest.raises(PermissionDenied, match="locked"):
+        vote_cast(make_user(200), answer.id, "up")
