@@ -113,26 +113,25 @@ def reputation_page(user_id: int) -> ReputationPage | None:
 
 
 def reputation_graph(daily: list[dict]) -> Graph:
-    """The running total by day as an SVG polyline, drawn on the server (no script needed)."""
+    """The running total over time as an SVG polyline, drawn on the server (no script needed).
+
+    x is proportional to the date, so quiet weeks show as flat stretches; y spans the lowest
+    to the highest total.
+    """
     running = BASE_REPUTATION
-    values = [(None, running)]
+    first = daily[0]["day"] if daily else None
+    values: list[tuple[int, int]] = [(0, running)]
     for entry in daily:
         running += entry["total"] or 0
-        values.append((entry["day"], running))
-    low = min(v for _d, v in values)
-    high = max(v for _d, v in values)
+        values.append(((entry["day"] - first).days, running))
+    low = min(v for _x, v in values)
+    high = max(v for _x, v in values)
     span = max(high - low, 1)
-    steps = max(len(values) - 1, 1)
+    days = max(values[-1][0], 1)
     points = " ".join(
-        f"{round(i * GRAPH_WIDTH / steps, 1)},{round(GRAPH_HEIGHT - (v - low) * GRAPH_HEIGHT / span, 1)}"
-        for i, (_d, v) in enumerate(values)
+        f"{round(x * GRAPH_WIDTH / days, 1)},{round(GRAPH_HEIGHT - (v - low) * GRAPH_HEIGHT / span, 1)}"
+        for x, v in values
     )
     return Graph(
-        GRAPH_WIDTH,
-        GRAPH_HEIGHT,
-        points,
-        low,
-        high,
-        daily[0]["day"] if daily else None,
-        daily[-1]["day"] if daily else None,
+        GRAPH_WIDTH, GRAPH_HEIGHT, points, low, high, first, daily[-1]["day"] if daily else None
     )

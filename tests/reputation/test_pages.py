@@ -56,3 +56,17 @@ def test_graph_points_run_from_one_to_the_total():
 def test_unknown_user_has_no_page():
     """No user, no page."""
     assert reputation_page(987654) is None
+
+
+def test_graph_spaces_days_by_date():
+    """A quiet week is a long flat stretch: x follows the calendar, not the event count."""
+    d0 = DAY.date()
+    graph = reputation_graph(
+        [
+            {"day": d0, "total": 10},
+            {"day": d0 + timedelta(days=1), "total": 10},
+            {"day": d0 + timedelta(days=10), "total": 10},
+        ]
+    )
+    xs = [float(p.split(",")[0]) for p in graph.points.split()]
+    assert xs == [0.0, 0.0, 64.0, 640.0]
