@@ -35,6 +35,21 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         None,
     ),
     "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
+    "recalc-reputation": (
+        "quaestio.reputation.commands:recalc_reputation",
+        "rebuild every user's reputation from the ledger and report differences",
+        None,
+    ),
+    "award-badges": (
+        "quaestio.badges.commands:award_badges_command",
+        "award every badge earned and not yet held (the daily backfill)",
+        None,
+    ),
+    "daily-jobs": (
+        "quaestio.votes.commands:daily_jobs",
+        "close expired bounties, reverse serial voting, award badges",
+        None,
+    ),
     "manage": (
         "quaestio.cli_commands:manage",
         "run a Django management command (e.g. `quaestio manage createsuperuser`)",

@@ -21,6 +21,7 @@ from quaestio.core.counters import recount
 from quaestio.core.db import reset_sequences
 from quaestio.core.markdown import render_comment, render_post
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType, format_tags
+from quaestio.reputation.services import record_opening_balances
 from quaestio.search.services import reindex_all
 from quaestio.tags.models import PostTag, Tag
 from quaestio.votes.models import Vote, VoteType
@@ -384,6 +385,7 @@ def load_demo() -> dict[str, int]:
     builder.save()
     # Derived data is rebuilt by the same jobs the live site uses.
     recount()
+    record_opening_balances()  # the seed gives totals, not the history behind them
     reindex_all()
     return {
         "users": len(builder.users),

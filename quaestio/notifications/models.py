@@ -12,11 +12,13 @@ class Notification(models.Model):
     MENTION = "mention"  # an @name in a comment that reached you
     ANSWER = "answer"  # an answer to your question
     SUGGESTED_EDIT = "suggested_edit"  # someone suggested an edit to your post
+    BADGE = "badge"  # you earned a badge
     KINDS = [
         (COMMENT_ON_POST, "comment on your post"),
         (MENTION, "mention"),
         (ANSWER, "answer to your question"),
         (SUGGESTED_EDIT, "suggested edit"),
+        (BADGE, "badge earned"),
     ]
 
     id = models.BigAutoField(primary_key=True)

@@ -49,3 +49,57 @@ class Vote(models.Model):
             models.Index(fields=["post", "vote_type"], name="vote_post_type_idx"),
             models.Index(fields=["user", "post"], name="vote_user_post_idx"),
         ]
+
+
+class CommentVote(models.Model):
+    """An upvote on a comment ("useful comment"). No downvotes, no reputation (spec §4)."""
+
+    id = models.BigAutoField(primary_key=True)
+    comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="commentvote_once_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "creation_date"], name="commentvote_user_date_idx")]
+
+
+class BountyState(models.TextChoices):
+    OPEN = "open"
+    AWARDED = "awarded"  # by the offerer
+    AUTO_AWARDED = "auto_awarded"  # half, by the rule of spec §5.8
+    EXPIRED = "expired"  # grace period over, no answer qualified
+
+
+class Bounty(models.Model):
+    """A bounty's life. The dump records only its two Vote rows (8 start, 9 close)."""
+
+    id = models.BigAutoField(primary_key=True)
+    question = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="bounties")
+    offerer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bounties_offered"
+    )
+    amount = models.IntegerField()
+    reason = models.CharField(max_length=40)
+    state = models.CharField(max_length=20, choices=BountyState.choices, default=BountyState.OPEN)
+    started_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    start_vote = models.ForeignKey(
+        Vote, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    awarded_answer = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    awarded_amount = models.IntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "ends_at"], name="bounty_state_ends_idx"),
+            models.Index(fields=["question", "state"], name="bounty_question_state_idx"),
+            models.Index(fields=["offerer", "state"], name="bounty_offerer_state_idx"),
+        ]

@@ -148,9 +148,26 @@ _ACCEPTED = (
 )
 
 
-def vote_cell(post, kind: str, my_vote: int | None, accepted: bool, csrf: Markup) -> Markup:
-    """Up/down vote forms (plain POSTs that voting.js enhances), the score, the accepted mark."""
+def _accept_form(post_id: int, accepted: bool, csrf: Markup) -> str:
+    """The asker's toggle: accept this answer, or click again to undo."""
+    return (
+        f'<form method="post" action="/posts/{post_id}/accept" class="accept-form">{csrf}'
+        f'<button type="submit" class="accept{" on" if accepted else ""}" aria-pressed="{"true" if accepted else "false"}"'
+        ' title="Accept this answer if it solved your problem (click again to undo)">'
+        '<svg viewBox="0 0 36 36" width="28" height="28" aria-hidden="true"><path d="M6 14l8 8L30 6v8L14 30l-8-8z"/></svg>'
+        '<span class="visually-hidden">Accept this answer</span></button></form>'
+    )
+
+
+def vote_cell(
+    post, kind: str, my_vote: int | None, accepted: bool, csrf: Markup, can_accept: bool = False
+) -> Markup:
+    """Up/down vote forms (plain POSTs that voting.js enhances), the score, and the accepted
+    mark, or for the asker the form that accepts the answer."""
     post_id = int(post.id)
+    accept = (
+        _accept_form(post_id, accepted, csrf) if can_accept else (_ACCEPTED if accepted else "")
+    )
     up_on, down_on = my_vote == 2, my_vote == 3
     return Markup(
         f'<div class="vote-cell" data-post-id="{post_id}">'
@@ -161,7 +178,7 @@ def vote_cell(post, kind: str, my_vote: int | None, accepted: bool, csrf: Markup
         f'<form method="post" action="/posts/{post_id}/vote/down" class="vote-form">{csrf}'
         f'<button type="submit" class="vote-down{" on" if down_on else ""}" aria-pressed="{"true" if down_on else "false"}"'
         f' title="This {kind} is not useful or unclear"><span class="visually-hidden">Down vote</span>{_DOWN_ARROW}</button></form>'
-        f"{_ACCEPTED if accepted else ''}</div>"
+        f"{accept}</div>"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quaestio.api.reputation import ledger
+from quaestio.reputation.models import ReputationChange
 
 pytestmark = pytest.mark.django_db
 
@@ -132,37 +132,23 @@ def test_a_users_badges(api, demo):
     assert ranks == sorted(ranks, key=["gold", "silver", "bronze"].index)
 
 
-@pytest.mark.skipif(ledger() is not None, reason="the reputation ledger is installed")
-def test_reputation_derived_from_votes_without_the_ledger(api, demo):
-    """Before the ledger: users/{ids}/reputation and reputation-history list the vote events
-    on the user's posts with the rule amounts."""
-    _, history = api.get("users/3/reputation-history", pagesize=100)
-    assert history["items"]
-    assert {h["reputation_history_type"] for h in history["items"]} <= {
-        "post_upvoted",
-        "post_downvoted",
-        "answer_accepted",
-    }
-    assert {h["reputation_change"] for h in history["items"]} <= {10, -2, 15}
-    _, changes = api.get("users/3/reputation", pagesize=5)
-    assert len(changes["items"]) == 5 and changes["has_more"]
-    assert all(c["post_id"] == 38739 for c in changes["items"])
-
-
-@pytest.mark.skipif(ledger() is None, reason="the reputation ledger is not installed")
 def test_reputation_read_from_the_ledger(api, demo):
     """With the ledger: its rows, newest first, with Stack Exchange's type names, and the
     user's reputation_change_* sums."""
-    model = ledger()
+    model = ReputationChange
     model.objects.create(user_id=3, amount=10, nominal=10, reason="upvote", post_id=38739)
     model.objects.create(user_id=3, amount=2, nominal=2, reason="accepter", post_id=70002)
     _, history = api.get("users/3/reputation-history")
     assert [(h["reputation_change"], h["reputation_history_type"]) for h in history["items"]] == [
         (2, "asker_accepts_answer"),
         (10, "post_upvoted"),
+        (
+            26986,
+            "arbitrary_reputation_change",
+        ),  # the demo's opening balance: 26,987 less the 1 to start
     ]
     _, changes = api.get("users/3/reputation")
-    assert [c["vote_type"] for c in changes["items"]] == ["accepts", "up_votes"]
+    assert [c["vote_type"] for c in changes["items"]] == ["accepts", "up_votes", "opening_balance"]
     _, user = api.get("users/3")
     assert user["items"][0]["reputation_change_day"] == 12
 

@@ -4,27 +4,8 @@ from __future__ import annotations
 
 import io
 
-import pytest
-from django.core.cache import cache
-
 from quaestio.search.backends import get_backend
 from quaestio.search.cli import progress_bar
-
-
-@pytest.fixture(autouse=True)
-def pages_without_collectstatic(settings):
-    """Pages render without a collectstatic run (no manifest in a test data directory)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_results_page_lists_hits_with_marks_and_echoes_the_query(client, corpus):

@@ -1,3 +1,210 @@
-"""Pages of the voting area; routes are listed in `urlpatterns` at the bottom."""
+"""Voting, accepting, bounties, the reputation page and badge pages.
 
-urlpatterns: list = []
+Every action is a plain form post that redirects back (no JavaScript needed); voting.js sends
+the same post with `Accept: application/json` and gets the new state back instead.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from quaestio.core.errors import DomainError
+from quaestio.votes import rules as vote_rules
+from quaestio.votes import services
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back(request, fallback: str) -> str:
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return fallback
+
+
+def _refuse(request, error: DomainError, back: str):
+    if _wants_json(request):
+        return JsonResponse({"error": error.message}, status=error.status)
+    return render(
+        request,
+        "voting/refused.html",
+        {"message": error.message, "back": back},
+        status=error.status,
+    )
+
+
+def _login_needed(request, message: str):
+    if _wants_json(request):
+        return JsonResponse({"error": message, "login": "/users/login"}, status=401)
+    return redirect(f"/users/login?next={request.headers.get('Referer', '/')}")
+
+
+@require_POST
+def post_vote(request, post_id: int, direction: str):
+    back = _back(request, f"/q/{post_id}")
+    if not request.user.is_authenticated:
+        return _login_needed(request, "Log in or sign up to vote.")
+    try:
+        outcome = services.vote_cast(request.user, post_id, direction)
+    except DomainError as error:
+        return _refuse(request, error, back)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "post_id": outcome.post_id,
+                "score": outcome.score,
+                "vote": {2: "up", 3: "down"}.get(outcome.vote_type),
+                "action": outcome.action,
+            }
+        )
+    return redirect(back)
+
+
+@require_POST
+def accept(request, answer_id: int):
+    back = _back(request, f"/a/{answer_id}")
+    if not request.user.is_authenticated:
+        return _login_needed(request, "Log in to accept an answer.")
+    try:
+        outcome = services.answer_accept_toggle(request.user, answer_id)
+    except DomainError as error:
+        return _refuse(request, error, back)
+    if _wants_json(request):
+        return JsonResponse(
+            {"question_id": outcome.question_id, "accepted_answer_id": outcome.accepted_answer_id}
+        )
+    return redirect(back)
+
+
+@require_POST
+def comment_vote(request, comment_id: int):
+    back = _back(request, "/")
+    if not request.user.is_authenticated:
+        return _login_needed(request, "Log in or sign up to vote.")
+    try:
+        outcome = services.comment_vote_toggle(request.user, comment_id)
+    except DomainError as error:
+        return _refuse(request, error, back)
+    if _wants_json(request):
+        return JsonResponse(
+            {"comment_id": outcome.comment_id, "score": outcome.score, "voted": outcome.voted}
+        )
+    return redirect(back)
+
+
+def bounty_offer(request, question_id: int):
+    """The bounty page: offer one, or see the open one and (the offerer) award it."""
+    from quaestio.votes.selectors import bounty_page
+
+    page = bounty_page(question_id)
+    if page is None:
+        raise Http404("No question with that id")
+    context = {
+        "page": page,
+        "q": page.question,
+        "reasons": vote_rules.BOUNTY_REASONS,
+        "amounts": range(vote_rules.BOUNTY_MIN, vote_rules.BOUNTY_MAX + 1, vote_rules.BOUNTY_STEP),
+        "error": "",
+    }
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return _login_needed(request, "Log in to offer a bounty.")
+        try:
+            amount = int(request.POST.get("amount", ""))
+        except ValueError:
+            amount = 0
+        try:
+            services.bounty_offer(
+                request.user, page.question.id, amount, request.POST.get("reason", "")
+            )
+        except DomainError as error:
+            context["error"] = error.message
+            return render(request, "voting/bounty_offer.html", context, status=error.status)
+        return redirect(f"/q/{page.question.id}")
+    return render(request, "voting/bounty_offer.html", context)
+
+
+@require_POST
+def bounty_award(request, answer_id: int):
+    back = _back(request, f"/a/{answer_id}")
+    if not request.user.is_authenticated:
+        return _login_needed(request, "Log in to award a bounty.")
+    try:
+        services.bounty_award(request.user, answer_id)
+    except DomainError as error:
+        return _refuse(request, error, back)
+    return redirect(back)
+
+
+@require_GET
+def featured(request):
+    from quaestio.votes.selectors import featured_questions
+    from quaestio.web.paging import page_number, paginator
+
+    number = page_number(request)
+    rows, total = featured_questions(number, 30)
+    return render(
+        request,
+        "voting/featured.html",
+        {"rows": rows, "total": total, "pager": paginator(request, number, total, 30)},
+    )
+
+
+@require_GET
+def reputation(request, user_id: int, slug: str | None = None):
+    from quaestio.reputation.selectors import reputation_page
+
+    page = reputation_page(user_id)
+    if page is None:
+        raise Http404("No user with that id")
+    canonical = reverse(
+        "user_reputation", args=[user_id, slugify(page.user.display_name) or "user"]
+    )
+    if request.path != canonical:
+        return HttpResponsePermanentRedirect(canonical)
+    return render(request, "reputation/page.html", {"page": page, "u": page.user})
+
+
+@require_GET
+def badge_list(request):
+    from quaestio.badges.selectors import badge_list as list_badges
+
+    return render(request, "badges/list.html", {"groups": list_badges()})
+
+
+@require_GET
+def badge_detail(request, name: str):
+    from quaestio.badges.selectors import badge_recipients
+    from quaestio.web.paging import page_number, paginator
+
+    number = page_number(request)
+    detail = badge_recipients(name, number, 60)
+    if detail is None:
+        raise Http404("No badge with that name")
+    return render(
+        request,
+        "badges/detail.html",
+        {"badge": detail, "pager": paginator(request, number, detail.total, 60)},
+    )
+
+
+urlpatterns = [
+    path("posts/<int:post_id>/vote/<str:direction>", post_vote, name="post_vote"),
+    path("posts/<int:answer_id>/accept", accept, name="accept"),
+    path("comments/<int:comment_id>/vote/up", comment_vote, name="comment_vote"),
+    path("posts/<int:question_id>/bounty", bounty_offer, name="bounty_offer"),
+    path("posts/<int:answer_id>/bounty/award", bounty_award, name="bounty_award"),
+    path("questions/featured", featured, name="featured"),
+    path("users/<int:user_id>/<str:slug>/reputation", reputation, name="user_reputation"),
+    path("badges", badge_list, name="badges"),
+    path("badges/<str:name>", badge_detail, name="badge"),
+]

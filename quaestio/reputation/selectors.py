@@ -1,0 +1,137 @@
+"""Reads for the reputation page: changes by day and post, and the graph's points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+
+from quaestio.accounts.models import User
+from quaestio.reputation.models import BASE_REPUTATION, ReputationChange
+
+ROWS_SHOWN = 500
+GRAPH_WIDTH = 640
+GRAPH_HEIGHT = 160
+
+
+@dataclass
+class PostChanges:
+    post_id: int | None
+    title: str
+    url: str
+    total: int
+    rows: list[ReputationChange]
+
+
+@dataclass
+class Day:
+    day: date
+    total: int
+    posts: list[PostChanges] = field(default_factory=list)
+
+
+@dataclass
+class Graph:
+    width: int
+    height: int
+    points: str  # SVG polyline points
+    low: int
+    high: int
+    first_day: date | None
+    last_day: date | None
+
+
+@dataclass
+class ReputationPage:
+    user: User
+    days: list[Day]
+    graph: Graph
+    truncated: bool
+
+
+def _post_title_and_url(row: ReputationChange) -> tuple[str, str]:
+    post = row.post if row.post_id else None
+    if post is None:
+        return ("", "")
+    if post.post_type == 1:
+        return (post.title, f"/q/{post.id}")
+    parent_title = post.parent.title if post.parent_id and post.parent else "an answer"
+    return (parent_title, f"/a/{post.id}")
+
+
+def reputation_page(user_id: int) -> ReputationPage | None:
+    """Three queries: the user, the latest changes with their posts, the daily totals."""
+    user = User.objects.filter(id=user_id).first()
+    if user is None:
+        return None
+    rows = list(
+        ReputationChange.objects.filter(user_id=user_id)
+        .select_related("post", "post__parent")
+        .only(
+            "id",
+            "amount",
+            "nominal",
+            "reason",
+            "created_at",
+            "post_id",
+            "vote_id",
+            "post__id",
+            "post__post_type",
+            "post__title",
+            "post__parent_id",
+            "post__parent__id",
+            "post__parent__title",
+        )
+        .order_by("-created_at", "-id")[: ROWS_SHOWN + 1]
+    )
+    truncated = len(rows) > ROWS_SHOWN
+    rows = rows[:ROWS_SHOWN]
+    days: list[Day] = []
+    for row in rows:
+        day = row.created_at.date()
+        if not days or days[-1].day != day:
+            days.append(Day(day, 0))
+        current = days[-1]
+        current.total += row.amount
+        group = next((g for g in current.posts if g.post_id == row.post_id), None)
+        if group is None:
+            title, url = _post_title_and_url(row)
+            group = PostChanges(row.post_id, title, url, 0, [])
+            current.posts.append(group)
+        group.total += row.amount
+        group.rows.append(row)
+    daily = list(
+        ReputationChange.objects.filter(user_id=user_id)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(total=Sum("amount"))
+        .order_by("day")
+    )
+    return ReputationPage(user, days, reputation_graph(daily), truncated)
+
+
+def reputation_graph(daily: list[dict]) -> Graph:
+    """The running total over time as an SVG polyline, drawn on the server (no script needed).
+
+    x is proportional to the date, so quiet weeks show as flat stretches; y spans the lowest
+    to the highest total.
+    """
+    running = BASE_REPUTATION
+    first = daily[0]["day"] if daily else None
+    values: list[tuple[int, int]] = [(0, running)]
+    for entry in daily:
+        running += entry["total"] or 0
+        values.append(((entry["day"] - first).days, running))
+    low = min(v for _x, v in values)
+    high = max(v for _x, v in values)
+    span = max(high - low, 1)
+    days = max(values[-1][0], 1)
+    points = " ".join(
+        f"{round(x * GRAPH_WIDTH / days, 1)},{round(GRAPH_HEIGHT - (v - low) * GRAPH_HEIGHT / span, 1)}"
+        for x, v in values
+    )
+    return Graph(
+        GRAPH_WIDTH, GRAPH_HEIGHT, points, low, high, first, daily[-1]["day"] if daily else None
+    )

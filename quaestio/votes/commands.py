@@ -1,0 +1,18 @@
+"""Body of `quaestio daily-jobs` (listed in cli.py): what runs once a day, at 03:00 UTC say."""
+
+from __future__ import annotations
+
+
+def daily_jobs(args) -> int:
+    from quaestio.badges.services import award_badges
+    from quaestio.votes.services import bounties_close_expired
+    from quaestio.votes.services.serial import reverse_serial_voting
+
+    closed = bounties_close_expired()
+    print(
+        f"Bounties: {closed['auto_awarded']:,} auto-awarded, {closed['expired']:,} expired unawarded."
+    )
+    print(f"Serial voting: {reverse_serial_voting():,} votes reversed.")
+    awarded = award_badges(None)
+    print(f"Badges: {sum(awarded.values()):,} awarded.")
+    return 0
