@@ -255,8 +255,13 @@ def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None)
         candidates = candidates.exclude(id=exclude_id)
     base_sql, base_params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
     columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
-    sql, params = get_backend().ranked_sql(
-        node, (base_sql, list(base_params)), "relevance", columns=columns
+    backend = get_backend()
+    sql, params = backend.ranked_sql(
+        node,
+        (base_sql, list(base_params)),
+        "relevance",
+        columns=columns,
+        floor=backend.engine_floor_sql(node, MATCH_POOL),
     )
     return list(Post.objects.raw(f"{sql} LIMIT %s", [*params, limit]))
 

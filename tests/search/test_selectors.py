@@ -153,3 +153,11 @@ def test_related_sidebar_swap_keeps_the_question_page_query_count(demo, monkeypa
         page = post_selectors.question_page(question.id)
     assert len(after) == len(before)
     assert page.related and question.id not in {p.id for p in page.related}
+
+
+def test_similar_questions_rank_within_the_newest_matches(corpus, monkeypatch):
+    """Similar and Related look at the newest MATCH_POOL title matches only, in one query."""
+    from quaestio.search import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_POOL", 1)
+    assert [p.id for p in similar_questions("Roman empire")] == [corpus.id("q5")]

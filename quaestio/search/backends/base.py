@@ -36,8 +36,13 @@ class MatchSource:
     rank_order: str  # ORDER BY fragment, best first
 
 
+# A floor on post ids: a number, or a scalar subquery (sql, params) computing one.
+Floor = int | tuple[str, list] | None
+
+
 class SearchBackend(ABC):
     vendor: str
+    id_column: str  # the engine table's post id column
 
     # Writing the index ---------------------------------------------------------------------
     @abstractmethod
@@ -57,8 +62,25 @@ class SearchBackend(ABC):
 
     # Reading it ----------------------------------------------------------------------------
     @abstractmethod
-    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
         """The engine side of a search; with a floor, only posts whose id is at least it."""
+
+    @staticmethod
+    def floor_condition(id_expression: str, floor: Floor) -> tuple[str, list]:
+        if floor is None:
+            return "", []
+        if isinstance(floor, tuple):
+            return f" AND {id_expression} >= {floor[0]}", list(floor[1])
+        return f" AND {id_expression} >= %s", [floor]
+
+    def engine_floor_sql(self, node: Node, pool: int) -> tuple[str, list]:
+        """A scalar subquery: the pool-th newest post id matching node in the engine alone
+        (0 when fewer match). For one-query reads (Related) that cannot afford match_floor."""
+        sql, params = self.match_ids_sql(node)
+        return (
+            f"COALESCE(({sql} ORDER BY {self.id_column} DESC LIMIT 1 OFFSET %s), 0)",
+            [*params, pool - 1],
+        )
 
     def match_floor(self, node: Node, base: tuple[str, list], pool: int) -> int | None:
         """The id of the pool-th newest (highest id) base post matching node, or None when
@@ -87,7 +109,7 @@ class SearchBackend(ABC):
         base: tuple[str, list],
         order: str,
         columns: str = "p.id",
-        floor: int | None = None,
+        floor: Floor = None,
     ) -> tuple[str, list]:
         """SELECT columns of the base posts matching node, in the given order (no LIMIT)."""
         source = self.match_source(node, floor)
@@ -106,14 +128,14 @@ class SearchBackend(ABC):
         order: str,
         limit: int,
         offset: int,
-        floor: int | None = None,
+        floor: Floor = None,
     ) -> list[int]:
         sql, params = self.ranked_sql(node, base, order, floor=floor)
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
-    def count(self, node: Node, base: tuple[str, list], cap: int, floor: int | None = None) -> int:
+    def count(self, node: Node, base: tuple[str, list], cap: int, floor: Floor = None) -> int:
         """How many base posts match node, counting no further than cap."""
         source = self.match_source(node, floor)
         base_sql, base_params = base

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import MatchSource, SearchBackend
+from quaestio.search.backends.base import Floor, MatchSource, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
@@ -73,6 +73,7 @@ def tsquery(node: Node) -> str:
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
+    id_column = "post_id"
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -110,10 +111,9 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
-        where, params = "d.document @@ q", []
-        if floor is not None:
-            where, params = f"{where} AND d.post_id >= %s", [floor]
+    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
+        extra, params = self.floor_condition("d.post_id", floor)
+        where = f"d.document @@ q{extra}"
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
