@@ -123,5 +123,20 @@ class PostgresBackend(SearchBackend):
             rank_order=f"{RANK} DESC",
         )
 
+    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+        # Ranked outside the LIMIT so ts_rank reads only the pool's documents.
+        inner, params = self._pool_join(
+            node,
+            base,
+            pool,
+            "p.id, p.creation_date, p.last_activity_date, p.score, d.document, q",
+        )
+        rank = RANK.replace("d.document", "pool.document").replace(", q)", ", pool.q)")
+        sql = (
+            "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
+            f"{rank} FROM ({inner}) pool"
+        )
+        return sql, params
+
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT post_id FROM {TABLE} WHERE document @@ CAST(%s AS tsquery)", [tsquery(node)]

@@ -108,5 +108,10 @@ class SqliteFtsBackend(SearchBackend):
             rank_order=RANK,
         )
 
+    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+        # bm25 is lower for better matches; negated so that higher is better, as the contract says.
+        columns = f"p.id, p.creation_date, p.last_activity_date, p.score, -{RANK}"
+        return self._pool_join(node, base, pool, columns)
+
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]
