@@ -25,6 +25,11 @@ RANK = "ts_rank('{0.05, 0.1, 0.1, 1.0}', d.document, q)"
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 MAX_POSITIONS_PER_WORD = 256  # PostgreSQL keeps no more
 FIELD_GAP = 10
+# Title words are stored twice: as themselves (weight A, for ranking and any-field matches) and
+# marked with this prefix. GIN indexes lexemes but not weights, so `'word':A` would re-read every
+# document holding the word anywhere; the marked lexeme answers a title search from the index
+# alone. Our tokens are letters and digits only, so no query word can collide with it.
+TITLE_MARK = "§"
 
 
 def _lexeme(token: str) -> str:
@@ -43,9 +48,11 @@ def tsvector_literal(document: Document) -> str:
         weight = WEIGHTS[name]
         for token in tokens:
             if token != SEPARATOR:
-                found = positions.setdefault(token, [])
-                if len(found) < MAX_POSITIONS_PER_WORD:
-                    found.append(f"{min(position, MAX_POSITION)}{weight}")
+                lexemes = (token, TITLE_MARK + token) if name == "title" else (token,)
+                for lexeme in lexemes:
+                    found = positions.setdefault(lexeme, [])
+                    if len(found) < MAX_POSITIONS_PER_WORD:
+                        found.append(f"{min(position, MAX_POSITION)}{weight}")
             position += 1
         position += FIELD_GAP
     return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
@@ -59,10 +66,14 @@ def _weights(columns: tuple[str, ...]) -> str:
 def tsquery(node: Node) -> str:
     """The tsquery text of a node (never called for an empty Either)."""
     if isinstance(node, Phrase):
+        if node.columns == ("title",):
+            return "(" + " <-> ".join(_lexeme(TITLE_MARK + t) for t in node.tokens) + ")"
         weights = _weights(node.columns)
         parts = [_lexeme(token) + (f":{weights}" if weights else "") for token in node.tokens]
         return "(" + " <-> ".join(parts) + ")"
     if isinstance(node, Prefix):
+        if node.columns == ("title",):
+            return f"{_lexeme(TITLE_MARK + node.prefix)}:*"
         return f"{_lexeme(node.prefix)}:*{_weights(node.columns)}"
     if isinstance(node, Excluding):
         return f"({tsquery(node.include)} & !{tsquery(node.exclude)})"
