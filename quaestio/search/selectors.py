@@ -40,8 +40,15 @@ ANONYMOUS_RESULT_CAP = 500
 SIGNED_IN_RESULT_CAP = 5000
 # Ranking or sorting every match of a common word costs time in proportion to its matches
 # (bm25 or ts_rank per post, a posts-row read per post). A search with more matching posts than
-# this (after its filters) ranks and sorts only the newest this many of them.
+# this (after its filters) ranks and sorts only the newest this many of them (see pool_rows).
 MATCH_POOL = 500  # also the most results Stack Exchange shows an anonymous reader
+# Orders of pool rows, all descending; ties go to the newer post as in ORM_ORDERS.
+POOL_ORDERS = {
+    "relevance": lambda row: (row.rank, row.id),
+    "newest": lambda row: (row.creation_date, row.id),
+    "active": lambda row: (row.last_activity_date, row.id),
+    "votes": lambda row: (row.score, row.id),
+}
 ORM_ORDERS = {
     "newest": ("-creation_date", "-id"),
     "active": ("-last_activity_date", "-id"),
@@ -163,13 +170,9 @@ def search_ids(
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
-        floor = prepared.backend.match_floor(node, base, MATCH_POOL)
-        total = prepared.backend.count(node, base, cap, floor)
-        if limit:
-            ids = prepared.backend.ranked_ids(node, base, sort, limit, offset, floor)
-        else:
-            ids = []
-        return ids, total
+        rows = prepared.backend.pool_rows(node, base, MATCH_POOL)
+        rows.sort(key=POOL_ORDERS[sort], reverse=True)
+        return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)
     total = prepared.posts.order_by()[:cap].count()
     ordered = prepared.posts.order_by(*ORM_ORDERS[sort]).values_list("id", flat=True)
     return (list(ordered[offset : offset + limit]) if limit else []), total
@@ -200,12 +203,13 @@ def search(
         cap=cap,
         context_question_id=context_question_id,
     )
-    plan = plan_text(query, expand_wildcard) if ids else TextPlan((), ())
+    plan = plan_text(query, expand_wildcard)
     return SearchResults(
         query=query,
         hits=_hits(ids, plan),
         total=total,
-        capped=total >= cap,
+        # Text searches stop counting at the pool (see pool_rows), filter-only ones at the cap.
+        capped=total >= cap or bool(plan.required and total >= MATCH_POOL),
         sort=sort,
         page=page,
         page_size=page_size,
@@ -255,8 +259,13 @@ def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None)
         candidates = candidates.exclude(id=exclude_id)
     base_sql, base_params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
     columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
-    sql, params = get_backend().ranked_sql(
-        node, (base_sql, list(base_params)), "relevance", columns=columns
+    backend = get_backend()
+    sql, params = backend.ranked_sql(
+        node,
+        (base_sql, list(base_params)),
+        "relevance",
+        columns=columns,
+        floor=backend.engine_floor_sql(node, MATCH_POOL),
     )
     return list(Post.objects.raw(f"{sql} LIMIT %s", [*params, limit]))
 

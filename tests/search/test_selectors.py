@@ -155,3 +155,11 @@ def test_question_page_related_sidebar_comes_from_the_search_engine(demo):
     with CaptureQueriesContext(connection) as captured:
         search_selectors.related_questions(question, post_selectors.SIDEBAR_LIMIT)
     assert len(captured) == 1
+
+
+def test_similar_questions_rank_within_the_newest_matches(corpus, monkeypatch):
+    """Similar and Related look at the newest MATCH_POOL title matches only, in one query."""
+    from quaestio.search import selectors
+
+    monkeypatch.setattr(selectors, "MATCH_POOL", 1)
+    assert [p.id for p in similar_questions("Roman empire")] == [corpus.id("q5")]

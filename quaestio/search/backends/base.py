@@ -25,6 +25,17 @@ ORDERS = {
 
 
 @dataclass(frozen=True)
+class PoolRow:
+    """One matching post with what the result orders need; `rank` is higher for better."""
+
+    id: int
+    creation_date: object  # a datetime, or SQLite's ISO text: either sorts correctly
+    last_activity_date: object
+    score: int
+    rank: float
+
+
+@dataclass(frozen=True)
 class MatchSource:
     """How an engine joins its matches for one node: FROM/WHERE pieces and its rank order."""
 
@@ -36,8 +47,13 @@ class MatchSource:
     rank_order: str  # ORDER BY fragment, best first
 
 
+# A floor on post ids: a number, or a scalar subquery (sql, params) computing one.
+Floor = int | tuple[str, list] | None
+
+
 class SearchBackend(ABC):
     vendor: str
+    id_column: str  # the engine table's post id column
 
     # Writing the index ---------------------------------------------------------------------
     @abstractmethod
@@ -57,25 +73,25 @@ class SearchBackend(ABC):
 
     # Reading it ----------------------------------------------------------------------------
     @abstractmethod
-    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
+    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
         """The engine side of a search; with a floor, only posts whose id is at least it."""
 
-    def match_floor(self, node: Node, base: tuple[str, list], pool: int) -> int | None:
-        """The id of the pool-th newest (highest id) base post matching node, or None when
-        fewer match. A search matching more than `pool` posts ranks and sorts only the newest
-        `pool` of them, so its cost stays bounded however common its words are. The engines
-        walk their matches newest first, so finding the floor reads about `pool` matches when
-        the filters pass most posts, and more only when they are selective."""
-        source = self.match_source(node)
-        base_sql, base_params = base
-        sql = (
-            f"SELECT p.id FROM {source.from_sql} JOIN ({base_sql}) p ON p.id = {source.post_id} "
-            f"WHERE {source.where_sql} ORDER BY {source.post_id} DESC LIMIT 1 OFFSET %s"
+    @staticmethod
+    def floor_condition(id_expression: str, floor: Floor) -> tuple[str, list]:
+        if floor is None:
+            return "", []
+        if isinstance(floor, tuple):
+            return f" AND {id_expression} >= {floor[0]}", list(floor[1])
+        return f" AND {id_expression} >= %s", [floor]
+
+    def engine_floor_sql(self, node: Node, pool: int) -> tuple[str, list]:
+        """A scalar subquery: the pool-th newest post id matching node in the engine alone
+        (0 when fewer match): bounds a one-query read (Similar, Related) like `pool_rows`."""
+        sql, params = self.match_ids_sql(node)
+        return (
+            f"COALESCE(({sql} ORDER BY {self.id_column} DESC LIMIT 1 OFFSET %s), 0)",
+            [*params, pool - 1],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*source.from_params, *base_params, *source.where_params, pool - 1])
-            row = cursor.fetchone()
-        return row[0] if row else None
 
     @abstractmethod
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
@@ -87,7 +103,7 @@ class SearchBackend(ABC):
         base: tuple[str, list],
         order: str,
         columns: str = "p.id",
-        floor: int | None = None,
+        floor: Floor = None,
     ) -> tuple[str, list]:
         """SELECT columns of the base posts matching node, in the given order (no LIMIT)."""
         source = self.match_source(node, floor)
@@ -99,29 +115,31 @@ class SearchBackend(ABC):
         )
         return sql, [*source.from_params, *base_params, *source.where_params]
 
-    def ranked_ids(
-        self,
-        node: Node,
-        base: tuple[str, list],
-        order: str,
-        limit: int,
-        offset: int,
-        floor: int | None = None,
-    ) -> list[int]:
-        sql, params = self.ranked_sql(node, base, order, floor=floor)
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-            return [row[0] for row in cursor.fetchall()]
+    def pool_rows(self, node: Node, base: tuple[str, list], pool: int) -> list[PoolRow]:
+        """The newest `pool` base posts matching node (highest ids first), with their rank.
 
-    def count(self, node: Node, base: tuple[str, list], cap: int, floor: int | None = None) -> int:
-        """How many base posts match node, counting no further than cap."""
-        source = self.match_source(node, floor)
+        This is the whole engine side of a search page, in one query: the engines walk their
+        matches newest first and stop at `pool` posts that pass the filters, so a common word
+        costs no more than a rare one; the page is then sorted and sliced from these rows. A
+        search matching more than `pool` posts is thus answered from its newest `pool`.
+        """
+        sql, params = self.pool_sql(node, base, pool)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [PoolRow(*row) for row in cursor.fetchall()]
+
+    @abstractmethod
+    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+        """SELECT id, creation_date, last_activity_date, score, rank (see pool_rows)."""
+
+    def _pool_join(
+        self, node: Node, base: tuple[str, list], pool: int, columns: str
+    ) -> tuple[str, list]:
+        source = self.match_source(node)
         base_sql, base_params = base
         sql = (
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source.from_sql} JOIN ({base_sql}) p "
-            f"ON p.id = {source.post_id} WHERE {source.where_sql} LIMIT %s) capped"
+            f"SELECT {columns} FROM {source.from_sql} JOIN ({base_sql}) p "
+            f"ON p.id = {source.post_id} WHERE {source.where_sql} "
+            f"ORDER BY {source.post_id} DESC LIMIT %s"
         )
-        with connection.cursor() as cursor:
-            params = [*source.from_params, *base_params, *source.where_params, cap]
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
+        return sql, [*source.from_params, *base_params, *source.where_params, pool]

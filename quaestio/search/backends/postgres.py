@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import MatchSource, SearchBackend
+from quaestio.search.backends.base import Floor, MatchSource, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
@@ -25,6 +25,11 @@ RANK = "ts_rank('{0.05, 0.1, 0.1, 1.0}', d.document, q)"
 MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
 MAX_POSITIONS_PER_WORD = 256  # PostgreSQL keeps no more
 FIELD_GAP = 10
+# Title words are stored twice: as themselves (weight A, for ranking and any-field matches) and
+# marked with this prefix. GIN indexes lexemes but not weights, so `'word':A` would re-read every
+# document holding the word anywhere; the marked lexeme answers a title search from the index
+# alone. Our tokens are letters and digits only, so no query word can collide with it.
+TITLE_MARK = "§"
 
 
 def _lexeme(token: str) -> str:
@@ -43,9 +48,11 @@ def tsvector_literal(document: Document) -> str:
         weight = WEIGHTS[name]
         for token in tokens:
             if token != SEPARATOR:
-                found = positions.setdefault(token, [])
-                if len(found) < MAX_POSITIONS_PER_WORD:
-                    found.append(f"{min(position, MAX_POSITION)}{weight}")
+                lexemes = (token, TITLE_MARK + token) if name == "title" else (token,)
+                for lexeme in lexemes:
+                    found = positions.setdefault(lexeme, [])
+                    if len(found) < MAX_POSITIONS_PER_WORD:
+                        found.append(f"{min(position, MAX_POSITION)}{weight}")
             position += 1
         position += FIELD_GAP
     return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
@@ -59,10 +66,14 @@ def _weights(columns: tuple[str, ...]) -> str:
 def tsquery(node: Node) -> str:
     """The tsquery text of a node (never called for an empty Either)."""
     if isinstance(node, Phrase):
+        if node.columns == ("title",):
+            return "(" + " <-> ".join(_lexeme(TITLE_MARK + t) for t in node.tokens) + ")"
         weights = _weights(node.columns)
         parts = [_lexeme(token) + (f":{weights}" if weights else "") for token in node.tokens]
         return "(" + " <-> ".join(parts) + ")"
     if isinstance(node, Prefix):
+        if node.columns == ("title",):
+            return f"{_lexeme(TITLE_MARK + node.prefix)}:*"
         return f"{_lexeme(node.prefix)}:*{_weights(node.columns)}"
     if isinstance(node, Excluding):
         return f"({tsquery(node.include)} & !{tsquery(node.exclude)})"
@@ -73,6 +84,7 @@ def tsquery(node: Node) -> str:
 
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
+    id_column = "post_id"
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -110,10 +122,9 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
-        where, params = "d.document @@ q", []
-        if floor is not None:
-            where, params = f"{where} AND d.post_id >= %s", [floor]
+    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
+        extra, params = self.floor_condition("d.post_id", floor)
+        where = f"d.document @@ q{extra}"
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -122,6 +133,21 @@ class PostgresBackend(SearchBackend):
             post_id="d.post_id",
             rank_order=f"{RANK} DESC",
         )
+
+    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+        # Ranked outside the LIMIT so ts_rank reads only the pool's documents.
+        inner, params = self._pool_join(
+            node,
+            base,
+            pool,
+            "p.id, p.creation_date, p.last_activity_date, p.score, d.document, q",
+        )
+        rank = RANK.replace("d.document", "pool.document").replace(", q)", ", pool.q)")
+        sql = (
+            "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
+            f"{rank} FROM ({inner}) pool"
+        )
+        return sql, params
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT post_id FROM {TABLE} WHERE document @@ CAST(%s AS tsquery)", [tsquery(node)]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import MatchSource, SearchBackend
+from quaestio.search.backends.base import Floor, MatchSource, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import Document
 
@@ -55,6 +55,7 @@ def _row(document: Document) -> tuple:
 
 class SqliteFtsBackend(SearchBackend):
     vendor = "sqlite"
+    id_column = "rowid"
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -94,10 +95,10 @@ class SqliteFtsBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node, floor: int | None = None) -> MatchSource:
-        where, params = f"{TABLE} MATCH %s", [fts_expression(node)]
-        if floor is not None:  # FTS5 walks only the rowid range: cheap
-            where, params = f"{where} AND {TABLE}.rowid >= %s", [*params, floor]
+    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
+        # With a floor, FTS5 walks only that rowid range: cheap.
+        extra, extra_params = self.floor_condition(f"{TABLE}.rowid", floor)
+        where, params = f"{TABLE} MATCH %s{extra}", [fts_expression(node), *extra_params]
         return MatchSource(
             from_sql=TABLE,
             from_params=[],
@@ -106,6 +107,11 @@ class SqliteFtsBackend(SearchBackend):
             post_id=f"{TABLE}.rowid",
             rank_order=RANK,
         )
+
+    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+        # bm25 is lower for better matches; negated so that higher is better, as the contract says.
+        columns = f"p.id, p.creation_date, p.last_activity_date, p.score, -{RANK}"
+        return self._pool_join(node, base, pool, columns)
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]

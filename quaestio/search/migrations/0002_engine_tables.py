@@ -12,12 +12,7 @@ SQLITE_CREATE = [
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
 POSTGRES_CREATE = [
-    # Documents are stored out of line (toast_tuple_target 128, no compression), so the table's
-    # own rows stay a few dozen bytes: reading the ids of many matches stays cheap, and only the
-    # documents actually ranked are fetched.
-    "CREATE TABLE IF NOT EXISTS search_document (post_id bigint PRIMARY KEY, document tsvector NOT NULL)"
-    " WITH (toast_tuple_target = 128)",
-    "ALTER TABLE search_document ALTER COLUMN document SET STORAGE EXTERNAL",
+    "CREATE TABLE IF NOT EXISTS search_document (post_id bigint PRIMARY KEY, document tsvector NOT NULL)",
     "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
 ]
 POSTGRES_DROP = ["DROP TABLE IF EXISTS search_document"]
