@@ -141,7 +141,7 @@ def topological_order(sequences: set[tuple[str, ...]]) -> list[str]:
             first_seen.setdefault(name, len(first_seen))
             after.setdefault(name, set()).update(sequence[position + 1 :])
     before_count = {name: 0 for name in after}
-    for name, laters in after.items():
+    for laters in after.values():
         for later in laters:
             before_count[later] += 1
     order: list[str] = []

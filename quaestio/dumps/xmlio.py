@@ -35,16 +35,20 @@ def format_row(pairs: list[tuple[str, str]]) -> str:
 class DumpWriter:
     """Writes one dump file; use as a context manager."""
 
-    def __init__(self, stream: TextIO, root: str) -> None:
+    def __init__(self, stream: TextIO, root: str, *, bom: bool = True, newline: str = CRLF) -> None:
         self.stream = stream
         self.root = root
+        self.bom = BOM if bom else ""
+        self.newline = newline
 
     def __enter__(self) -> DumpWriter:
-        self.stream.write(f'{BOM}<?xml version="1.0" encoding="utf-8"?>{CRLF}<{self.root}>{CRLF}')
+        self.stream.write(
+            f'{self.bom}<?xml version="1.0" encoding="utf-8"?>{self.newline}<{self.root}>{self.newline}'
+        )
         return self
 
     def row(self, pairs: list[tuple[str, str]]) -> None:
-        self.stream.write(format_row(pairs) + CRLF)
+        self.stream.write(format_row(pairs) + self.newline)
 
     def __exit__(self, *exc) -> None:
         self.stream.write(f"</{self.root}>")
