@@ -287,7 +287,16 @@ def _history(options: Options, write) -> None:
         rng = random.Random(p.question_id + 7)
         next_id = index * HISTORY_BLOCK + 1
 
-        def row(kind: int, post_id: int, when: datetime, guid: str, user: int | None, **more):
+        def row(
+            kind: int,
+            post_id: int,
+            when: datetime,
+            guid: str,
+            user: int | None,
+            *,
+            index=index,
+            **more,
+        ):
             nonlocal next_id
             pairs = [("Id", str(next_id)), ("PostHistoryTypeId", str(kind)),
                      ("PostId", str(post_id)), ("RevisionGUID", guid),
@@ -363,7 +372,9 @@ def _votes(options: Options, write) -> None:
         next_id = index * VOTE_BLOCK + 1
         day = _date(p.created.replace(hour=0, minute=0, second=0, microsecond=0))
 
-        def vote(post_id: int, kind: int, user: int | None = None, bounty: int | None = None):
+        def vote(
+            post_id: int, kind: int, user: int | None = None, bounty: int | None = None, day=day
+        ):
             nonlocal next_id
             pairs = [("Id", str(next_id)), ("PostId", str(post_id)), ("VoteTypeId", str(kind))]
             if user is not None:
