@@ -15,6 +15,13 @@ def import_arguments(parser: argparse.ArgumentParser) -> None:
         "--site", help="the site's name for credits (default: the folder or archive name)"
     )
     parser.add_argument("--batch-size", type=int, default=10_000, help="rows per bulk insert")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        choices=(0, 1),
+        default=1,
+        help="1 (default): parse in a second process while inserting; 0: one process",
+    )
 
 
 def export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +38,9 @@ def import_dump(args) -> int:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     try:
-        report = run_import(args.path, site=args.site, batch_size=args.batch_size)
+        report = run_import(
+            args.path, site=args.site, batch_size=args.batch_size, workers=args.workers
+        )
     except DumpError as error:
         print(f"import-dump: {error.message}", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ class DumpError(DomainError):
     def __init__(
         self, message: str, *, file: str = "", line: int | None = None, row_id: str | None = None
     ) -> None:
+        self.reason = message
         self.file = file
         self.line = line
         self.row_id = row_id

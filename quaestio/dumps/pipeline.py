@@ -1,0 +1,118 @@
+"""Parsing a dump file into batches of database rows, in a second process when possible.
+
+Parsing, converting and rendering (lxml, nh3, markdown-it) are pure CPU work that needs no
+database; inserting needs the one connection that holds the import's transaction. So a forked
+producer process parses the file while the importer inserts the previous batch, and the two
+cores of our machines both work. A bounded queue keeps at most a few batches in flight, so
+memory stays flat. Where fork is unavailable (or with workers=0) the same generator runs in
+the importer's own process.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import queue as queue_module
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from quaestio.dumps.errors import DumpError
+from quaestio.dumps.schema import DumpFileSpec
+from quaestio.dumps.source import DumpSource
+from quaestio.dumps.xmlio import CountingReader, iter_rows
+
+IN_FLIGHT = 4  # batches the producer may run ahead of the inserts
+
+
+@dataclass
+class Batch:
+    rows: list[list]
+    extras: list[tuple]  # (file code, row id, JSON) for DumpExtra
+    rows_so_far: int
+    bytes_read: int
+    size: int | None
+    sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
+    last: bool = False
+
+
+def parse_batches(
+    source: DumpSource,
+    spec: DumpFileSpec,
+    convert: Callable,
+    finish_row: Callable[[list], None] | None,
+    id_index: int,
+    batch_size: int,
+) -> Iterator[Batch]:
+    sequences: set[tuple[str, ...]] = set()
+    dumps = json.dumps
+    code = spec.code
+    rows_so_far = 0
+    with source.open(spec.filename) as (stream, size):
+        counting = CountingReader(stream)
+        rows: list[list] = []
+        extras: list[tuple] = []
+        for attributes, line in iter_rows(counting, spec.filename, spec.root):
+            values, extra = convert(attributes, line)
+            sequences.add(tuple(attributes))
+            if finish_row is not None:
+                finish_row(values)
+            rows.append(values)
+            if extra is not None:
+                extras.append((code, values[id_index], dumps(extra, ensure_ascii=False)))
+            if len(rows) >= batch_size:
+                rows_so_far += len(rows)
+                yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                rows, extras = [], []
+        rows_so_far += len(rows)
+        yield Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+
+
+def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
+    try:
+        for batch in parse_batches(*arguments):
+            out.put(("batch", batch))
+    except DumpError as error:
+        out.put(("dump-error", (error.reason, error.file, error.line, error.row_id)))
+    except BaseException as error:  # noqa: BLE001 - reported to the importer, which raises
+        out.put(("crash", f"{type(error).__name__}: {error}"))
+
+
+def batches(
+    source: DumpSource,
+    spec: DumpFileSpec,
+    convert: Callable,
+    finish_row: Callable[[list], None] | None,
+    id_index: int,
+    batch_size: int,
+    workers: int,
+) -> Iterator[Batch]:
+    arguments = (source, spec, convert, finish_row, id_index, batch_size)
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from parse_batches(*arguments)
+        return
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=IN_FLIGHT)
+    producer = context.Process(target=_produce, args=(channel, arguments), daemon=True)
+    producer.start()
+    try:
+        while True:
+            try:
+                kind, payload = channel.get(timeout=1.0)
+            except queue_module.Empty:
+                if not producer.is_alive():
+                    raise DumpError(
+                        "the parsing process stopped unexpectedly", file=spec.filename
+                    ) from None
+                continue
+            if kind == "dump-error":
+                reason, file, line, row_id = payload
+                raise DumpError(reason, file=file, line=line, row_id=row_id)
+            if kind == "crash":
+                raise DumpError(f"could not read the file: {payload}", file=spec.filename)
+            yield payload
+            if payload.last:
+                break
+    finally:
+        if producer.is_alive():
+            producer.terminate()
+        producer.join()
