@@ -196,7 +196,7 @@ class Importer:
         started = time.perf_counter()
         say(f"Importing {self.site} from {self.source.path}", self.out)
         try:
-            with transaction.atomic():
+            with _temporary_storage_on_disk(), transaction.atomic():
                 record = DumpImport.objects.create(site=self.site, source=str(self.source.path))
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
@@ -387,6 +387,26 @@ class Importer:
             self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
         record.attribute_orders = self.orders
         record.id_ranges = self.id_ranges
+
+
+@contextmanager
+def _temporary_storage_on_disk():
+    """SQLite sorts (index builds) and collects rows to update in temporary storage; the site
+    keeps that in memory (fast for page-sized work), which for a whole dump would grow with
+    the dump. During an import it goes to temporary files instead (SQLite allows the switch
+    only outside a transaction, so an import inside an outer transaction keeps the setting)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA temp_store = {int(before)}")
 
 
 def _finisher(spec: DumpFileSpec, columns: list[str]):

@@ -21,7 +21,10 @@ from quaestio.dumps.schema import DumpFileSpec
 from quaestio.dumps.source import DumpSource
 from quaestio.dumps.xmlio import CountingReader, iter_rows
 
-IN_FLIGHT = 4  # batches the producer may run ahead of the inserts
+IN_FLIGHT = 2  # batches the producer may run ahead of the inserts
+# A batch also ends after this much XML, so files of long rows (Posts, PostHistory) do not
+# make batches, and so memory, grow with the batch's row count.
+BATCH_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -51,6 +54,7 @@ def parse_batches(
         counting = CountingReader(stream)
         rows: list[list] = []
         extras: list[tuple] = []
+        batch_ends = BATCH_BYTES
         for attributes, line in iter_rows(counting, spec.filename, spec.root):
             values, extra = convert(attributes, line)
             sequences.add(tuple(attributes))
@@ -59,7 +63,8 @@ def parse_batches(
             rows.append(values)
             if extra is not None:
                 extras.append((code, values[id_index], dumps(extra, ensure_ascii=False)))
-            if len(rows) >= batch_size:
+            if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
+                batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)
                 yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
                 rows, extras = [], []
