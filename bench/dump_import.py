@@ -90,8 +90,9 @@ def child(folder: str, workers: int) -> None:
 
     with open(os.devnull, "w") as quiet:
         report = import_dump(folder, out=quiet, workers=workers)
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_kb, children_kb = own.ru_maxrss, children.ru_maxrss
     print(
         json.dumps(
             {
@@ -102,6 +103,8 @@ def child(folder: str, workers: int) -> None:
                 "elapsed": report.elapsed,
                 "peak_mb": self_kb / 1024,
                 "parser_peak_mb": children_kb / 1024,
+                "cpu_seconds": own.ru_utime + own.ru_stime,
+                "parser_cpu_seconds": children.ru_utime + children.ru_stime,
             }
         )
     )
@@ -122,6 +125,12 @@ def show(label: str, figures: dict) -> None:
     print(
         f"  peak memory: importer {figures['peak_mb']:.0f} MB, "
         f"parsing process {figures['parser_peak_mb']:.0f} MB"
+    )
+    # CPU seconds do not depend on what else the shared machine is running, wall time does.
+    cpu, parser_cpu = figures["cpu_seconds"], figures["parser_cpu_seconds"]
+    print(
+        f"  CPU time: importer {cpu:.1f} s, parsing process {parser_cpu:.1f} s "
+        f"({rows / max(cpu, parser_cpu):,.0f} rows per second of the busier process)"
     )
 
 

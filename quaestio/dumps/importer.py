@@ -176,6 +176,7 @@ class Importer:
     ) -> None:
         self.source = source
         self.workers = workers
+        self.producers: dict[str, pipeline.Producer] = {}
         self.site = site
         self.batch_size = batch_size
         self.out = out
@@ -201,11 +202,16 @@ class Importer:
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
                 indexes.drop(dropped)
-                for spec in IMPORT_ORDER:
-                    if self.source.has(spec.filename):
-                        self._load(spec)
-                    else:
-                        self.report.missing_files.append(spec.filename)
+                present = [spec for spec in IMPORT_ORDER if self.source.has(spec.filename)]
+                self.report.missing_files = [
+                    spec.filename for spec in IMPORT_ORDER if spec not in present
+                ]
+                try:
+                    for position, spec in enumerate(present):
+                        self._load(spec, following=present[position + 1 : position + 2])
+                finally:
+                    for producer in self.producers.values():
+                        producer.stop()
                 self.report.load_seconds = time.perf_counter() - started
                 with self._phase("rebuild indexes"):
                     indexes.rebuild(dropped)
@@ -243,31 +249,40 @@ class Importer:
 
     # --- one file -----------------------------------------------------------------------
 
-    def _load(self, spec: DumpFileSpec) -> None:
+    def _producer(self, spec: DumpFileSpec) -> tuple[pipeline.Producer, list[str]]:
+        """The (started) producer of a file's rows, and the columns its rows fill."""
+        columns, defaults = table_columns(spec.table)
+        if spec.name not in self.producers:
+            self._site_defaults(spec, columns, defaults)
+            convert = build_converter(spec, columns, defaults)
+            self.producers[spec.name] = pipeline.Producer(
+                self.source,
+                spec,
+                convert,
+                _finisher(spec, columns),
+                columns.index("id"),
+                self.batch_size,
+                self.workers,
+            )
+        return self.producers[spec.name], columns
+
+    def _load(self, spec: DumpFileSpec, following: list[DumpFileSpec]) -> None:
         if spec is USERS and self.community_exists:
             # A site that imported another dump before keeps one Community; this dump's wins.
             with connection.cursor() as cursor:
                 cursor.execute(
                     "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = -1", [USERS.code]
                 )
-        columns, defaults = table_columns(spec.table)
-        self._site_defaults(spec, columns, defaults)
-        convert = build_converter(spec, columns, defaults)
+        producer, columns = self._producer(spec)
+        for spec_ahead in following:
+            self._producer(spec_ahead)  # parse the next file while this one is inserted
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
         progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
-        for batch in pipeline.batches(
-            self.source,
-            spec,
-            convert,
-            _finisher(spec, columns),
-            id_index,
-            self.batch_size,
-            self.workers,
-        ):
+        for batch in producer.batches():
             progress.total = batch.size or progress.total  # an archive's file: known once out
             rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)

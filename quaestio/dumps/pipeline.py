@@ -82,42 +82,58 @@ def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
         out.put(("crash", f"{type(error).__name__}: {error}"))
 
 
-def batches(
-    source: DumpSource,
-    spec: DumpFileSpec,
-    convert: Callable,
-    finish_row: Callable[[list], None] | None,
-    id_index: int,
-    batch_size: int,
-    workers: int,
-) -> Iterator[Batch]:
-    arguments = (source, spec, convert, finish_row, id_index, batch_size)
-    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from parse_batches(*arguments)
-        return
-    context = multiprocessing.get_context("fork")
-    channel = context.Queue(maxsize=IN_FLIGHT)
-    producer = context.Process(target=_produce, args=(channel, arguments), daemon=True)
-    producer.start()
-    try:
-        while True:
-            try:
-                kind, payload = channel.get(timeout=1.0)
-            except queue_module.Empty:
-                if not producer.is_alive():
-                    raise DumpError(
-                        "the parsing process stopped unexpectedly", file=spec.filename
-                    ) from None
-                continue
-            if kind == "dump-error":
-                reason, file, line, row_id = payload
-                raise DumpError(reason, file=file, line=line, row_id=row_id)
-            if kind == "crash":
-                raise DumpError(f"could not read the file: {payload}", file=spec.filename)
-            yield payload
-            if payload.last:
-                break
-    finally:
-        if producer.is_alive():
-            producer.terminate()
-        producer.join()
+class Producer:
+    """Parses one file into batches, in a forked process started at once (so the next file
+    can be parsed while this one is inserted) or, with workers=0, lazily in this process."""
+
+    def __init__(
+        self,
+        source: DumpSource,
+        spec: DumpFileSpec,
+        convert: Callable,
+        finish_row: Callable[[list], None] | None,
+        id_index: int,
+        batch_size: int,
+        workers: int,
+    ) -> None:
+        self.spec = spec
+        self.arguments = (source, spec, convert, finish_row, id_index, batch_size)
+        self.process = None
+        if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.channel = context.Queue(maxsize=IN_FLIGHT)
+            self.process = context.Process(
+                target=_produce, args=(self.channel, self.arguments), daemon=True
+            )
+            self.process.start()
+
+    def batches(self) -> Iterator[Batch]:
+        if self.process is None:
+            yield from parse_batches(*self.arguments)
+            return
+        try:
+            while True:
+                try:
+                    kind, payload = self.channel.get(timeout=1.0)
+                except queue_module.Empty:
+                    if not self.process.is_alive():
+                        raise DumpError(
+                            "the parsing process stopped unexpectedly", file=self.spec.filename
+                        ) from None
+                    continue
+                if kind == "dump-error":
+                    reason, file, line, row_id = payload
+                    raise DumpError(reason, file=file, line=line, row_id=row_id)
+                if kind == "crash":
+                    raise DumpError(f"could not read the file: {payload}", file=self.spec.filename)
+                yield payload
+                if payload.last:
+                    break
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()

@@ -183,3 +183,11 @@ def test_cli_import_and_export(generated, tmp_path, capsys):
     assert (tmp_path / "out" / "Posts.xml").read_bytes() == (generated / "Posts.xml").read_bytes()
     assert main(["import-dump", str(generated)]) == 1
     assert "already imported" in capsys.readouterr().err
+
+
+def test_opening_balances_give_the_dumps_reputation(tmp_path, quiet):
+    """The hook the reputation ledger reads: each imported user's Reputation from the dump."""
+    from quaestio.dumps.reputation import opening_balances
+
+    import_dump(write_dump(tmp_path / "beer.example.com", MINIMAL), out=quiet)
+    assert list(opening_balances("beer.example.com")) == [(-1, 1), (7, 101)]
