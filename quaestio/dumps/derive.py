@@ -54,38 +54,48 @@ def states_from_history(site: str) -> int:
     reason (the Comment of the latest type-10 row). Locks and protection exist only in history.
     """
     types = ", ".join(str(int(t)) for t in _STATE_EVENTS)
-    updates: list[tuple] = []
-    with connection.cursor() as cursor:
-        cursor.execute(
+    updated = 0
+    with connection.cursor() as reader, connection.cursor() as writer:
+        reader.execute(
             f"""SELECT h.post_id, h.post_history_type, h.creation_date, h.comment
                 FROM posts_posthistory h JOIN posts_post p ON p.id = h.post_id
                 WHERE p.imported_from = %s AND h.post_history_type IN ({types})
                 ORDER BY h.post_id, h.creation_date, h.id""",
             [site],
         )
+        updates: list[tuple] = []
         current, state = None, {}
-        for post_id, history_type, created, comment in cursor.fetchall():
-            if post_id != current:
-                if current is not None:
-                    updates.append(_state_row(current, state))
-                current, state = post_id, {}
-            kind = _STATE_EVENTS[history_type]
-            if history_type in _SETTING:
-                state[kind] = (created, comment)
-            else:
-                state.pop(kind, None)
+        # Streamed a chunk at a time: a big site has millions of close/lock events.
+        while chunk := reader.fetchmany(10_000):
+            for post_id, history_type, created, comment in chunk:
+                if post_id != current:
+                    if current is not None:
+                        updates.append(_state_row(current, state))
+                    current, state = post_id, {}
+                kind = _STATE_EVENTS[history_type]
+                if history_type in _SETTING:
+                    state[kind] = (created, comment)
+                else:
+                    state.pop(kind, None)
+            updated += _write_states(writer, updates)
+            updates = []
         if current is not None:
-            updates.append(_state_row(current, state))
+            updated += _write_states(writer, [_state_row(current, state)])
+        # A reason only means something while the post is closed (the dump's ClosedDate).
+        writer.execute(
+            "UPDATE posts_post SET close_reason = NULL WHERE imported_from = %s "
+            "AND closed_date IS NULL AND close_reason IS NOT NULL",
+            [site],
+        )
+    return updated
+
+
+def _write_states(cursor, updates: list[tuple]) -> int:
+    if updates:
         cursor.executemany(
             "UPDATE posts_post SET close_reason = %s, locked_date = %s, protected_date = %s "
             "WHERE id = %s",
             updates,
-        )
-        # A reason only means something while the post is closed (the dump's ClosedDate).
-        cursor.execute(
-            "UPDATE posts_post SET close_reason = NULL WHERE imported_from = %s "
-            "AND closed_date IS NULL AND close_reason IS NOT NULL",
-            [site],
         )
     return len(updates)
 

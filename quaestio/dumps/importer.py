@@ -213,6 +213,9 @@ class Importer:
                     for producer in self.producers.values():
                         producer.stop()
                 self.report.load_seconds = time.perf_counter() - started
+                with self._phase("check references"):
+                    checks.refuse_broken_references(self.source, self.id_ranges)
+                    self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
                 with self._phase("rebuild indexes"):
                     indexes.rebuild(dropped)
                 self._finish(record)
@@ -393,10 +396,7 @@ class Importer:
         with self._phase("derive Markdown and close/lock/protect state from history"):
             derive.markdown_from_history(self.site)
             derive.states_from_history(self.site)
-        with self._phase("check references"):
-            checks.refuse_broken_references(self.source, self.id_ranges)
-            self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
-            derive.reset_sequences()
+        derive.reset_sequences()
         with self._phase("recount counters (the live site's recount; scores kept)"):
             self.report.recount = derive.recount_except_scores(self.out)
             self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)

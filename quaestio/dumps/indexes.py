@@ -40,5 +40,11 @@ def drop(indexes: list[tuple[str, str]]) -> None:
 
 def rebuild(indexes: list[tuple[str, str]]) -> None:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL will not build an index on a table with deferred foreign-key checks
+            # still queued; run them now (the importer has already named any broken
+            # reference), then defer again for the rest of the transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, sql in indexes:
             cursor.execute(sql)
