@@ -213,7 +213,8 @@ class Importer:
                     for producer in self.producers.values():
                         producer.stop()
                 self.report.load_seconds = time.perf_counter() - started
-                with self._phase("check references"):
+                with self._phase("analyze tables, check references"):
+                    indexes.analyze(_LOADED_TABLES)
                     checks.refuse_broken_references(self.source, self.id_ranges)
                     self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
                 with self._phase("rebuild indexes"):
@@ -228,7 +229,25 @@ class Importer:
             raise checks.diagnose(
                 self.source, rejected.spec, rejected.ids, rejected.message
             ) from None
+        self._rebuild_search_index()
+        self.report.elapsed = time.perf_counter() - started
         return self.report
+
+    def _rebuild_search_index(self) -> None:
+        """The search room's own full reindex, once the import is committed (the index is
+        derived data: were it to fail, `quaestio reindex` rebuilds it)."""
+        try:
+            from quaestio.search.services import reindex_all
+        except ImportError:
+            say("search index: this build has no search index to rebuild", self.out)
+            return
+
+        def progress(done: int, total: int) -> None:
+            if done >= total:
+                say(f"  search index: {done:,} posts indexed", self.out)
+
+        with self._phase("rebuild the search index (the live site's reindex)"):
+            reindex_all(progress=progress)
 
     def _refuse_repeat(self) -> None:
         earlier = DumpImport.objects.filter(site=self.site).first()
@@ -372,9 +391,13 @@ class Importer:
         return tag_id
 
     def _update_community(self, columns: list[str]) -> None:
-        """The dump's Community row replaces the placeholder the site was created with."""
+        """The dump's Community row replaces what the placeholder the site was created with
+        says about it (name, dates, profile, counts); its site role (moderator) stays."""
+        from_dump = {attr.column for attr in USERS.attrs} | {"imported_from"}
         assignments = [
-            (c, v) for c, v in zip(columns, self.community_values, strict=True) if c != "id"
+            (c, v)
+            for c, v in zip(columns, self.community_values, strict=True)
+            if c in from_dump and c != "id"
         ]
         sql = "UPDATE accounts_user SET {} WHERE id = -1".format(
             ", ".join(f"{connection.ops.quote_name(c)} = %s" for c, _ in assignments)

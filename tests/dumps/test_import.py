@@ -69,7 +69,9 @@ def test_import_derives_what_the_site_shows(generated, quiet):
     code_comment = Comment.objects.filter(text__contains="`code`").first()
     assert "<code>code</code>" in code_comment.text_html
     assert User.objects.exclude(id=-1).first().imported_from == "small.stackexchange.com"
-    assert User.objects.get(id=-1).about_me.startswith("<p>I'm a background process")
+    community = User.objects.get(id=-1)
+    assert community.about_me.startswith("<p>I'm a background process")
+    assert community.is_moderator  # the site's role for Community survives the dump's row
 
 
 def test_tag_counts_match_and_tabs_survive(generated, quiet):
@@ -191,3 +193,12 @@ def test_opening_balances_give_the_dumps_reputation(tmp_path, quiet):
 
     import_dump(write_dump(tmp_path / "beer.example.com", MINIMAL), out=quiet)
     assert list(opening_balances("beer.example.com")) == [(-1, 1), (7, 101)]
+
+
+def test_single_process_import_gives_the_same_rows(generated, quiet):
+    """workers=0 (no parsing process, e.g. where fork is unavailable) loads the same rows."""
+    report = import_dump(generated, out=quiet, workers=0)
+    assert report.rows == sum(r.rows for r in report.files) > 1000
+    assert table_counts()["posts_post"] == next(
+        r.rows for r in report.files if r.name == "Posts.xml"
+    )
