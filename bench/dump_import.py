@@ -129,8 +129,9 @@ def show(label: str, figures: dict) -> None:
     # CPU seconds do not depend on what else the shared machine is running, wall time does.
     cpu, parser_cpu = figures["cpu_seconds"], figures["parser_cpu_seconds"]
     print(
-        f"  CPU time: importer {cpu:.1f} s, parsing process {parser_cpu:.1f} s "
-        f"({rows / max(cpu, parser_cpu):,.0f} rows per second of the busier process)"
+        f"  CPU time: importer {cpu:.1f} s, parsing processes {parser_cpu:.1f} s "
+        f"({rows / (cpu + parser_cpu):,.0f} rows per CPU-second, all processes; "
+        "the database server's own CPU is not counted)"
     )
 
 
