@@ -202,16 +202,7 @@ class Importer:
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
                 indexes.drop(dropped)
-                present = [spec for spec in IMPORT_ORDER if self.source.has(spec.filename)]
-                self.report.missing_files = [
-                    spec.filename for spec in IMPORT_ORDER if spec not in present
-                ]
-                try:
-                    for position, spec in enumerate(present):
-                        self._load(spec, following=present[position + 1 : position + 2])
-                finally:
-                    for producer in self.producers.values():
-                        producer.stop()
+                self._load_files()
                 self.report.load_seconds = time.perf_counter() - started
                 with self._phase("analyze tables, check references"):
                     indexes.analyze(_LOADED_TABLES)
@@ -232,6 +223,16 @@ class Importer:
         self._rebuild_search_index()
         self.report.elapsed = time.perf_counter() - started
         return self.report
+
+    def _load_files(self) -> None:
+        present = [spec for spec in IMPORT_ORDER if self.source.has(spec.filename)]
+        self.report.missing_files = [spec.filename for spec in IMPORT_ORDER if spec not in present]
+        try:
+            for position, spec in enumerate(present):
+                self._load(spec, following=present[position + 1 : position + 2])
+        finally:
+            for producer in self.producers.values():
+                producer.stop()
 
     def _rebuild_search_index(self) -> None:
         """The search room's own full reindex, once the import is committed (the index is
