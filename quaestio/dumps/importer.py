@@ -197,7 +197,7 @@ class Importer:
         started = time.perf_counter()
         say(f"Importing {self.site} from {self.source.path}", self.out)
         try:
-            with _temporary_storage_on_disk(), transaction.atomic():
+            with _sqlite_import_memory(), transaction.atomic():
                 record = DumpImport.objects.create(site=self.site, source=str(self.source.path))
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
@@ -428,24 +428,40 @@ class Importer:
         record.id_ranges = self.id_ranges
 
 
+# SQLite page cache for an import: enough for appending rows in id order (indexes are dropped
+# meanwhile); the site's larger cache would only make the importer's memory grow with the dump
+# until it is full.
+IMPORT_CACHE_KIB = 8_000
+
+
 @contextmanager
-def _temporary_storage_on_disk():
-    """SQLite sorts (index builds) and collects rows to update in temporary storage; the site
+def _sqlite_import_memory():
+    """Keep an SQLite import's memory bounded and small.
+
+    SQLite sorts (index builds) and collects rows to update in temporary storage; the site
     keeps that in memory (fast for page-sized work), which for a whole dump would grow with
-    the dump. During an import it goes to temporary files instead (SQLite allows the switch
-    only outside a transaction, so an import inside an outer transaction keeps the setting)."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    the dump: during an import it goes to temporary files instead (SQLite allows that switch
+    only outside a transaction, so an import inside an outer transaction keeps the setting).
+    The page cache is held at IMPORT_CACHE_KIB.
+    """
+    if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA temp_store")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA temp_store = FILE")
+        temp_store = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        if not connection.in_atomic_block:
+            cursor.execute("PRAGMA temp_store = FILE")
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA temp_store = {int(before)}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            if not connection.in_atomic_block:
+                cursor.execute(f"PRAGMA temp_store = {int(temp_store)}")
 
 
 def _finisher(spec: DumpFileSpec, columns: list[str]):

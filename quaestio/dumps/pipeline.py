@@ -24,7 +24,7 @@ from quaestio.dumps.xmlio import CountingReader, iter_rows
 IN_FLIGHT = 2  # batches the producer may run ahead of the inserts
 # A batch also ends after this much XML, so files of long rows (Posts, PostHistory) do not
 # make batches, and so memory, grow with the batch's row count.
-BATCH_BYTES = 4 * 1024 * 1024
+BATCH_BYTES = 1024 * 1024
 
 
 @dataclass
