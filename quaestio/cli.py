@@ -50,6 +50,16 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "close expired bounties, reverse serial voting, award badges",
         None,
     ),
+    "import-dump": (
+        "quaestio.dumps.cli:import_dump",
+        "import a Stack Exchange data dump (folder or .7z)",
+        "quaestio.dumps.cli:import_arguments",
+    ),
+    "export-dump": (
+        "quaestio.dumps.cli:export_dump",
+        "write the site as a Stack Exchange data dump",
+        "quaestio.dumps.cli:export_arguments",
+    ),
     "manage": (
         "quaestio.cli_commands:manage",
         "run a Django management command (e.g. `quaestio manage createsuperuser`)",

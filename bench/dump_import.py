@@ -1,0 +1,172 @@
+"""Dump import speed and memory: rows/s per file and end to end, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/dump_import.py                    # 1,000,000 rows, both databases
+    .venv/bin/python bench/dump_import.py --rows 200000 --backends sqlite
+    .venv/bin/python bench/dump_import.py --memory-only      # peak memory at 1x and 10x beer
+
+Each import runs in a fresh process (and a fresh data directory / PostgreSQL database), so
+its peak memory (ru_maxrss of the importer and of its parsing process) is its own. The dump is
+made by quaestio.dumps.generator (beer-shaped mix) and cached under /tmp between runs. The
+machine is shared: run it when nothing else is busy, and read the figures as that moment's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = Path(tempfile.gettempdir()) / "quaestio-bench-dumps"
+ROWS_PER_SCALE = 26_444  # rows Options(scale=1) writes: about the size of beer
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/quaestio_bench_dumps")
+
+
+def generated(scale: float) -> Path:
+    from quaestio.dumps.generator import Options, generate
+
+    folder = CACHE / f"scale-{scale:g}"
+    done = folder / ".complete"
+    if not done.exists():
+        started = time.perf_counter()
+        print(f"generating a dump at scale {scale:g} in {folder} …", file=sys.stderr, flush=True)
+        counts = generate(folder, Options(scale=scale, seed=1))
+        done.write_text(json.dumps(counts))
+        print(
+            f"  {sum(counts.values()):,} rows in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+    return folder
+
+
+def fresh_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_import(folder: Path, backend: str, workers: int) -> dict:
+    """Import in a child process; returns its report and peak memory."""
+    env = dict(os.environ)
+    env["QUAESTIO_DATA_DIR"] = tempfile.mkdtemp(prefix="quaestio-bench-")
+    env.pop("DATABASE_URL", None)
+    if backend == "postgres":
+        fresh_postgres(PG_URL)
+        env["DATABASE_URL"] = PG_URL
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"import failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def child(folder: str, workers: int) -> None:
+    import resource
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    from quaestio.dumps.importer import import_dump
+
+    with open(os.devnull, "w") as quiet:
+        report = import_dump(folder, out=quiet, workers=workers)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_kb, children_kb = own.ru_maxrss, children.ru_maxrss
+    print(
+        json.dumps(
+            {
+                "files": {r.name: [r.rows, r.seconds] for r in report.files},
+                "rows": report.rows,
+                "load_seconds": report.load_seconds,
+                "phases": report.phases,
+                "elapsed": report.elapsed,
+                "peak_mb": self_kb / 1024,
+                "parser_peak_mb": children_kb / 1024,
+                "cpu_seconds": own.ru_utime + own.ru_stime,
+                "parser_cpu_seconds": children.ru_utime + children.ru_stime,
+            }
+        )
+    )
+
+
+def show(label: str, figures: dict) -> None:
+    print(f"\n{label}")
+    for name, (rows, seconds) in figures["files"].items():
+        rate = rows / seconds if seconds else 0
+        print(f"  {name:<16} {rows:>10,} rows {seconds:7.2f} s {rate:>9,.0f} rows/s")
+    rows = figures["rows"]
+    load = figures["load_seconds"]
+    print(f"  {'all files':<16} {rows:>10,} rows {load:7.2f} s {rows / load:>9,.0f} rows/s")
+    for name, seconds in figures["phases"].items():
+        print(f"    then {name}: {seconds:.2f} s")
+    elapsed = figures["elapsed"]
+    print(f"  {'end to end':<16} {rows:>10,} rows {elapsed:7.2f} s {rows / elapsed:>9,.0f} rows/s")
+    print(
+        f"  peak memory: importer {figures['peak_mb']:.0f} MB, "
+        f"parsing process {figures['parser_peak_mb']:.0f} MB"
+    )
+    # CPU seconds do not depend on what else the shared machine is running, wall time does.
+    cpu, parser_cpu = figures["cpu_seconds"], figures["parser_cpu_seconds"]
+    print(
+        f"  CPU time: importer {cpu:.1f} s, parsing processes {parser_cpu:.1f} s "
+        f"({rows / (cpu + parser_cpu):,.0f} rows per CPU-second, all processes; "
+        "the database server's own CPU is not counted)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=1, choices=(0, 1))
+    parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.workers)
+        return
+    sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
+    os.environ.setdefault("QUAESTIO_DATA_DIR", tempfile.mkdtemp(prefix="quaestio-bench-"))
+
+    if not args.memory_only:
+        folder = generated(round(args.rows / ROWS_PER_SCALE + 0.5, 1))
+        for backend in args.backends.split(","):
+            figures = run_import(folder, backend, args.workers)
+            show(f"{backend}, {figures['rows']:,} rows, workers={args.workers}", figures)
+
+    if not args.skip_memory:
+        print("\nPeak memory as the dump grows (SQLite):")
+        for scale in (1, 10):
+            figures = run_import(generated(scale), "sqlite", args.workers)
+            print(
+                f"  {scale:>2}x beer ({figures['rows']:>9,} rows): importer "
+                f"{figures['peak_mb']:.0f} MB, parsing process {figures['parser_peak_mb']:.0f} MB, "
+                f"{figures['rows'] / figures['elapsed']:,.0f} rows/s end to end"
+            )
+
+
+if __name__ == "__main__":
+    main()

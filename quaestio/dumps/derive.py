@@ -1,0 +1,147 @@
+"""What the importer derives after loading: Markdown sources, post state, sequences, counters.
+
+All set-wise SQL that runs unchanged on SQLite and PostgreSQL, scoped to the imported site.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from django.core.management.color import no_style
+from django.db import connection
+
+from quaestio.core.counters import COUNTERS, recount
+from quaestio.dumps.progress import say
+from quaestio.posts.models import BODY_HISTORY_TYPES, PostHistoryType
+
+_BODY_TYPES = ", ".join(str(t) for t in BODY_HISTORY_TYPES)
+
+
+def markdown_from_history(site: str) -> int:
+    """Each post's Markdown source is the text of its latest body revision (types 2, 5, 8)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE posts_post SET body_markdown = COALESCE((
+                    SELECT h.text FROM posts_posthistory h
+                    WHERE h.post_id = posts_post.id AND h.post_history_type IN ({_BODY_TYPES})
+                    ORDER BY h.creation_date DESC, h.id DESC LIMIT 1), '')
+                WHERE imported_from = %s""",
+            [site],
+        )
+        return cursor.rowcount
+
+
+# history type -> (the post's column it sets, the type that clears it)
+_STATE_EVENTS = {
+    PostHistoryType.POST_CLOSED: "closed",
+    PostHistoryType.POST_REOPENED: "closed",
+    PostHistoryType.POST_LOCKED: "locked",
+    PostHistoryType.POST_UNLOCKED: "locked",
+    PostHistoryType.QUESTION_PROTECTED: "protected",
+    PostHistoryType.QUESTION_UNPROTECTED: "protected",
+}
+_SETTING = {
+    PostHistoryType.POST_CLOSED,
+    PostHistoryType.POST_LOCKED,
+    PostHistoryType.QUESTION_PROTECTED,
+}
+
+
+def states_from_history(site: str) -> int:
+    """Close reason, lock and protection as the latest close/lock/protect events leave them.
+
+    The dump's ClosedDate is authoritative for whether a post is closed; the history gives the
+    reason (the Comment of the latest type-10 row). Locks and protection exist only in history.
+    """
+    types = ", ".join(str(int(t)) for t in _STATE_EVENTS)
+    updated = 0
+    with connection.cursor() as reader, connection.cursor() as writer:
+        reader.execute(
+            f"""SELECT h.post_id, h.post_history_type, h.creation_date, h.comment
+                FROM posts_posthistory h JOIN posts_post p ON p.id = h.post_id
+                WHERE p.imported_from = %s AND h.post_history_type IN ({types})
+                ORDER BY h.post_id, h.creation_date, h.id""",
+            [site],
+        )
+        updates: list[tuple] = []
+        current, state = None, {}
+        # Streamed a chunk at a time: a big site has millions of close/lock events.
+        while chunk := reader.fetchmany(10_000):
+            for post_id, history_type, created, comment in chunk:
+                if post_id != current:
+                    if current is not None:
+                        updates.append(_state_row(current, state))
+                    current, state = post_id, {}
+                kind = _STATE_EVENTS[history_type]
+                if history_type in _SETTING:
+                    state[kind] = (created, comment)
+                else:
+                    state.pop(kind, None)
+            updated += _write_states(writer, updates)
+            updates = []
+        if current is not None:
+            updated += _write_states(writer, [_state_row(current, state)])
+        # A reason only means something while the post is closed (the dump's ClosedDate).
+        writer.execute(
+            "UPDATE posts_post SET close_reason = NULL WHERE imported_from = %s "
+            "AND closed_date IS NULL AND close_reason IS NOT NULL",
+            [site],
+        )
+    return updated
+
+
+def _write_states(cursor, updates: list[tuple]) -> int:
+    if updates:
+        cursor.executemany(
+            "UPDATE posts_post SET close_reason = %s, locked_date = %s, protected_date = %s "
+            "WHERE id = %s",
+            updates,
+        )
+    return len(updates)
+
+
+def _state_row(post_id: int, state: dict) -> tuple:
+    closed = state.get("closed")
+    reason = int(closed[1]) if closed and (closed[1] or "").strip().isdigit() else None
+    locked = state.get("locked")
+    protected = state.get("protected")
+    return (reason, locked[0] if locked else None, protected[0] if protected else None, post_id)
+
+
+def reset_sequences() -> None:
+    """After inserting explicit ids, new rows must get ids above them (PostgreSQL sequences;
+    SQLite's AUTOINCREMENT already follows the largest id)."""
+    from quaestio.dumps.rows import model_for_table
+    from quaestio.dumps.schema import IMPORT_ORDER
+
+    models = [model_for_table(spec.table) for spec in IMPORT_ORDER]
+    models.append(model_for_table("tags_posttag"))
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+SCORE_COUNTER = "post scores"
+
+
+def recount_except_scores(out: TextIO) -> dict[str, int]:
+    """The live site's recount (core.counters), every counter but the dump-kept scores."""
+
+    def progress(name: str, changed: int) -> None:
+        say(f"  {name}: {changed:,} corrected", out)
+
+    names = {name for name, _ in COUNTERS if name != SCORE_COUNTER}
+    return recount(progress=progress, only=names)
+
+
+def scores_differing_from_votes(site: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT COUNT(*) FROM posts_post p
+               WHERE p.imported_from = %s AND p.post_type IN (1, 2) AND p.score <> (
+                   SELECT COALESCE(SUM(CASE v.vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
+                   FROM votes_vote v WHERE v.post_id = p.id)""",
+            [site],
+        )
+        return cursor.fetchone()[0]

@@ -1,0 +1,481 @@
+"""`quaestio import-dump`: load a Stack Exchange data dump, streaming, in one transaction.
+
+The importer is the one audited exception to "services write the domain tables" (DESIGN.md):
+it bulk-loads rows exactly as the dump gives them (ids kept), then derives what the live site
+keeps denormalised and runs the live site's own recount. Everything happens in one transaction:
+any bad row rolls the whole import back, so the database is either untouched or fully loaded.
+
+Policies (stated here, counted in the report):
+* Votes and PostLinks pointing at posts missing from the dump (deleted posts) are kept as they
+  are, so export gives them back; so are accepted-answer and tag-wiki ids of missing posts.
+* A post, revision, comment or badge pointing at a missing user or post is an error: real dumps
+  never carry one (the dump drops the ids of deleted users), so it means a damaged file.
+* The dump's Score is kept; scores are not recounted from votes, because the dump's votes are
+  incomplete (votes of deleted users vanish, vote rows on deleted posts remain). The report
+  says how many posts' scores differ from their votes. Every other counter is recounted.
+* The dump's Community user (Id -1) updates the site's own Community user.
+* Tags named by posts but missing from Tags.xml are created (new ids) and counted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from quaestio.dumps import checks, derive, indexes, pipeline
+from quaestio.dumps.bulk import BulkWriter, driver_errors
+from quaestio.dumps.errors import DumpError
+from quaestio.dumps.models import DumpImport
+from quaestio.dumps.progress import Progress, say
+from quaestio.dumps.render import render_comment_html
+from quaestio.dumps.rows import build_converter, table_columns
+from quaestio.dumps.schema import COMMENTS, IMPORT_ORDER, POSTS, TAGS, USERS, DumpFileSpec
+from quaestio.dumps.source import DumpSource
+from quaestio.posts.models import parse_tags
+from quaestio.reputation.services import record_opening_balances
+from quaestio.search.services import reindex_all
+
+DEFAULT_BATCH_SIZE = 10_000
+UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
+
+
+@dataclass
+class FileResult:
+    name: str
+    rows: int = 0
+    seconds: float = 0.0
+    extras: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class ImportReport:
+    site: str
+    files: list[FileResult] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
+    kept_dangling: dict[str, int] = field(default_factory=dict)
+    created_tags: int = 0
+    recount: dict[str, int] = field(default_factory=dict)
+    scores_differing_from_votes: int = 0
+    load_seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(result.rows for result in self.files)
+
+    def as_dict(self) -> dict:
+        return {
+            "files": {r.name: {"rows": r.rows, "seconds": round(r.seconds, 3)} for r in self.files},
+            "missing_files": self.missing_files,
+            "kept_dangling": self.kept_dangling,
+            "created_tags": self.created_tags,
+            "recount": self.recount,
+            "scores_differing_from_votes": self.scores_differing_from_votes,
+            "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
+            "elapsed": round(self.elapsed, 3),
+        }
+
+    def lines(self) -> list[str]:
+        out = [f"Imported {self.site}:"]
+        for r in self.files:
+            out.append(
+                f"  {r.name:<16} {r.rows:>12,} rows {r.seconds:8.2f} s {r.rate:>10,.0f} rows/s"
+            )
+        load_rate = self.rows / self.load_seconds if self.load_seconds else 0
+        out.append(
+            f"  {'all files':<16} {self.rows:>12,} rows {self.load_seconds:8.2f} s "
+            f"{load_rate:>10,.0f} rows/s"
+        )
+        for name, seconds in self.phases.items():
+            out.append(f"  then {name}: {seconds:.2f} s")
+        rate = self.rows / self.elapsed if self.elapsed else 0
+        out.append(
+            f"  {'end to end':<16} {self.rows:>12,} rows {self.elapsed:8.2f} s {rate:>10,.0f} rows/s"
+        )
+        if self.missing_files:
+            out.append("  files not in the dump (skipped): " + ", ".join(self.missing_files))
+        for name, count in self.kept_dangling.items():
+            out.append(f"  kept, pointing at a post not in the dump: {count:,} {name}")
+        if self.created_tags:
+            out.append(
+                f"  tags used by posts but missing from Tags.xml, created: {self.created_tags:,}"
+            )
+        for name, changed in self.recount.items():
+            out.append(f"  recount {name}: {changed:,} corrected")
+        out.append(
+            f"  scores kept from the dump; {self.scores_differing_from_votes:,} differ from the "
+            "dump's votes (votes of deleted users are not in dumps)"
+        )
+        return out
+
+
+class _Rejected(Exception):
+    """The database refused a batch; the import is rolled back and the file diagnosed."""
+
+    def __init__(self, spec: DumpFileSpec, ids: tuple[int, int], message: str) -> None:
+        super().__init__(message)
+        self.spec = spec
+        self.ids = ids
+        self.message = message
+
+
+def import_dump(
+    path: str | Path,
+    *,
+    site: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    out: TextIO | None = None,
+    workers: int = 1,
+) -> ImportReport:
+    """Import the dump at `path`. workers=1 parses in a second process; 0 in this one."""
+    source = DumpSource(path)
+    importer = Importer(source, site or source.site_name, batch_size, out or sys.stderr, workers)
+    return importer.run()
+
+
+def topological_order(sequences: set[tuple[str, ...]]) -> list[str]:
+    """One attribute order that every observed row order agrees with (first seen wins ties)."""
+    first_seen: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    for sequence in sorted(sequences, key=lambda seq: (-len(seq), seq)):
+        for position, name in enumerate(sequence):
+            first_seen.setdefault(name, len(first_seen))
+            after.setdefault(name, set()).update(sequence[position + 1 :])
+    before_count = {name: 0 for name in after}
+    for laters in after.values():
+        for later in laters:
+            before_count[later] += 1
+    order: list[str] = []
+    ready = sorted((n for n, c in before_count.items() if c == 0), key=first_seen.get)
+    while ready:
+        name = ready.pop(0)
+        order.append(name)
+        for later in after[name]:
+            before_count[later] -= 1
+            if before_count[later] == 0:
+                ready.append(later)
+        ready.sort(key=first_seen.get)
+    # A cycle (rows disagreeing on order) cannot be reproduced by one order; keep the rest.
+    order.extend(sorted(set(after) - set(order), key=first_seen.get))
+    return order
+
+
+class Importer:
+    def __init__(
+        self, source: DumpSource, site: str, batch_size: int, out: TextIO, workers: int = 1
+    ) -> None:
+        self.source = source
+        self.workers = workers
+        self.producers: dict[str, pipeline.Producer] = {}
+        self.site = site
+        self.batch_size = batch_size
+        self.out = out
+        self.report = ImportReport(site=site)
+        self.id_ranges: dict[str, list[int]] = {}
+        self.orders: dict[str, list[str]] = {}
+        self.community_values: list | None = None
+
+    # --- the whole import ---------------------------------------------------------------
+
+    def run(self) -> ImportReport:
+        self._refuse_repeat()
+        for spec in IMPORT_ORDER:
+            if spec.required_file and not self.source.has(spec.filename):
+                raise DumpError(
+                    f"{spec.filename} is missing from {self.source.path}; a dump needs it"
+                )
+        started = time.perf_counter()
+        say(f"Importing {self.site} from {self.source.path}", self.out)
+        try:
+            with _sqlite_import_memory(), transaction.atomic():
+                record = DumpImport.objects.create(site=self.site, source=str(self.source.path))
+                self._prepare()
+                dropped = indexes.plain_indexes(_LOADED_TABLES)
+                indexes.drop(dropped)
+                self._load_files()
+                self.report.load_seconds = time.perf_counter() - started
+                with self._phase("analyze tables, check references"):
+                    indexes.analyze(_LOADED_TABLES)
+                    checks.refuse_broken_references(self.source, self.id_ranges)
+                    self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
+                with self._phase("rebuild indexes"):
+                    indexes.rebuild(dropped)
+                self._finish(record)
+                self.report.elapsed = time.perf_counter() - started
+                record.report = self.report.as_dict()
+                record.finished = timezone.now()
+                record.save(update_fields=["report", "finished", "attribute_orders", "id_ranges"])
+        except _Rejected as rejected:
+            # The transaction is rolled back; read the file again to say which row was at fault.
+            raise checks.diagnose(
+                self.source, rejected.spec, rejected.ids, rejected.message
+            ) from None
+        self._rebuild_search_index()
+        self.report.elapsed = time.perf_counter() - started
+        return self.report
+
+    def _load_files(self) -> None:
+        present = [spec for spec in IMPORT_ORDER if self.source.has(spec.filename)]
+        self.report.missing_files = [spec.filename for spec in IMPORT_ORDER if spec not in present]
+        try:
+            for position, spec in enumerate(present):
+                self._load(spec, following=present[position + 1 : position + 2])
+        finally:
+            for producer in self.producers.values():
+                producer.stop()
+
+    def _rebuild_search_index(self) -> None:
+        """The search room's own full reindex, once the import is committed (the index is
+        derived data: were it to fail, `quaestio reindex` rebuilds it)."""
+
+        def progress(done: int, total: int) -> None:
+            if done >= total:
+                say(f"  search index: {done:,} posts indexed", self.out)
+
+        with self._phase("rebuild the search index (the live site's reindex)"):
+            reindex_all(progress=progress)
+
+    def _refuse_repeat(self) -> None:
+        earlier = DumpImport.objects.filter(site=self.site).first()
+        if earlier:
+            raise DumpError(
+                f"the dump of {self.site} was already imported here on "
+                f"{earlier.started:%Y-%m-%d %H:%M} UTC; importing it again would duplicate it, "
+                "so nothing was changed (import into a fresh data directory to start over)"
+            )
+
+    def _prepare(self) -> None:
+        from quaestio.accounts.models import COMMUNITY_USER_ID, User
+        from quaestio.tags.models import Tag
+
+        self.community_exists = User.objects.filter(id=COMMUNITY_USER_ID).exists()
+        self.tag_ids: dict[str, int] = dict(Tag.objects.values_list("name", "id"))
+        self.next_tag_id = max(self.tag_ids.values(), default=0) + 1
+        self.post_tags: list[tuple[int, int, int]] = []
+        self.post_tag_writer = BulkWriter("tags_posttag", ["post_id", "tag_id", "position"])
+        self.new_tag_writer = BulkWriter("tags_tag", ["id", "name", "count", *_TAG_FLAGS])
+
+    # --- one file -----------------------------------------------------------------------
+
+    def _producer(self, spec: DumpFileSpec) -> tuple[pipeline.Producer, list[str]]:
+        """The (started) producer of a file's rows, and the columns its rows fill."""
+        columns, defaults = table_columns(spec.table)
+        if spec.name not in self.producers:
+            self._site_defaults(spec, columns, defaults)
+            convert = build_converter(spec, columns, defaults)
+            self.producers[spec.name] = pipeline.Producer(
+                self.source,
+                spec,
+                convert,
+                _finisher(spec, columns),
+                columns.index("id"),
+                self.batch_size,
+                self.workers,
+            )
+        return self.producers[spec.name], columns
+
+    def _load(self, spec: DumpFileSpec, following: list[DumpFileSpec]) -> None:
+        if spec is USERS and self.community_exists:
+            # A site that imported another dump before keeps one Community; this dump's wins.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = -1", [USERS.code]
+                )
+        producer, columns = self._producer(spec)
+        for spec_ahead in following:
+            self._producer(spec_ahead)  # parse the next file while this one is inserted
+        id_index = columns.index("id")
+        keep = self._hook(spec, columns)
+        writer = BulkWriter(spec.table, columns)
+        extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
+        result = FileResult(spec.filename)
+        progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
+        for batch in producer.batches():
+            progress.total = batch.size or progress.total  # an archive's file: known once out
+            rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
+            self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)
+            result.rows = batch.rows_so_far
+            if batch.last:
+                result.seconds = progress.done(result.rows)
+                self.orders[spec.name] = topological_order(batch.sequences)
+            else:
+                progress.update(result.rows, batch.bytes_read)
+        result.extras = extra_writer.rows_written
+        self.report.files.append(result)
+        if spec is USERS and self.community_values is not None:
+            self._update_community(columns)
+
+    def _flush(self, spec, writer, extra_writer, batch, extras, id_index) -> None:
+        if not batch and not extras and not self.post_tags:
+            return
+        integrity_error, driver_error = driver_errors()
+        ids = (batch[0][id_index], batch[-1][id_index]) if batch else (0, 0)
+        try:
+            writer.write(batch)
+            extra_writer.write(extras)
+            if self.post_tags:
+                self.post_tag_writer.write(self.post_tags)
+                self.post_tags = []
+        except (integrity_error, driver_error) as error:
+            raise _Rejected(spec, ids, str(error).strip()) from None
+        if batch:
+            low = min(row[id_index] for row in batch)
+            high = max(row[id_index] for row in batch)
+            span = self.id_ranges.setdefault(spec.name, [low, high])
+            span[0], span[1] = min(span[0], low), max(span[1], high)
+
+    def _site_defaults(self, spec: DumpFileSpec, columns: list[str], defaults: list) -> None:
+        """Values every imported row of a file gets: the credit to the site, no password."""
+        if spec is USERS:
+            defaults[columns.index("password")] = UNUSABLE_PASSWORD
+        if spec in (USERS, POSTS):
+            defaults[columns.index("imported_from")] = self.site
+
+    def _hook(self, spec: DumpFileSpec, columns: list[str]):
+        """Per-row work that needs the import's state; returning False keeps the row out."""
+        if spec is USERS:
+            id_index = columns.index("id")
+
+            def community(values: list) -> bool:
+                if values[id_index] == -1 and self.community_exists:
+                    self.community_values = values
+                    return False
+                return True
+
+            return community
+        if spec is TAGS:
+            id_index, name_index = columns.index("id"), columns.index("name")
+
+            def remember_tag(values: list) -> bool:
+                self.tag_ids[values[name_index]] = values[id_index]
+                self.next_tag_id = max(self.next_tag_id, values[id_index] + 1)
+                return True
+
+            return remember_tag
+        if spec is POSTS:
+            id_index, tags_index = columns.index("id"), columns.index("tags")
+
+            def post_tags(values: list) -> bool:
+                raw = values[tags_index]
+                if raw:
+                    names = dict.fromkeys(parse_tags(raw))  # ordered, without repeats
+                    post_id = values[id_index]
+                    for position, name in enumerate(names):
+                        self.post_tags.append((post_id, self._tag_id(name), position))
+                return True
+
+            return post_tags
+        return None
+
+    def _tag_id(self, name: str) -> int:
+        tag_id = self.tag_ids.get(name)
+        if tag_id is None:
+            tag_id = self.tag_ids[name] = self.next_tag_id
+            self.next_tag_id += 1
+            self.new_tag_writer.write([(tag_id, name, 0, False, False)])
+            self.report.created_tags += 1
+        return tag_id
+
+    def _update_community(self, columns: list[str]) -> None:
+        """The dump's Community row replaces what the placeholder the site was created with
+        says about it (name, dates, profile, counts); its site role (moderator) stays."""
+        from_dump = {attr.column for attr in USERS.attrs} | {"imported_from"}
+        assignments = [
+            (c, v)
+            for c, v in zip(columns, self.community_values, strict=True)
+            if c in from_dump and c != "id"
+        ]
+        sql = "UPDATE accounts_user SET {} WHERE id = -1".format(
+            ", ".join(f"{connection.ops.quote_name(c)} = %s" for c, _ in assignments)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for _, v in assignments])
+        self.community_values = None
+
+    # --- after loading ------------------------------------------------------------------
+
+    @contextmanager
+    def _phase(self, name: str):
+        say(f"{name}…", self.out)
+        began = time.perf_counter()
+        yield
+        self.report.phases[name] = time.perf_counter() - began
+
+    def _finish(self, record: DumpImport) -> None:
+        with self._phase("derive Markdown and close/lock/protect state from history"):
+            derive.markdown_from_history(self.site)
+            derive.states_from_history(self.site)
+        derive.reset_sequences()
+        with self._phase("recount counters (the live site's recount; scores kept)"):
+            self.report.recount = derive.recount_except_scores(self.out)
+            self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
+        with self._phase("open the reputation ledger (imported totals as opening balances)"):
+            # A dump gives totals, not the events behind them: the ledger records each imported
+            # user's total as an opening balance rather than inventing history.
+            record_opening_balances(only_new_users=True)
+        record.attribute_orders = self.orders
+        record.id_ranges = self.id_ranges
+
+
+# SQLite page cache for an import: enough for appending rows in id order (indexes are dropped
+# meanwhile); the site's larger cache would only make the importer's memory grow with the dump
+# until it is full.
+IMPORT_CACHE_KIB = 8_000
+
+
+@contextmanager
+def _sqlite_import_memory():
+    """Keep an SQLite import's memory bounded and small.
+
+    SQLite sorts (index builds) and collects rows to update in temporary storage; the site
+    keeps that in memory (fast for page-sized work), which for a whole dump would grow with
+    the dump: during an import it goes to temporary files instead (SQLite allows that switch
+    only outside a transaction, so an import inside an outer transaction keeps the setting).
+    The page cache is held at IMPORT_CACHE_KIB.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        temp_store = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        if not connection.in_atomic_block:
+            cursor.execute("PRAGMA temp_store = FILE")
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            if not connection.in_atomic_block:
+                cursor.execute(f"PRAGMA temp_store = {int(temp_store)}")
+
+
+def _finisher(spec: DumpFileSpec, columns: list[str]):
+    """Per-row work that needs nothing but the row, done where the file is parsed."""
+    if spec is COMMENTS:
+        text_index, html_index = columns.index("text"), columns.index("text_html")
+
+        def render(values: list) -> None:
+            values[html_index] = render_comment_html(values[text_index])
+
+        return render
+    return None
+
+
+_TAG_FLAGS = ["is_moderator_only", "is_required"]
+_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + ["tags_posttag", "dumps_dumpextra"]

@@ -1,0 +1,136 @@
+"""Turning one dump row (its attributes) into one database row, remembering what columns lose.
+
+A converter is built once per file and backend: it knows each attribute's column position and
+kind, so the per-row work is one loop over the file's attributes. It returns the column values
+and, only for rows that need it, the extra record that lets export give back the exact row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import connection
+
+from quaestio.dumps.errors import DumpError
+from quaestio.dumps.render import sanitize_imported_html
+from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
+from quaestio.dumps.xmlio import canonical_date, is_canonical_date, sqlite_date
+
+Converter = Callable[[dict[str, str], int], tuple[list, dict | None]]
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a column value, to tell later whether it was edited."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def model_for_table(table: str):
+    for model in apps.get_models():
+        if model._meta.db_table == table:
+            return model
+    raise LookupError(table)
+
+
+def table_columns(table: str) -> tuple[list[str], list]:
+    """The table's columns and the value each gets when no attribute fills it."""
+    model = model_for_table(table)
+    columns, defaults = [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        default = field.get_default()
+        defaults.append(None if default is None else field.get_db_prep_save(default, connection))
+    return columns, defaults
+
+
+def _date_for_backend() -> Callable[[str], str]:
+    # SQLite keeps dates as text in Django's own form; PostgreSQL parses the ISO text itself
+    # (Django sets the session time zone to UTC, and dump dates are UTC).
+    return sqlite_date if connection.vendor == "sqlite" else (lambda value: value)
+
+
+def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> Converter:
+    to_db_date = _date_for_backend()
+    plan = [(attr.name, columns.index(attr.column), attr) for attr in spec.attrs]
+    known = {attr.name for attr in spec.attrs}
+    unknown_by_keys: dict[tuple, list[str]] = {}
+    filename = spec.filename
+
+    def fail(message: str, line: int, attributes: dict) -> DumpError:
+        return DumpError(message, file=filename, line=line, row_id=attributes.get("Id"))
+
+    def convert(attributes: dict[str, str], line: int) -> tuple[list, dict | None]:
+        values = defaults.copy()
+        kept: dict[str, str] = {}
+        guard: dict[str, str] = {}
+        absent: list[str] = []
+        for name, index, attr in plan:
+            raw = attributes.get(name)
+            kind = attr.kind
+            if raw is None:
+                if attr.required:
+                    raise fail(
+                        f"the row has no {name} attribute, which every row needs", line, attributes
+                    )
+                if kind == INT and not attr.nullable:
+                    absent.append(name)
+                continue
+            if kind == INT:
+                try:
+                    number = int(raw)
+                except ValueError:
+                    raise fail(f"{name}={raw!r} is not a whole number", line, attributes) from None
+                values[index] = number
+                if str(number) != raw:
+                    kept[name] = raw
+            elif kind == STR:
+                values[index] = raw
+                if not raw and not attr.required:
+                    kept[name] = raw
+            elif kind == DATE:
+                if not is_canonical_date(raw):
+                    try:
+                        canonical = canonical_date(raw)
+                    except ValueError:
+                        raise fail(f"{name}={raw!r} is not a date", line, attributes) from None
+                    kept[name] = raw
+                    raw = canonical
+                values[index] = to_db_date(raw)
+            elif kind == HTML:
+                clean = sanitize_imported_html(raw) if raw else raw
+                values[index] = clean
+                if clean != raw or (not raw and not attr.required):
+                    kept[name] = raw
+                    guard[name] = digest(clean)
+            elif kind == BOOL:
+                if raw == "True":
+                    values[index] = True
+                elif raw == "False":
+                    values[index] = False
+                    if attr.omit_false:
+                        kept[name] = raw
+                else:
+                    lowered = raw.lower()
+                    if lowered not in ("true", "false"):
+                        raise fail(f"{name}={raw!r} is not True or False", line, attributes)
+                    values[index] = lowered == "true"
+                    kept[name] = raw
+        keys = tuple(attributes)
+        unknown = unknown_by_keys.get(keys)
+        if unknown is None:
+            unknown = unknown_by_keys[keys] = [key for key in keys if key not in known]
+        for key in unknown:
+            kept[key] = attributes[key]
+        if not (kept or absent):
+            return values, None
+        extra: dict = {}
+        if kept:
+            extra["set"] = kept
+        if guard:
+            extra["guard"] = guard
+        if absent:
+            extra["absent"] = absent
+        return values, extra
+
+    return convert
