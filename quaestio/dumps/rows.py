@@ -13,8 +13,8 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import connection
 
+from quaestio.core.markdown import sanitize_html
 from quaestio.dumps.errors import DumpError
-from quaestio.dumps.render import sanitize_imported_html
 from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
 from quaestio.dumps.xmlio import canonical_date, is_canonical_date, sqlite_date
 
@@ -98,7 +98,7 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
                     raw = canonical
                 values[index] = to_db_date(raw)
             elif kind == HTML:
-                clean = sanitize_imported_html(raw) if raw else raw
+                clean = sanitize_html(raw) if raw else raw
                 values[index] = clean
                 if clean != raw or (not raw and not attr.required):
                     kept[name] = raw

@@ -187,14 +187,6 @@ def test_cli_import_and_export(generated, tmp_path, capsys):
     assert "already imported" in capsys.readouterr().err
 
 
-def test_opening_balances_give_the_dumps_reputation(tmp_path, quiet):
-    """The hook the reputation ledger reads: each imported user's Reputation from the dump."""
-    from quaestio.dumps.reputation import opening_balances
-
-    import_dump(write_dump(tmp_path / "beer.example.com", MINIMAL), out=quiet)
-    assert list(opening_balances("beer.example.com")) == [(-1, 1), (7, 101)]
-
-
 def test_single_process_import_gives_the_same_rows(generated, quiet):
     """workers=0 (no parsing process, e.g. where fork is unavailable) loads the same rows."""
     report = import_dump(generated, out=quiet, workers=0)
