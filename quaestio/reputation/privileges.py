@@ -91,3 +91,23 @@ def has_privilege(user, name: str) -> tuple[bool, str]:
     return False, (
         f"{privilege.description} needs {needed:,} reputation; you have {user.reputation:,}."
     )
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    privilege: Privilege
+    reputation: int
+    held: bool | None  # None for an anonymous viewer
+    missing: int  # reputation still needed (0 when held)
+
+
+def privilege_ladder(user) -> list[LadderStep]:
+    """Every privilege of this site's set, lowest first, with what the viewer holds."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    steps = []
+    for privilege in sorted(_TABLE, key=lambda p: (threshold(p.name), p.description)):
+        needed = threshold(privilege.name)
+        held = has_privilege(user, privilege.name)[0] if signed_in else None
+        missing = 0 if not signed_in or held else max(0, needed - user.reputation)
+        steps.append(LadderStep(privilege, needed, held, missing))
+    return steps

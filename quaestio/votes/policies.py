@@ -1,6 +1,6 @@
 """Who may vote, accept and offer bounties. Each `can_*` returns "" or the reason it may not.
 
-Reputation thresholds come from the privileges table (`reputation.thresholds.has_privilege`);
+Reputation thresholds come from the privileges table (`reputation.privileges.has_privilege`);
 nothing here compares reputation with a number of its own.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from quaestio.posts.models import Post, PostType
-from quaestio.reputation.thresholds import has_privilege
+from quaestio.reputation.privileges import has_privilege
 from quaestio.votes import rules
 from quaestio.votes.models import Vote, VoteType
 

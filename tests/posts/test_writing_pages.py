@@ -77,10 +77,12 @@ def test_preview_needs_csrf_and_login(make_user):
     assert Client().post("/markdown/preview", {"text": "x"}).status_code == 403
 
 
-def test_similar_questions_while_typing_the_title(client, ask):
-    """Titles sharing words with the typed title are offered as JSON."""
-    question = ask(title="How did Roman legions cross rivers?")
-    ask(title="Medieval Japanese castle architecture", tags="japan")
+def test_similar_questions_while_typing_the_title(client, ask, django_capture_on_commit_callbacks):
+    """Titles sharing words with the typed title are offered as JSON, by the search engine
+    (which indexes each question once its transaction commits)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        question = ask(title="How did Roman legions cross rivers?")
+        ask(title="Medieval Japanese castle architecture", tags="japan")
     response = client.get("/questions/ask/similar", {"title": "crossing rivers with legions"})
     found = response.json()["questions"]
     assert [q["id"] for q in found] == [question.id]

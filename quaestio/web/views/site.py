@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
+from quaestio.reputation.privileges import privilege_ladder, privilege_set
 from quaestio.web.paging import page_number, paginator
 
 PAGE_SIZE = 30
@@ -75,6 +76,16 @@ def help_page(request, page: str = ""):
     )
 
 
+def privileges(request):
+    """What each reputation level unlocks on this site, and what the viewer holds."""
+    viewer = request.user if request.user.is_authenticated else None
+    return render(
+        request,
+        "site/privileges.html",
+        {"ladder": privilege_ladder(viewer), "privilege_set": privilege_set(), "viewer": viewer},
+    )
+
+
 def tour(request):
     return render(
         request,
@@ -96,6 +107,7 @@ urlpatterns = [
     path("questions", home, name="questions"),
     path("avatar/<str:seed>.svg", identicon, name="identicon"),
     path("help", help_page, name="help"),
+    path("help/privileges", privileges, name="privileges"),
     path("help/<slug:page>", help_page, name="help_page"),
     path("tour", tour, name="tour"),
     path("ping", ping, name="ping"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -27,6 +26,7 @@ from quaestio.posts import policies
 from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, SuggestedEdit
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
+from quaestio.search.selectors import similar_questions
 from quaestio.web.views.questions import question_url
 
 SIMILAR_SHOWN = 5
@@ -314,24 +314,6 @@ def markdown_preview(request):
     return HttpResponse(render_post(source), content_type="text/html; charset=utf-8")
 
 
-def similar_titles(title: str, limit: int = SIMILAR_SHOWN) -> list[Post]:
-    """Questions whose titles share the typed title's longest words.
-
-    Stand-in until the search engine's /search/similar lands: the one call to point at it.
-    """
-    words = sorted({w for w in title.lower().split() if len(w) >= 4}, key=len, reverse=True)[:4]
-    if not words:
-        return []
-    match = Q()
-    for word in words:
-        match |= Q(title__icontains=word)
-    return list(
-        Post.objects.filter(match, post_type=PostType.QUESTION, deletion_date=None)
-        .only("id", "title", "score", "answer_count")
-        .order_by("-score")[:limit]
-    )
-
-
 def similar(request):
     title = request.GET.get("title", "")[:TITLE_MAX]
     return JsonResponse(
@@ -344,7 +326,7 @@ def similar(request):
                     "answers": q.answer_count or 0,
                     "url": question_url(q.id, q.title),
                 }
-                for q in similar_titles(title)
+                for q in similar_questions(title, limit=SIMILAR_SHOWN)
             ]
         }
     )
