@@ -10,6 +10,8 @@ from quaestio.reputation.privileges import has_privilege
 
 Decision = tuple[bool, str]
 EDIT_WINDOW = timedelta(minutes=5)
+# Spec §6.1: own upvoted comments may be deleted under at most 20 posts per UTC day.
+UPVOTED_DELETION_POSTS_PER_DAY = 20
 
 
 def can_comment(user, post) -> Decision:
@@ -48,6 +50,29 @@ def can_delete_comment(user, comment) -> Decision:
         return False, "You need to log in to delete comments."
     if comment.deletion_date:
         return False, "This comment is already deleted."
-    if user.is_moderator or comment.user_id == user.id:
+    if user.is_moderator:
         return True, ""
-    return False, "You can only delete your own comments."
+    if comment.user_id != user.id:
+        return False, "You can only delete your own comments."
+    if comment.score > 0 and _upvoted_deletion_posts_today(user, exclude_post=comment.post_id) >= (
+        UPVOTED_DELETION_POSTS_PER_DAY
+    ):
+        return False, (
+            f"You have deleted your upvoted comments under {UPVOTED_DELETION_POSTS_PER_DAY} posts "
+            "today, the daily limit; try again after 00:00 UTC."
+        )
+    return True, ""
+
+
+def _upvoted_deletion_posts_today(user, exclude_post: int) -> int:
+    """Posts under which the user deleted their own upvoted comments since 00:00 UTC."""
+    from quaestio.comments.models import Comment
+
+    day_start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Comment.objects.filter(user_id=user.id, score__gt=0, deletion_date__gte=day_start)
+        .exclude(post_id=exclude_post)
+        .values("post_id")
+        .distinct()
+        .count()
+    )

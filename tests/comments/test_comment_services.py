@@ -145,3 +145,25 @@ def test_comment_edit_page_after_the_window_offers_only_delete(client, ask):
     assert "only be edited for 5 minutes" in html
     assert 'name="text"' not in html
     assert f'action="/comments/{comment.id}/delete"' in html
+
+
+def test_own_upvoted_comments_can_be_deleted_under_at_most_20_posts_a_day(ask, make_user):
+    """Spec §6.1: deleting one's own upvoted comments is limited to 20 posts per UTC day;
+    comments nobody upvoted, and further ones under an already-counted post, stay deletable."""
+    author = make_user(reputation=100)
+    now = timezone.now()
+    posts = [ask(title=f"Question number {n} about river crossings") for n in range(21)]
+    upvoted = [
+        Comment.objects.create(post=post, user=author, text="a useful remark here", score=1)
+        for post in posts
+    ]
+    Comment.objects.filter(id__in=[c.id for c in upvoted[:20]]).update(deletion_date=now)
+    with pytest.raises(PermissionDenied, match="20 posts today"):
+        comment_delete(author, upvoted[20].id)
+    unvoted = Comment.objects.create(post=posts[20], user=author, text="nobody voted on this one")
+    comment_delete(author, unvoted.id)
+    again = Comment.objects.create(
+        post=posts[0], user=author, text="another upvoted remark", score=2
+    )
+    comment_delete(author, again.id)
+    assert Comment.objects.get(id=upvoted[20].id).deletion_date is None
