@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
@@ -249,15 +250,28 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     return hits
 
 
+_EXCLUDED_ID_SLOT = -987_654_321  # stands for the excluded id in the cached SQL's parameters
+
+
+@lru_cache(maxsize=2)
+def _live_questions_sql(excluding: bool) -> tuple[str, list]:
+    """The candidate set of Similar/Related as SQL, compiled once per process: building it
+    through the ORM on every question page view cost more than running the query."""
+    candidates = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+    if excluding:
+        candidates = candidates.exclude(id=_EXCLUDED_ID_SLOT)
+    sql, params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
+    return sql, list(params)
+
+
 def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None) -> list[Post]:
     """Live questions whose titles share the most meaningful words with `title` (one query)."""
     node = similar_title_plan(title)
     if node is None or limit <= 0:
         return []
-    candidates = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+    base_sql, base_params = _live_questions_sql(exclude_id is not None)
     if exclude_id is not None:
-        candidates = candidates.exclude(id=exclude_id)
-    base_sql, base_params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
+        base_params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in base_params]
     columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
     backend = get_backend()
     sql, params = backend.ranked_sql(
