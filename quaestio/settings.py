@@ -181,6 +181,14 @@ QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or 
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
 
+# The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
+# a client that calls one method too often.
+QUAESTIO_API_QUOTA_ANONYMOUS = env_int("QUAESTIO_API_QUOTA_ANONYMOUS", 300)
+QUAESTIO_API_QUOTA_KEYED = env_int("QUAESTIO_API_QUOTA_KEYED", 10_000)
+QUAESTIO_API_REQUESTS_PER_SECOND = env_int("QUAESTIO_API_REQUESTS_PER_SECOND", 30)
+QUAESTIO_API_BACKOFF_AFTER = env_int("QUAESTIO_API_BACKOFF_AFTER", 50)
+QUAESTIO_API_BACKOFF_SECONDS = env_int("QUAESTIO_API_BACKOFF_SECONDS", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

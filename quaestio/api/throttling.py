@@ -33,11 +33,11 @@ class Limits:
 
 def limits() -> Limits:
     return Limits(
-        quota_anonymous=getattr(settings, "QUAESTIO_API_QUOTA_ANONYMOUS", 300),
-        quota_keyed=getattr(settings, "QUAESTIO_API_QUOTA_KEYED", 10_000),
-        requests_per_second=getattr(settings, "QUAESTIO_API_REQUESTS_PER_SECOND", 30),
-        method_calls_before_backoff=getattr(settings, "QUAESTIO_API_BACKOFF_AFTER", 50),
-        backoff_seconds=getattr(settings, "QUAESTIO_API_BACKOFF_SECONDS", 5),
+        quota_anonymous=settings.QUAESTIO_API_QUOTA_ANONYMOUS,
+        quota_keyed=settings.QUAESTIO_API_QUOTA_KEYED,
+        requests_per_second=settings.QUAESTIO_API_REQUESTS_PER_SECOND,
+        method_calls_before_backoff=settings.QUAESTIO_API_BACKOFF_AFTER,
+        backoff_seconds=settings.QUAESTIO_API_BACKOFF_SECONDS,
     )
 
 

@@ -44,6 +44,11 @@ def demo_server(tmp_path_factory):
     env.update(
         QUAESTIO_DATA_DIR=str(data_dir),
         QUAESTIO_SITE_URL=f"http://127.0.0.1:{port}",
+        # The clients are tested here, not the throttle (tests/api/test_wrapper_and_errors.py):
+        # a fast machine must not turn a burst of test calls into throttle_violation.
+        QUAESTIO_API_REQUESTS_PER_SECOND="1000",
+        QUAESTIO_API_QUOTA_ANONYMOUS="1000000",
+        QUAESTIO_API_BACKOFF_AFTER="100000",
     )
     command = [sys.executable, "-m", "quaestio.cli", "demo", "--port", str(port), "--workers", "1"]
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115
