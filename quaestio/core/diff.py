@@ -48,7 +48,3 @@ def side_by_side_diff(old: str, new: str) -> tuple[Markup, Markup]:
         if added:
             right.append(Markup('<ins class="diff-ins">{}</ins>').format(added))
     return Markup("").join(left), Markup("").join(right)
-
-
-def has_changes(old: str, new: str) -> bool:
-    return (old or "") != (new or "")

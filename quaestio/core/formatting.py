@@ -83,8 +83,3 @@ def post_date(moment: datetime, now: datetime | None = None) -> str:
     if moment.year != now.year:
         return f"{month} {moment.day} '{moment.year % 100:02d} at {moment.hour:02d}:{moment.minute:02d}"
     return f"{month} {moment.day} at {moment.hour:02d}:{moment.minute:02d}"
-
-
-def header_age(moment: datetime, now: datetime | None = None) -> str:
-    """Question header "Asked"/"Modified": always relative ("6 years, 5 months ago")."""
-    return relative_time(moment, now)
