@@ -152,15 +152,13 @@ def question_page(
         visible = _comments_shown(post_comments, shown)
         editor = None
         if post.last_edit_date and post.last_editor_id != post.owner_id:
-            editor = person_card(users.get(post.last_editor_id), post.last_editor_display_name)
+            editor = card(post.last_editor_id, post.last_editor_display_name)
         return PostBlock(
             post=post,
-            owner=person_card(users.get(post.owner_id), post.owner_display_name),
+            owner=card(post.owner_id, post.owner_display_name),
             editor=editor,
             comments=[
-                CommentView(
-                    c, person_card(users.get(c.user_id), c.user_display_name), c.id not in visible
-                )
+                CommentView(c, card(c.user_id, c.user_display_name), c.id not in visible)
                 for c in post_comments
             ],
         )

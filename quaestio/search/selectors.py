@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from markupsafe import Markup
@@ -264,7 +265,23 @@ def _live_questions_sql(excluding: bool) -> tuple[str, list]:
     return sql, list(params)
 
 
-def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None) -> list[Post]:
+@dataclass(slots=True)
+class SimilarRow:
+    """A question as Similar and Related list it (the columns of SIMILAR_COLUMNS)."""
+
+    id: int
+    title: str
+    score: int
+    answer_count: int | None
+    accepted_answer_id: int | None
+    closed_date: object  # only tested for presence
+    creation_date: object
+    tags: str
+
+
+def similar_questions(
+    title: str, limit: int = 5, exclude_id: int | None = None
+) -> list[SimilarRow]:
     """Live questions whose titles share the most meaningful words with `title` (one query)."""
     node = similar_title_plan(title)
     if node is None or limit <= 0:
@@ -281,10 +298,14 @@ def similar_questions(title: str, limit: int = 5, exclude_id: int | None = None)
         columns=columns,
         floor=backend.engine_floor_sql(node, MATCH_POOL),
     )
-    return list(Post.objects.raw(f"{sql} LIMIT %s", [*params, limit]))
+    # Rows, not model instances: this runs on every question page view (the Related sidebar),
+    # where building ten Post instances cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+        return [SimilarRow(*row) for row in cursor.fetchall()]
 
 
-def related_questions(question: Post, limit: int) -> list[Post]:
+def related_questions(question: Post, limit: int) -> list[SimilarRow]:
     """The question page's Related sidebar from the search engine, by title (one query).
 
     A drop-in for quaestio.posts.selectors.related_questions: same arguments, same fields.

@@ -85,3 +85,16 @@ def test_refused_vote_shows_the_reason(browser_page):
     error = page.locator("#question .vote-error")
     error.wait_for()
     assert "125" in error.text_content()
+
+
+def test_visitor_vote_click_goes_to_login_and_back(browser_page):
+    """A visitor's click on an arrow opens the login page, which will return to that answer."""
+    context, live_server = browser_page
+    question = make_question(make_user(1))
+    answer = make_answer(question, make_user(1))
+    page = context.new_page()
+    page.goto(f"{live_server.url}/questions/{question.id}/x")
+    with page.expect_navigation():
+        page.locator(f"#answer-{answer.id} .vote-cell button.vote-up").click()
+    assert "/users/login?next=" in page.url and f"answer-{answer.id}" in page.url
+    assert not Vote.objects.exists()

@@ -79,6 +79,25 @@ def test_anonymous_vote_asks_to_log_in():
     assert response.status_code == 302 and response["Location"].startswith("/users/login")
 
 
+def test_anonymous_reader_vote_buttons_lead_to_login_and_back():
+    """A visitor's vote buttons are GET forms to the login page that return to the post, so the
+    page mints no CSRF secret for someone who cannot vote; a signed-in reader's post the vote."""
+    question = make_question(make_user(1))
+    answer = make_answer(question, make_user(1))
+    anonymous = Client().get(f"/questions/{question.id}/x", follow=True)
+    html = anonymous.content.decode()
+    assert f'action="/posts/{question.id}/vote/up"' not in html
+    assert html.count('<form method="get" action="/users/login" class="vote-form">') == 4
+    canonical = anonymous.redirect_chain[-1][0]
+    assert f'name="next" value="{canonical}#answer-{answer.id}"' in html
+    assert "csrfmiddlewaretoken" not in html and "csrftoken" not in anonymous.cookies
+    client = Client()
+    client.force_login(make_user(15))
+    signed_in = client.get(canonical).content.decode()
+    assert f'<form method="post" action="/posts/{answer.id}/vote/up" class="vote-form">' in signed_in
+    assert "csrfmiddlewaretoken" in signed_in
+
+
 def test_vote_requires_csrf_token(voter_client):
     """Without the CSRF token the vote is rejected (Django's CSRF protection)."""
     voter, _ = voter_client

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
+from quaestio.web.jinja import csrf_field
+from quaestio.web.post_blocks import Viewer, post_block
 from quaestio.web.structured_data import qa_page_json_ld
 
 VIEW_WINDOW_SECONDS = 15 * 60
@@ -52,9 +54,19 @@ def question_detail(request, question_id: int, slug: str | None = None):
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
     _count_view(request, question)
+    viewer_id = request.user.id if request.user.is_authenticated else None
     context = {
         "page": page,
         "q": question,
+        "post_block": post_block,
+        "viewer": Viewer(
+            user_id=viewer_id,
+            csrf=str(csrf_field(request)) if viewer_id is not None else "",
+            question_owner_id=question.owner_id,
+            page_path=canonical,
+            accepted_answer_id=page.accepted_answer_id,
+            votes=page.viewer_votes,
+        ),
         "sorts": ANSWER_SORTS,
         "canonical": canonical,
         "authors": list(

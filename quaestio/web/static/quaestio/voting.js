@@ -65,7 +65,8 @@ function updateAccepted(data) {
 
 async function onSubmit(event) {
   const form = event.target.closest("form.vote-form, form.accept-form, form.comment-vote-form");
-  if (!form) return;
+  // An anonymous reader's vote forms are plain GETs to the login page: let them go there.
+  if (!form || form.method.toLowerCase() !== "post") return;
   event.preventDefault();
   const container = form.closest(".vote-cell, .comment-score") || form.parentElement;
   const result = await post(form);
