@@ -79,7 +79,14 @@ def post_date(moment: datetime, now: datetime | None = None) -> str:
         moment = moment.astimezone(UTC)
     if now - moment < RELATIVE_LIMIT:
         return relative_time(moment, now)
+    return absolute_date(moment, now.year)
+
+
+def absolute_date(moment: datetime, this_year: int) -> str:
+    """`Jun 26 at 22:18` in the current year, `Jun 26 '17 at 22:18` for earlier ones (UTC)."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
     month = MONTHS[moment.month - 1]
-    if moment.year != now.year:
+    if moment.year != this_year:
         return f"{month} {moment.day} '{moment.year % 100:02d} at {moment.hour:02d}:{moment.minute:02d}"
     return f"{month} {moment.day} at {moment.hour:02d}:{moment.minute:02d}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.middleware.csrf import get_token
@@ -27,6 +28,17 @@ class TimedTemplate(Template):
             add_template_time(time.perf_counter() - started)
 
 
+@lru_cache(maxsize=256)
+def _hashed_static(path: str) -> str:
+    return static(path)
+
+
+def static_url(path: str) -> str:
+    """A static file's URL. With the manifest storage the hashed name cannot change while the
+    process runs, so each is looked up once; in DEBUG files change, so it is looked up anew."""
+    return static(path) if settings.DEBUG else _hashed_static(path)
+
+
 def csrf_field(request) -> Markup:
     """The CSRF hidden input, masked once per request however many forms a page holds
     (Django's lazy `csrf_input` masks the token anew at every use, which costs on long pages)."""
@@ -44,7 +56,7 @@ def environment(**options) -> Environment:
     env.template_class = TimedTemplate
     env.globals.update(
         {
-            "static": static,
+            "static": static_url,
             "csrf_field": csrf_field,
             "url": lambda name, *args, **kwargs: reverse(
                 name, args=args or None, kwargs=kwargs or None

@@ -9,22 +9,45 @@ who comments five times is formatted once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.utils.text import slugify
 from markupsafe import Markup, escape
 
-from quaestio.core.formatting import iso_title, post_date, relative_time, reputation_short
+from quaestio.core.formatting import (
+    RELATIVE_LIMIT,
+    absolute_date,
+    iso_title,
+    post_date,
+    relative_time,
+    reputation_short,
+)
 
 BADGE_CLASSES = (("gold", "gold_badges"), ("silver", "silver_badges"), ("bronze", "bronze_badges"))
 
 
 def time_tag(moment: datetime, relative: bool = False) -> Markup:
     """`<time>` with the ISO tooltip; the text is the post-date format or always relative."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    now = datetime.now(UTC)
+    if relative or now - moment < RELATIVE_LIMIT:
+        text = relative_time(moment, now) if relative else post_date(moment, now)
+        return _time_element(moment, text)
+    # Older dates print the same all year: a thread's dozens of timestamps are formatted once
+    # per process, not on every view.
+    return _absolute_time_tag(moment, now.year)
+
+
+@lru_cache(maxsize=65536)
+def _absolute_time_tag(moment: datetime, this_year: int) -> Markup:
+    return _time_element(moment, absolute_date(moment, this_year))
+
+
+def _time_element(moment: datetime, text: str) -> Markup:
     # f-strings, not Markup.format: this runs for every comment. The date strings are ours and
     # hold only digits, letters, spaces and ":-'", but are escaped all the same.
-    text = relative_time(moment) if relative else post_date(moment)
     return Markup(
         f'<time datetime="{moment.isoformat()}" title="{iso_title(moment)}">{escape(text)}</time>'
     )

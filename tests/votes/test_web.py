@@ -94,7 +94,9 @@ def test_anonymous_reader_vote_buttons_lead_to_login_and_back():
     client = Client()
     client.force_login(make_user(15))
     signed_in = client.get(canonical).content.decode()
-    assert f'<form method="post" action="/posts/{answer.id}/vote/up" class="vote-form">' in signed_in
+    assert (
+        f'<form method="post" action="/posts/{answer.id}/vote/up" class="vote-form">' in signed_in
+    )
     assert "csrfmiddlewaretoken" in signed_in
 
 
