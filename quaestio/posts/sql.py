@@ -81,6 +81,9 @@ _POST_DATES = (
     "protected_date",
     "community_owned_date",
 )
+_POST_DATE_INDEXES = frozenset(
+    index for index, name in enumerate(PostRow.__dataclass_fields__) if name in _POST_DATES
+)
 
 
 @dataclass(slots=True)
@@ -132,12 +135,15 @@ def thread_posts(question_id: int) -> list[PostRow]:
         "WHERE deletion_date IS NULL AND ((id = %s AND post_type = 1) OR (parent_id = %s AND post_type = 2))",
         [question_id, question_id],
     )
-    posts = [PostRow(*row) for row in rows]
     if connection.vendor == "sqlite":
-        for post in posts:
-            for name in _POST_DATES:
-                setattr(post, name, _aware(getattr(post, name)))
-    return posts
+        rows = [
+            [
+                _aware(value) if index in _POST_DATE_INDEXES else value
+                for index, value in enumerate(row)
+            ]
+            for row in rows
+        ]
+    return [PostRow(*row) for row in rows]
 
 
 def thread_comments(post_ids: list[int]) -> list[CommentRow]:

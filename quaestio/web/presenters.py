@@ -139,15 +139,21 @@ def user_card(action: str, date: datetime, card, revisions_url: str | None = Non
         if revisions_url
         else escape(action)
     )
-    person = ""
-    if card is not None:
-        person = (
-            f'<div class="user-info">{avatar(card)}<div class="user-details">'
-            f"{user_link(card)}{user_stats(card)}</div></div>"
-        )
+    person = _person(card) if card is not None else ""
     return Markup(
         f'<div class="user-card{deleted}"><div class="user-action">{label} {time_tag(date)}</div>{person}</div>'
     )
+
+
+def _person(card) -> str:
+    """Avatar, name and stats of a card, memoised on it: a thread shows its people many times."""
+    cached = getattr(card, "_person_html", None)
+    if cached is None:
+        cached = card._person_html = (
+            f'<div class="user-info">{avatar(card)}<div class="user-details">'
+            f"{user_link(card)}{user_stats(card)}</div></div>"
+        )
+    return cached
 
 
 JINJA_GLOBALS["user_card"] = user_card
