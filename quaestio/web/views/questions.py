@@ -9,20 +9,19 @@ from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.text import slugify
 
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.web.jinja import csrf_field
 from quaestio.web.post_blocks import Viewer, post_block
+from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
 
 VIEW_WINDOW_SECONDS = 15 * 60
 
 
 def question_url(question_id: int, title: str) -> str:
-    slug = slugify(title)[:80] or "question"
-    return reverse("question", args=[question_id, slug])
+    return reverse("question", args=[question_id, slug(title) or "question"])
 
 
 def _count_view(request, question: Post) -> None:
