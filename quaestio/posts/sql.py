@@ -81,7 +81,7 @@ _POST_DATES = (
     "protected_date",
     "community_owned_date",
 )
-_POST_DATE_INDEXES = frozenset(
+_POST_DATE_INDEXES = tuple(
     index for index, name in enumerate(PostRow.__dataclass_fields__) if name in _POST_DATES
 )
 
@@ -136,14 +136,15 @@ def thread_posts(question_id: int) -> list[PostRow]:
         [question_id, question_id],
     )
     if connection.vendor == "sqlite":
-        rows = [
-            [
-                _aware(value) if index in _POST_DATE_INDEXES else value
-                for index, value in enumerate(row)
-            ]
-            for row in rows
-        ]
+        rows = [_with_aware_dates(row) for row in rows]
     return [PostRow(*row) for row in rows]
+
+
+def _with_aware_dates(row: tuple) -> list:
+    values = list(row)
+    for index in _POST_DATE_INDEXES:
+        values[index] = _aware(values[index])
+    return values
 
 
 def thread_comments(post_ids: list[int]) -> list[CommentRow]:
