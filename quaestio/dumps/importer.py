@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from quaestio.core.markdown import render_comment
-from quaestio.dumps import checks, derive, indexes, pipeline
+from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, driver_errors
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.models import DumpImport
@@ -40,7 +40,6 @@ from quaestio.dumps.schema import COMMENTS, IMPORT_ORDER, POSTS, TAGS, USERS, Du
 from quaestio.dumps.source import DumpSource
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
-from quaestio.search.services import reindex_all
 
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
@@ -213,6 +212,9 @@ class Importer:
                 with self._phase("rebuild indexes"):
                     indexes.rebuild(dropped)
                 self._finish(record)
+                with self._phase("merge the search index (built while Posts.xml loaded)"):
+                    self.index_writer.finish()
+                say(f"  search index: {self.index_writer.indexed:,} posts indexed", self.out)
                 self.report.elapsed = time.perf_counter() - started
                 record.report = self.report.as_dict()
                 record.finished = timezone.now()
@@ -222,7 +224,6 @@ class Importer:
             raise checks.diagnose(
                 self.source, rejected.spec, rejected.ids, rejected.message
             ) from None
-        self._rebuild_search_index()
         self.report.elapsed = time.perf_counter() - started
         return self.report
 
@@ -235,17 +236,6 @@ class Importer:
         finally:
             for producer in self.producers.values():
                 producer.stop()
-
-    def _rebuild_search_index(self) -> None:
-        """The search room's own full reindex, once the import is committed (the index is
-        derived data: were it to fail, `quaestio reindex` rebuilds it)."""
-
-        def progress(done: int, total: int) -> None:
-            if done >= total:
-                say(f"  search index: {done:,} posts indexed", self.out)
-
-        with self._phase("rebuild the search index (the live site's reindex)"):
-            reindex_all(progress=progress)
 
     def _refuse_repeat(self) -> None:
         earlier = DumpImport.objects.filter(site=self.site).first()
@@ -266,6 +256,7 @@ class Importer:
         self.post_tags: list[tuple[int, int, int]] = []
         self.post_tag_writer = BulkWriter("tags_posttag", ["post_id", "tag_id", "position"])
         self.new_tag_writer = BulkWriter("tags_tag", ["id", "name", "count", *_TAG_FLAGS])
+        self.index_writer = searchload.IndexWriter()
 
     # --- one file -----------------------------------------------------------------------
 
@@ -283,6 +274,7 @@ class Importer:
                 columns.index("id"),
                 self.batch_size,
                 self.workers,
+                searchload.PostIndexer(columns) if spec is POSTS else None,
             )
         return self.producers[spec.name], columns
 
@@ -306,6 +298,8 @@ class Importer:
             progress.total = batch.size or progress.total  # an archive's file: known once out
             rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)
+            if batch.index_rows or batch.words:
+                self.index_writer.write(batch.index_rows, batch.words)
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
@@ -478,4 +472,8 @@ def _finisher(spec: DumpFileSpec, columns: list[str]):
 
 
 _TAG_FLAGS = ["is_moderator_only", "is_required"]
-_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + ["tags_posttag", "dumps_dumpextra"]
+_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
+    "tags_posttag",
+    "dumps_dumpextra",
+    "search_document",  # PostgreSQL's search table: its GIN index is rebuilt once, after the load
+]

@@ -36,6 +36,8 @@ class Batch:
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
+    index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
+    words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
 
 
 def parse_batches(
@@ -45,6 +47,7 @@ def parse_batches(
     finish_row: Callable[[list], None] | None,
     id_index: int,
     batch_size: int,
+    indexer=None,
 ) -> Iterator[Batch]:
     sequences: set[tuple[str, ...]] = set()
     dumps = json.dumps
@@ -60,16 +63,24 @@ def parse_batches(
             sequences.add(tuple(attributes))
             if finish_row is not None:
                 finish_row(values)
+            if indexer is not None:
+                indexer.add(values)
             rows.append(values)
             if extra is not None:
                 extras.append((code, values[id_index], dumps(extra, ensure_ascii=False)))
             if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
                 batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)
-                yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                if indexer is not None:
+                    batch.index_rows, batch.words = indexer.drain()
+                yield batch
                 rows, extras = [], []
         rows_so_far += len(rows)
-        yield Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        if indexer is not None:
+            batch.index_rows, batch.words = indexer.drain()
+        yield batch
 
 
 def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
@@ -95,9 +106,10 @@ class Producer:
         id_index: int,
         batch_size: int,
         workers: int,
+        indexer=None,
     ) -> None:
         self.spec = spec
-        self.arguments = (source, spec, convert, finish_row, id_index, batch_size)
+        self.arguments = (source, spec, convert, finish_row, id_index, batch_size, indexer)
         self.process = None
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
