@@ -203,14 +203,16 @@ class Importer:
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
                 indexes.drop(dropped)
+                constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
                 self._load_files()
                 self.report.load_seconds = time.perf_counter() - started
                 with self._phase("analyze tables, check references"):
                     indexes.analyze(_LOADED_TABLES)
                     checks.refuse_broken_references(self.source, self.id_ranges)
                     self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
-                with self._phase("rebuild indexes"):
+                with self._phase("rebuild indexes, add foreign keys back"):
                     indexes.rebuild(dropped)
+                    indexes.restore_foreign_keys(constraints)
                 self._finish(record)
                 with self._phase("merge the search index (built while Posts.xml loaded)"):
                     self.index_writer.finish()
