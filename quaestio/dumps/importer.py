@@ -29,12 +29,12 @@ from typing import TextIO
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quaestio.core.markdown import render_comment
 from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, driver_errors
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.models import DumpImport
 from quaestio.dumps.progress import Progress, say
+from quaestio.dumps.render import comment_html
 from quaestio.dumps.rows import build_converter, table_columns
 from quaestio.dumps.schema import COMMENTS, IMPORT_ORDER, POSTS, TAGS, USERS, DumpFileSpec
 from quaestio.dumps.source import DumpSource
@@ -467,7 +467,7 @@ def _finisher(spec: DumpFileSpec, columns: list[str]):
         text_index, html_index = columns.index("text"), columns.index("text_html")
 
         def render(values: list) -> None:
-            values[html_index] = render_comment(values[text_index])
+            values[html_index] = comment_html(values[text_index])
 
         return render
     return None
