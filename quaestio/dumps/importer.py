@@ -276,7 +276,6 @@ class Importer:
                 columns.index("id"),
                 self.batch_size,
                 self.workers,
-                searchload.PostIndexer(columns) if spec is POSTS else None,
             )
         return self.producers[spec.name], columns
 
@@ -292,6 +291,9 @@ class Importer:
             self._producer(spec_ahead)  # parse the next file while this one is inserted
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
+        # Posts are indexed here, while the parsing process sanitises the next batch's bodies:
+        # the two heaviest steps of the heaviest file then run on both cores.
+        indexer = searchload.PostIndexer(columns) if spec is POSTS else None
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
@@ -300,8 +302,10 @@ class Importer:
             progress.total = batch.size or progress.total  # an archive's file: known once out
             rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)
-            if batch.index_rows or batch.words:
-                self.index_writer.write(batch.index_rows, batch.words)
+            if indexer is not None:
+                for values in rows:
+                    indexer.add(values)
+                self.index_writer.write(*indexer.drain())
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)

@@ -36,8 +36,6 @@ class Batch:
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
-    index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
-    words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
 
 
 def parse_batches(
@@ -47,7 +45,6 @@ def parse_batches(
     finish_row: Callable[[list], None] | None,
     id_index: int,
     batch_size: int,
-    indexer=None,
 ) -> Iterator[Batch]:
     sequences: set[tuple[str, ...]] = set()
     # One encoder for the file: json.dumps with options builds a new encoder on every call.
@@ -64,24 +61,16 @@ def parse_batches(
             sequences.add(tuple(attributes))
             if finish_row is not None:
                 finish_row(values)
-            if indexer is not None:
-                indexer.add(values)
             rows.append(values)
             if extra is not None:
                 extras.append((code, values[id_index], encode(extra)))
             if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
                 batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)
-                batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size)
-                if indexer is not None:
-                    batch.index_rows, batch.words = indexer.drain()
-                yield batch
+                yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
                 rows, extras = [], []
         rows_so_far += len(rows)
-        batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
-        if indexer is not None:
-            batch.index_rows, batch.words = indexer.drain()
-        yield batch
+        yield Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
 
 
 def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
@@ -107,10 +96,9 @@ class Producer:
         id_index: int,
         batch_size: int,
         workers: int,
-        indexer=None,
     ) -> None:
         self.spec = spec
-        self.arguments = (source, spec, convert, finish_row, id_index, batch_size, indexer)
+        self.arguments = (source, spec, convert, finish_row, id_index, batch_size)
         self.process = None
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")

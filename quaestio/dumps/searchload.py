@@ -2,10 +2,10 @@
 
 The live site indexes a post with `build_document` (quaestio.search.text) and writes the
 document in its engine's row form. Done after the import, over a whole dump, that reindex was
-a single-core phase of its own (about a tenth of a million-row import); here the same
-`build_document` runs in the parsing process, next to the body's sanitising, and the importer
-writes the engine's rows in bulk inside the import's transaction, so a failed import leaves no
-index rows behind either. Posts already on the site keep their index entries; the index of an
+a single-core phase of its own (about a tenth of a million-row import); here the importer runs
+the same `build_document` on each batch of posts while the parsing process sanitises the next
+batch's bodies, and writes the engine's rows in bulk inside the import's transaction, so a
+failed import leaves no index rows behind either. Posts already on the site keep their index entries; the index of an
 imported post is the one `quaestio reindex` would build (tests/dumps/test_search_load.py).
 """
 
@@ -34,8 +34,8 @@ def engine_rows() -> tuple[str, list[str], Callable[[Document], tuple]]:
 
 
 class PostIndexer:
-    """Runs in the parsing process: each question's and answer's engine row, and the words of
-    the wildcard vocabulary not handed over before (each word once per import)."""
+    """Each question's and answer's engine row, and the words of the wildcard vocabulary not
+    handed over before (each word once per import)."""
 
     def __init__(self, columns: list[str]) -> None:
         self.id_index = columns.index("id")
