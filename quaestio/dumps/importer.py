@@ -29,18 +29,17 @@ from typing import TextIO
 from django.db import connection, transaction
 from django.utils import timezone
 
-from quaestio.core.markdown import render_comment
-from quaestio.dumps import checks, derive, indexes, pipeline
+from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, driver_errors
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.models import DumpImport
 from quaestio.dumps.progress import Progress, say
+from quaestio.dumps.render import comment_html
 from quaestio.dumps.rows import build_converter, table_columns
 from quaestio.dumps.schema import COMMENTS, IMPORT_ORDER, POSTS, TAGS, USERS, DumpFileSpec
 from quaestio.dumps.source import DumpSource
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
-from quaestio.search.services import reindex_all
 
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
@@ -204,15 +203,20 @@ class Importer:
                 self._prepare()
                 dropped = indexes.plain_indexes(_LOADED_TABLES)
                 indexes.drop(dropped)
+                constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
                 self._load_files()
                 self.report.load_seconds = time.perf_counter() - started
                 with self._phase("analyze tables, check references"):
                     indexes.analyze(_LOADED_TABLES)
                     checks.refuse_broken_references(self.source, self.id_ranges)
                     self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
-                with self._phase("rebuild indexes"):
+                with self._phase("rebuild indexes, add foreign keys back"):
                     indexes.rebuild(dropped)
+                    indexes.restore_foreign_keys(constraints)
                 self._finish(record)
+                with self._phase("merge the search index (built while Posts.xml loaded)"):
+                    self.index_writer.finish()
+                say(f"  search index: {self.index_writer.indexed:,} posts indexed", self.out)
                 self.report.elapsed = time.perf_counter() - started
                 record.report = self.report.as_dict()
                 record.finished = timezone.now()
@@ -222,7 +226,6 @@ class Importer:
             raise checks.diagnose(
                 self.source, rejected.spec, rejected.ids, rejected.message
             ) from None
-        self._rebuild_search_index()
         self.report.elapsed = time.perf_counter() - started
         return self.report
 
@@ -235,17 +238,6 @@ class Importer:
         finally:
             for producer in self.producers.values():
                 producer.stop()
-
-    def _rebuild_search_index(self) -> None:
-        """The search room's own full reindex, once the import is committed (the index is
-        derived data: were it to fail, `quaestio reindex` rebuilds it)."""
-
-        def progress(done: int, total: int) -> None:
-            if done >= total:
-                say(f"  search index: {done:,} posts indexed", self.out)
-
-        with self._phase("rebuild the search index (the live site's reindex)"):
-            reindex_all(progress=progress)
 
     def _refuse_repeat(self) -> None:
         earlier = DumpImport.objects.filter(site=self.site).first()
@@ -266,6 +258,7 @@ class Importer:
         self.post_tags: list[tuple[int, int, int]] = []
         self.post_tag_writer = BulkWriter("tags_posttag", ["post_id", "tag_id", "position"])
         self.new_tag_writer = BulkWriter("tags_tag", ["id", "name", "count", *_TAG_FLAGS])
+        self.index_writer = searchload.IndexWriter()
 
     # --- one file -----------------------------------------------------------------------
 
@@ -298,6 +291,9 @@ class Importer:
             self._producer(spec_ahead)  # parse the next file while this one is inserted
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
+        # Posts are indexed here, while the parsing process sanitises the next batch's bodies:
+        # the two heaviest steps of the heaviest file then run on both cores.
+        indexer = searchload.PostIndexer(columns) if spec is POSTS else None
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
@@ -306,6 +302,10 @@ class Importer:
             progress.total = batch.size or progress.total  # an archive's file: known once out
             rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)
+            if indexer is not None:
+                for values in rows:
+                    indexer.add(values)
+                self.index_writer.write(*indexer.drain())
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
@@ -471,11 +471,15 @@ def _finisher(spec: DumpFileSpec, columns: list[str]):
         text_index, html_index = columns.index("text"), columns.index("text_html")
 
         def render(values: list) -> None:
-            values[html_index] = render_comment(values[text_index])
+            values[html_index] = comment_html(values[text_index])
 
         return render
     return None
 
 
 _TAG_FLAGS = ["is_moderator_only", "is_required"]
-_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + ["tags_posttag", "dumps_dumpextra"]
+_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
+    "tags_posttag",
+    "dumps_dumpextra",
+    "search_document",  # PostgreSQL's search table: its GIN index is rebuilt once, after the load
+]

@@ -9,7 +9,7 @@ gets its indexes back with the rollback.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 
 def plain_indexes(tables: list[str]) -> list[tuple[str, str]]:
@@ -30,6 +30,53 @@ def plain_indexes(tables: list[str]) -> list[tuple[str, str]]:
             )
         rows = cursor.fetchall()
     return [(name, sql) for name, sql in rows if not sql.upper().startswith("CREATE UNIQUE")]
+
+
+def foreign_keys(tables: list[str]) -> list[tuple[str, str, str]]:
+    """PostgreSQL: (table, name, definition) of the foreign keys on these tables.
+
+    Each row COPY writes into a table with a foreign key queues a deferred check in the server
+    (memory and CPU per row, then one index probe each at the end). The importer drops these
+    constraints for the load, names any broken reference itself (checks.py), and adds them back
+    afterwards, when PostgreSQL validates each with one join over the table instead. SQLite
+    cannot drop a constraint without rebuilding its table, so there they stay.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        return cursor.fetchall()
+
+
+def drop_foreign_keys(constraints: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Drop the constraints; returns those dropped (to restore after the load).
+
+    A table with deferred checks still queued (rows written earlier in an outer transaction
+    the import runs inside, as in tests) cannot be altered: then all constraints stay, and the
+    load runs with the per-row checks as before.
+    """
+    if not constraints:
+        return []
+    quote = connection.ops.quote_name
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, name, _definition in constraints:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    except OperationalError:
+        return []
+    return constraints
+
+
+def restore_foreign_keys(constraints: list[tuple[str, str, str]]) -> None:
+    """Add the constraints back; PostgreSQL checks every row as it does."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def drop(indexes: list[tuple[str, str]]) -> None:

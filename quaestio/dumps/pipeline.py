@@ -47,7 +47,8 @@ def parse_batches(
     batch_size: int,
 ) -> Iterator[Batch]:
     sequences: set[tuple[str, ...]] = set()
-    dumps = json.dumps
+    # One encoder for the file: json.dumps with options builds a new encoder on every call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     code = spec.code
     rows_so_far = 0
     with source.open(spec.filename) as (stream, size):
@@ -62,7 +63,7 @@ def parse_batches(
                 finish_row(values)
             rows.append(values)
             if extra is not None:
-                extras.append((code, values[id_index], dumps(extra, ensure_ascii=False)))
+                extras.append((code, values[id_index], encode(extra)))
             if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
                 batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)

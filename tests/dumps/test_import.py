@@ -210,3 +210,22 @@ def test_imported_reputation_opens_the_ledger_instead_of_inventing_history(gener
     rows = list(ReputationChange.objects.filter(user=user))
     assert [(r.reason, r.amount) for r in rows] == [("opening_balance", user.reputation - 1)]
     assert rows[0].created_at == user.creation_date
+
+
+def test_foreign_keys_are_back_after_the_load(generated, quiet):
+    """PostgreSQL: the foreign keys dropped for the load are all there again, validated."""
+    from django.db import connection
+
+    from quaestio.dumps import indexes
+    from quaestio.dumps.importer import _LOADED_TABLES
+
+    before = sorted(indexes.foreign_keys(_LOADED_TABLES))
+    import_dump(generated, out=quiet)
+    assert sorted(indexes.foreign_keys(_LOADED_TABLES)) == before
+    if connection.vendor == "postgresql":
+        assert before, "PostgreSQL tables have foreign keys"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"
+            )
+            assert cursor.fetchone()[0] == 0
