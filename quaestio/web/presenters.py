@@ -40,7 +40,7 @@ def time_tag(moment: datetime, relative: bool = False) -> Markup:
     return _absolute_time_tag(moment, now.year)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _absolute_time_tag(moment: datetime, this_year: int) -> Markup:
     return _time_element(moment, absolute_date(moment, this_year))
 
