@@ -49,3 +49,23 @@ def test_relative_time_in_headers_counts_years_and_months():
 
 def test_every_timestamp_has_an_iso_tooltip():
     assert iso_title(datetime(2017, 6, 26, 22, 18, 8, tzinfo=UTC)) == "2017-06-26 22:18:08Z"
+
+
+def test_time_tags_are_the_same_whether_formatted_anew_or_remembered():
+    """The page's <time> element: old dates (memoised per process) and recent ones (always
+    computed, relative) print as post_date does, with the ISO tooltip, in any time zone given."""
+    from zoneinfo import ZoneInfo
+
+    from quaestio.web.presenters import time_tag
+
+    now = datetime.now(UTC)
+    old = datetime(2017, 6, 26, 22, 18, 8, tzinfo=UTC)
+    for _ in range(2):  # the second call is answered from the memo
+        assert str(time_tag(old)) == (
+            '<time datetime="2017-06-26T22:18:08+00:00" title="2017-06-26 22:18:08Z">'
+            "Jun 26 &#39;17 at 22:18</time>"
+        )
+    assert time_tag(old.astimezone(ZoneInfo("Europe/Moscow"))) == time_tag(old)
+    recent = now - timedelta(minutes=5)
+    assert ">5 mins ago</time>" in str(time_tag(recent))
+    assert str(time_tag(old, relative=True)).endswith(" ago</time>")  # never memoised
