@@ -198,3 +198,29 @@ def test_views_count_once_per_visitor_per_window(client, demo):
     client.get(QUESTION_URL)
     client.get(QUESTION_URL)
     assert Post.objects.get(id=38738).view_count == before + 1
+
+
+def test_signatures_show_editor_owner_edits_and_community_wiki(client, ask, make_user):
+    """Another editor gets a card beside "edited"; an owner's own edit shows only "edited" and
+    the date; a community wiki post names no owner."""
+    from django.utils import timezone
+
+    from quaestio.posts.models import Post
+
+    question = ask()
+    editor = make_user(reputation=5000, name="Some Editor")
+    Post.objects.filter(id=question.id).update(
+        last_editor_id=editor.id, last_edit_date=timezone.now()
+    )
+    tree = lxml_html.fromstring(client.get(f"/questions/{question.id}/x", follow=True).content)
+    edited = tree.cssselect("#question .signatures .user-card")[0]
+    assert _text(edited.cssselect(".user-action")[0]).startswith("edited")
+    assert _text(edited.cssselect(".user-name")[0]) == "Some Editor"
+
+    Post.objects.filter(id=question.id).update(
+        last_editor_id=question.owner_id, community_owned_date=timezone.now()
+    )
+    tree = lxml_html.fromstring(client.get(f"/questions/{question.id}/x", follow=True).content)
+    cards = tree.cssselect("#question .signatures .user-card")
+    assert "edited-only" in cards[0].get("class") and not cards[0].cssselect(".user-name")
+    assert [_text(card) for card in cards[1:]] == ["community wiki"]
