@@ -37,6 +37,7 @@ def _totals(table: str, where: str, child: str, key: str) -> str:
 
 
 # (name, UPDATE statement) — each sets a counter where it differs from what the rows say.
+# Set-based, used on PostgreSQL (about half the server time of the correlated form).
 COUNTERS: list[tuple[str, str]] = [
     (
         "post scores",
@@ -119,13 +120,69 @@ COUNTERS: list[tuple[str, str]] = [
 ]
 
 
+# The same counters as correlated subqueries, one per row: on SQLite each probes an index and
+# measured faster than UPDATE … FROM there (SQLite joins the target row by row either way).
+CORRELATED_COUNTERS: list[tuple[str, str]] = [
+    (
+        "post scores",
+        """UPDATE posts_post SET score = (
+               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
+               FROM votes_vote v WHERE v.post_id = posts_post.id)
+           WHERE post_type IN (1, 2) AND score <> (
+               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
+               FROM votes_vote v WHERE v.post_id = posts_post.id)""",
+    ),
+    (
+        "answer counts",
+        """UPDATE posts_post SET answer_count = (
+               SELECT COUNT(*) FROM posts_post a
+               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)
+           WHERE post_type = 1 AND COALESCE(answer_count, -1) <> (
+               SELECT COUNT(*) FROM posts_post a
+               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)""",
+    ),
+    (
+        "comment counts",
+        """UPDATE posts_post SET comment_count = (
+               SELECT COUNT(*) FROM comments_comment c
+               WHERE c.post_id = posts_post.id AND c.deletion_date IS NULL)
+           WHERE comment_count <> (
+               SELECT COUNT(*) FROM comments_comment c
+               WHERE c.post_id = posts_post.id AND c.deletion_date IS NULL)""",
+    ),
+    (
+        "tag counts",
+        """UPDATE tags_tag SET count = (
+               SELECT COUNT(*) FROM tags_posttag pt JOIN posts_post p ON p.id = pt.post_id
+               WHERE pt.tag_id = tags_tag.id AND p.deletion_date IS NULL)
+           WHERE count <> (
+               SELECT COUNT(*) FROM tags_posttag pt JOIN posts_post p ON p.id = pt.post_id
+               WHERE pt.tag_id = tags_tag.id AND p.deletion_date IS NULL)""",
+    ),
+] + [
+    (
+        f"{name} badge counts",
+        f"""UPDATE accounts_user SET {name}_badges = (
+               SELECT COUNT(*) FROM badges_badge b WHERE b.user_id = accounts_user.id AND b.badge_class = {cls})
+           WHERE {name}_badges <> (
+               SELECT COUNT(*) FROM badges_badge b WHERE b.user_id = accounts_user.id AND b.badge_class = {cls})""",
+    )
+    for name, cls in (("gold", 1), ("silver", 2), ("bronze", 3))
+]
+
+
+def statements() -> list[tuple[str, str]]:
+    """The counters' statements for this database (same names, rows and row counts)."""
+    return COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
+
+
 def recount(
     progress: Callable[[str, int], None] | None = None, only: set[str] | None = None
 ) -> dict[str, int]:
     """Rebuild every counter in one transaction; returns rows changed per counter."""
     changed: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, statement in COUNTERS:
+        for name, statement in statements():
             if only and name not in only:
                 continue
             cursor.execute(statement)

@@ -13,7 +13,7 @@ import random
 import pytest
 from django.db import connection, transaction
 
-from quaestio.core.counters import COUNTERS, recount
+from quaestio.core.counters import CORRELATED_COUNTERS, COUNTERS, recount
 from quaestio.reputation import services
 from quaestio.reputation.models import BASE_REPUTATION, Reason
 
@@ -148,21 +148,28 @@ def scramble(seed: int) -> None:
         )
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_recount_equals_the_correlated_statements(demo, seed):
-    scramble(seed)
-    assert [name for name, _ in COUNTERS] == [name for name, _ in REFERENCE_COUNTERS]
-
-    def reference():
+def running(statements):
+    def run():
         changed = {}
         with connection.cursor() as cursor:
-            for name, statement in REFERENCE_COUNTERS:
+            for name, statement in statements:
                 cursor.execute(statement)
                 changed[name] = cursor.rowcount
         return changed
 
-    old = run_then_undo(reference)
-    new = run_then_undo(recount)
+    return run
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("which", ["set-based", "correlated", "recount()"])
+def test_recount_equals_the_correlated_statements(demo, seed, which):
+    """Both statement lists (each backend uses one; both run on either) and recount()."""
+    assert [name for name, _ in COUNTERS] == [name for name, _ in REFERENCE_COUNTERS]
+    assert CORRELATED_COUNTERS == REFERENCE_COUNTERS
+    scramble(seed)
+    old = run_then_undo(running(REFERENCE_COUNTERS))
+    work = {"set-based": running(COUNTERS), "correlated": running(CORRELATED_COUNTERS)}
+    new = run_then_undo(work.get(which, recount))
     assert new["result"] == old["result"]
     assert all(old["result"].values()), old["result"]  # each counter had rows to correct
     assert new["state"] == old["state"]
