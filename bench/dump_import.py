@@ -24,13 +24,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CACHE = Path(tempfile.gettempdir()) / "quaestio-bench-dumps"
 ROWS_PER_SCALE = 26_444  # rows Options(scale=1) writes: about the size of beer
+# Bump when quaestio.dumps.generator changes what it writes, so cached dumps are regenerated.
+GENERATOR_VERSION = 2  # 2: PostHistory rows carry UserId (were UserUserId)
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/quaestio_bench_dumps")
 
 
 def generated(scale: float) -> Path:
     from quaestio.dumps.generator import Options, generate
 
-    folder = CACHE / f"scale-{scale:g}"
+    folder = CACHE / f"v{GENERATOR_VERSION}-scale-{scale:g}"
     done = folder / ".complete"
     if not done.exists():
         started = time.perf_counter()

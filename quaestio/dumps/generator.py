@@ -181,10 +181,11 @@ def _tags_text(options: Options, tags: list[int]) -> str:
 
 
 def _owner(pairs: list, prefix: str, user: int | None, index: int) -> None:
+    """OwnerUserId/OwnerDisplayName (posts) or UserId/UserDisplayName (history)."""
     if user is None:
         pairs.append((f"{prefix}DisplayName", f"user{1000 + index}"))
     else:
-        pairs.append((f"{prefix}UserId", str(user)))
+        pairs.append(("UserId" if prefix == "User" else f"{prefix}UserId", str(user)))
 
 
 # --- the files ------------------------------------------------------------------------------

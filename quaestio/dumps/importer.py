@@ -210,6 +210,7 @@ class Importer:
                     indexes.analyze(_LOADED_TABLES)
                     checks.refuse_broken_references(self.source, self.id_ranges)
                     self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
+                self._before_indexes()
                 with self._phase("rebuild indexes, add foreign keys back"):
                     indexes.rebuild(dropped)
                     indexes.restore_foreign_keys(constraints)
@@ -413,18 +414,27 @@ class Importer:
         yield
         self.report.phases[name] = time.perf_counter() - began
 
+    def _before_indexes(self) -> None:
+        """Set-based phases that need no secondary index run while they are still dropped:
+        the rows they write then maintain only primary keys (and, on PostgreSQL, queue no
+        foreign-key check events; the ledger's constraints are dropped with the others)."""
+        with self._phase("open the reputation ledger (imported totals as opening balances)"):
+            # A dump gives totals, not the events behind them: the ledger records each imported
+            # user's total as an opening balance rather than inventing history.
+            record_opening_balances(only_new_users=True)
+        if connection.vendor == "postgresql":
+            with self._phase("derive Markdown from history"):
+                derive.markdown_from_history(self.site)
+
     def _finish(self, record: DumpImport) -> None:
-        with self._phase("derive Markdown and close/lock/protect state from history"):
-            derive.markdown_from_history(self.site)
+        with self._phase("derive close/lock/protect state (and on SQLite Markdown) from history"):
+            if connection.vendor != "postgresql":
+                derive.markdown_from_history(self.site)
             derive.states_from_history(self.site)
         derive.reset_sequences()
         with self._phase("recount counters (the live site's recount; scores kept)"):
             self.report.recount = derive.recount_except_scores(self.out)
             self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
-        with self._phase("open the reputation ledger (imported totals as opening balances)"):
-            # A dump gives totals, not the events behind them: the ledger records each imported
-            # user's total as an opening balance rather than inventing history.
-            record_opening_balances(only_new_users=True)
         record.attribute_orders = self.orders
         record.id_ranges = self.id_ranges
 
@@ -482,4 +492,5 @@ _LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
     "tags_posttag",
     "dumps_dumpextra",
     "search_document",  # PostgreSQL's search table: its GIN index is rebuilt once, after the load
+    "reputation_reputationchange",  # the opening balances, written before the indexes are back
 ]

@@ -251,20 +251,18 @@ def record_opening_balances(now: datetime | None = None, only_new_users: bool = 
     """
     users = User._meta.db_table
     ledger = ReputationChange._meta.db_table
-    difference = (
-        f"u.reputation - {BASE_REPUTATION} - COALESCE("
-        f"(SELECT SUM(r.amount) FROM {ledger} r WHERE r.user_id = u.id), 0)"
-    )
+    # One pass over the ledger (a grouped sum joined to the users) rather than a correlated
+    # SUM per user, evaluated twice; the rows and their order (by user id) are as before.
+    totals = f"SELECT r.user_id, SUM(r.amount) AS total FROM {ledger} r GROUP BY r.user_id"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ledger} (user_id, amount, nominal, reason, created_at) "
-            f"SELECT u.id, {difference}, {difference}, %s, COALESCE(%s, u.creation_date) FROM {users} u "
-            f"WHERE u.id <> %s AND {difference} <> 0"
-            + (
-                f" AND NOT EXISTS (SELECT 1 FROM {ledger} r WHERE r.user_id = u.id)"
-                if only_new_users
-                else ""
-            ),
+            f"SELECT d.id, d.amount, d.amount, %s, COALESCE(%s, d.creation_date) FROM ("
+            f"SELECT u.id AS id, u.creation_date AS creation_date, "
+            f"u.reputation - {BASE_REPUTATION} - COALESCE(s.total, 0) AS amount "
+            f"FROM {users} u LEFT JOIN ({totals}) s ON s.user_id = u.id "
+            f"WHERE u.id <> %s" + (" AND s.user_id IS NULL" if only_new_users else "") + ") d "
+            "WHERE d.amount <> 0 ORDER BY d.id",
             [Reason.OPENING_BALANCE.value, now, COMMUNITY_USER_ID],
         )
         return cursor.rowcount
