@@ -305,7 +305,7 @@ def generate(size: int, log) -> None:
                     log(f"  generated {post_id:,}/{size:,} posts ({rate:,.0f}/s)")
         if batch:
             flush()
-        log(f"  rebuilding the posts' indexes")
+        log("  rebuilding the posts' indexes")
         loader.restore_indexes(log)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -321,8 +321,8 @@ def generate(size: int, log) -> None:
 # The query mix -------------------------------------------------------------------------------
 
 
-def query_mix(words: list[str], rng: random.Random) -> list[tuple[str, str]]:
-    """(query, sort) pairs shaped like what readers type: mostly 1-3 specific words, some
+def query_mix(words: list[str], rng: random.Random) -> list[tuple[str, str, str]]:
+    """(query, sort, kind) triples shaped like what readers type: mostly 1-3 specific words, some
     phrases, operators and filters, a few broad words. Fixed by the seed."""
     from quaestio.search.text import STOP_WORDS
 
@@ -335,22 +335,26 @@ def query_mix(words: list[str], rng: random.Random) -> list[tuple[str, str]]:
     mix = []
     for _ in range(4):
         mix += [
-            (pick(mid), "relevance"),
-            (f"{pick(mid)} {pick(mid)}", "relevance"),
-            (f"{pick(common)} {pick(mid)} {pick(mid)}", "relevance"),
-            (f'"{pick(common)} {pick(common)}"', "relevance"),
-            (pick(rare), "relevance"),
-            (f"{pick(mid)} [{pick(tags)}]", "relevance"),
-            (f"{pick(mid)} score:3..", "votes"),
-            (f"{pick(mid)} -{pick(common)}", "relevance"),
-            (f"intitle:{pick(mid)}", "newest"),
-            (f"{pick(mid)[:5]}*", "relevance"),
-            (f"[{pick(tags)}] is:question answers:0", "newest"),
-            (pick(common), "relevance"),
-            (f"user:{rng.randint(1, 20000)}", "newest"),
-            (f"created:2020 {pick(mid)}", "relevance"),
-            (f"{pick(mid)} OR {pick(rare)}", "active"),
-            (f"{pick(mid)} {pick(mid)} is:answer", "votes"),
+            (pick(mid), "relevance", "word"),
+            (f"{pick(mid)} {pick(mid)}", "relevance", "two words"),
+            (f"{pick(common)} {pick(mid)} {pick(mid)}", "relevance", "three words"),
+            (f'"{pick(common)} {pick(common)}"', "relevance", "phrase"),
+            (pick(rare), "relevance", "rare word"),
+            (f"{pick(mid)} [{pick(tags)}]", "relevance", "word [tag]"),
+            (f"{pick(mid)} score:3..", "votes", "word score:3.. (votes)"),
+            (f"{pick(mid)} -{pick(common)}", "relevance", "word -word"),
+            (f"intitle:{pick(mid)}", "newest", "intitle: (newest)"),
+            (f"{pick(mid)[:5]}*", "relevance", "prefix*"),
+            (
+                f"[{pick(tags)}] is:question answers:0",
+                "newest",
+                "[tag] is:question answers:0 (newest)",
+            ),
+            (pick(common), "relevance", "common word"),
+            (f"user:{rng.randint(1, 20000)}", "newest", "user: (newest)"),
+            (f"created:2020 {pick(mid)}", "relevance", "created:2020 word"),
+            (f"{pick(mid)} OR {pick(rare)}", "active", "word OR rare (active)"),
+            (f"{pick(mid)} {pick(mid)} is:answer", "votes", "two words is:answer (votes)"),
         ]
     return mix
 
@@ -393,10 +397,12 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
         # Planner statistics for the freshly loaded tables, as an import would leave them.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if rounds == 0:  # --rounds 0: only make the corpus
+        return result
     rng = random.Random(SEED + 1)
     words = vocabulary(random.Random(SEED))
     mix = query_mix(words, rng)
-    for query, sort in mix:  # warm caches once; not measured
+    for query, sort, _kind in mix:  # warm caches once; not measured
         search(query, sort=sort)
     timings: dict[int, list[float]] = {i: [] for i in range(len(mix))}
     # The noise floor on this machine right now: one primary-key fetch of a post, interleaved.
@@ -406,7 +412,7 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
         order = list(range(len(mix)))
         rng.shuffle(order)
         for i in order:
-            query, sort = mix[i]
+            query, sort, _kind = mix[i]
             started = time.perf_counter()
             search(query, sort=sort)
             timings[i].append((time.perf_counter() - started) * 1000)
@@ -426,6 +432,15 @@ def run_one(backend: str, size: int, rounds: int, log) -> dict:
             ((round(statistics.median(ts), 1), mix[i][0], mix[i][1]) for i, ts in timings.items()),
             reverse=True,
         )[:5],
+        # p50/p95 of each kind of query (four instances of each in the mix).
+        kinds={
+            kind: [
+                round(percentile(ts, 0.5), 1),
+                round(percentile(ts, 0.95), 1),
+            ]
+            for kind in dict.fromkeys(k for _q, _s, k in mix)
+            for ts in [[t for i, t_list in timings.items() if mix[i][2] == kind for t in t_list]]
+        },
     )
     return result
 
@@ -491,6 +506,9 @@ def main() -> int:
         f"{'pk ms':>8}  load (start, end)  index s"
     )
     for r in results:
+        if "p50_ms" not in r:
+            print(f"{r['backend']:<11}{r['size']:>11,}  made: {r}")
+            continue
         print(
             f"{r['backend']:<11}{r['size']:>11,}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
             f"{r['runs']:>7}{r['pk_fetch_p50_ms']:>8}  {str(r['load_average']):<17}  "
@@ -498,6 +516,8 @@ def main() -> int:
         )
         for median, query, sort in r["slowest"]:
             print(f"{'':>11}slow: {median:>7} ms  {query!r} ({sort})")
+        for kind, (p50, p95) in sorted(r["kinds"].items(), key=lambda item: -item[1][1]):
+            print(f"{'':>11}kind: p50 {p50:>7} p95 {p95:>7} ms  {kind}")
     return 0
 
 

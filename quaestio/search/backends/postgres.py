@@ -114,6 +114,9 @@ class PostgresBackend(SearchBackend):
                 with raw.copy(f"COPY {TABLE} (post_id, document) FROM STDIN") as copy:
                     for document in batch:
                         copy.write_row((document.post_id, tsvector_literal(document)))
+            # GIN builds in memory and merges far less with room to do it (default 64 MB);
+            # SET LOCAL lasts until reindex_all's transaction ends.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(CREATE_INDEX_SQL)
             cursor.execute(f"ANALYZE {TABLE}")
 
