@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from quaestio.accounts.models import User
 from quaestio.posts.models import CloseReason, Post, PostType
@@ -30,7 +31,7 @@ from quaestio.search.query import (
     TagTerm,
     UserFilter,
 )
-from quaestio.tags.models import PostTag
+from quaestio.tags.models import PostTag, Tag
 
 SEARCHABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
 COUNTER_COLUMNS = {
@@ -95,25 +96,51 @@ def _flag(f: FlagFilter) -> Q:
     return condition if f.value else ~condition
 
 
-def _tag_names(names: tuple[str, ...]) -> Q:
+def _tag_names(names: tuple[str, ...], prefix: str = "tag__") -> Q:
     condition = Q()
     for name in names:
         if "*" in name:
             pattern = "^" + ".*".join(re.escape(part) for part in name.split("*")) + "$"
-            condition |= Q(tag__name__regex=pattern)
+            condition |= Q(**{f"{prefix}name__regex": pattern})
         else:
-            condition |= Q(tag__name=name)
+            condition |= Q(**{f"{prefix}name": name})
     return condition
 
 
-def _tags(term: TagTerm) -> Q:
-    """A question with the tag, or an answer to one: answers search under their question's tags."""
-    tagged = PostTag.objects.filter(_tag_names(term.names)).values("post_id")
-    # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR parent_id
-    # IN …`, which PostgreSQL can only check row by row) lets the planner start from the tag's
-    # few posts instead of scanning every post.
-    answers = Post.objects.filter(parent_id__in=tagged).values("id")
-    condition = Q(id__in=tagged.union(answers, all=True))
+# A tag filter is answered one of two ways, chosen by how many questions carry the tags (their
+# recomputable Tag.count; a stale count changes only the speed, never the results):
+# - a small tag: the set of its questions and their answers, built from the tag's index, and
+#   the search checks membership (cost grows with the tag);
+# - a big tag: each candidate post asks the post-tag index whether its question has the tag,
+#   one probe per post, stopping as soon as the page or pool is full (cost shrinks as the tag
+#   grows). At a million posts the two cost the same near this many questions (measured).
+SMALL_TAG_QUESTIONS = 5000
+
+
+def _tags(term: TagTerm, kind: PostKind | None = None) -> Q:
+    """A question with the tag, or an answer to one: answers search under their question's tags.
+
+    `kind` is the post kind the query's other filters already insist on (is:question or
+    is:answer), which spares building the other half of the set.
+    """
+    found = list(Tag.objects.filter(_tag_names(term.names, prefix="")).values_list("id", "count"))
+    tag_ids = [tag_id for tag_id, _count in found]
+    if sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
+        tagged = PostTag.objects.filter(tag_id__in=tag_ids).values("post_id")
+        # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR
+        # parent_id IN …`, which PostgreSQL can only check row by row) lets the planner start
+        # from the tag's few posts instead of scanning every post.
+        answers = Post.objects.filter(parent_id__in=tagged).values("id")
+        if kind == PostKind.QUESTION:
+            condition = Q(id__in=tagged)
+        elif kind == PostKind.ANSWER:
+            condition = Q(id__in=answers)
+        else:
+            condition = Q(id__in=tagged.union(answers, all=True))
+    else:
+        # The question of a post: itself, or the one it answers.
+        question_id = Coalesce(OuterRef("parent_id"), OuterRef("id"))
+        condition = Q(Exists(PostTag.objects.filter(post_id=question_id, tag_id__in=tag_ids)))
     return ~condition if term.negated else condition
 
 
@@ -171,8 +198,10 @@ def structured_condition(
     query: SearchQuery, viewer: User | None, context_question_id: int | None = None
 ) -> Q:
     condition = visibility(query.deleted, viewer)
+    kinds = {f.kind for f in query.filters if isinstance(f, KindFilter) and not f.negated}
+    kind = next(iter(kinds)) if len(kinds) == 1 else None
     for term in query.tags:
-        condition &= _tags(term)
+        condition &= _tags(term, kind)
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
     return condition
