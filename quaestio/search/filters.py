@@ -117,13 +117,39 @@ def _tag_names(names: tuple[str, ...], prefix: str = "tag__") -> Q:
 SMALL_TAG_QUESTIONS = 5000
 
 
-def _tags(term: TagTerm, kind: PostKind | None = None) -> Q:
+def _name_matcher(names: tuple[str, ...]):
+    """The Python twin of _tag_names: does a tag name match one of these (exact or wildcard)?"""
+    exact = {name for name in names if "*" not in name}
+    patterns = [
+        re.compile("^" + ".*".join(re.escape(part) for part in name.split("*")) + "$")
+        for name in names
+        if "*" in name
+    ]
+    return lambda tag: tag in exact or any(p.search(tag) for p in patterns)
+
+
+def _tag_counts(terms: tuple[TagTerm, ...]) -> list[list[tuple[int, int]]]:
+    """(id, count) of the tags each term names, from one query for all of them."""
+    if not terms:
+        return []
+    every = tuple(name for term in terms for name in term.names)
+    found = list(
+        Tag.objects.filter(_tag_names(every, prefix="")).values_list("id", "name", "count")
+    )
+    per_term = []
+    for term in terms:
+        matches = _name_matcher(term.names)
+        per_term.append([(tag_id, count) for tag_id, name, count in found if matches(name)])
+    return per_term
+
+
+def _tags(term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = None) -> Q:
     """A question with the tag, or an answer to one: answers search under their question's tags.
 
-    `kind` is the post kind the query's other filters already insist on (is:question or
-    is:answer), which spares building the other half of the set.
+    `found` holds the (id, count) of the tags the term names; `kind` is the post kind the
+    query's other filters already insist on (is:question or is:answer), which spares building
+    the other half of the set.
     """
-    found = list(Tag.objects.filter(_tag_names(term.names, prefix="")).values_list("id", "count"))
     tag_ids = [tag_id for tag_id, _count in found]
     if sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
         tagged = PostTag.objects.filter(tag_id__in=tag_ids).values("post_id")
@@ -200,8 +226,8 @@ def structured_condition(
     condition = visibility(query.deleted, viewer)
     kinds = {f.kind for f in query.filters if isinstance(f, KindFilter) and not f.negated}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
-    for term in query.tags:
-        condition &= _tags(term, kind)
+    for term, found in zip(query.tags, _tag_counts(query.tags), strict=True):
+        condition &= _tags(term, found, kind)
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
     return condition

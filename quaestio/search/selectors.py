@@ -222,14 +222,19 @@ def search(
 def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     if not ids:
         return []
-    posts = {p.id: p for p in Post.objects.filter(id__in=ids).defer("body_markdown")}
-    parent_ids = {p.parent_id for p in posts.values() if p.parent_id}
-    parents = {
+    # Posts and the questions answers belong to, in one query.
+    parent_fields = ("title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score")
+    posts = {
         p.id: p
-        for p in Post.objects.filter(id__in=parent_ids).only(
-            "id", "title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score"
+        for p in Post.objects.filter(id__in=ids)
+        .select_related("parent")
+        .only(
+            *(f.attname for f in Post._meta.concrete_fields if f.name != "body_markdown"),
+            "parent__id",
+            *(f"parent__{name}" for name in parent_fields),
         )
     }
+    parents = {p.parent_id: p.parent for p in posts.values() if p.parent_id}
     owner_ids = {p.owner_id for p in posts.values() if p.owner_id is not None}
     owners = {u.id: u for u in User.objects.filter(id__in=owner_ids)}
     highlighter = Highlighter(*highlight_terms(plan))
