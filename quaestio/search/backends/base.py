@@ -133,9 +133,20 @@ class SearchBackend(ABC):
         """SELECT id, creation_date, last_activity_date, score, rank (see pool_rows)."""
 
     def _pool_join(
-        self, node: Node, base: tuple[str, list], pool: int, columns: str
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        columns: str,
+        floor: Floor = None,
+        ceiling: int | None = None,
     ) -> tuple[str, list]:
-        source = self.match_source(node)
+        # Only an engine that slices by id passes a ceiling (see PostgresBackend.pool_rows).
+        source = (
+            self.match_source(node, floor, ceiling)
+            if ceiling is not None
+            else self.match_source(node, floor)
+        )
         base_sql, base_params = base
         sql = (
             f"SELECT {columns} FROM {source.from_sql} JOIN ({base_sql}) p "

@@ -7,11 +7,12 @@ never differ from SQLite's results. Fields are spaced apart in position so no ph
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import Floor, MatchSource, SearchBackend
+from quaestio.search.backends.base import Floor, MatchSource, PoolRow, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
@@ -82,6 +83,25 @@ def tsquery(node: Node) -> str:
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"
 
 
+# Newest post ids a text search looks at first (see PostgresBackend.pool_rows), and the most
+# slices it reads (the last without a floor).
+FIRST_WINDOW = 20_000
+MAX_SLICES = 3
+NEWEST_ID_SECONDS = 60
+_newest: list = [None, 0.0]  # (highest indexed post id, when it was read)
+
+
+def _newest_id() -> int | None:
+    """The highest indexed post id, re-read at most once a minute. A stale value only makes the
+    first window a little wider, never changes results."""
+    if time.monotonic() - _newest[1] > NEWEST_ID_SECONDS or _newest[0] is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(post_id) FROM {TABLE}")
+            _newest[0] = cursor.fetchone()[0]
+        _newest[1] = time.monotonic()
+    return _newest[0]
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     id_column = "post_id"
@@ -125,8 +145,12 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return cursor.fetchone()[0]
 
-    def match_source(self, node: Node, floor: Floor = None) -> MatchSource:
+    def match_source(
+        self, node: Node, floor: Floor = None, ceiling: int | None = None
+    ) -> MatchSource:
         extra, params = self.floor_condition("d.post_id", floor)
+        if ceiling is not None:
+            extra, params = f"{extra} AND d.post_id < %s", [*params, ceiling]
         where = f"d.document @@ q{extra}"
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
@@ -137,13 +161,52 @@ class PostgresBackend(SearchBackend):
             rank_order=f"{RANK} DESC",
         )
 
-    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+    def pool_rows(self, node: Node, base: tuple[str, list], pool: int) -> list[PoolRow]:
+        """As the contract says, looked for in slices of post ids, newest slice first.
+
+        GIN finds a word's documents in no order, and walking the table newest first checks
+        every document on the way: the first costs time in proportion to the word's matches,
+        the second to its rarity. Within a slice of ids, GIN and the primary key together read
+        only that slice's matches. Slices are disjoint and taken from the newest down, so the
+        rows found, once `pool` of them, are the newest `pool` of all: the unbounded answer.
+        The first slice is the newest FIRST_WINDOW ids; the next is sized by how many posts
+        per id the first yielded; the last has no floor.
+        """
+        top = _newest_id()
+        rows: list[PoolRow] = []
+        ceiling = None  # exclusive
+        floor = None if top is None else top - FIRST_WINDOW
+        with connection.cursor() as cursor:
+            for attempt in range(MAX_SLICES):
+                if floor is not None and (floor <= 0 or attempt == MAX_SLICES - 1):
+                    floor = None
+                sql, params = self.pool_sql(node, base, pool - len(rows), floor, ceiling)
+                cursor.execute(sql, params)
+                rows += [PoolRow(*row) for row in cursor.fetchall()]
+                if len(rows) >= pool or floor is None:
+                    break
+                covered = top - floor
+                # Twice the ids the rows per id found so far say the rest of the pool needs.
+                wanted = (pool - len(rows)) * covered * 2 // len(rows) if rows else None
+                ceiling, floor = floor, None if wanted is None else floor - wanted
+        return rows
+
+    def pool_sql(
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        floor: int | None = None,
+        ceiling: int | None = None,
+    ) -> tuple[str, list]:
         # Ranked outside the LIMIT so ts_rank reads only the pool's documents.
         inner, params = self._pool_join(
             node,
             base,
             pool,
             "p.id, p.creation_date, p.last_activity_date, p.score, d.document, q",
+            floor,
+            ceiling,
         )
         rank = RANK.replace("d.document", "pool.document").replace(", q)", ", pool.q)")
         sql = (
