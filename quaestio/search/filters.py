@@ -7,8 +7,9 @@ here too, so no search path can forget it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from quaestio.accounts.models import User
@@ -144,14 +145,18 @@ def _tag_counts(terms: tuple[TagTerm, ...]) -> list[list[tuple[int, int]]]:
     return per_term
 
 
-def _tags(term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = None) -> Q:
+def _tags(
+    term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = None
+) -> tuple[Q, QuerySet | None]:
     """A question with the tag, or an answer to one: answers search under their question's tags.
 
     `found` holds the (id, count) of the tags the term names; `kind` is the post kind the
     query's other filters already insist on (is:question or is:answer), which spares building
-    the other half of the set.
+    the other half of the set. Returns the condition, and for a small tag that is required
+    (not -[tag]) the set of post ids as a query (see StructuredFilter.id_sets).
     """
     tag_ids = [tag_id for tag_id, _count in found]
+    id_set = None
     if sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
         tagged = PostTag.objects.filter(tag_id__in=tag_ids).values("post_id")
         # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR
@@ -159,16 +164,19 @@ def _tags(term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = N
         # from the tag's few posts instead of scanning every post.
         answers = Post.objects.filter(parent_id__in=tagged).values("id")
         if kind == PostKind.QUESTION:
-            condition = Q(id__in=tagged)
+            id_set = tagged
         elif kind == PostKind.ANSWER:
-            condition = Q(id__in=answers)
+            id_set = answers
         else:
-            condition = Q(id__in=tagged.union(answers, all=True))
+            id_set = tagged.union(answers, all=True)
+        condition = Q(id__in=id_set)
     else:
         # The question of a post: itself, or the one it answers.
         question_id = Coalesce(OuterRef("parent_id"), OuterRef("id"))
         condition = Q(Exists(PostTag.objects.filter(post_id=question_id, tag_id__in=tag_ids)))
-    return ~condition if term.negated else condition
+    if term.negated:
+        return ~condition, None
+    return condition, id_set if tag_ids else None  # no such tag: the condition matches nothing
 
 
 def filter_condition(f: Filter, viewer: User | None, context_question_id: int | None) -> Q:
@@ -221,14 +229,33 @@ def visibility(mode: DeletedMode, viewer: User | None) -> Q:
     return condition & (live | own)
 
 
-def structured_condition(
+@dataclass(frozen=True)
+class StructuredFilter:
+    condition: Q  # every post the query's filters let through (and the viewer may see)
+    # Queries of post ids every result is among (a small required tag's posts): an engine can
+    # test its matches against them before reading any post row. Implied by `condition`, so
+    # using them or not never changes results.
+    id_sets: tuple[QuerySet, ...] = ()
+
+
+def structured_filter(
     query: SearchQuery, viewer: User | None, context_question_id: int | None = None
-) -> Q:
+) -> StructuredFilter:
     condition = visibility(query.deleted, viewer)
     kinds = {f.kind for f in query.filters if isinstance(f, KindFilter) and not f.negated}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
+    id_sets = []
     for term, found in zip(query.tags, _tag_counts(query.tags), strict=True):
-        condition &= _tags(term, found, kind)
+        tag_condition, id_set = _tags(term, found, kind)
+        condition &= tag_condition
+        if id_set is not None:
+            id_sets.append(id_set)
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
-    return condition
+    return StructuredFilter(condition, tuple(id_sets))
+
+
+def structured_condition(
+    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
+) -> Q:
+    return structured_filter(query, viewer, context_question_id).condition

@@ -16,7 +16,7 @@ from quaestio.accounts.selectors import Card
 from quaestio.posts.models import Post, PostType
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import SearchBackend
-from quaestio.search.filters import structured_condition
+from quaestio.search.filters import structured_filter
 from quaestio.search.highlight import Highlighter
 from quaestio.search.models import SearchWord
 from quaestio.search.parser import parse
@@ -117,17 +117,23 @@ class _Prepared:
     backend: SearchBackend
     plan: TextPlan
     posts: QuerySet
+    id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
 
 
 def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
     backend = get_backend()
     plan = plan_text(query, expand_wildcard)
-    posts = Post.objects.filter(structured_condition(query, viewer, context_question_id))
+    structured = structured_filter(query, viewer, context_question_id)
+    posts = Post.objects.filter(structured.condition)
     if plan.excluded and not plan.required:
         # Nothing to match, only words to avoid: the engine lists those posts to leave out.
         sql, params = backend.match_ids_sql(any_of(plan.excluded))
         posts = posts.exclude(id__in=RawSQL(sql, params))
-    return _Prepared(backend, plan, posts)
+    id_sets = []
+    for id_set in structured.id_sets:
+        sql, params = id_set.query.sql_with_params()
+        id_sets.append((sql, list(params)))
+    return _Prepared(backend, plan, posts, id_sets)
 
 
 def _text_node(plan: TextPlan):
@@ -171,7 +177,7 @@ def search_ids(
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
-        rows = prepared.backend.pool_rows(node, base, MATCH_POOL)
+        rows = prepared.backend.pool_rows(node, base, MATCH_POOL, prepared.id_sets)
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)
     # One query for the count and the page: the ids in order, up to the cap. (A count and a

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import Floor, MatchSource, PoolRow, SearchBackend
+from quaestio.search.backends.base import Floor, IdSets, MatchSource, PoolRow, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
@@ -161,7 +161,9 @@ class PostgresBackend(SearchBackend):
             rank_order=f"{RANK} DESC",
         )
 
-    def pool_rows(self, node: Node, base: tuple[str, list], pool: int) -> list[PoolRow]:
+    def pool_rows(
+        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+    ) -> list[PoolRow]:
         """As the contract says, looked for in slices of post ids, newest slice first.
 
         GIN finds a word's documents in no order, and walking the table newest first checks
@@ -180,7 +182,9 @@ class PostgresBackend(SearchBackend):
             for attempt in range(MAX_SLICES):
                 if floor is not None and (floor <= 0 or attempt == MAX_SLICES - 1):
                     floor = None
-                sql, params = self.pool_sql(node, base, pool - len(rows), floor, ceiling)
+                sql, params = self.pool_sql(
+                    node, base, pool - len(rows), floor, ceiling, id_sets=id_sets
+                )
                 cursor.execute(sql, params)
                 rows += [PoolRow(*row) for row in cursor.fetchall()]
                 if len(rows) >= pool or floor is None:
@@ -198,6 +202,7 @@ class PostgresBackend(SearchBackend):
         pool: int,
         floor: int | None = None,
         ceiling: int | None = None,
+        id_sets: IdSets = (),
     ) -> tuple[str, list]:
         # Ranked outside the LIMIT so ts_rank reads only the pool's documents.
         inner, params = self._pool_join(
@@ -207,6 +212,7 @@ class PostgresBackend(SearchBackend):
             "p.id, p.creation_date, p.last_activity_date, p.score, d.document, q",
             floor,
             ceiling,
+            id_sets,
         )
         rank = RANK.replace("d.document", "pool.document").replace(", q)", ", pool.q)")
         sql = (
