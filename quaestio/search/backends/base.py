@@ -149,7 +149,9 @@ class SearchBackend(ABC):
         floor: Floor = None,
         ceiling: int | None = None,
         id_sets: IdSets = (),
+        order: str | None = None,
     ) -> tuple[str, list]:
+        """The pool query; `order` is the expression to sort by (the engine's post id)."""
         # Only an engine that slices by id passes a ceiling (see PostgresBackend.pool_rows).
         source = (
             self.match_source(node, floor, ceiling)
@@ -165,6 +167,6 @@ class SearchBackend(ABC):
         sql = (
             f"SELECT {columns} FROM {source.from_sql} JOIN ({base_sql}) p "
             f"ON p.id = {source.post_id} WHERE {where_sql} "
-            f"ORDER BY {source.post_id} DESC LIMIT %s"
+            f"ORDER BY {order or source.post_id} DESC LIMIT %s"
         )
         return sql, [*source.from_params, *base_params, *where_params, pool]
