@@ -140,6 +140,23 @@ class Post(models.Model):
             models.Index(fields=["post_type", "-score"], name="post_type_score_idx"),
             models.Index(fields=["parent", "-score"], name="post_parent_score_idx"),
             models.Index(fields=["owner", "post_type"], name="post_owner_type_idx"),
+            # Search reads these columns of thousands of posts by id (the engine's matches, a
+            # tag's posts) to filter and order them: from this narrow index rather than the
+            # rows, whose bodies make the table twenty times larger (measured at 1,000,000
+            # posts on SQLite: a tag's newest unanswered questions 394 -> 33 ms).
+            models.Index(
+                fields=[
+                    "id",
+                    "post_type",
+                    "deletion_date",
+                    "parent",
+                    "score",
+                    "creation_date",
+                    "last_activity_date",
+                    "answer_count",
+                ],
+                name="post_search_facts_idx",
+            ),
         ]
 
     def __str__(self) -> str:

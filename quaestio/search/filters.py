@@ -7,8 +7,10 @@ here too, so no search path can forget it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from quaestio.accounts.models import User
 from quaestio.posts.models import CloseReason, Post, PostType
@@ -30,7 +32,7 @@ from quaestio.search.query import (
     TagTerm,
     UserFilter,
 )
-from quaestio.tags.models import PostTag
+from quaestio.tags.models import PostTag, Tag
 
 SEARCHABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
 COUNTER_COLUMNS = {
@@ -95,26 +97,86 @@ def _flag(f: FlagFilter) -> Q:
     return condition if f.value else ~condition
 
 
-def _tag_names(names: tuple[str, ...]) -> Q:
+def _tag_names(names: tuple[str, ...], prefix: str = "tag__") -> Q:
     condition = Q()
     for name in names:
         if "*" in name:
             pattern = "^" + ".*".join(re.escape(part) for part in name.split("*")) + "$"
-            condition |= Q(tag__name__regex=pattern)
+            condition |= Q(**{f"{prefix}name__regex": pattern})
         else:
-            condition |= Q(tag__name=name)
+            condition |= Q(**{f"{prefix}name": name})
     return condition
 
 
-def _tags(term: TagTerm) -> Q:
-    """A question with the tag, or an answer to one: answers search under their question's tags."""
-    tagged = PostTag.objects.filter(_tag_names(term.names)).values("post_id")
-    # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR parent_id
-    # IN …`, which PostgreSQL can only check row by row) lets the planner start from the tag's
-    # few posts instead of scanning every post.
-    answers = Post.objects.filter(parent_id__in=tagged).values("id")
-    condition = Q(id__in=tagged.union(answers, all=True))
-    return ~condition if term.negated else condition
+# A tag filter is answered one of two ways, chosen by how many questions carry the tags (their
+# recomputable Tag.count; a stale count changes only the speed, never the results):
+# - a small tag: the set of its questions and their answers, built from the tag's index, and
+#   the search checks membership (cost grows with the tag);
+# - a big tag: each candidate post asks the post-tag index whether its question has the tag,
+#   one probe per post, stopping as soon as the page or pool is full (cost shrinks as the tag
+#   grows). Measured at 1,000,000 posts on SQLite, `[tag] is:question answers:0`: 18,000
+#   questions 33 ms as a set, 307 probed; 138,000 questions 133 ms as a set, 37 probed.
+SMALL_TAG_QUESTIONS = 20_000
+
+
+def _name_matcher(names: tuple[str, ...]):
+    """The Python twin of _tag_names: does a tag name match one of these (exact or wildcard)?"""
+    exact = {name for name in names if "*" not in name}
+    patterns = [
+        re.compile("^" + ".*".join(re.escape(part) for part in name.split("*")) + "$")
+        for name in names
+        if "*" in name
+    ]
+    return lambda tag: tag in exact or any(p.search(tag) for p in patterns)
+
+
+def _tag_counts(terms: tuple[TagTerm, ...]) -> list[list[tuple[int, int]]]:
+    """(id, count) of the tags each term names, from one query for all of them."""
+    if not terms:
+        return []
+    every = tuple(name for term in terms for name in term.names)
+    found = list(
+        Tag.objects.filter(_tag_names(every, prefix="")).values_list("id", "name", "count")
+    )
+    per_term = []
+    for term in terms:
+        matches = _name_matcher(term.names)
+        per_term.append([(tag_id, count) for tag_id, name, count in found if matches(name)])
+    return per_term
+
+
+def _tags(
+    term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = None
+) -> tuple[Q, QuerySet | None]:
+    """A question with the tag, or an answer to one: answers search under their question's tags.
+
+    `found` holds the (id, count) of the tags the term names; `kind` is the post kind the
+    query's other filters already insist on (is:question or is:answer), which spares building
+    the other half of the set. Returns the condition, and for a small tag that is required
+    (not -[tag]) the set of post ids as a query (see StructuredFilter.id_sets).
+    """
+    tag_ids = [tag_id for tag_id, _count in found]
+    id_set = None
+    if sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
+        tagged = PostTag.objects.filter(tag_id__in=tag_ids).values("post_id")
+        # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR
+        # parent_id IN …`, which PostgreSQL can only check row by row) lets the planner start
+        # from the tag's few posts instead of scanning every post.
+        answers = Post.objects.filter(parent_id__in=tagged).values("id")
+        if kind == PostKind.QUESTION:
+            id_set = tagged
+        elif kind == PostKind.ANSWER:
+            id_set = answers
+        else:
+            id_set = tagged.union(answers, all=True)
+        condition = Q(id__in=id_set)
+    else:
+        # The question of a post: itself, or the one it answers.
+        question_id = Coalesce(OuterRef("parent_id"), OuterRef("id"))
+        condition = Q(Exists(PostTag.objects.filter(post_id=question_id, tag_id__in=tag_ids)))
+    if term.negated:
+        return ~condition, None
+    return condition, id_set if tag_ids else None  # no such tag: the condition matches nothing
 
 
 def filter_condition(f: Filter, viewer: User | None, context_question_id: int | None) -> Q:
@@ -167,12 +229,33 @@ def visibility(mode: DeletedMode, viewer: User | None) -> Q:
     return condition & (live | own)
 
 
+@dataclass(frozen=True)
+class StructuredFilter:
+    condition: Q  # every post the query's filters let through (and the viewer may see)
+    # Queries of post ids every result is among (a small required tag's posts): an engine can
+    # test its matches against them before reading any post row. Implied by `condition`, so
+    # using them or not never changes results.
+    id_sets: tuple[QuerySet, ...] = ()
+
+
+def structured_filter(
+    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
+) -> StructuredFilter:
+    condition = visibility(query.deleted, viewer)
+    kinds = {f.kind for f in query.filters if isinstance(f, KindFilter) and not f.negated}
+    kind = next(iter(kinds)) if len(kinds) == 1 else None
+    id_sets = []
+    for term, found in zip(query.tags, _tag_counts(query.tags), strict=True):
+        tag_condition, id_set = _tags(term, found, kind)
+        condition &= tag_condition
+        if id_set is not None:
+            id_sets.append(id_set)
+    for f in query.filters:
+        condition &= filter_condition(f, viewer, context_question_id)
+    return StructuredFilter(condition, tuple(id_sets))
+
+
 def structured_condition(
     query: SearchQuery, viewer: User | None, context_question_id: int | None = None
 ) -> Q:
-    condition = visibility(query.deleted, viewer)
-    for term in query.tags:
-        condition &= _tags(term)
-    for f in query.filters:
-        condition &= filter_condition(f, viewer, context_question_id)
-    return condition
+    return structured_filter(query, viewer, context_question_id).condition

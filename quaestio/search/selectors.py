@@ -17,7 +17,7 @@ from quaestio.accounts.selectors import Card
 from quaestio.posts.models import Post, PostType
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import SearchBackend
-from quaestio.search.filters import structured_condition
+from quaestio.search.filters import structured_filter
 from quaestio.search.highlight import Highlighter
 from quaestio.search.models import SearchWord
 from quaestio.search.parser import parse
@@ -118,17 +118,23 @@ class _Prepared:
     backend: SearchBackend
     plan: TextPlan
     posts: QuerySet
+    id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
 
 
 def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
     backend = get_backend()
     plan = plan_text(query, expand_wildcard)
-    posts = Post.objects.filter(structured_condition(query, viewer, context_question_id))
+    structured = structured_filter(query, viewer, context_question_id)
+    posts = Post.objects.filter(structured.condition)
     if plan.excluded and not plan.required:
         # Nothing to match, only words to avoid: the engine lists those posts to leave out.
         sql, params = backend.match_ids_sql(any_of(plan.excluded))
         posts = posts.exclude(id__in=RawSQL(sql, params))
-    return _Prepared(backend, plan, posts)
+    id_sets = []
+    for id_set in structured.id_sets:
+        sql, params = id_set.query.sql_with_params()
+        id_sets.append((sql, list(params)))
+    return _Prepared(backend, plan, posts, id_sets)
 
 
 def _text_node(plan: TextPlan):
@@ -172,12 +178,14 @@ def search_ids(
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
-        rows = prepared.backend.pool_rows(node, base, MATCH_POOL)
+        rows = prepared.backend.pool_rows(node, base, MATCH_POOL, prepared.id_sets)
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)
-    total = prepared.posts.order_by()[:cap].count()
+    # One query for the count and the page: the ids in order, up to the cap. (A count and a
+    # page apart would each find every matching post, twice the work for a tag's posts.)
     ordered = prepared.posts.order_by(*ORM_ORDERS[sort]).values_list("id", flat=True)
-    return (list(ordered[offset : offset + limit]) if limit else []), total
+    ids = list(ordered[:cap])
+    return ids[offset : offset + limit], len(ids)
 
 
 def search(
@@ -221,14 +229,19 @@ def search(
 def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     if not ids:
         return []
-    posts = {p.id: p for p in Post.objects.filter(id__in=ids).defer("body_markdown")}
-    parent_ids = {p.parent_id for p in posts.values() if p.parent_id}
-    parents = {
+    # Posts and the questions answers belong to, in one query.
+    parent_fields = ("title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score")
+    posts = {
         p.id: p
-        for p in Post.objects.filter(id__in=parent_ids).only(
-            "id", "title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score"
+        for p in Post.objects.filter(id__in=ids)
+        .select_related("parent")
+        .only(
+            *(f.attname for f in Post._meta.concrete_fields if f.name != "body_markdown"),
+            "parent__id",
+            *(f"parent__{name}" for name in parent_fields),
         )
     }
+    parents = {p.parent_id: p.parent for p in posts.values() if p.parent_id}
     owner_ids = {p.owner_id for p in posts.values() if p.owner_id is not None}
     owners = {u.id: u for u in User.objects.filter(id__in=owner_ids)}
     highlighter = Highlighter(*highlight_terms(plan))

@@ -23,6 +23,10 @@ CASES = {
     "[rome] or [greece]": {"q1", "a1", "a2", "q5", "q3", "a3"},
     "[rome] [empire]": {"q1", "a1", "a2"},
     "-[rome] bridges": {"q2"},
+    "[rome] is:question": {"q1", "q5"},
+    "[rome] is:answer": {"a1", "a2"},
+    "-[rome] is:answer": {"a3"},
+    "[nosuchtag]": set(),
     "[medi*]": {"q2"},
     "castle OR drachma": {"q2", "q3"},
     'castle OR "silver coins"': {"q2", "a3"},
@@ -74,6 +78,42 @@ def test_operator_finds_the_expected_posts(corpus, raw):
     ids, total = search_ids(raw, limit=100)
     assert set(ids) == corpus.ids(*CASES[raw])
     assert total == len(CASES[raw])
+
+
+TAG_CASES = [raw for raw in CASES if "[" in raw]
+
+
+@pytest.mark.parametrize("raw", TAG_CASES)
+def test_big_tags_probed_post_by_post_find_the_same_posts(corpus, monkeypatch, raw):
+    """A tag carried by many questions is checked post by post against the post-tag index
+    instead of being built as a set (filters.SMALL_TAG_QUESTIONS): the same posts either way."""
+    from quaestio.search import filters
+
+    monkeypatch.setattr(filters, "SMALL_TAG_QUESTIONS", -1)
+    ids, total = search_ids(raw, limit=100)
+    assert set(ids) == corpus.ids(*CASES[raw])
+    assert total == len(CASES[raw])
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "votes"])
+@pytest.mark.parametrize("pool", [1, 2, 500])
+def test_postgres_id_slices_give_the_unsliced_pool(corpus, monkeypatch, sort, pool):
+    """PostgreSQL reads a text search's matches in slices of ids, newest first, until the pool
+    is full: the pool, its order and its count are those of one unbounded read."""
+    from django.db import connection
+
+    from quaestio.search import selectors
+    from quaestio.search.backends import postgres
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only the PostgreSQL engine reads in slices")
+    monkeypatch.setattr(selectors, "MATCH_POOL", pool)
+    monkeypatch.setattr(postgres, "_newest", [None, 0.0])
+    queries = ["bridges", "roman", "[rome] or [greece] roman", "bridges is:question", "empire*"]
+    unsliced = {q: search_ids(q, sort=sort, limit=100) for q in queries}
+    monkeypatch.setattr(postgres, "FIRST_WINDOW", 1)
+    for q in queries:
+        assert search_ids(q, sort=sort, limit=100) == unsliced[q], q
 
 
 def test_user_and_inquestion_use_ids_from_the_data(corpus):

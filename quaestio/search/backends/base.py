@@ -47,6 +47,8 @@ class MatchSource:
     rank_order: str  # ORDER BY fragment, best first
 
 
+# Queries (sql, params) of post ids every result of a search is among.
+IdSets = tuple[tuple[str, list], ...] | list[tuple[str, list]]
 # A floor on post ids: a number, or a scalar subquery (sql, params) computing one.
 Floor = int | tuple[str, list] | None
 
@@ -115,31 +117,56 @@ class SearchBackend(ABC):
         )
         return sql, [*source.from_params, *base_params, *source.where_params]
 
-    def pool_rows(self, node: Node, base: tuple[str, list], pool: int) -> list[PoolRow]:
+    def pool_rows(
+        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+    ) -> list[PoolRow]:
         """The newest `pool` base posts matching node (highest ids first), with their rank.
 
         This is the whole engine side of a search page, in one query: the engines walk their
         matches newest first and stop at `pool` posts that pass the filters, so a common word
         costs no more than a rare one; the page is then sorted and sliced from these rows. A
         search matching more than `pool` posts is thus answered from its newest `pool`.
+        `id_sets` are id queries every result is among (implied by base): the engine tests its
+        matches against them before reading any post row.
         """
-        sql, params = self.pool_sql(node, base, pool)
+        sql, params = self.pool_sql(node, base, pool, id_sets=id_sets)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [PoolRow(*row) for row in cursor.fetchall()]
 
     @abstractmethod
-    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+    def pool_sql(
+        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+    ) -> tuple[str, list]:
         """SELECT id, creation_date, last_activity_date, score, rank (see pool_rows)."""
 
     def _pool_join(
-        self, node: Node, base: tuple[str, list], pool: int, columns: str
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        columns: str,
+        floor: Floor = None,
+        ceiling: int | None = None,
+        id_sets: IdSets = (),
+        order: str | None = None,
     ) -> tuple[str, list]:
-        source = self.match_source(node)
+        """The pool query; `order` is the expression to sort by (the engine's post id)."""
+        # Only an engine that slices by id passes a ceiling (see PostgresBackend.pool_rows).
+        source = (
+            self.match_source(node, floor, ceiling)
+            if ceiling is not None
+            else self.match_source(node, floor)
+        )
         base_sql, base_params = base
+        where_sql, where_params = source.where_sql, list(source.where_params)
+        for id_sql, id_params in id_sets:
+            # Unary + keeps SQLite from handing the set to FTS5 as rowid lookups.
+            where_sql += f" AND +{source.post_id} IN ({id_sql})"
+            where_params += id_params
         sql = (
             f"SELECT {columns} FROM {source.from_sql} JOIN ({base_sql}) p "
-            f"ON p.id = {source.post_id} WHERE {source.where_sql} "
-            f"ORDER BY {source.post_id} DESC LIMIT %s"
+            f"ON p.id = {source.post_id} WHERE {where_sql} "
+            f"ORDER BY {order or source.post_id} DESC LIMIT %s"
         )
-        return sql, [*source.from_params, *base_params, *source.where_params, pool]
+        return sql, [*source.from_params, *base_params, *where_params, pool]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from quaestio.search.backends.base import Floor, MatchSource, SearchBackend
+from quaestio.search.backends.base import Floor, IdSets, MatchSource, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import Document
 
@@ -108,10 +108,12 @@ class SqliteFtsBackend(SearchBackend):
             rank_order=RANK,
         )
 
-    def pool_sql(self, node: Node, base: tuple[str, list], pool: int) -> tuple[str, list]:
+    def pool_sql(
+        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+    ) -> tuple[str, list]:
         # bm25 is lower for better matches; negated so that higher is better, as the contract says.
         columns = f"p.id, p.creation_date, p.last_activity_date, p.score, -{RANK}"
-        return self._pool_join(node, base, pool, columns)
+        return self._pool_join(node, base, pool, columns, id_sets=id_sets)
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]
