@@ -224,3 +224,16 @@ def test_signatures_show_editor_owner_edits_and_community_wiki(client, ask, make
     cards = tree.cssselect("#question .signatures .user-card")
     assert "edited-only" in cards[0].get("class") and not cards[0].cssselect(".user-name")
     assert [_text(card) for card in cards[1:]] == ["community wiki"]
+
+
+def test_structured_data_cannot_close_its_script_element(client, ask):
+    """A title or body holding </script> stays inside the JSON-LD: "<" is written as \\u003c,
+    and the document still parses to the text the post shows."""
+    title = "Why </script><script>alert(1)</script> here?"
+    question = ask(title=title, body="Plain words, then &lt;/script&gt; as text, long enough.")
+    html = client.get(f"/questions/{question.id}/x", follow=True).content.decode()
+    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script
+    entity = json.loads(script)["mainEntity"]
+    assert entity["name"] == title
+    assert "</script> as text" in entity["text"]

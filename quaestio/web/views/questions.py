@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.cache import cache
 from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -71,9 +69,7 @@ def question_detail(request, question_id: int, slug: str | None = None):
         "authors": list(
             dict.fromkeys(block.owner.name for block in [page.question, *page.answers])
         ),
-        "json_ld": json.dumps(
-            qa_page_json_ld(page, request.build_absolute_uri(canonical)), ensure_ascii=False
-        ).replace("<", "\\u003c"),
+        "json_ld": qa_page_json_ld(page, request.build_absolute_uri(canonical)),
     }
     return render(request, "questions/page.html", context)
 
