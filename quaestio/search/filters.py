@@ -244,6 +244,9 @@ class StructuredFilter:
     # With engine_tags: for each required [tag] term, the ids of the tags it names; every result
     # (or its question) carries one of each group. Implied by `condition`, like id_sets.
     tag_groups: tuple[tuple[int, ...], ...] = ()
+    # With engine_tags: the [start, end) intervals of required created: filters (None is open),
+    # for an engine that keeps each post's creation date. Implied by `condition` too.
+    created: tuple[tuple[object, object], ...] = ()
 
 
 def structured_filter(
@@ -266,9 +269,17 @@ def structured_filter(
             id_sets.append(id_set)
         if engine_tags and found and not term.negated:
             tag_groups.append(tuple(sorted(tag_id for tag_id, _count in found)))
+    created = []
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
-    return StructuredFilter(condition, tuple(id_sets), tuple(tag_groups))
+        if (
+            engine_tags
+            and isinstance(f, DateFilter)
+            and f.date_field == DateField.CREATED
+            and not f.negated
+        ):
+            created.append((f.start, f.end))
+    return StructuredFilter(condition, tuple(id_sets), tuple(tag_groups), tuple(created))
 
 
 def structured_condition(

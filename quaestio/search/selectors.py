@@ -120,6 +120,7 @@ class _Prepared:
     posts: QuerySet
     id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
     tag_groups: tuple[tuple[int, ...], ...]  # see StructuredFilter.tag_groups
+    created: tuple[tuple[object, object], ...]  # see StructuredFilter.created
 
 
 def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
@@ -138,7 +139,7 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     for id_set in structured.id_sets:
         sql, params = id_set.query.sql_with_params()
         id_sets.append((sql, list(params)))
-    return _Prepared(backend, plan, posts, id_sets, structured.tag_groups)
+    return _Prepared(backend, plan, posts, id_sets, structured.tag_groups, structured.created)
 
 
 def _text_node(plan: TextPlan):
@@ -183,7 +184,12 @@ def search_ids(
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
         rows = prepared.backend.pool_rows(
-            node, base, MATCH_POOL, prepared.id_sets, tag_groups=prepared.tag_groups
+            node,
+            base,
+            MATCH_POOL,
+            prepared.id_sets,
+            tag_groups=prepared.tag_groups,
+            created=prepared.created,
         )
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)

@@ -56,8 +56,8 @@ Floor = int | tuple[str, list] | None
 class SearchBackend(ABC):
     vendor: str
     id_column: str  # the engine table's post id column
-    # Whether the engine's table knows each post's question tags, so pool_rows can filter its
-    # matches by tag_groups before reading any post row.
+    # Whether the engine's table knows each post's question tags and creation date, so
+    # pool_rows can filter its matches by tag_groups and created before reading any post row.
     filters_tags: bool = False
 
     # Writing the index ---------------------------------------------------------------------
@@ -127,6 +127,7 @@ class SearchBackend(ABC):
         pool: int,
         id_sets: IdSets = (),
         tag_groups: tuple[tuple[int, ...], ...] = (),
+        created: tuple[tuple[object, object], ...] = (),
     ) -> list[PoolRow]:
         """The newest `pool` base posts matching node (highest ids first), with their rank.
 
@@ -136,7 +137,8 @@ class SearchBackend(ABC):
         search matching more than `pool` posts is thus answered from its newest `pool`.
         `id_sets` are id queries every result is among (implied by base): the engine tests its
         matches against them before reading any post row. `tag_groups` (only given to an engine
-        that filters_tags) are groups of tag ids every result's question carries one of.
+        that filters_tags) are groups of tag ids every result's question carries one of;
+        `created` [start, end) intervals every result's creation date is within (likewise).
         """
         sql, params = self.pool_sql(node, base, pool, id_sets=id_sets)
         with connection.cursor() as cursor:
