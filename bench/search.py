@@ -27,6 +27,14 @@ Each query runs through quaestio.search.selectors.search, the function the searc
 same machine conditions; a primary-key fetch between queries measures the noise floor. It prints
 p50/p95 over the whole mix and per kind of query (16 kinds, 4 instances each).
 Target (issue 6): p95 < 50 ms at 1,000,000 posts.
+
+PostgreSQL at 1,000,000 posts, before and after search_document gained tag_ids and
+creation_date (search migration 0003) and bounded slices became two statements, measured
+interleaved in one process (each query run old then new, alternately, 3 rounds; identical
+results checked) on the shared 2-core machine at load 7, so only the ratios mean much:
+whole mix p50/p95 86.8/318 -> 72.6/224 ms; word + [tag] 265/422 -> 52/126; created:2020 word
+285/396 -> 188/300; word score:3.. 207/318 -> 182/295; phrase 145/402 -> 150/445 (unchanged:
+each candidate's document is still re-read for positions). The target is still missed there.
 """
 
 from __future__ import annotations
