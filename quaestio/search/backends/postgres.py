@@ -315,17 +315,17 @@ class PostgresBackend(SearchBackend):
             f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id + 0 DESC LIMIT %s"
         )
         rank = RANK.replace("d.document", "ranked.document")
+        # (A failure rolls the settings back with pool_rows' atomic block.)
         cursor.execute("SET LOCAL enable_indexscan = on")
-        try:
-            cursor.execute(
-                "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
-                f"{rank} FROM ({inner}) pool JOIN {TABLE} ranked ON ranked.post_id = pool.id "
-                "CROSS JOIN CAST(%s AS tsquery) q",
-                [*base_params, ids, pool, tsquery(node)],
-            )
-            return [PoolRow(*row) for row in cursor.fetchall()]
-        finally:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
+            f"{rank} FROM ({inner}) pool JOIN {TABLE} ranked ON ranked.post_id = pool.id "
+            "CROSS JOIN CAST(%s AS tsquery) q",
+            [*base_params, ids, pool, tsquery(node)],
+        )
+        rows = [PoolRow(*row) for row in cursor.fetchall()]
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        return rows
 
     def pool_sql(
         self,
