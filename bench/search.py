@@ -27,6 +27,18 @@ Each query runs through quaestio.search.selectors.search, the function the searc
 same machine conditions; a primary-key fetch between queries measures the noise floor. It prints
 p50/p95 over the whole mix and per kind of query (16 kinds, 4 instances each).
 Target (issue 6): p95 < 50 ms at 1,000,000 posts.
+
+PostgreSQL at 1,000,000 posts, before and after search_document gained tag_ids and
+creation_date (search migration 0003) and bounded slices became two statements, measured
+interleaved in one process (each query run old then new, alternately, 3 rounds; identical
+results checked) on the shared 2-core machine at load 7, so only the ratios mean much:
+whole mix p50/p95 86.8/318 -> 72.6/224 ms; word + [tag] 265/422 -> 52/126; created:2020 word
+285/396 -> 188/300; word score:3.. 207/318 -> 182/295; phrase 145/402 -> 150/445 (unchanged:
+each candidate's document is still re-read for positions). The target is still missed there.
+This bench itself, new / old / new code back to back at load 10-12: whole mix 91.6/297,
+106.3/357, 81.9/245 ms; word + [tag] 47/112, 221/431, 40/131. SQLite (same code path and
+schema as before) at that load: 25.0/59.5, 27.4/65.4 (old), 28.5/69.8: above 50 ms at p95
+only because of the load; it measured 14.6/36.1 on a quieter machine.
 """
 
 from __future__ import annotations

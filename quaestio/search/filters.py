@@ -146,18 +146,23 @@ def _tag_counts(terms: tuple[TagTerm, ...]) -> list[list[tuple[int, int]]]:
 
 
 def _tags(
-    term: TagTerm, found: list[tuple[int, int]], kind: PostKind | None = None
+    term: TagTerm,
+    found: list[tuple[int, int]],
+    kind: PostKind | None = None,
+    probe: bool = False,
 ) -> tuple[Q, QuerySet | None]:
     """A question with the tag, or an answer to one: answers search under their question's tags.
 
     `found` holds the (id, count) of the tags the term names; `kind` is the post kind the
     query's other filters already insist on (is:question or is:answer), which spares building
     the other half of the set. Returns the condition, and for a small tag that is required
-    (not -[tag]) the set of post ids as a query (see StructuredFilter.id_sets).
+    (not -[tag]) the set of post ids as a query (see StructuredFilter.id_sets). With `probe`
+    (the engine filters by tag itself, see StructuredFilter.tag_groups) a tag of any size is
+    probed per post: the engine's matches are then few, and building the set costs far more.
     """
     tag_ids = [tag_id for tag_id, _count in found]
     id_set = None
-    if sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
+    if not probe and sum(count for _id, count in found) <= SMALL_TAG_QUESTIONS:
         tagged = PostTag.objects.filter(tag_id__in=tag_ids).values("post_id")
         # One IN over "the questions UNION ALL their answers" (rather than `id IN … OR
         # parent_id IN …`, which PostgreSQL can only check row by row) lets the planner start
@@ -236,23 +241,45 @@ class StructuredFilter:
     # test its matches against them before reading any post row. Implied by `condition`, so
     # using them or not never changes results.
     id_sets: tuple[QuerySet, ...] = ()
+    # With engine_tags: for each required [tag] term, the ids of the tags it names; every result
+    # (or its question) carries one of each group. Implied by `condition`, like id_sets.
+    tag_groups: tuple[tuple[int, ...], ...] = ()
+    # With engine_tags: the [start, end) intervals of required created: filters (None is open),
+    # for an engine that keeps each post's creation date. Implied by `condition` too.
+    created: tuple[tuple[object, object], ...] = ()
 
 
 def structured_filter(
-    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
+    query: SearchQuery,
+    viewer: User | None,
+    context_question_id: int | None = None,
+    engine_tags: bool = False,
 ) -> StructuredFilter:
+    """`engine_tags`: the search engine will filter its matches by tag (tag_groups), so tags
+    are checked per post here rather than built into id sets."""
     condition = visibility(query.deleted, viewer)
     kinds = {f.kind for f in query.filters if isinstance(f, KindFilter) and not f.negated}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     id_sets = []
+    tag_groups = []
     for term, found in zip(query.tags, _tag_counts(query.tags), strict=True):
-        tag_condition, id_set = _tags(term, found, kind)
+        tag_condition, id_set = _tags(term, found, kind, probe=engine_tags)
         condition &= tag_condition
         if id_set is not None:
             id_sets.append(id_set)
+        if engine_tags and found and not term.negated:
+            tag_groups.append(tuple(sorted(tag_id for tag_id, _count in found)))
+    created = []
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
-    return StructuredFilter(condition, tuple(id_sets))
+        if (
+            engine_tags
+            and isinstance(f, DateFilter)
+            and f.date_field == DateField.CREATED
+            and not f.negated
+        ):
+            created.append((f.start, f.end))
+    return StructuredFilter(condition, tuple(id_sets), tuple(tag_groups), tuple(created))
 
 
 def structured_condition(

@@ -119,12 +119,17 @@ class _Prepared:
     plan: TextPlan
     posts: QuerySet
     id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
+    tag_groups: tuple[tuple[int, ...], ...]  # see StructuredFilter.tag_groups
+    created: tuple[tuple[object, object], ...]  # see StructuredFilter.created
 
 
 def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
     backend = get_backend()
     plan = plan_text(query, expand_wildcard)
-    structured = structured_filter(query, viewer, context_question_id)
+    # An engine that filters by tag does so only for a text search (the pool); a search
+    # without words is the ORM's alone.
+    engine_tags = backend.filters_tags and bool(plan.required)
+    structured = structured_filter(query, viewer, context_question_id, engine_tags=engine_tags)
     posts = Post.objects.filter(structured.condition)
     if plan.excluded and not plan.required:
         # Nothing to match, only words to avoid: the engine lists those posts to leave out.
@@ -134,7 +139,7 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     for id_set in structured.id_sets:
         sql, params = id_set.query.sql_with_params()
         id_sets.append((sql, list(params)))
-    return _Prepared(backend, plan, posts, id_sets)
+    return _Prepared(backend, plan, posts, id_sets, structured.tag_groups, structured.created)
 
 
 def _text_node(plan: TextPlan):
@@ -178,7 +183,14 @@ def search_ids(
             base = _base_sql(prepared.posts)
         except EmptyResultSet:  # the filters alone rule every post out
             return [], 0
-        rows = prepared.backend.pool_rows(node, base, MATCH_POOL, prepared.id_sets)
+        rows = prepared.backend.pool_rows(
+            node,
+            base,
+            MATCH_POOL,
+            prepared.id_sets,
+            tag_groups=prepared.tag_groups,
+            created=prepared.created,
+        )
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)
     # One query for the count and the page: the ids in order, up to the cap. (A count and a

@@ -14,7 +14,8 @@ from quaestio.posts.models import Post
 from quaestio.search import services
 
 # Saves that change none of these leave the index as it is (a score or view count update).
-INDEXED_FIELDS = frozenset({"title", "body", "body_markdown", "post_type"})
+# "tags": the PostgreSQL engine keeps each post's question tags (see backends/postgres.py).
+INDEXED_FIELDS = frozenset({"title", "body", "body_markdown", "post_type", "tags"})
 
 
 @receiver(post_save, sender=Post, dispatch_uid="search_index_saved_post")

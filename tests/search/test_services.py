@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from quaestio.posts.models import Post, PostType
+from quaestio.posts.models import Post, PostType, format_tags
+from quaestio.posts.tagging import set_post_tags
 from quaestio.search.backends import get_backend
 from quaestio.search.models import SearchWord
 from quaestio.search.selectors import search_ids
@@ -41,6 +42,29 @@ def test_edits_replace_the_indexed_text(db, django_capture_on_commit_callbacks):
     assert found("punic") == set()
     assert found("ostia port") == {post.id}
     assert get_backend().indexed_count() == 1
+
+
+def test_retagging_a_question_moves_its_answers_to_the_new_tag(
+    db, django_capture_on_commit_callbacks
+):
+    """Answers search under their question's tags, which PostgreSQL's index keeps: a retag
+    (a save of the tags alone) reaches the answers too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        question = Post.objects.create(
+            post_type=PostType.QUESTION, title="Legions of Gaul", tags=format_tags(["gaul"])
+        )
+        set_post_tags(question, ["gaul"])
+        answer = Post.objects.create(
+            post_type=PostType.ANSWER, parent=question, body="<p>The siege of Alesia.</p>"
+        )
+    assert found("[gaul] alesia") == {answer.id}
+    with django_capture_on_commit_callbacks(execute=True):
+        set_post_tags(question, ["caesar"])
+        question.tags = format_tags(["caesar"])
+        question.save(update_fields=["tags"])
+    assert found("[caesar] alesia") == {answer.id}
+    assert found("[gaul] alesia") == set()
+    assert found("[caesar] legions") == {question.id}
 
 
 def test_saves_that_change_no_text_schedule_nothing(db, django_capture_on_commit_callbacks):

@@ -56,6 +56,9 @@ Floor = int | tuple[str, list] | None
 class SearchBackend(ABC):
     vendor: str
     id_column: str  # the engine table's post id column
+    # Whether the engine's table knows each post's question tags and creation date, so
+    # pool_rows can filter its matches by tag_groups and created before reading any post row.
+    filters_tags: bool = False
 
     # Writing the index ---------------------------------------------------------------------
     @abstractmethod
@@ -118,7 +121,13 @@ class SearchBackend(ABC):
         return sql, [*source.from_params, *base_params, *source.where_params]
 
     def pool_rows(
-        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        id_sets: IdSets = (),
+        tag_groups: tuple[tuple[int, ...], ...] = (),
+        created: tuple[tuple[object, object], ...] = (),
     ) -> list[PoolRow]:
         """The newest `pool` base posts matching node (highest ids first), with their rank.
 
@@ -127,7 +136,9 @@ class SearchBackend(ABC):
         costs no more than a rare one; the page is then sorted and sliced from these rows. A
         search matching more than `pool` posts is thus answered from its newest `pool`.
         `id_sets` are id queries every result is among (implied by base): the engine tests its
-        matches against them before reading any post row.
+        matches against them before reading any post row. `tag_groups` (only given to an engine
+        that filters_tags) are groups of tag ids every result's question carries one of;
+        `created` [start, end) intervals every result's creation date is within (likewise).
         """
         sql, params = self.pool_sql(node, base, pool, id_sets=id_sets)
         with connection.cursor() as cursor:
@@ -150,14 +161,17 @@ class SearchBackend(ABC):
         ceiling: int | None = None,
         id_sets: IdSets = (),
         order: str | None = None,
+        source: MatchSource | None = None,
     ) -> tuple[str, list]:
-        """The pool query; `order` is the expression to sort by (the engine's post id)."""
+        """The pool query; `order` is the expression to sort by (the engine's post id); an
+        engine with its own match conditions passes its `source`."""
         # Only an engine that slices by id passes a ceiling (see PostgresBackend.pool_rows).
-        source = (
-            self.match_source(node, floor, ceiling)
-            if ceiling is not None
-            else self.match_source(node, floor)
-        )
+        if source is None:
+            source = (
+                self.match_source(node, floor, ceiling)
+                if ceiling is not None
+                else self.match_source(node, floor)
+            )
         base_sql, base_params = base
         where_sql, where_params = source.where_sql, list(source.where_params)
         for id_sql, id_params in id_sets:
