@@ -277,6 +277,9 @@ class Importer:
                 columns.index("id"),
                 self.batch_size,
                 self.workers,
+                # Posts are indexed where they are parsed: the importer, the one process that
+                # can insert, is the busier of the two.
+                searchload.PostIndexer(columns) if spec is POSTS else None,
             )
         return self.producers[spec.name], columns
 
@@ -292,21 +295,20 @@ class Importer:
             self._producer(spec_ahead)  # parse the next file while this one is inserted
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
-        # Posts are indexed here, while the parsing process sanitises the next batch's bodies:
-        # the two heaviest steps of the heaviest file then run on both cores.
-        indexer = searchload.PostIndexer(columns) if spec is POSTS else None
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
         progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
         for batch in producer.batches():
             progress.total = batch.size or progress.total  # an archive's file: known once out
-            rows = batch.rows if keep is None else [values for values in batch.rows if keep(values)]
-            self._flush(spec, writer, extra_writer, rows, batch.extras, id_index)
-            if indexer is not None:
-                for values in rows:
-                    indexer.add(values)
-                self.index_writer.write(*indexer.drain())
+            if keep is None:
+                rows, span = batch.rows, (batch.low_id, batch.high_id)
+            else:
+                rows = [values for values in batch.rows if keep(values)]
+                span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
+            self._flush(spec, writer, extra_writer, rows, batch.extras, id_index, span)
+            if batch.index_rows or batch.index_words:
+                self.index_writer.write(batch.index_rows, batch.index_words)
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
@@ -318,7 +320,7 @@ class Importer:
         if spec is USERS and self.community_values is not None:
             self._update_community(columns)
 
-    def _flush(self, spec, writer, extra_writer, batch, extras, id_index) -> None:
+    def _flush(self, spec, writer, extra_writer, batch, extras, id_index, span=None) -> None:
         if not batch and not extras and not self.post_tags:
             return
         integrity_error, driver_error = driver_errors()
@@ -332,10 +334,13 @@ class Importer:
         except (integrity_error, driver_error) as error:
             raise _Rejected(spec, ids, str(error).strip()) from None
         if batch:
-            low = min(row[id_index] for row in batch)
-            high = max(row[id_index] for row in batch)
-            span = self.id_ranges.setdefault(spec.name, [low, high])
-            span[0], span[1] = min(span[0], low), max(span[1], high)
+            if span is not None:  # computed by the parsing process
+                low, high = span
+            else:
+                low = min(row[id_index] for row in batch)
+                high = max(row[id_index] for row in batch)
+            known = self.id_ranges.setdefault(spec.name, [low, high])
+            known[0], known[1] = min(known[0], low), max(known[1], high)
 
     def _site_defaults(self, spec: DumpFileSpec, columns: list[str], defaults: list) -> None:
         """Values every imported row of a file gets: the credit to the site, no password."""

@@ -36,6 +36,10 @@ class Batch:
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
+    low_id: int = 0  # the smallest and largest row id in `rows` (rows non-empty)
+    high_id: int = 0
+    index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
+    index_words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
 
 
 def parse_batches(
@@ -45,7 +49,12 @@ def parse_batches(
     finish_row: Callable[[list], None] | None,
     id_index: int,
     batch_size: int,
+    indexer=None,
 ) -> Iterator[Batch]:
+    """The file's rows in batches. With `indexer` (a searchload.PostIndexer: Posts.xml), each
+    batch also carries its posts' search engine rows, built here rather than in the importer:
+    the importer is the one process that can insert, so CPU work that needs no database is
+    moved off it."""
     sequences: set[tuple[str, ...]] = set()
     # One encoder for the file: json.dumps with options builds a new encoder on every call.
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -67,10 +76,25 @@ def parse_batches(
             if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
                 batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)
-                yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                yield _finish(
+                    Batch(rows, extras, rows_so_far, counting.bytes_read, size), id_index, indexer
+                )
                 rows, extras = [], []
         rows_so_far += len(rows)
-        yield Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        last = Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        yield _finish(last, id_index, indexer)
+
+
+def _finish(batch: Batch, id_index: int, indexer) -> Batch:
+    """The batch's id range and (Posts.xml) search rows, computed in the parsing process."""
+    if batch.rows:
+        ids = [values[id_index] for values in batch.rows]
+        batch.low_id, batch.high_id = min(ids), max(ids)
+        if indexer is not None:
+            for values in batch.rows:
+                indexer.add(values)
+            batch.index_rows, batch.index_words = indexer.drain()
+    return batch
 
 
 def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
@@ -96,9 +120,10 @@ class Producer:
         id_index: int,
         batch_size: int,
         workers: int,
+        indexer=None,
     ) -> None:
         self.spec = spec
-        self.arguments = (source, spec, convert, finish_row, id_index, batch_size)
+        self.arguments = (source, spec, convert, finish_row, id_index, batch_size, indexer)
         self.process = None
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
