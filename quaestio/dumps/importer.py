@@ -299,6 +299,8 @@ class Importer:
             self._producer(spec_ahead)  # parse the next file while this one is inserted
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
+        # Batches the parsing process handed over unindexed (the importer was waiting for them).
+        indexer = searchload.PostIndexer(columns) if spec is POSTS else None
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
@@ -311,7 +313,11 @@ class Importer:
                 rows = [values for values in batch.rows if keep(values)]
                 span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index, span)
-            if batch.index_rows or batch.index_words:
+            if batch.unindexed:
+                for values in rows:
+                    indexer.add(values)
+                self.index_writer.write(*indexer.drain())
+            elif batch.index_rows or batch.index_words:
                 self.index_writer.write(batch.index_rows, batch.index_words)
             result.rows = batch.rows_so_far
             if batch.last:
