@@ -171,6 +171,45 @@ CORRELATED_COUNTERS: list[tuple[str, str]] = [
 ]
 
 
+BADGE_COUNTERS = ("gold badge counts", "silver badge counts", "bronze badge counts")
+
+# PostgreSQL: the three badge counters in one UPDATE, each user row rewritten once instead of
+# once per counter (on a million-row dump import those rewrites were most of the recount's
+# time: 44,000-75,000 users a counter, about 25 µs a row). Each column is set only where its
+# own counter differs, as the three statements do, and the rows each of them would have
+# changed are counted apart: same values and the same per-counter row counts.
+BADGE_COUNTERS_TOGETHER = """
+WITH s AS (
+    SELECT t.id,
+           COALESCE(c.gold, 0) AS gold, COALESCE(c.silver, 0) AS silver,
+           COALESCE(c.bronze, 0) AS bronze,
+           t.gold_badges <> COALESCE(c.gold, 0) AS gold_differs,
+           t.silver_badges <> COALESCE(c.silver, 0) AS silver_differs,
+           t.bronze_badges <> COALESCE(c.bronze, 0) AS bronze_differs
+    FROM accounts_user t LEFT JOIN (
+        SELECT b.user_id,
+               COUNT(*) FILTER (WHERE b.badge_class = 1) AS gold,
+               COUNT(*) FILTER (WHERE b.badge_class = 2) AS silver,
+               COUNT(*) FILTER (WHERE b.badge_class = 3) AS bronze
+        FROM badges_badge b GROUP BY b.user_id
+    ) c ON c.user_id = t.id
+), changed AS (
+    UPDATE accounts_user SET
+        gold_badges = CASE WHEN s.gold_differs THEN s.gold ELSE accounts_user.gold_badges END,
+        silver_badges =
+            CASE WHEN s.silver_differs THEN s.silver ELSE accounts_user.silver_badges END,
+        bronze_badges =
+            CASE WHEN s.bronze_differs THEN s.bronze ELSE accounts_user.bronze_badges END
+    FROM s
+    WHERE accounts_user.id = s.id AND (s.gold_differs OR s.silver_differs OR s.bronze_differs)
+    RETURNING s.gold_differs, s.silver_differs, s.bronze_differs
+)
+SELECT COUNT(*) FILTER (WHERE gold_differs), COUNT(*) FILTER (WHERE silver_differs),
+       COUNT(*) FILTER (WHERE bronze_differs)
+FROM changed
+"""
+
+
 def statements() -> list[tuple[str, str]]:
     """The counters' statements for this database (same names, rows and row counts)."""
     return COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
@@ -181,12 +220,22 @@ def recount(
 ) -> dict[str, int]:
     """Rebuild every counter in one transaction; returns rows changed per counter."""
     changed: dict[str, int] = {}
+    wanted = [(n, st) for n, st in statements() if not only or n in only]
+    together = connection.vendor == "postgresql" and all(
+        name in dict(wanted) for name in BADGE_COUNTERS
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, statement in statements():
-            if only and name not in only:
-                continue
-            cursor.execute(statement)
-            changed[name] = cursor.rowcount
-            if progress:
-                progress(name, cursor.rowcount)
+        for name, statement in wanted:
+            if together and name in BADGE_COUNTERS:
+                if name != BADGE_COUNTERS[0]:
+                    continue
+                cursor.execute(BADGE_COUNTERS_TOGETHER)
+                counts = zip(BADGE_COUNTERS, cursor.fetchone(), strict=True)
+            else:
+                cursor.execute(statement)
+                counts = [(name, cursor.rowcount)]
+            for counter, rows in counts:
+                changed[counter] = rows
+                if progress:
+                    progress(counter, rows)
     return changed

@@ -36,6 +36,11 @@ class Batch:
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
+    low_id: int = 0  # the smallest and largest row id in `rows` (rows non-empty)
+    high_id: int = 0
+    index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
+    index_words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
+    unindexed: bool = False  # left for the importer to index (it was waiting for this batch)
 
 
 def parse_batches(
@@ -45,7 +50,15 @@ def parse_batches(
     finish_row: Callable[[list], None] | None,
     id_index: int,
     batch_size: int,
+    indexer=None,
+    consumer_waiting: Callable[[], bool] | None = None,
 ) -> Iterator[Batch]:
+    """The file's rows in batches. With `indexer` (a searchload.PostIndexer: Posts.xml), each
+    batch also carries its posts' search engine rows, built here rather than in the importer:
+    the importer is the one process that can insert, so CPU work that needs no database is
+    moved off it. Unless the importer is already waiting for this process (`consumer_waiting`,
+    when parsing runs in a process of its own): then the batch goes out unindexed and the
+    importer, idle otherwise, indexes it, so the two cores share Posts.xml's work as it comes."""
     sequences: set[tuple[str, ...]] = set()
     # One encoder for the file: json.dumps with options builds a new encoder on every call.
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -67,15 +80,31 @@ def parse_batches(
             if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
                 batch_ends = counting.bytes_read + BATCH_BYTES
                 rows_so_far += len(rows)
-                yield Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size)
+                yield _finish(batch, id_index, indexer, consumer_waiting)
                 rows, extras = [], []
         rows_so_far += len(rows)
-        yield Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        last = Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
+        yield _finish(last, id_index, indexer, consumer_waiting)
 
 
-def _produce(out: multiprocessing.Queue, arguments: tuple) -> None:
+def _finish(batch: Batch, id_index: int, indexer, consumer_waiting) -> Batch:
+    """The batch's id range and (Posts.xml) search rows, computed in the parsing process."""
+    if batch.rows:
+        ids = [values[id_index] for values in batch.rows]
+        batch.low_id, batch.high_id = min(ids), max(ids)
+        if indexer is not None and consumer_waiting is not None and consumer_waiting():
+            batch.unindexed = True
+        elif indexer is not None:
+            for values in batch.rows:
+                indexer.add(values)
+            batch.index_rows, batch.index_words = indexer.drain()
+    return batch
+
+
+def _produce(out: multiprocessing.Queue, waiting, arguments: tuple) -> None:
     try:
-        for batch in parse_batches(*arguments):
+        for batch in parse_batches(*arguments, lambda: waiting.value == 1):
             out.put(("batch", batch))
     except DumpError as error:
         out.put(("dump-error", (error.reason, error.file, error.line, error.row_id)))
@@ -96,15 +125,19 @@ class Producer:
         id_index: int,
         batch_size: int,
         workers: int,
+        indexer=None,
     ) -> None:
         self.spec = spec
-        self.arguments = (source, spec, convert, finish_row, id_index, batch_size)
+        self.arguments = (source, spec, convert, finish_row, id_index, batch_size, indexer)
         self.process = None
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.channel = context.Queue(maxsize=IN_FLIGHT)
+            # 1 while the importer waits for this file's next batch (shared memory, no lock:
+            # one writer, and a stale read only changes who indexes a batch, not the result).
+            self.waiting = context.RawValue("b", 0)
             self.process = context.Process(
-                target=_produce, args=(self.channel, self.arguments), daemon=True
+                target=_produce, args=(self.channel, self.waiting, self.arguments), daemon=True
             )
             self.process.start()
 
@@ -115,7 +148,9 @@ class Producer:
         try:
             while True:
                 try:
+                    self.waiting.value = 1
                     kind, payload = self.channel.get(timeout=1.0)
+                    self.waiting.value = 0
                 except queue_module.Empty:
                     if not self.process.is_alive():
                         raise DumpError(

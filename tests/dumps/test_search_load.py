@@ -58,3 +58,30 @@ def test_a_stale_index_row_is_replaced(tmp_path, quiet):
     import_dump(write_dump(tmp_path / "d", MINIMAL), out=quiet)
     loaded, _words = _index()
     assert "stale" not in str(loaded[2])
+
+
+def test_batches_left_unindexed_for_the_importer_index_alike(generated, quiet, monkeypatch):
+    """The parsing process hands a batch over unindexed when the importer waits for it; the
+    importer then indexes it itself. Every other batch so here: the same index as a reindex."""
+    from quaestio.dumps import pipeline
+
+    finish = pipeline._finish
+    turns = iter(range(1_000_000))
+
+    handed_over = []
+
+    def alternating(batch, id_index, indexer, _waiting):
+        batch = finish(batch, id_index, indexer, lambda: next(turns) % 2 == 0)
+        if indexer is not None:
+            handed_over.append(batch.unindexed)
+        return batch
+
+    monkeypatch.setattr(pipeline, "_finish", alternating)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 16 * 1024)  # several batches of posts
+    import_dump(generated, out=quiet, workers=0)
+    assert True in handed_over and False in handed_over, handed_over
+    loaded, loaded_words = _index()
+    reindex_all()
+    rebuilt, rebuilt_words = _index()
+    assert loaded == rebuilt
+    assert loaded_words == rebuilt_words
