@@ -19,6 +19,9 @@ from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
 from quaestio.dumps.xmlio import canonical_date, is_canonical_date, sqlite_date
 
 Converter = Callable[[dict[str, str], int], tuple[list, dict | None]]
+# Real dumps have a handful of attribute layouts per file; a hostile one could give every row
+# its own, so the memo of which attributes are unknown stays bounded (memory must stay flat).
+MAX_REMEMBERED_LAYOUTS = 256
 
 
 def digest(text: str) -> str:
@@ -135,7 +138,9 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
         "    keys = tuple(attributes)",
         "    unknown = unknown_by_keys.get(keys)",
         "    if unknown is None:",
-        "        unknown = unknown_by_keys[keys] = [key for key in keys if key not in known]",
+        "        unknown = [key for key in keys if key not in known]",
+        "        if len(unknown_by_keys) < MAX_REMEMBERED_LAYOUTS:",
+        "            unknown_by_keys[keys] = unknown",
         "    for key in unknown:",
         "        kept[key] = attributes[key]",
         "    if not (kept or absent):",
@@ -184,6 +189,7 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
         "digest": digest,
         "known": frozenset(known),
         "unknown_by_keys": {},
+        "MAX_REMEMBERED_LAYOUTS": MAX_REMEMBERED_LAYOUTS,
     }
     exec(compile("\n".join(lines), f"<converter for {filename}>", "exec"), namespace)
     return namespace["convert"]
@@ -258,7 +264,9 @@ def reference_converter(spec: DumpFileSpec, columns: list[str], defaults: list) 
         keys = tuple(attributes)
         unknown = unknown_by_keys.get(keys)
         if unknown is None:
-            unknown = unknown_by_keys[keys] = [key for key in keys if key not in known]
+            unknown = [key for key in keys if key not in known]
+            if len(unknown_by_keys) < MAX_REMEMBERED_LAYOUTS:
+                unknown_by_keys[keys] = unknown
         for key in unknown:
             kept[key] = attributes[key]
         if not (kept or absent):

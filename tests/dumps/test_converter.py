@@ -89,3 +89,26 @@ def test_compiled_converter_equals_reference_on_odd_values(spec, change):
     for bool_value in ("True", "False", "true", "FALSE", "yes", ""):
         attributes = {**base, "IsRequired": bool_value, "TagBased": bool_value}
         assert _outcome(fast, attributes) == _outcome(reference, attributes)
+
+
+def _layout_memo(convert) -> dict:
+    """The converter's memo of attribute layouts: a global of the compiled one, a closure
+    variable of the reference one."""
+    if "unknown_by_keys" in convert.__code__.co_freevars:
+        index = convert.__code__.co_freevars.index("unknown_by_keys")
+        return convert.__closure__[index].cell_contents
+    return convert.__globals__["unknown_by_keys"]
+
+
+def test_unknown_attribute_layouts_are_kept_but_their_memo_stays_bounded():
+    """A hostile dump giving every row its own unknown attribute loses none of them, and the
+    converters' memo of layouts stops growing (import memory stays flat)."""
+    from quaestio.dumps.rows import MAX_REMEMBERED_LAYOUTS
+
+    for convert in _both(TAGS):
+        for number in range(MAX_REMEMBERED_LAYOUTS + 50):
+            attributes = {"Id": str(number + 1), "TagName": f"t{number}", "Count": "0"}
+            attributes[f"Odd{number}"] = "x"
+            _values, extra = convert(attributes, number + 2)
+            assert extra["set"][f"Odd{number}"] == "x"
+        assert len(_layout_memo(convert)) == MAX_REMEMBERED_LAYOUTS
