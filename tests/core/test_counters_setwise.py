@@ -1,14 +1,15 @@
-"""The set-based recount and opening balances equal the correlated statements they replaced.
+"""The recount's two statement lists (set-based, correlated) and the set-based opening balances.
 
-The reference statements below are the ones core/counters.py and
-reputation/services.record_opening_balances ran before (one subquery per row). Both versions
-run on the same data with counters deliberately wrong (including NULLs, deleted answers and
-comments, posts with nothing to count); values and row counts must agree.
+The counters are checked against values counted here in Python from the rows themselves, on data
+whose counters are deliberately wrong (including NULLs, deleted answers and comments, posts with
+nothing to count); both lists must also correct the same number of rows. The opening balances
+are checked against the correlated statement record_opening_balances ran before.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 from django.db import connection, transaction
@@ -18,54 +19,6 @@ from quaestio.reputation import services
 from quaestio.reputation.models import BASE_REPUTATION, Reason
 
 pytestmark = pytest.mark.django_db
-
-REFERENCE_COUNTERS: list[tuple[str, str]] = [
-    (
-        "post scores",
-        """UPDATE posts_post SET score = (
-               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
-               FROM votes_vote v WHERE v.post_id = posts_post.id)
-           WHERE post_type IN (1, 2) AND score <> (
-               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
-               FROM votes_vote v WHERE v.post_id = posts_post.id)""",
-    ),
-    (
-        "answer counts",
-        """UPDATE posts_post SET answer_count = (
-               SELECT COUNT(*) FROM posts_post a
-               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)
-           WHERE post_type = 1 AND COALESCE(answer_count, -1) <> (
-               SELECT COUNT(*) FROM posts_post a
-               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)""",
-    ),
-    (
-        "comment counts",
-        """UPDATE posts_post SET comment_count = (
-               SELECT COUNT(*) FROM comments_comment c
-               WHERE c.post_id = posts_post.id AND c.deletion_date IS NULL)
-           WHERE comment_count <> (
-               SELECT COUNT(*) FROM comments_comment c
-               WHERE c.post_id = posts_post.id AND c.deletion_date IS NULL)""",
-    ),
-    (
-        "tag counts",
-        """UPDATE tags_tag SET count = (
-               SELECT COUNT(*) FROM tags_posttag pt JOIN posts_post p ON p.id = pt.post_id
-               WHERE pt.tag_id = tags_tag.id AND p.deletion_date IS NULL)
-           WHERE count <> (
-               SELECT COUNT(*) FROM tags_posttag pt JOIN posts_post p ON p.id = pt.post_id
-               WHERE pt.tag_id = tags_tag.id AND p.deletion_date IS NULL)""",
-    ),
-] + [
-    (
-        f"{name} badge counts",
-        f"""UPDATE accounts_user SET {name}_badges = (
-               SELECT COUNT(*) FROM badges_badge b WHERE b.user_id = accounts_user.id AND b.badge_class = {cls})
-           WHERE {name}_badges <> (
-               SELECT COUNT(*) FROM badges_badge b WHERE b.user_id = accounts_user.id AND b.badge_class = {cls})""",
-    )
-    for name, cls in (("gold", 1), ("silver", 2), ("bronze", 3))
-]
 
 REFERENCE_OPENING = (
     "INSERT INTO reputation_reputationchange (user_id, amount, nominal, reason, created_at) "
@@ -160,19 +113,62 @@ def running(statements):
     return run
 
 
+def counted_in_python() -> list:
+    """What every counter should hold, in SNAPSHOT's shape, counted from the rows in Python."""
+    with connection.cursor() as cursor:
+
+        def rows(query: str) -> list:
+            cursor.execute(query)
+            return cursor.fetchall()
+
+        posts = rows(
+            "SELECT id, post_type, parent_id, deletion_date, score, answer_count, comment_count "
+            "FROM posts_post ORDER BY id"
+        )
+        votes = rows("SELECT post_id, vote_type FROM votes_vote")
+        live_comments = rows("SELECT post_id FROM comments_comment WHERE deletion_date IS NULL")
+        post_tags = rows("SELECT tag_id, post_id FROM tags_posttag")
+        tags = rows("SELECT id FROM tags_tag ORDER BY id")
+        badges = rows("SELECT user_id, badge_class FROM badges_badge")
+        users = rows("SELECT id FROM accounts_user ORDER BY id")
+    live = {post[0] for post in posts if post[3] is None}
+    score = Counter()
+    for post_id, vote_type in votes:
+        score[post_id] += {2: 1, 3: -1}.get(vote_type, 0)
+    answers = Counter(post[2] for post in posts if post[1] == 2 and post[0] in live)
+    comments = Counter(post_id for (post_id,) in live_comments)
+    tag_counts = Counter(tag_id for tag_id, post_id in post_tags if post_id in live)
+    badge_counts = Counter(badges)
+    return [
+        [
+            (
+                post_id,
+                score[post_id] if post_type in (1, 2) else old_score,
+                answers[post_id] if post_type == 1 else answer_count,
+                comments[post_id],
+            )
+            for post_id, post_type, _parent, _deleted, old_score, answer_count, _ in posts
+        ],
+        [(tag_id, tag_counts[tag_id]) for (tag_id,) in tags],
+        [(user_id, *(badge_counts[(user_id, cls)] for cls in (1, 2, 3))) for (user_id,) in users],
+    ]
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("which", ["set-based", "correlated", "recount()"])
-def test_recount_equals_the_correlated_statements(demo, seed, which):
-    """Both statement lists (each backend uses one; both run on either) and recount()."""
-    assert [name for name, _ in COUNTERS] == [name for name, _ in REFERENCE_COUNTERS]
-    assert CORRELATED_COUNTERS == REFERENCE_COUNTERS
+def test_recount_gives_the_counts_of_the_rows(demo, seed, which):
+    """Each statement list (each backend uses one; both run on either) and recount() set every
+    counter to what the rows hold, and the two lists correct the same rows."""
+    assert [name for name, _ in COUNTERS] == [name for name, _ in CORRELATED_COUNTERS]
     scramble(seed)
-    old = run_then_undo(running(REFERENCE_COUNTERS))
+    expected = counted_in_python()
+    assert snapshot() != expected  # the scramble left counters to correct
     work = {"set-based": running(COUNTERS), "correlated": running(CORRELATED_COUNTERS)}
     new = run_then_undo(work.get(which, recount))
-    assert new["result"] == old["result"]
-    assert all(old["result"].values()), old["result"]  # each counter had rows to correct
-    assert new["state"] == old["state"]
+    assert new["state"] == expected
+    corrected = run_then_undo(running(CORRELATED_COUNTERS))["result"]
+    assert new["result"] == corrected
+    assert all(corrected.values()), corrected  # each counter had rows to correct
     # and a second recount finds nothing left to correct
     recount()
     assert set(recount().values()) == {0}
