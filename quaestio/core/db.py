@@ -1,4 +1,4 @@
-"""Database helpers shared by the bulk loaders (demo, dump import)."""
+"""Database helpers shared by the bulk loaders (demo, dump import) and the migrations."""
 
 from __future__ import annotations
 
@@ -15,3 +15,15 @@ def reset_sequences(models: list) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def on_vendor(vendor: str, statements: list[str]):
+    """A RunPython function that executes raw SQL only on one database vendor: for the search
+    engines' own tables and indexes, which exist in SQLite's or PostgreSQL's form only."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == vendor:
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run

@@ -31,15 +31,10 @@ def _object(**members: str) -> str:
 
 
 def _author(block: PostBlock) -> str:
-    if block.owner.user is None:
-        return _object(**{"@type": '"Person"', "name": _json(block.owner.name)})
-    return _object(
-        **{
-            "@type": '"Person"',
-            "name": _json(block.owner.name),
-            "url": _json(f"/users/{block.owner.user.id}"),
-        }
-    )
+    members = {"@type": '"Person"', "name": _json(block.owner.name)}
+    if block.owner.user is not None:
+        members["url"] = _json(f"/users/{block.owner.user.id}")
+    return _object(**members)
 
 
 def _answer(block: PostBlock, base_url: str) -> str:

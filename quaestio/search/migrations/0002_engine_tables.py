@@ -6,6 +6,8 @@ what it meant when it ran, whatever the backends become.
 
 from django.db import migrations
 
+from quaestio.core.db import on_vendor
+
 SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, body, code, url, tokenize = 'ascii')",
@@ -18,19 +20,12 @@ POSTGRES_CREATE = [
 POSTGRES_DROP = ["DROP TABLE IF EXISTS search_document"]
 
 
-def on(vendor, statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == vendor:
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
     operations = [
-        migrations.RunPython(on("sqlite", SQLITE_CREATE), on("sqlite", SQLITE_DROP)),
-        migrations.RunPython(on("postgresql", POSTGRES_CREATE), on("postgresql", POSTGRES_DROP)),
+        migrations.RunPython(on_vendor("sqlite", SQLITE_CREATE), on_vendor("sqlite", SQLITE_DROP)),
+        migrations.RunPython(
+            on_vendor("postgresql", POSTGRES_CREATE), on_vendor("postgresql", POSTGRES_DROP)
+        ),
     ]

@@ -10,6 +10,8 @@ The SQL is written out here, as in 0002, so this migration keeps meaning what it
 
 from django.db import migrations
 
+from quaestio.core.db import on_vendor
+
 QUESTION_TAGS = (
     "COALESCE((SELECT array_agg(t.tag_id ORDER BY t.tag_id)::integer[] FROM tags_posttag t "
     "WHERE t.post_id = COALESCE(p.parent_id, p.id)), '{}')"
@@ -31,18 +33,9 @@ BACKWARD = [
 ]
 
 
-def on(vendor, statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == vendor:
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_engine_tables"), ("tags", "0001_initial")]
 
     operations = [
-        migrations.RunPython(on("postgresql", FORWARD), on("postgresql", BACKWARD)),
+        migrations.RunPython(on_vendor("postgresql", FORWARD), on_vendor("postgresql", BACKWARD)),
     ]
