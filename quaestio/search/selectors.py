@@ -308,12 +308,30 @@ def similar_questions(
     title: str, limit: int = 5, exclude_id: int | None = None
 ) -> list[SimilarRow]:
     """Live questions whose titles share the most meaningful words with `title` (one query)."""
-    node = similar_title_plan(title)
-    if node is None or limit <= 0:
+    statement = (
+        _similar_statement(title, exclude_id is not None, connection.vendor) if limit > 0 else None
+    )
+    if statement is None:
         return []
-    base_sql, base_params = _live_questions_sql(exclude_id is not None)
+    sql, params = statement
     if exclude_id is not None:
-        base_params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in base_params]
+        params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in params]
+    # Rows, not model instances: this runs on every question page view (the Related sidebar),
+    # where building ten Post instances cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [SimilarRow(*row) for row in cursor.fetchall()]
+
+
+@lru_cache(maxsize=4096)
+def _similar_statement(title: str, excluding: bool, vendor: str) -> tuple[str, tuple] | None:
+    """The Similar/Related query for a title, planned once per process: parsing the title and
+    writing the engine's SQL cost as much as running it, on every question page view. The
+    vendor is part of the key because the SQL is the engine's."""
+    node = similar_title_plan(title)
+    if node is None:
+        return None
+    base_sql, base_params = _live_questions_sql(excluding)
     columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
     backend = get_backend()
     sql, params = backend.ranked_sql(
@@ -323,11 +341,7 @@ def similar_questions(
         columns=columns,
         floor=backend.engine_floor_sql(node, MATCH_POOL),
     )
-    # Rows, not model instances: this runs on every question page view (the Related sidebar),
-    # where building ten Post instances cost more than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s", [*params, limit])
-        return [SimilarRow(*row) for row in cursor.fetchall()]
+    return f"{sql} LIMIT %s", tuple(params)
 
 
 def related_questions(question: Post, limit: int) -> list[SimilarRow]:

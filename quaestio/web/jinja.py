@@ -6,7 +6,10 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import Environment, Template
@@ -49,6 +52,31 @@ def csrf_field(request) -> Markup:
         )
         request._csrf_field = cached
     return cached
+
+
+def render_encoded(request, template_name: str, context: dict) -> HttpResponse:
+    """A page rendered straight to UTF-8 bytes, piece by piece (for the hottest pages).
+
+    Why: one non-ASCII character anywhere (a name like "Coyoacán") makes the whole joined page a
+    non-ASCII string, and CPython encodes those to UTF-8 a character at a time: on the seed
+    thread that was 0.7M of the page's 11M instructions (callgrind). Encoding each piece keeps
+    the ASCII ones (nearly all of a page) on the memcpy fast path. The context is what Django's
+    Jinja2 backend gives a template (request, csrf_input, csrf_token), and the time counts
+    towards Server-Timing's template figure as TimedTemplate's does.
+    """
+    template = engines["jinja2"].env.get_template(template_name)
+    context = {
+        **context,
+        "request": request,
+        "csrf_input": csrf_input_lazy(request),
+        "csrf_token": csrf_token_lazy(request),
+    }
+    started = time.perf_counter()
+    try:
+        content = b"".join([piece.encode() for piece in template.generate(context)])
+    finally:
+        add_template_time(time.perf_counter() - started)
+    return HttpResponse(content)
 
 
 def environment(**options) -> Environment:

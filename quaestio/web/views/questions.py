@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import render
 from django.urls import path, reverse
 
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
-from quaestio.web.jinja import csrf_field
+from quaestio.web.jinja import csrf_field, render_encoded
 from quaestio.web.post_blocks import Viewer, post_block
 from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
@@ -71,7 +70,7 @@ def question_detail(request, question_id: int, slug: str | None = None):
         ),
         "json_ld": qa_page_json_ld(page, request.build_absolute_uri(canonical)),
     }
-    return render(request, "questions/page.html", context)
+    return render_encoded(request, "questions/page.html", context)
 
 
 def question_short(request, question_id: int, user_id: int | None = None):
