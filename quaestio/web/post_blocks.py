@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from quaestio.web.presenters import time_tag, user_card, user_link
+from quaestio.web.presenters import slug, time_tag, user_card, user_link
 
 
 @dataclass(slots=True)
@@ -219,3 +219,17 @@ def post_block(block, kind: str, viewer: Viewer) -> Markup:
         f'<div class="post-footer">{post_menu(post, kind, viewer)}{signatures(block, kind)}</div>'
         f"</div>{comment_list(block, viewer)}</div>"
     )
+
+
+def sidebar_questions(rows) -> Markup:
+    """The Linked or Related list: each question's score (marked when it has an accepted
+    answer) and its title linked to it."""
+    items = []
+    for row in rows:
+        answered = " answered-accepted" if row.accepted_answer_id else ""
+        question_id = int(row.id)
+        items.append(
+            f'<li><span class="mini-score{answered}">{int(row.score)}</span> '
+            f'<a href="/questions/{question_id}/{escape(slug(row.title))}">{escape(row.title)}</a></li>'
+        )
+    return Markup(f"<ul>{''.join(items)}</ul>")

@@ -29,7 +29,8 @@ def _author(name: str, user_id: int | None) -> str:
     return f'{{"@type":"Person","name":{_json(name)}{url}}}'
 
 
-@lru_cache(maxsize=4096)
+# Bounded: each entry holds a body and its text, so 1,024 threads' posts is some 10-20 MB.
+@lru_cache(maxsize=1024)
 def _post_members(
     body_html: str, score: int, created: datetime, author: str, author_id: int | None
 ) -> str:

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.web.jinja import csrf_field, render_encoded
-from quaestio.web.post_blocks import Viewer, post_block
+from quaestio.web.post_blocks import Viewer, post_block, sidebar_questions
 from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
 
@@ -55,6 +55,7 @@ def question_detail(request, question_id: int, slug: str | None = None):
         "page": page,
         "q": question,
         "post_block": post_block,
+        "sidebar_questions": sidebar_questions,
         "viewer": Viewer(
             user_id=viewer_id,
             csrf=str(csrf_field(request)) if viewer_id is not None else "",
