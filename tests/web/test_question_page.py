@@ -237,3 +237,22 @@ def test_structured_data_cannot_close_its_script_element(client, ask):
     entity = json.loads(script)["mainEntity"]
     assert entity["name"] == title
     assert "</script> as text" in entity["text"]
+
+
+def test_non_ascii_text_reaches_the_reader_intact(client, ask):
+    """The page is encoded piece by piece and its JSON-LD written with \\u escapes: accents,
+    typographic marks and characters beyond the BMP come through unchanged, in the HTML and in
+    the structured data, and the response is valid UTF-8."""
+    title = "Coyoacán — why did “Ramón” use an ice axe 🪓 in 1940?"
+    body = "Señor Mercader’s trial in México: ½ the evidence… and ünïcödé, ok."
+    question = ask(title=title, body=body)
+    response = client.get(f"/questions/{question.id}/x", follow=True)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode("utf-8")  # raises if any piece was mis-encoded
+    tree = lxml_html.fromstring(html)
+    assert _text(tree.cssselect("h1.question-title")[0]) == title
+    assert body in _text(tree.cssselect("#question .post-body")[0])
+    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert script.isascii()
+    entity = json.loads(script)["mainEntity"]
+    assert entity["name"] == title and body in entity["text"]
