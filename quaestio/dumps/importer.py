@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -36,7 +38,17 @@ from quaestio.dumps.models import DumpImport
 from quaestio.dumps.progress import Progress, say
 from quaestio.dumps.render import comment_html
 from quaestio.dumps.rows import build_converter, table_columns
-from quaestio.dumps.schema import COMMENTS, IMPORT_ORDER, POSTS, TAGS, USERS, DumpFileSpec
+from quaestio.dumps.schema import (
+    BADGES,
+    COMMENTS,
+    IMPORT_ORDER,
+    POST_HISTORY,
+    POSTS,
+    TAGS,
+    USERS,
+    VOTES,
+    DumpFileSpec,
+)
 from quaestio.dumps.source import DumpSource
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
@@ -177,7 +189,15 @@ class Importer:
     ) -> None:
         self.source = source
         self.workers = workers
-        self.producers: dict[str, pipeline.Producer] = {}
+        self.parser: pipeline.Parser | None = None
+        self.columns: dict[str, list[str]] = {}
+        self.loaded: set[DumpFileSpec] = set()
+        self.steps_done: set[str] = set()
+        self.check_references = True  # by the importer's own queries (SQLite); see run()
+        self.dropped: dict[str, list[tuple[str, str]]] = {}  # plain indexes, by table
+        self.analyzed: set[str] = set()
+        self.built: set[str] = set()
+        self.kept_dangling: dict[str, int] = {}
         self.site = site
         self.batch_size = batch_size
         self.out = out
@@ -201,22 +221,20 @@ class Importer:
             with _sqlite_import_memory(), transaction.atomic():
                 record = DumpImport.objects.create(site=self.site, source=str(self.source.path))
                 self._prepare()
-                dropped = indexes.plain_indexes(_LOADED_TABLES)
-                indexes.drop(dropped)
+                self.dropped = {table: indexes.plain_indexes([table]) for table in _LOADED_TABLES}
+                for table_indexes in self.dropped.values():
+                    indexes.drop(table_indexes)
                 constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
-                self._load_files()
+                # With the foreign keys dropped for the load (PostgreSQL), adding them back
+                # validates the same references: the named check runs only if one of them
+                # fails (_restore_foreign_keys), not twice on every import.
+                self.check_references = not constraints
+                self._load_files()  # and, between files, every step the loaded files allow
                 self.report.load_seconds = time.perf_counter() - started
-                with self._phase("analyze tables, check references"):
-                    indexes.analyze(_LOADED_TABLES)
-                    if not constraints:
-                        # With the foreign keys dropped for the load (PostgreSQL), adding them
-                        # back validates the same references: the named check runs only if
-                        # one of them fails (_restore_foreign_keys), not twice on every import.
-                        checks.refuse_broken_references(self.source, self.id_ranges)
-                    self.report.kept_dangling = checks.count_kept_dangling(self.id_ranges)
-                self._before_indexes()
-                with self._phase("rebuild indexes, add foreign keys back"):
-                    indexes.rebuild(dropped)
+                self._run_ready_steps()
+                with self._phase("analyze and rebuild indexes of the remaining tables"):
+                    self._settle_tables(_LOADED_TABLES)
+                with self._phase("add foreign keys back"):
                     self._restore_foreign_keys(constraints)
                 self._finish(record)
                 with self._phase("merge the search index (built while Posts.xml loaded)"):
@@ -237,12 +255,20 @@ class Importer:
     def _load_files(self) -> None:
         present = [spec for spec in IMPORT_ORDER if self.source.has(spec.filename)]
         self.report.missing_files = [spec.filename for spec in IMPORT_ORDER if spec not in present]
+        # Absent files count as loaded: the steps waiting for them can run without them.
+        self.loaded = {spec for spec in IMPORT_ORDER if spec not in present}
+        self.parser = pipeline.Parser(
+            self.source, [self._job(spec) for spec in present], self.workers
+        )
         try:
-            for position, spec in enumerate(present):
-                self._load(spec, following=present[position + 1 : position + 2])
+            for spec in present:
+                self._load(spec)
+                self.loaded.add(spec)
+                # The parsing process is busy with the files ahead meanwhile: what the loaded
+                # files allow is done now, on this core, not after the load with one core idle.
+                self._run_ready_steps()
         finally:
-            for producer in self.producers.values():
-                producer.stop()
+            self.parser.stop()
 
     def _refuse_repeat(self) -> None:
         earlier = DumpImport.objects.filter(site=self.site).first()
@@ -267,36 +293,30 @@ class Importer:
 
     # --- one file -----------------------------------------------------------------------
 
-    def _producer(self, spec: DumpFileSpec) -> tuple[pipeline.Producer, list[str]]:
-        """The (started) producer of a file's rows, and the columns its rows fill."""
+    def _job(self, spec: DumpFileSpec) -> pipeline.FileJob:
+        """What the parsing process needs for a file (and the columns its rows fill)."""
         columns, defaults = table_columns(spec.table)
-        if spec.name not in self.producers:
-            self._site_defaults(spec, columns, defaults)
-            convert = build_converter(spec, columns, defaults)
-            self.producers[spec.name] = pipeline.Producer(
-                self.source,
-                spec,
-                convert,
-                _finisher(spec, columns),
-                columns.index("id"),
-                self.batch_size,
-                self.workers,
-                # Posts are indexed where they are parsed: the importer, the one process that
-                # can insert, is the busier of the two.
-                searchload.PostIndexer(columns) if spec is POSTS else None,
-            )
-        return self.producers[spec.name], columns
+        self.columns[spec.name] = columns
+        self._site_defaults(spec, columns, defaults)
+        return pipeline.FileJob(
+            spec,
+            build_converter(spec, columns, defaults),
+            _finisher(spec, columns),
+            columns.index("id"),
+            self.batch_size,
+            # Posts are indexed where they are parsed: the importer, the one process that can
+            # insert, is the busier of the two.
+            searchload.PostIndexer(columns) if spec is POSTS else None,
+        )
 
-    def _load(self, spec: DumpFileSpec, following: list[DumpFileSpec]) -> None:
+    def _load(self, spec: DumpFileSpec) -> None:
         if spec is USERS and self.community_exists:
             # A site that imported another dump before keeps one Community; this dump's wins.
             with connection.cursor() as cursor:
                 cursor.execute(
                     "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = -1", [USERS.code]
                 )
-        producer, columns = self._producer(spec)
-        for spec_ahead in following:
-            self._producer(spec_ahead)  # parse the next file while this one is inserted
+        columns = self.columns[spec.name]
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
         # Batches the parsing process handed over unindexed (the importer was waiting for them).
@@ -305,7 +325,7 @@ class Importer:
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
         progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
-        for batch in producer.batches():
+        for batch in self.parser.batches(spec):
             progress.total = batch.size or progress.total  # an archive's file: known once out
             if keep is None:
                 rows, span = batch.rows, (batch.low_id, batch.high_id)
@@ -420,7 +440,7 @@ class Importer:
             cursor.execute(sql, [v for _, v in assignments])
         self.community_values = None
 
-    # --- after loading ------------------------------------------------------------------
+    # --- what the loaded files allow ------------------------------------------------------
 
     @contextmanager
     def _phase(self, name: str):
@@ -429,22 +449,84 @@ class Importer:
         yield
         self.report.phases[name] = time.perf_counter() - began
 
-    def _before_indexes(self) -> None:
-        """Set-based phases that need no secondary index run while they are still dropped:
-        the rows they write then maintain only primary keys (and, on PostgreSQL, queue no
-        foreign-key check events; the ledger's constraints are dropped with the others)."""
-        with self._phase("open the reputation ledger (imported totals as opening balances)"):
-            # A dump gives totals, not the events behind them: the ledger records each imported
-            # user's total as an opening balance rather than inventing history.
-            record_opening_balances(only_new_users=True)
-        if connection.vendor == "postgresql":
-            with self._phase("derive Markdown from history"):
-                derive.markdown_from_history(self.site)
-            # The set-based counters need no secondary index either. Measured on a million-row
-            # dump, the plans were sound (hash joins, 0.1-0.4 s each) but each badge counter
-            # rewrote 44,000-75,000 user rows with every index of accounts_user to maintain:
-            # 5.3 of the recount's 6 s. Before the rebuild only the primary key is kept up.
-            self._recount()
+    def _steps(self) -> list[tuple[str, set[DumpFileSpec], Callable[[], None]]]:
+        """(name, files it needs loaded, work), in the order they must run when several are
+        ready at once. Each runs as soon as its files are loaded (absent files count)."""
+        steps: list[tuple[str, set[DumpFileSpec], Callable[[], None]]] = [
+            (
+                f"{spec.filename}: analyze, check references, build indexes",
+                {spec, *_ALSO_NEEDS.get(spec, ())},
+                partial(self._settle_file, spec),
+            )
+            for spec in IMPORT_ORDER
+        ]
+        steps += [
+            # A dump gives totals, not the events behind them: the ledger records each
+            # imported user's total as an opening balance rather than inventing history.
+            (
+                "open the reputation ledger (imported totals as opening balances)",
+                {USERS},
+                partial(record_opening_balances, only_new_users=True),
+            ),
+            (
+                "derive Markdown and close/lock/protect state from history",
+                {POSTS, POST_HISTORY},
+                self._derive_from_history,
+            ),
+            (
+                "recount counters (the live site's recount; scores kept)",
+                {USERS, TAGS, POSTS, COMMENTS, VOTES, BADGES},
+                self._recount,
+            ),
+        ]
+        return steps
+
+    def _run_ready_steps(self) -> None:
+        for name, needs, work in self._steps():
+            if name not in self.steps_done and needs <= self.loaded:
+                with self._phase(name):
+                    work()
+                self.steps_done.add(name)
+
+    def _settle_file(self, spec: DumpFileSpec) -> None:
+        """A loaded file's tables get their statistics, its references are checked, and its
+        tables' indexes are built (on PostgreSQL, not those of tables later steps rewrite)."""
+        tables = [spec.table, *_ALSO_SETTLED.get(spec, ())]
+        indexes.analyze(tables)
+        self.analyzed.update(tables)
+        if self.check_references:
+            checks.refuse_broken_references(self.source, self.id_ranges, [spec])
+        self.kept_dangling.update(checks.count_kept_dangling(self.id_ranges, [spec]))
+        rewritten = _REWRITTEN_LATER if connection.vendor == "postgresql" else ()
+        self._build_indexes([table for table in tables if table not in rewritten])
+
+    def _settle_tables(self, tables: list[str]) -> None:
+        """Statistics and indexes for the tables no file step settled."""
+        indexes.analyze([table for table in tables if table not in self.analyzed])
+        self.analyzed.update(tables)
+        self._build_indexes(tables)
+
+    def _build_indexes(self, tables: list[str]) -> None:
+        for table in tables:
+            if table not in self.built:
+                indexes.rebuild(self.dropped.get(table, []))
+                self.built.add(table)
+
+    def _derive_from_history(self) -> None:
+        # On PostgreSQL the posts' indexes are still dropped: each post row is rewritten once
+        # with only its primary key to maintain. SQLite's correlated form uses the history's
+        # index (built by the PostHistory.xml step).
+        derive.markdown_from_history(self.site)
+        derive.states_from_history(self.site)
+
+    def _recount(self) -> None:
+        # On PostgreSQL before the users' indexes are built: the set-based statements need no
+        # secondary index, and the badge counters rewrite 44,000-75,000 user rows a million-row
+        # dump, each with every index of accounts_user to maintain if it were there (5.3 of
+        # the recount's 6 s). SQLite's correlated counters use the indexes of the files'
+        # steps.
+        self.report.recount = derive.recount_except_scores(self.out)
+        self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
 
     def _restore_foreign_keys(self, constraints: list[tuple[str, str, str]]) -> None:
         """Add the dropped foreign keys back. PostgreSQL validates each; if one fails, the
@@ -459,19 +541,9 @@ class Importer:
             checks.refuse_broken_references(self.source, self.id_ranges)
             raise DumpError(f"a reference in the dump is broken: {error}".strip()) from None
 
-    def _recount(self) -> None:
-        with self._phase("recount counters (the live site's recount; scores kept)"):
-            self.report.recount = derive.recount_except_scores(self.out)
-            self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
-
     def _finish(self, record: DumpImport) -> None:
-        with self._phase("derive close/lock/protect state (and on SQLite Markdown) from history"):
-            if connection.vendor != "postgresql":
-                derive.markdown_from_history(self.site)
-            derive.states_from_history(self.site)
         derive.reset_sequences()
-        if connection.vendor != "postgresql":  # SQLite's correlated counters use the indexes
-            self._recount()
+        self.report.kept_dangling = checks.in_report_order(self.kept_dangling)
         record.attribute_orders = self.orders
         record.id_ranges = self.id_ranges
 
@@ -525,6 +597,14 @@ def _finisher(spec: DumpFileSpec, columns: list[str]):
 
 
 _TAG_FLAGS = ["is_moderator_only", "is_required"]
+# Tables a file's step settles besides the file's own; Tags.xml's waits for Posts.xml, which
+# adds the tags its posts name.
+_ALSO_SETTLED = {POSTS: ["tags_posttag", "search_document"]}
+_ALSO_NEEDS = {TAGS: {POSTS}}
+# PostgreSQL: tables that steps after their file rewrite row by row (Markdown and states of
+# posts, the recount's counters): their indexes are built after those steps, so each row
+# written keeps up its primary key only.
+_REWRITTEN_LATER = ("accounts_user", "posts_post", "tags_tag")
 _LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
     "tags_posttag",
     "dumps_dumpextra",

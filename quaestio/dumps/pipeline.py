@@ -1,18 +1,24 @@
-"""Parsing a dump file into batches of database rows, in a second process when possible.
+"""Parsing the dump's files into batches of database rows, in a second process when possible.
 
-Parsing, converting and rendering (lxml, nh3, markdown-it) are pure CPU work that needs no
-database; inserting needs the one connection that holds the import's transaction. So a forked
-producer process parses the file while the importer inserts the previous batch, and the two
-cores of our machines both work. A bounded queue keeps at most a few batches in flight, so
-memory stays flat. Where fork is unavailable (or with workers=0) the same generator runs in
-the importer's own process.
+Parsing, converting and rendering (expat, nh3, the comment renderer, search documents) are
+pure CPU work that needs no database; inserting needs the one connection that holds the
+import's transaction. So one forked process parses every file, in import order, while the
+importer inserts, and the two cores of our machines both work. The parsing process spools its
+batches to disk rather than handing them over through a short queue, so it never waits for the
+inserts (nor for what the importer does between files); at most SPOOL_AHEAD batches are unread,
+and each process holds one batch at a time, so memory stays flat. Where fork is unavailable
+(or with workers=0) the same generator runs in the importer's own process.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import pickle
 import queue as queue_module
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,7 +27,10 @@ from quaestio.dumps.schema import DumpFileSpec
 from quaestio.dumps.source import DumpSource
 from quaestio.dumps.xmlio import CountingReader, iter_rows
 
-IN_FLIGHT = 2  # batches the producer may run ahead of the inserts
+# Batches the parsing process may have spooled that the importer has not read yet: enough to
+# parse on through an index build between two files; bounds the spool's disk use (each batch
+# holds at most 10,000 rows or about 1 MB of XML).
+SPOOL_AHEAD = 64
 # A batch also ends after this much XML, so files of long rows (Posts, PostHistory) do not
 # make batches, and so memory, grow with the batch's row count.
 BATCH_BYTES = 1024 * 1024
@@ -102,74 +111,122 @@ def _finish(batch: Batch, id_index: int, indexer, consumer_waiting) -> Batch:
     return batch
 
 
-def _produce(out: multiprocessing.Queue, waiting, arguments: tuple) -> None:
+@dataclass
+class FileJob:
+    """What the parsing process needs to turn one dump file into batches."""
+
+    spec: DumpFileSpec
+    convert: Callable
+    finish_row: Callable[[list], None] | None
+    id_index: int
+    batch_size: int
+    indexer: object = None  # a searchload.PostIndexer for Posts.xml
+
+    def batches(self, source: DumpSource, consumer_waiting=None) -> Iterator[Batch]:
+        return parse_batches(
+            source,
+            self.spec,
+            self.convert,
+            self.finish_row,
+            self.id_index,
+            self.batch_size,
+            self.indexer,
+            consumer_waiting,
+        )
+
+
+def _parse_all(channel, waiting, room, spool: str, source: DumpSource, jobs: list) -> None:
+    """The parsing process: every file in import order, each batch pickled to a spool file of
+    its own and announced on `channel`. It waits only when SPOOL_AHEAD batches are unread."""
     try:
-        for batch in parse_batches(*arguments, lambda: waiting.value == 1):
-            out.put(("batch", batch))
+        number = 0
+        for job in jobs:
+            for batch in job.batches(source, lambda: waiting.value == 1):
+                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+                room.acquire()
+                number += 1
+                path = os.path.join(spool, str(number))
+                with open(path, "wb") as out:
+                    out.write(data)
+                channel.put(("batch", (job.spec.name, path)))
     except DumpError as error:
-        out.put(("dump-error", (error.reason, error.file, error.line, error.row_id)))
+        channel.put(("dump-error", (error.reason, error.file, error.line, error.row_id)))
     except BaseException as error:  # noqa: BLE001 - reported to the importer, which raises
-        out.put(("crash", f"{type(error).__name__}: {error}"))
+        channel.put(("crash", f"{type(error).__name__}: {error}"))
 
 
-class Producer:
-    """Parses one file into batches, in a forked process started at once (so the next file
-    can be parsed while this one is inserted) or, with workers=0, lazily in this process."""
+class Parser:
+    """Parses the dump's files, in import order, in one forked process (or, with workers=0 or
+    without fork, lazily in this process as the importer asks for each file's batches).
 
-    def __init__(
-        self,
-        source: DumpSource,
-        spec: DumpFileSpec,
-        convert: Callable,
-        finish_row: Callable[[list], None] | None,
-        id_index: int,
-        batch_size: int,
-        workers: int,
-        indexer=None,
-    ) -> None:
-        self.spec = spec
-        self.arguments = (source, spec, convert, finish_row, id_index, batch_size, indexer)
+    The parsing process does not wait for the inserts: its batches go to a spool on disk, at
+    most SPOOL_AHEAD of them unread, each file deleted once the importer has read it. So the
+    parsing of every file runs at its own speed while the importer inserts and, between files,
+    does work of its own (index builds, checks) that used to leave the parsing core idle; and
+    both processes' memory stays flat (one batch each), whatever the dump's size.
+    """
+
+    def __init__(self, source: DumpSource, jobs: list[FileJob], workers: int) -> None:
+        self.source = source
+        self.jobs = {job.spec.name: job for job in jobs}
         self.process = None
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self.channel = context.Queue(maxsize=IN_FLIGHT)
-            # 1 while the importer waits for this file's next batch (shared memory, no lock:
-            # one writer, and a stale read only changes who indexes a batch, not the result).
+            self.spool = tempfile.mkdtemp(prefix="quaestio-import-spool-")
+            self.channel = context.Queue()  # small messages: at most SPOOL_AHEAD + 1 pending
+            self.room = context.Semaphore(SPOOL_AHEAD)
+            # 1 while the importer waits for the next batch (shared memory, no lock: one
+            # writer, and a stale read only changes who indexes a batch, not the result).
             self.waiting = context.RawValue("b", 0)
             self.process = context.Process(
-                target=_produce, args=(self.channel, self.waiting, self.arguments), daemon=True
+                target=_parse_all,
+                args=(self.channel, self.waiting, self.room, self.spool, source, jobs),
+                daemon=True,
             )
             self.process.start()
 
-    def batches(self) -> Iterator[Batch]:
+    def batches(self, spec: DumpFileSpec) -> Iterator[Batch]:
+        """The file's batches; files must be asked for in the order the jobs were given."""
         if self.process is None:
-            yield from parse_batches(*self.arguments)
+            yield from self.jobs[spec.name].batches(self.source)
             return
-        try:
-            while True:
-                try:
-                    self.waiting.value = 1
-                    kind, payload = self.channel.get(timeout=1.0)
-                    self.waiting.value = 0
-                except queue_module.Empty:
-                    if not self.process.is_alive():
-                        raise DumpError(
-                            "the parsing process stopped unexpectedly", file=self.spec.filename
-                        ) from None
-                    continue
-                if kind == "dump-error":
-                    reason, file, line, row_id = payload
-                    raise DumpError(reason, file=file, line=line, row_id=row_id)
-                if kind == "crash":
-                    raise DumpError(f"could not read the file: {payload}", file=self.spec.filename)
-                yield payload
-                if payload.last:
-                    break
-        finally:
-            self.stop()
+        while True:
+            name, path = self._next(spec)
+            if name != spec.name:  # pragma: no cover - a bug in the importer's file order
+                raise RuntimeError(f"expected a batch of {spec.filename}, got one of {name}")
+            with open(path, "rb") as spooled:
+                batch = pickle.load(spooled)
+            os.unlink(path)
+            self.room.release()
+            yield batch
+            if batch.last:
+                return
+
+    def _next(self, spec: DumpFileSpec) -> tuple[str, str]:
+        """The next batch's (file name, spool path); raises the parsing process's errors."""
+        while True:
+            try:
+                self.waiting.value = 1
+                kind, payload = self.channel.get(timeout=1.0)
+            except queue_module.Empty:
+                if not self.process.is_alive():
+                    raise DumpError(
+                        "the parsing process stopped unexpectedly", file=spec.filename
+                    ) from None
+                continue
+            finally:
+                self.waiting.value = 0
+            if kind == "dump-error":
+                reason, file, line, row_id = payload
+                raise DumpError(reason, file=file, line=line, row_id=row_id)
+            if kind == "crash":
+                raise DumpError(f"could not read the file: {payload}", file=spec.filename)
+            return payload
 
     def stop(self) -> None:
         if self.process is not None:
             if self.process.is_alive():
                 self.process.terminate()
             self.process.join()
+            shutil.rmtree(self.spool, ignore_errors=True)
+            self.process = None
