@@ -79,6 +79,7 @@ class ImportReport:
     recount: dict[str, int] = field(default_factory=dict)
     scores_differing_from_votes: int = 0
     load_seconds: float = 0.0
+    waited_for_parsing: float = 0.0  # the importer, idle, waiting for the parsing process
     phases: dict[str, float] = field(default_factory=dict)
     elapsed: float = 0.0
 
@@ -198,6 +199,8 @@ class Importer:
         self.analyzed: set[str] = set()
         self.built: set[str] = set()
         self.kept_dangling: dict[str, int] = {}
+        self.constraints: list[tuple[str, str, str]] = []  # foreign keys dropped for the load
+        self.restored: list[tuple[str, str, str]] = []
         self.site = site
         self.batch_size = batch_size
         self.out = out
@@ -224,18 +227,17 @@ class Importer:
                 self.dropped = {table: indexes.plain_indexes([table]) for table in _LOADED_TABLES}
                 for table_indexes in self.dropped.values():
                     indexes.drop(table_indexes)
-                constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
+                self.constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
                 # With the foreign keys dropped for the load (PostgreSQL), adding them back
                 # validates the same references: the named check runs only if one of them
                 # fails (_restore_foreign_keys), not twice on every import.
-                self.check_references = not constraints
+                self.check_references = not self.constraints
                 self._load_files()  # and, between files, every step the loaded files allow
                 self.report.load_seconds = time.perf_counter() - started
                 self._run_ready_steps()
-                with self._phase("analyze and rebuild indexes of the remaining tables"):
+                with self._phase("analyze, build indexes and add foreign keys of the rest"):
                     self._settle_tables(_LOADED_TABLES)
-                with self._phase("add foreign keys back"):
-                    self._restore_foreign_keys(constraints)
+                    self._restore_foreign_keys(self.constraints)
                 self._finish(record)
                 with self._phase("merge the search index (built while Posts.xml loaded)"):
                     self.index_writer.finish()
@@ -268,6 +270,7 @@ class Importer:
                 # files allow is done now, on this core, not after the load with one core idle.
                 self._run_ready_steps()
         finally:
+            self.report.waited_for_parsing = self.parser.waited
             self.parser.stop()
 
     def _refuse_repeat(self) -> None:
@@ -474,9 +477,30 @@ class Importer:
                 self._derive_from_history,
             ),
             (
-                "recount counters (the live site's recount; scores kept)",
-                {USERS, TAGS, POSTS, COMMENTS, VOTES, BADGES},
-                self._recount,
+                "recount answer, comment and tag counts (the live site's recount)",
+                {TAGS, POSTS, COMMENTS},
+                partial(self._recount, only=POST_AND_TAG_COUNTERS),
+            ),
+            (
+                "build the indexes of posts and tags",
+                {TAGS, POSTS, POST_HISTORY, COMMENTS},
+                partial(self._settle_rewritten, ["posts_post", "tags_tag"]),
+            ),
+            (
+                "recount badge counts (the live site's recount; scores kept)",
+                {USERS, BADGES},
+                # Every other counter: the badge counts (and any counter added to the site's).
+                partial(self._recount, exclude=POST_AND_TAG_COUNTERS),
+            ),
+            (
+                "build the indexes of users",
+                {USERS, BADGES},
+                partial(self._settle_rewritten, ["accounts_user"]),
+            ),
+            (
+                "count posts whose kept score differs from their votes",
+                {POSTS, VOTES},
+                self._count_scores_differing,
             ),
         ]
         return steps
@@ -498,7 +522,12 @@ class Importer:
             checks.refuse_broken_references(self.source, self.id_ranges, [spec])
         self.kept_dangling.update(checks.count_kept_dangling(self.id_ranges, [spec]))
         rewritten = _REWRITTEN_LATER if connection.vendor == "postgresql" else ()
-        self._build_indexes([table for table in tables if table not in rewritten])
+        self._settle_rewritten([table for table in tables if table not in rewritten])
+
+    def _settle_rewritten(self, tables: list[str]) -> None:
+        """Indexes and (PostgreSQL) foreign keys back on tables no later step writes to."""
+        self._build_indexes(tables)
+        self._restore_foreign_keys([c for c in self.constraints if c[0] in tables])
 
     def _settle_tables(self, tables: list[str]) -> None:
         """Statistics and indexes for the tables no file step settled."""
@@ -519,20 +548,26 @@ class Importer:
         derive.markdown_from_history(self.site)
         derive.states_from_history(self.site)
 
-    def _recount(self) -> None:
-        # On PostgreSQL before the users' indexes are built: the set-based statements need no
-        # secondary index, and the badge counters rewrite 44,000-75,000 user rows a million-row
-        # dump, each with every index of accounts_user to maintain if it were there (5.3 of
-        # the recount's 6 s). SQLite's correlated counters use the indexes of the files'
-        # steps.
-        self.report.recount = derive.recount_except_scores(self.out)
+    def _recount(self, only: set[str] | None = None, exclude: set[str] = frozenset()) -> None:
+        # On PostgreSQL before the indexes of the rows they write are built: the set-based
+        # statements need no secondary index, and the badge counters rewrite 44,000-75,000
+        # user rows a million-row dump, each with every index of accounts_user to maintain if
+        # it were there (5.3 of the recount's 6 s). SQLite's correlated counters use the
+        # indexes the files' steps built.
+        self.report.recount.update(derive.recount_except_scores(self.out, only, exclude))
+
+    def _count_scores_differing(self) -> None:
         self.report.scores_differing_from_votes = derive.scores_differing_from_votes(self.site)
 
     def _restore_foreign_keys(self, constraints: list[tuple[str, str, str]]) -> None:
-        """Add the dropped foreign keys back. PostgreSQL validates each; if one fails, the
-        importer's own checks name the file, line and row at fault (the dump is refused)."""
+        """Add dropped foreign keys back (once their table is written). PostgreSQL validates
+        each; if one fails, the importer's own checks name the file, line and row at fault
+        (the dump is refused). Rows written to a table with its foreign keys back queue no
+        check as long as the key columns stay as they are (counters, Markdown)."""
+        constraints = [c for c in constraints if c not in self.restored]
         if not constraints:
             return
+        self.restored.extend(constraints)
         integrity_error = connection.Database.IntegrityError
         try:
             with transaction.atomic():  # a savepoint, so the checks can still query
@@ -605,6 +640,7 @@ _ALSO_NEEDS = {TAGS: {POSTS}}
 # posts, the recount's counters): their indexes are built after those steps, so each row
 # written keeps up its primary key only.
 _REWRITTEN_LATER = ("accounts_user", "posts_post", "tags_tag")
+POST_AND_TAG_COUNTERS = {"answer counts", "comment counts", "tag counts"}
 _LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
     "tags_posttag",
     "dumps_dumpextra",

@@ -19,6 +19,7 @@ import pickle
 import queue as queue_module
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -170,6 +171,7 @@ class Parser:
         self.source = source
         self.jobs = {job.spec.name: job for job in jobs}
         self.process = None
+        self.waited = 0.0  # seconds the importer waited for the parsing process (the bench)
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.spool = tempfile.mkdtemp(prefix="quaestio-import-spool-")
@@ -204,10 +206,12 @@ class Parser:
 
     def _next(self, spec: DumpFileSpec) -> tuple[str, str]:
         """The next batch's (file name, spool path); raises the parsing process's errors."""
+        began = time.perf_counter()
         while True:
             try:
                 self.waiting.value = 1
                 kind, payload = self.channel.get(timeout=1.0)
+                self.waited += time.perf_counter() - began
             except queue_module.Empty:
                 if not self.process.is_alive():
                     raise DumpError(
