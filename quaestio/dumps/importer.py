@@ -192,6 +192,7 @@ class Importer:
         self.workers = workers
         self.parser: pipeline.Parser | None = None
         self.columns: dict[str, list[str]] = {}
+        self.jobs: dict[str, pipeline.FileJob] = {}
         self.loaded: set[DumpFileSpec] = set()
         self.steps_done: set[str] = set()
         self.check_references = True  # by the importer's own queries (SQLite); see run()
@@ -305,16 +306,17 @@ class Importer:
         columns, defaults = table_columns(spec.table)
         self.columns[spec.name] = columns
         self._site_defaults(spec, columns, defaults)
-        return pipeline.FileJob(
+        self.jobs[spec.name] = pipeline.FileJob(
             spec,
             build_converter(spec, columns, defaults),
             _finisher(spec, columns),
             columns.index("id"),
             self.batch_size,
-            # Posts are indexed where they are parsed: the importer, the one process that can
-            # insert, is the busier of the two.
+            # Posts are indexed where they are converted: by the parsing process unless the
+            # importer, the one process that can insert, is waiting for it.
             searchload.PostIndexer(columns) if spec is POSTS else None,
         )
+        return self.jobs[spec.name]
 
     def _load(self, spec: DumpFileSpec) -> None:
         if spec is USERS and self.community_exists:
@@ -326,13 +328,14 @@ class Importer:
         columns = self.columns[spec.name]
         id_index = columns.index("id")
         keep = self._hook(spec, columns)
-        # Batches the parsing process handed over unindexed (the importer was waiting for them).
-        indexer = searchload.PostIndexer(columns) if spec is POSTS else None
+        job = self.jobs[spec.name]
         writer = BulkWriter(spec.table, columns)
         extra_writer = BulkWriter("dumps_dumpextra", ["file", "row_id", "data"])
         result = FileResult(spec.filename)
         progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
         for batch in self.parser.batches(spec):
+            if batch.raw:  # the parsing process was behind: this process converts the rows
+                job.complete(batch)
             progress.total = batch.size or progress.total  # an archive's file: known once out
             if keep is None:
                 rows, span = batch.rows, (batch.low_id, batch.high_id)
@@ -340,11 +343,7 @@ class Importer:
                 rows = [values for values in batch.rows if keep(values)]
                 span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
             self._flush(spec, writer, extra_writer, rows, batch.extras, id_index, span)
-            if batch.unindexed:
-                for values in rows:
-                    indexer.add(values)
-                self.index_writer.write(*indexer.drain())
-            elif batch.index_rows or batch.index_words:
+            if batch.index_rows or batch.index_words:
                 self.index_writer.write(batch.index_rows, batch.index_words)
             result.rows = batch.rows_so_far
             if batch.last:

@@ -39,82 +39,23 @@ BATCH_BYTES = 1024 * 1024
 
 @dataclass
 class Batch:
-    rows: list[list]
-    extras: list[tuple]  # (file code, row id, JSON) for DumpExtra
+    rows: list  # database rows; while `raw`, the dump's (attributes, line) pairs
     rows_so_far: int
     bytes_read: int
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
+    raw: bool = False  # handed over unconverted: the importer was waiting, so it converts it
+    extras: list[tuple] = field(default_factory=list)  # (file code, row id, JSON): DumpExtra
     low_id: int = 0  # the smallest and largest row id in `rows` (rows non-empty)
     high_id: int = 0
     index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
     index_words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
-    unindexed: bool = False  # left for the importer to index (it was waiting for this batch)
-
-
-def parse_batches(
-    source: DumpSource,
-    spec: DumpFileSpec,
-    convert: Callable,
-    finish_row: Callable[[list], None] | None,
-    id_index: int,
-    batch_size: int,
-    indexer=None,
-    consumer_waiting: Callable[[], bool] | None = None,
-) -> Iterator[Batch]:
-    """The file's rows in batches. With `indexer` (a searchload.PostIndexer: Posts.xml), each
-    batch also carries its posts' search engine rows, built here rather than in the importer:
-    the importer is the one process that can insert, so CPU work that needs no database is
-    moved off it. Unless the importer is already waiting for this process (`consumer_waiting`,
-    when parsing runs in a process of its own): then the batch goes out unindexed and the
-    importer, idle otherwise, indexes it, so the two cores share Posts.xml's work as it comes."""
-    sequences: set[tuple[str, ...]] = set()
-    # One encoder for the file: json.dumps with options builds a new encoder on every call.
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    code = spec.code
-    rows_so_far = 0
-    with source.open(spec.filename) as (stream, size):
-        counting = CountingReader(stream)
-        rows: list[list] = []
-        extras: list[tuple] = []
-        batch_ends = BATCH_BYTES
-        for attributes, line in iter_rows(counting, spec.filename, spec.root):
-            values, extra = convert(attributes, line)
-            sequences.add(tuple(attributes))
-            if finish_row is not None:
-                finish_row(values)
-            rows.append(values)
-            if extra is not None:
-                extras.append((code, values[id_index], encode(extra)))
-            if len(rows) >= batch_size or counting.bytes_read >= batch_ends:
-                batch_ends = counting.bytes_read + BATCH_BYTES
-                rows_so_far += len(rows)
-                batch = Batch(rows, extras, rows_so_far, counting.bytes_read, size)
-                yield _finish(batch, id_index, indexer, consumer_waiting)
-                rows, extras = [], []
-        rows_so_far += len(rows)
-        last = Batch(rows, extras, rows_so_far, counting.bytes_read, size, sequences, last=True)
-        yield _finish(last, id_index, indexer, consumer_waiting)
-
-
-def _finish(batch: Batch, id_index: int, indexer, consumer_waiting) -> Batch:
-    """The batch's id range and (Posts.xml) search rows, computed in the parsing process."""
-    if batch.rows:
-        ids = [values[id_index] for values in batch.rows]
-        batch.low_id, batch.high_id = min(ids), max(ids)
-        if indexer is not None and consumer_waiting is not None and consumer_waiting():
-            batch.unindexed = True
-        elif indexer is not None:
-            for values in batch.rows:
-                indexer.add(values)
-            batch.index_rows, batch.index_words = indexer.drain()
-    return batch
 
 
 @dataclass
 class FileJob:
-    """What the parsing process needs to turn one dump file into batches."""
+    """What it takes to turn one dump file into batches of database rows."""
 
     spec: DumpFileSpec
     convert: Callable
@@ -122,18 +63,73 @@ class FileJob:
     id_index: int
     batch_size: int
     indexer: object = None  # a searchload.PostIndexer for Posts.xml
+    # One encoder for the file: json.dumps with options builds a new encoder on every call.
+    encode: Callable[[dict], str] = field(
+        default_factory=lambda: json.JSONEncoder(ensure_ascii=False).encode, repr=False
+    )
 
-    def batches(self, source: DumpSource, consumer_waiting=None) -> Iterator[Batch]:
-        return parse_batches(
-            source,
-            self.spec,
-            self.convert,
-            self.finish_row,
-            self.id_index,
-            self.batch_size,
-            self.indexer,
-            consumer_waiting,
-        )
+    def batches(
+        self, source: DumpSource, consumer_waiting: Callable[[], bool] | None = None
+    ) -> Iterator[Batch]:
+        """The file's rows in batches, converted here (sanitised, rendered, Posts.xml's search
+        rows built), unless the importer is already waiting for this process
+        (`consumer_waiting`, when parsing runs in a process of its own): then the batch goes
+        out raw and the importer, idle otherwise, converts it itself (`complete`). So the two
+        cores share the per-row work as it comes, whichever of them is behind."""
+        spec = self.spec
+        sequences: set[tuple[str, ...]] = set()
+        rows_so_far = 0
+        with source.open(spec.filename) as (stream, size):
+            counting = CountingReader(stream)
+            pairs: list[tuple[dict[str, str], int]] = []
+            batch_ends = BATCH_BYTES
+            try:
+                for pair in iter_rows(counting, spec.filename, spec.root):
+                    sequences.add(tuple(pair[0]))
+                    pairs.append(pair)
+                    if len(pairs) >= self.batch_size or counting.bytes_read >= batch_ends:
+                        batch_ends = counting.bytes_read + BATCH_BYTES
+                        rows_so_far += len(pairs)
+                        batch = Batch(pairs, rows_so_far, counting.bytes_read, size)
+                        yield self._hand_over(batch, consumer_waiting)
+                        pairs = []
+            except DumpError:
+                # The rows read before a malformed spot come first in the file: an error of
+                # theirs is the one to report.
+                self.complete(Batch(pairs, rows_so_far, counting.bytes_read, size))
+                raise
+            rows_so_far += len(pairs)
+            last = Batch(pairs, rows_so_far, counting.bytes_read, size, sequences, last=True)
+            yield self._hand_over(last, consumer_waiting)
+
+    def _hand_over(self, batch: Batch, consumer_waiting: Callable[[], bool] | None) -> Batch:
+        if consumer_waiting is not None and consumer_waiting():
+            batch.raw = True
+            return batch
+        return self.complete(batch)
+
+    def complete(self, batch: Batch) -> Batch:
+        """Convert the batch's rows, with their extras, id range and (Posts.xml) search rows."""
+        convert, finish_row, id_index = self.convert, self.finish_row, self.id_index
+        encode, code = self.encode, self.spec.code
+        rows: list[list] = []
+        extras: list[tuple] = []
+        for attributes, line in batch.rows:
+            values, extra = convert(attributes, line)
+            if finish_row is not None:
+                finish_row(values)
+            rows.append(values)
+            if extra is not None:
+                extras.append((code, values[id_index], encode(extra)))
+        batch.rows, batch.extras, batch.raw = rows, extras, False
+        if rows:
+            ids = [values[id_index] for values in rows]
+            batch.low_id, batch.high_id = min(ids), max(ids)
+            if self.indexer is not None:
+                for values in rows:
+                    self.indexer.add(values)
+                batch.index_rows, batch.index_words = self.indexer.drain()
+        return batch
 
 
 def _parse_all(channel, waiting, room, spool: str, source: DumpSource, jobs: list) -> None:

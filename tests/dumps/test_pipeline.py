@@ -100,3 +100,22 @@ def test_a_spool_of_one_batch_gives_the_same_rows(generated, quiet, monkeypatch)
     counts = table_counts()
     for table, name in (("posts_post", "Posts.xml"), ("votes_vote", "Votes.xml")):
         assert counts[table] == next(r.rows for r in report.files if r.name == name)
+
+
+def test_a_bad_value_before_malformed_xml_in_the_same_batch_is_the_error(tmp_path, quiet):
+    """Rows are converted a batch at a time: a bad value earlier in the file than a malformed
+    spot of the same batch (but in an earlier read of the file) is still the error reported,
+    as it comes first."""
+    files = dict(MINIMAL)
+    valid = [
+        f'<row Id="{n}" PostId="1" VoteTypeId="2" CreationDate="2014-01-21T00:00:00.000" />'
+        for n in range(3, 1_500)  # about 120 KB: the malformed row is read separately
+    ]
+    files["Votes"] = [
+        *MINIMAL["Votes"],
+        '<row Id="2" PostId="1" VoteTypeId="two" CreationDate="2014-01-21T00:00:00.000" />',
+        *valid,
+        '<row Id="9999" PostId="1" VoteTypeId="2" <broken',
+    ]
+    error = _refused(write_dump(tmp_path / "d", files), quiet)
+    assert (error.file, error.line, error.row_id) == ("Votes.xml", 4, "2")
