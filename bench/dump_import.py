@@ -8,6 +8,13 @@ Each import runs in a fresh process (and a fresh data directory / PostgreSQL dat
 its peak memory (ru_maxrss of the importer and of its parsing process) is its own. The dump is
 made by quaestio.dumps.generator (beer-shaped mix) and cached under /tmp between runs. The
 machine is shared: run it when nothing else is busy, and read the figures as that moment's.
+Besides wall time it prints CPU seconds of the importer, of the parsing process and (PostgreSQL)
+of the server process, and how long the importer sat idle waiting for parsed rows: on a busy
+machine those say more than the wall clock. To compare two checkouts, run them alternately:
+
+    PYTHONPATH=/path/to/other/checkout .venv/bin/python /path/to/other/checkout/bench/dump_import.py
+
+Latest figures: quaestio/dumps/README.md, "Speed and memory".
 """
 
 from __future__ import annotations

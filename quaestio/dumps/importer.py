@@ -334,7 +334,7 @@ class Importer:
         result = FileResult(spec.filename)
         progress = Progress(spec.filename, self.source.size(spec.filename), self.out)
         for batch in self.parser.batches(spec):
-            if batch.raw:  # the parsing process was behind: this process converts the rows
+            if batch.handed_over:  # the parsing process was behind: this process finishes it
                 job.complete(batch)
             progress.total = batch.size or progress.total  # an archive's file: known once out
             if keep is None:

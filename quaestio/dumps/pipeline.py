@@ -39,18 +39,26 @@ BATCH_BYTES = 1024 * 1024
 
 @dataclass
 class Batch:
-    rows: list  # database rows; while `raw`, the dump's (attributes, line) pairs
+    rows: list[list]  # database rows, in file order, followed by those of `raw` once converted
     rows_so_far: int
     bytes_read: int
     size: int | None
     sequences: set[tuple[str, ...]] = field(default_factory=set)  # attribute orders, last batch
     last: bool = False
-    raw: bool = False  # handed over unconverted: the importer was waiting, so it converts it
+    # The batch's last rows as the dump gave them, (attributes, line): handed over unconverted
+    # because the importer was waiting for this batch; it converts them itself (`complete`).
+    raw: list[tuple[dict[str, str], int]] = field(default_factory=list)
     extras: list[tuple] = field(default_factory=list)  # (file code, row id, JSON): DumpExtra
     low_id: int = 0  # the smallest and largest row id in `rows` (rows non-empty)
     high_id: int = 0
     index_rows: list[tuple] = field(default_factory=list)  # search engine rows (Posts.xml)
     index_words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
+    # Left for the importer to finish (it was waiting): `raw` rows, id range, search rows.
+    handed_over: bool = False
+
+
+# How many rows the parsing process converts between two looks at whether the importer waits.
+WAIT_CHECK_ROWS = 256
 
 
 @dataclass
@@ -71,62 +79,87 @@ class FileJob:
     def batches(
         self, source: DumpSource, consumer_waiting: Callable[[], bool] | None = None
     ) -> Iterator[Batch]:
-        """The file's rows in batches, converted here (sanitised, rendered, Posts.xml's search
-        rows built), unless the importer is already waiting for this process
-        (`consumer_waiting`, when parsing runs in a process of its own): then the batch goes
-        out raw and the importer, idle otherwise, converts it itself (`complete`). So the two
-        cores share the per-row work as it comes, whichever of them is behind."""
-        spec = self.spec
+        """The file's rows in batches, each row converted here as it is read (sanitised,
+        rendered; Posts.xml's search rows built per batch), unless the importer is waiting for
+        this process (`consumer_waiting`, when parsing runs in a process of its own): then the
+        rest of the batch goes out raw and the importer, idle otherwise, converts and indexes
+        it itself (`complete`). So the two cores share the per-row work as it comes, whichever
+        of them is behind."""
+        spec, convert, finish_row, id_index = (
+            self.spec,
+            self.convert,
+            self.finish_row,
+            self.id_index,
+        )
+        encode, code = self.encode, spec.code
         sequences: set[tuple[str, ...]] = set()
         rows_so_far = 0
         with source.open(spec.filename) as (stream, size):
             counting = CountingReader(stream)
-            pairs: list[tuple[dict[str, str], int]] = []
+            batch = Batch([], 0, 0, size)
+            rows, extras, raw = batch.rows, batch.extras, batch.raw
             batch_ends = BATCH_BYTES
             try:
                 for pair in iter_rows(counting, spec.filename, spec.root):
-                    sequences.add(tuple(pair[0]))
-                    pairs.append(pair)
-                    if len(pairs) >= self.batch_size or counting.bytes_read >= batch_ends:
+                    attributes, line = pair
+                    sequences.add(tuple(attributes))
+                    if batch.handed_over:
+                        raw.append(pair)
+                    else:
+                        values, extra = convert(attributes, line)
+                        if finish_row is not None:
+                            finish_row(values)
+                        rows.append(values)
+                        if extra is not None:
+                            extras.append((code, values[id_index], encode(extra)))
+                        if (
+                            consumer_waiting is not None
+                            and len(rows) % WAIT_CHECK_ROWS == 0
+                            and consumer_waiting()
+                        ):
+                            batch.handed_over = True
+                    if len(rows) + len(raw) >= self.batch_size or counting.bytes_read >= batch_ends:
                         batch_ends = counting.bytes_read + BATCH_BYTES
-                        rows_so_far += len(pairs)
-                        batch = Batch(pairs, rows_so_far, counting.bytes_read, size)
-                        yield self._hand_over(batch, consumer_waiting)
-                        pairs = []
+                        rows_so_far += len(rows) + len(raw)
+                        batch.rows_so_far, batch.bytes_read = rows_so_far, counting.bytes_read
+                        yield self._hand_over(batch)
+                        batch = Batch([], 0, 0, size)
+                        rows, extras, raw = batch.rows, batch.extras, batch.raw
             except DumpError:
-                # The rows read before a malformed spot come first in the file: an error of
-                # theirs is the one to report.
-                self.complete(Batch(pairs, rows_so_far, counting.bytes_read, size))
+                # Raw rows come before the malformed spot in the file: an error of theirs is
+                # the one to report.
+                self.complete(batch)
                 raise
-            rows_so_far += len(pairs)
-            last = Batch(pairs, rows_so_far, counting.bytes_read, size, sequences, last=True)
-            yield self._hand_over(last, consumer_waiting)
+            rows_so_far += len(rows) + len(raw)
+            batch.rows_so_far, batch.bytes_read = rows_so_far, counting.bytes_read
+            batch.sequences, batch.last = sequences, True
+            yield self._hand_over(batch)
 
-    def _hand_over(self, batch: Batch, consumer_waiting: Callable[[], bool] | None) -> Batch:
-        if consumer_waiting is not None and consumer_waiting():
-            batch.raw = True
-            return batch
-        return self.complete(batch)
+    def _hand_over(self, batch: Batch) -> Batch:
+        """The batch, finished here unless the importer takes it over."""
+        return batch if batch.handed_over else self._finish(batch)
 
     def complete(self, batch: Batch) -> Batch:
-        """Convert the batch's rows, with their extras, id range and (Posts.xml) search rows."""
+        """Finish a handed-over batch: convert its raw rows, then as `_finish`."""
         convert, finish_row, id_index = self.convert, self.finish_row, self.id_index
         encode, code = self.encode, self.spec.code
-        rows: list[list] = []
-        extras: list[tuple] = []
-        for attributes, line in batch.rows:
+        for attributes, line in batch.raw:
             values, extra = convert(attributes, line)
             if finish_row is not None:
                 finish_row(values)
-            rows.append(values)
+            batch.rows.append(values)
             if extra is not None:
-                extras.append((code, values[id_index], encode(extra)))
-        batch.rows, batch.extras, batch.raw = rows, extras, False
-        if rows:
-            ids = [values[id_index] for values in rows]
+                batch.extras.append((code, values[id_index], encode(extra)))
+        batch.raw, batch.handed_over = [], False
+        return self._finish(batch)
+
+    def _finish(self, batch: Batch) -> Batch:
+        """The batch's id range and (Posts.xml) search rows."""
+        if batch.rows:
+            ids = [values[self.id_index] for values in batch.rows]
             batch.low_id, batch.high_id = min(ids), max(ids)
             if self.indexer is not None:
-                for values in rows:
+                for values in batch.rows:
                     self.indexer.add(values)
                 batch.index_rows, batch.index_words = self.indexer.drain()
         return batch

@@ -63,23 +63,27 @@ def test_a_stale_index_row_is_replaced(tmp_path, quiet):
 def test_batches_left_raw_for_the_importer_give_the_same_rows_and_index(
     generated, quiet, monkeypatch, tmp_path
 ):
-    """The parsing process hands a batch over raw (unconverted) when the importer waits for
-    it; the importer then converts, sanitises and indexes it itself. Every other batch so
-    here, in every file: the export gives the dump back byte for byte, and the index is the
-    one a reindex builds."""
+    """The parsing process hands the rest of a batch over raw (unconverted) when the importer
+    waits for it; the importer then converts, sanitises and indexes it itself. Here the
+    importer "waits" at every other look, in every file: the export gives the dump back byte
+    for byte, and the index is the one a reindex builds."""
     from quaestio.dumps import pipeline
     from quaestio.dumps.exporter import export_dump
 
-    hand_over = pipeline.FileJob._hand_over
-    turns = iter(range(1_000_000))
+    batches, hand_over = pipeline.FileJob.batches, pipeline.FileJob._hand_over
+    turns = iter(range(10_000_000))
     handed_raw = []
 
-    def alternating(job, batch, _waiting):
-        batch = hand_over(job, batch, lambda: next(turns) % 2 == 0)
-        handed_raw.append(batch.raw)
-        return batch
+    def alternating(job, source, _waiting=None):
+        return batches(job, source, lambda: next(turns) % 5 == 0)
 
-    monkeypatch.setattr(pipeline.FileJob, "_hand_over", alternating)
+    def recording(job, batch):
+        handed_raw.append(bool(batch.raw))
+        return hand_over(job, batch)
+
+    monkeypatch.setattr(pipeline.FileJob, "batches", alternating)
+    monkeypatch.setattr(pipeline.FileJob, "_hand_over", recording)
+    monkeypatch.setattr(pipeline, "WAIT_CHECK_ROWS", 7)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 16 * 1024)  # several batches a file
     import_dump(generated, out=quiet, workers=0)
     assert True in handed_raw and False in handed_raw, handed_raw
