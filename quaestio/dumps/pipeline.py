@@ -207,7 +207,8 @@ class Parser:
             self.channel = context.Queue()  # small messages: at most SPOOL_AHEAD + 1 pending
             self.room = context.Semaphore(SPOOL_AHEAD)
             # 1 while the importer waits for the next batch (shared memory, no lock: one
-            # writer, and a stale read only changes who indexes a batch, not the result).
+            # writer, and a stale read only changes which process converts some rows, not
+            # the rows).
             self.waiting = context.RawValue("b", 0)
             self.process = context.Process(
                 target=_parse_all,
