@@ -8,6 +8,13 @@ Each import runs in a fresh process (and a fresh data directory / PostgreSQL dat
 its peak memory (ru_maxrss of the importer and of its parsing process) is its own. The dump is
 made by quaestio.dumps.generator (beer-shaped mix) and cached under /tmp between runs. The
 machine is shared: run it when nothing else is busy, and read the figures as that moment's.
+Besides wall time it prints CPU seconds of the importer, of the parsing process and (PostgreSQL)
+of the server process, and how long the importer sat idle waiting for parsed rows: on a busy
+machine those say more than the wall clock. To compare two checkouts, run them alternately:
+
+    PYTHONPATH=/path/to/other/checkout .venv/bin/python /path/to/other/checkout/bench/dump_import.py
+
+Latest figures: quaestio/dumps/README.md, "Speed and memory".
 """
 
 from __future__ import annotations
@@ -92,6 +99,7 @@ def child(folder: str, workers: int) -> None:
 
     with open(os.devnull, "w") as quiet:
         report = import_dump(folder, out=quiet, workers=workers)
+    server_cpu = _server_cpu_seconds()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     self_kb, children_kb = own.ru_maxrss, children.ru_maxrss
@@ -107,9 +115,28 @@ def child(folder: str, workers: int) -> None:
                 "parser_peak_mb": children_kb / 1024,
                 "cpu_seconds": own.ru_utime + own.ru_stime,
                 "parser_cpu_seconds": children.ru_utime + children.ru_stime,
+                "server_cpu_seconds": server_cpu,
+                "waited_for_parsing": report.waited_for_parsing,
             }
         )
     )
+
+
+def _server_cpu_seconds() -> float | None:
+    """PostgreSQL: CPU seconds of this connection's server process (same machine), which
+    does the COPY parsing, index builds and recount; None on SQLite (it runs in-process)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # another machine, or not allowed to look
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def show(label: str, figures: dict) -> None:
@@ -132,9 +159,12 @@ def show(label: str, figures: dict) -> None:
     cpu, parser_cpu = figures["cpu_seconds"], figures["parser_cpu_seconds"]
     print(
         f"  CPU time: importer {cpu:.1f} s, parsing processes {parser_cpu:.1f} s "
-        f"({rows / (cpu + parser_cpu):,.0f} rows per CPU-second, all processes; "
-        "the database server's own CPU is not counted)"
+        f"({rows / (cpu + parser_cpu):,.0f} rows per CPU-second, importer and parser)"
     )
+    if figures.get("server_cpu_seconds") is not None:
+        print(f"  CPU time of the PostgreSQL server process: {figures['server_cpu_seconds']:.1f} s")
+    if figures.get("waited_for_parsing") is not None:
+        print(f"  importer idle, waiting for parsed rows: {figures['waited_for_parsing']:.1f} s")
 
 
 def main() -> None:

@@ -147,9 +147,13 @@ def _dangling_sql(spec: DumpFileSpec, column: str, target: str, select: str) -> 
     )
 
 
-def refuse_broken_references(source: DumpSource, id_ranges: dict[str, list[int]]) -> None:
+def refuse_broken_references(
+    source: DumpSource, id_ranges: dict[str, list[int]], files: list[DumpFileSpec] | None = None
+) -> None:
+    """Refuse the dump if a row of these files (default: all) points at nothing; the files
+    they point at load before them."""
     for spec, column, attribute, target, what in _REQUIRED_REFERENCES:
-        if spec.name not in id_ranges:
+        if spec.name not in id_ranges or (files is not None and spec not in files):
             continue
         sql = _dangling_sql(spec, column, target, f"t.id, t.{column}") + " ORDER BY t.id LIMIT 1"
         with connection.cursor() as cursor:
@@ -166,10 +170,14 @@ def refuse_broken_references(source: DumpSource, id_ranges: dict[str, list[int]]
             )
 
 
-def count_kept_dangling(id_ranges: dict[str, list[int]]) -> dict[str, int]:
+def count_kept_dangling(
+    id_ranges: dict[str, list[int]], files: list[DumpFileSpec] | None = None
+) -> dict[str, int]:
+    """Rows of these files (default: all) kept though the post they name is not in the dump;
+    Posts.xml must be loaded already."""
     counts: dict[str, int] = {}
     for name, spec, column in _KEPT_REFERENCES:
-        if spec.name not in id_ranges:
+        if spec.name not in id_ranges or (files is not None and spec not in files):
             continue
         with connection.cursor() as cursor:
             cursor.execute(
@@ -177,3 +185,8 @@ def count_kept_dangling(id_ranges: dict[str, list[int]]) -> dict[str, int]:
             )
             counts[name] = cursor.fetchone()[0]
     return counts
+
+
+def in_report_order(counts: dict[str, int]) -> dict[str, int]:
+    """Counts of kept references gathered file by file, in the report's fixed order."""
+    return {name: counts[name] for name, _spec, _column in _KEPT_REFERENCES if name in counts}

@@ -152,14 +152,17 @@ def reset_sequences() -> None:
 SCORE_COUNTER = "post scores"
 
 
-def recount_except_scores(out: TextIO) -> dict[str, int]:
-    """The live site's recount (core.counters), every counter but the dump-kept scores."""
+def recount_except_scores(
+    out: TextIO, only: set[str] | None = None, exclude: set[str] = frozenset()
+) -> dict[str, int]:
+    """The live site's recount (core.counters), every counter but the dump-kept scores (and
+    but those excluded; or only those named)."""
 
     def progress(name: str, changed: int) -> None:
         say(f"  {name}: {changed:,} corrected", out)
 
-    names = {name for name, _ in COUNTERS if name != SCORE_COUNTER}
-    return recount(progress=progress, only=names)
+    names = {name for name, _ in COUNTERS if name != SCORE_COUNTER and name not in exclude}
+    return recount(progress=progress, only=names & only if only else names)
 
 
 def scores_differing_from_votes(site: str) -> int:

@@ -114,7 +114,12 @@ def analyze(tables: list[str]) -> None:
     sampled values are detoasted). Nothing in the import reads their statistics, and the site
     gets them soon after: the committed rows count as changes since that ANALYZE, so autovacuum
     analyses the tables again, every column.
+
+    The importer analyses each file's tables once the file is loaded, before their indexes are
+    built (so the statistics are those of the table, as before, not of its new indexes).
     """
+    if not tables:
+        return
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -133,4 +138,11 @@ def analyze(tables: list[str]) -> None:
                 if chosen:
                     cursor.execute(f"ANALYZE {quote(table)} ({', '.join(chosen)})")
         else:
-            cursor.execute("ANALYZE")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({})".format(
+                    ", ".join(["%s"] * len(tables))
+                ),
+                list(tables),
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(f"ANALYZE {quote(table)}")

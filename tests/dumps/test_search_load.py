@@ -60,26 +60,36 @@ def test_a_stale_index_row_is_replaced(tmp_path, quiet):
     assert "stale" not in str(loaded[2])
 
 
-def test_batches_left_unindexed_for_the_importer_index_alike(generated, quiet, monkeypatch):
-    """The parsing process hands a batch over unindexed when the importer waits for it; the
-    importer then indexes it itself. Every other batch so here: the same index as a reindex."""
+def test_batches_left_raw_for_the_importer_give_the_same_rows_and_index(
+    generated, quiet, monkeypatch, tmp_path
+):
+    """The parsing process hands the rest of a batch over raw (unconverted) when the importer
+    waits for it; the importer then converts, sanitises and indexes it itself. Here the
+    importer "waits" at every other look, in every file: the export gives the dump back byte
+    for byte, and the index is the one a reindex builds."""
     from quaestio.dumps import pipeline
+    from quaestio.dumps.exporter import export_dump
 
-    finish = pipeline._finish
-    turns = iter(range(1_000_000))
+    batches, hand_over = pipeline.FileJob.batches, pipeline.FileJob._hand_over
+    turns = iter(range(10_000_000))
+    handed_raw = []
 
-    handed_over = []
+    def alternating(job, source, _waiting=None):
+        return batches(job, source, lambda: next(turns) % 5 == 0)
 
-    def alternating(batch, id_index, indexer, _waiting):
-        batch = finish(batch, id_index, indexer, lambda: next(turns) % 2 == 0)
-        if indexer is not None:
-            handed_over.append(batch.unindexed)
-        return batch
+    def recording(job, batch):
+        handed_raw.append(bool(batch.raw))
+        return hand_over(job, batch)
 
-    monkeypatch.setattr(pipeline, "_finish", alternating)
-    monkeypatch.setattr(pipeline, "BATCH_BYTES", 16 * 1024)  # several batches of posts
+    monkeypatch.setattr(pipeline.FileJob, "batches", alternating)
+    monkeypatch.setattr(pipeline.FileJob, "_hand_over", recording)
+    monkeypatch.setattr(pipeline, "WAIT_CHECK_ROWS", 7)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 16 * 1024)  # several batches a file
     import_dump(generated, out=quiet, workers=0)
-    assert True in handed_over and False in handed_over, handed_over
+    assert True in handed_raw and False in handed_raw, handed_raw
+    export_dump(tmp_path / "out")
+    for original in generated.glob("*.xml"):
+        assert (tmp_path / "out" / original.name).read_bytes() == original.read_bytes()
     loaded, loaded_words = _index()
     reindex_all()
     rebuilt, rebuilt_words = _index()
