@@ -8,7 +8,9 @@ never differ from SQLite's results. Fields are spaced apart in position so no ph
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db import connection, transaction
 
@@ -72,6 +74,54 @@ def tsvector_literal(document: Document) -> str:
             position += 1
         position += FIELD_GAP
     return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
+
+
+# pairs: a hash of every two adjacent tokens of a field, GIN-indexed (migration 0004). A phrase
+# of common words ("first rather") had every post holding both words re-read for positions:
+# 18,000 documents at 1,000,000 posts for a dozen matches. The posts holding each of the
+# phrase's adjacent pairs are few, and only they are tested against the tsquery (which still
+# decides: a hash collision only adds a candidate). NULL: a row written before 0004, which
+# every phrase search reads (through a partial index of them, so a filled table costs nothing)
+# until a reindex or an edit fills it.
+PAIRS_INDEX = "search_document_pairs"
+CREATE_PAIRS_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {PAIRS_INDEX} ON {TABLE} USING gin (pairs)"
+
+
+# Pairs are hashed into this many buckets. With a key per distinct pair (most pairs occur once or
+# twice) the GIN index was 4 times the document index, 167 MB at 100,000 posts; with 2**18 keys
+# it is 74 MB, and a bucket holds about 500 posts' pairs at 1,000,000 posts: the few candidates
+# a phrase reads besides its matches.
+PAIR_BUCKETS = 1 << 18
+
+
+def pair_hash(first: str, second: str) -> int:
+    """The bucket of two adjacent tokens: a stable hash (the same in every process)."""
+    return zlib.crc32(f"{first} {second}".encode()) % PAIR_BUCKETS
+
+
+def pair_hashes(document: Document) -> list[int]:
+    """The sorted hashes of every two adjacent tokens within one field of the document."""
+    found: set[int] = set()
+    for tokens in (document.title, document.body, document.code, document.url):
+        for first, second in zip(tokens, tokens[1:], strict=False):
+            if first != SEPARATOR and second != SEPARATOR:
+                found.add(pair_hash(first, second))
+    return sorted(found)
+
+
+def required_pairs(node: Node) -> list[int]:
+    """Pair hashes every post matching node holds: those of its phrases that must match."""
+    if isinstance(node, Phrase):
+        return [pair_hash(a, b) for a, b in zip(node.tokens, node.tokens[1:], strict=False)]
+    if isinstance(node, Excluding):
+        return required_pairs(node.include)
+    if isinstance(node, All):
+        return sorted({h for part in node.parts for h in required_pairs(part)})
+    return []  # a Prefix, or an Either whose options need not share a pair
+
+
+def _pairs_literal(hashes: list[int]) -> str:
+    return "{" + ",".join(map(str, hashes)) + "}"
 
 
 def _weights(columns: tuple[str, ...]) -> str:
@@ -143,12 +193,18 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             facts = _facts_of(cursor, ids)
             cursor.executemany(
-                f"INSERT INTO {TABLE} (post_id, document, tag_ids, creation_date) "
-                "VALUES (%s, %s::tsvector, %s::integer[], %s) ON CONFLICT (post_id) "
-                "DO UPDATE SET document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids, "
+                f"INSERT INTO {TABLE} (post_id, document, pairs, tag_ids, creation_date) "
+                "VALUES (%s, %s::tsvector, %s::integer[], %s::integer[], %s) "
+                "ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document, "
+                "pairs = EXCLUDED.pairs, tag_ids = EXCLUDED.tag_ids, "
                 "creation_date = EXCLUDED.creation_date",
                 [
-                    (d.post_id, tsvector_literal(d), *facts.get(d.post_id, ([], None)))
+                    (
+                        d.post_id,
+                        tsvector_literal(d),
+                        pair_hashes(d),
+                        *facts.get(d.post_id, ([], None)),
+                    )
                     for d in documents
                 ],
             )
@@ -173,12 +229,13 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {TAGS_INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {CREATED_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {PAIRS_INDEX}")
             raw = cursor.cursor  # psycopg's own cursor, for COPY
             # One COPY per batch: the next batch (and its tags) is read from the posts tables
             # between them, which a connection cannot do while a COPY is open.
             for batch in batches:
                 facts = _facts_of(cursor, [d.post_id for d in batch])
-                columns = "post_id, document, tag_ids, creation_date"
+                columns = "post_id, document, pairs, tag_ids, creation_date"
                 with raw.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
                     for document in batch:
                         tags, created = facts.get(document.post_id, ([], None))
@@ -186,6 +243,7 @@ class PostgresBackend(SearchBackend):
                             (
                                 document.post_id,
                                 tsvector_literal(document),
+                                _pairs_literal(pair_hashes(document)),
                                 "{" + ",".join(map(str, tags)) + "}",
                                 created,
                             )
@@ -196,6 +254,7 @@ class PostgresBackend(SearchBackend):
             cursor.execute(CREATE_INDEX_SQL)
             cursor.execute(CREATE_TAGS_INDEX_SQL)
             cursor.execute(CREATE_CREATED_INDEX_SQL)
+            cursor.execute(CREATE_PAIRS_INDEX_SQL)
             cursor.execute(f"ANALYZE {TABLE}")
 
     def indexed_count(self) -> int:
@@ -221,6 +280,10 @@ class PostgresBackend(SearchBackend):
                 extra, params = f"{extra} AND d.creation_date >= %s", [*params, start]
             if end is not None:
                 extra, params = f"{extra} AND d.creation_date < %s", [*params, end]
+        pairs = required_pairs(node)
+        if pairs:
+            extra += " AND (d.pairs @> %s::integer[] OR d.pairs IS NULL)"
+            params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
@@ -239,6 +302,7 @@ class PostgresBackend(SearchBackend):
         id_sets: IdSets = (),
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
+        ranked: bool = True,
     ) -> list[PoolRow]:
         """As the contract says, looked for in slices of post ids, newest slice first.
 
@@ -248,7 +312,8 @@ class PostgresBackend(SearchBackend):
         only that slice's matches. Slices are disjoint and taken from the newest down, so the
         rows found, once `pool` of them, are the newest `pool` of all: the unbounded answer.
         The first slice is the newest FIRST_WINDOW ids; the next is sized by how many posts
-        per id the first yielded; the last has no floor.
+        per id the first yielded; the last has no floor. The slices find the pool without
+        ranking it; its ranks are read once, at the end, and only when `ranked`.
         """
         top = _newest_id()
         # Within a slice PostgreSQL may still walk the primary key's range testing every
@@ -265,8 +330,21 @@ class PostgresBackend(SearchBackend):
             cursor.execute("SET LOCAL enable_indexscan = off")
             engine = (tag_groups, created)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
+            if ranked and rows:
+                rows = self._ranked(cursor, node, rows)
             cursor.execute("RESET enable_indexscan")
         return rows
+
+    def _ranked(self, cursor, node: Node, rows: list[PoolRow]) -> list[PoolRow]:
+        """The rows with their ts_rank, from one read of the pool's documents (by bitmap:
+        the caller's enable_indexscan = off reads them in table order)."""
+        cursor.execute(
+            f"SELECT d.post_id, {RANK} FROM {TABLE} d CROSS JOIN CAST(%s AS tsquery) q "
+            "WHERE d.post_id = ANY(%s)",
+            [tsquery(node), [row.id for row in rows]],
+        )
+        ranks = dict(cursor.fetchall())
+        return [replace(row, rank=ranks.get(row.id, 0.0)) for row in rows]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
         """`engine`: (tag_groups, created), the filters the engine table answers itself."""
@@ -278,7 +356,7 @@ class PostgresBackend(SearchBackend):
                 floor = None
             if floor is None:
                 sql, params = self.pool_sql(
-                    node, base, pool - len(rows), floor, ceiling, engine=engine
+                    node, base, pool - len(rows), floor, ceiling, engine=engine, ranked=False
                 )
                 cursor.execute(sql, params)
                 rows += [PoolRow(*row) for row in cursor.fetchall()]
@@ -314,16 +392,10 @@ class PostgresBackend(SearchBackend):
             "SELECT p.id, p.creation_date, p.last_activity_date, p.score "
             f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id + 0 DESC LIMIT %s"
         )
-        rank = RANK.replace("d.document", "ranked.document")
         # (A failure rolls the settings back with pool_rows' atomic block.)
         cursor.execute("SET LOCAL enable_indexscan = on")
-        cursor.execute(
-            "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
-            f"{rank} FROM ({inner}) pool JOIN {TABLE} ranked ON ranked.post_id = pool.id "
-            "CROSS JOIN CAST(%s AS tsquery) q",
-            [*base_params, ids, pool, tsquery(node)],
-        )
-        rows = [PoolRow(*row) for row in cursor.fetchall()]
+        cursor.execute(inner, [*base_params, ids, pool])
+        rows = [PoolRow(*row, 0.0) for row in cursor.fetchall()]
         cursor.execute("SET LOCAL enable_indexscan = off")
         return rows
 
@@ -336,7 +408,9 @@ class PostgresBackend(SearchBackend):
         ceiling: int | None = None,
         id_sets: IdSets = (),
         engine: tuple = ((), ()),
+        ranked: bool = True,
     ) -> tuple[str, list]:
+        """Without `ranked`, every row's rank is 0.0 (the slices rank the pool at the end)."""
         # Ranked outside the LIMIT so ts_rank reads only the pool's documents, fetched again
         # by id: carried through the sort, every match's document made it spill to disk.
         inner, params = self._pool_join(
@@ -356,6 +430,11 @@ class PostgresBackend(SearchBackend):
             "(d.post_id + 0)",
             self.match_source(node, floor, ceiling, *engine),
         )
+        if not ranked:
+            return (
+                "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, 0.0 "
+                f"FROM ({inner}) pool"
+            ), params
         rank = RANK.replace("d.document", "ranked.document").replace(", q)", ", pool.q)")
         sql = (
             "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
