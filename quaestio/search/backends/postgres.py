@@ -7,10 +7,9 @@ never differ from SQLite's results. Fields are spaced apart in position so no ph
 
 from __future__ import annotations
 
+import hashlib
 import time
-import zlib
 from collections.abc import Iterable
-from dataclasses import replace
 
 from django.db import connection, transaction
 
@@ -76,13 +75,11 @@ def tsvector_literal(document: Document) -> str:
     return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
 
 
-# pairs: a hash of every two adjacent tokens of a field, GIN-indexed (migration 0004). A phrase
-# of common words ("first rather") had every post holding both words re-read for positions:
-# 18,000 documents at 1,000,000 posts for a dozen matches. The posts holding each of the
-# phrase's adjacent pairs are few, and only they are tested against the tsquery (which still
-# decides: a hash collision only adds a candidate). NULL: a row written before 0004, which
-# every phrase search reads (through a partial index of them, so a filled table costs nothing)
-# until a reindex or an edit fills it.
+# pairs: the buckets of every two adjacent tokens of a field, GIN-indexed (migration 0004). A
+# phrase of common words ("first rather") had every post holding both words re-read for
+# positions: 18,000 documents at 1,000,000 posts for a dozen matches. The posts holding each of
+# the phrase's adjacent pairs are few, and only they are tested against the tsquery (which still
+# decides: a bucket shared with other pairs only adds candidates).
 PAIRS_INDEX = "search_document_pairs"
 CREATE_PAIRS_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {PAIRS_INDEX} ON {TABLE} USING gin (pairs)"
 
@@ -95,8 +92,10 @@ PAIR_BUCKETS = 1 << 18
 
 
 def pair_hash(first: str, second: str) -> int:
-    """The bucket of two adjacent tokens: a stable hash (the same in every process)."""
-    return zlib.crc32(f"{first} {second}".encode()) % PAIR_BUCKETS
+    """The bucket of two adjacent tokens: md5, stable across processes, and computable by
+    PostgreSQL from a stored document (migration 0004 does) with the same result."""
+    digest = hashlib.md5(f"{first} {second}".encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big") % PAIR_BUCKETS
 
 
 def pair_hashes(document: Document) -> list[int]:
@@ -282,7 +281,7 @@ class PostgresBackend(SearchBackend):
                 extra, params = f"{extra} AND d.creation_date < %s", [*params, end]
         pairs = required_pairs(node)
         if pairs:
-            extra += " AND (d.pairs @> %s::integer[] OR d.pairs IS NULL)"
+            extra += " AND d.pairs @> %s::integer[]"
             params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
         return MatchSource(
@@ -344,7 +343,10 @@ class PostgresBackend(SearchBackend):
             [tsquery(node), [row.id for row in rows]],
         )
         ranks = dict(cursor.fetchall())
-        return [replace(row, rank=ranks.get(row.id, 0.0)) for row in rows]
+        return [
+            PoolRow(row.id, row.creation_date, row.last_activity_date, row.score, ranks[row.id])
+            for row in rows
+        ]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
         """`engine`: (tag_groups, created), the filters the engine table answers itself."""
