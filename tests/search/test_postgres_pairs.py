@@ -38,7 +38,8 @@ def _posts() -> list[Post]:
 def test_the_migration_derives_the_pairs_a_reindex_writes():
     """Filling existing rows from their stored documents (migration 0004) gives each post of
     usual length the very pairs the Python indexer writes; for the post whose word repeats past
-    what a tsvector keeps, the pairs `<->` can still match are all there."""
+    what a tsvector keeps, the pairs `<->` can still match are all there. Its id blocks are
+    the indexer's too."""
     posts = _posts()
     reindex_all()
     migration = importlib.import_module("quaestio.search.migrations.0004_document_pairs")
@@ -49,6 +50,12 @@ def test_the_migration_derives_the_pairs_a_reindex_writes():
         )
         rows = {post_id: (written, derived) for post_id, written, derived in cursor.fetchall()}
         cursor.execute("DROP FUNCTION pg_temp.document_pairs(tsvector)")
+        # The id blocks it appends to a document are those the Python indexer writes.
+        cursor.execute(
+            f"SELECT post_id, tsvector_to_array({migration.BLOCKS}) FROM search_document"
+        )
+        for post_id, blocks in cursor.fetchall():
+            assert sorted(blocks) == sorted(postgres.block_lexemes(post_id))
     for post in posts[:2]:
         written, derived = rows[post.id]
         assert written == derived and written
@@ -88,3 +95,21 @@ def test_phrases_are_answered_through_the_pairs_with_the_same_results():
     assert set(search_ids('roads -"rome were paved"')[0]) == ids - {posts[0].id}
     assert set(search_ids('code:"roman_roads paved"')[0]) == {posts[1].id}
     assert search_ids('"paved roman"')[0] == []
+
+
+def test_id_blocks_cover_a_slice_with_few_lexemes():
+    """A slice's bounds are covered by aligned blocks, largest first, rounded out to the
+    smallest block; each post's document holds the three blocks of its id."""
+    assert postgres.blocks_covering(1024, 2048) == ["#10:1"]
+    assert postgres.blocks_covering(1000, 1025) == ["#10:0", "#10:1"]
+    covering = postgres.blocks_covering(5_000, 1_000_000)
+    assert covering[:2] == ["#10:4", "#10:5"] and "#18:1" in covering and len(covering) < 50
+    assert postgres.block_lexemes(300_000) == ["#18:1", "#14:18", "#10:292"]
+    post = Post.objects.create(post_type=PostType.QUESTION, title="Aqueducts", body="<p>x</p>")
+    index_post(post.id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document @@ CAST(%s AS tsquery) FROM search_document WHERE post_id = %s",
+            [" & ".join(f"'{block}'" for block in postgres.block_lexemes(post.id)), post.id],
+        )
+        assert cursor.fetchone()[0]

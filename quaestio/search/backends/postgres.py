@@ -8,7 +8,6 @@ never differ from SQLite's results. Fields are spaced apart in position so no ph
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -49,6 +48,36 @@ FIELD_GAP = 10
 TITLE_MARK = "§"
 
 
+# Each document also holds, without positions, the id blocks its post falls in: "#18:3" is ids
+# 3 * 2**18 to 4 * 2**18 - 1. A slice of ids (see pool_rows) then asks GIN itself for the blocks
+# covering it, ANDed with the words: GIN starts from whichever side is rarer and skips through
+# the other's posting lists, so a common word costs the slice's share of its matches, not all
+# of them. (The slice's bounds on post_id, checked on each row as before, stay exact: blocks
+# are only rounded out.) "#" never starts a query token, and ts_rank, given the words alone,
+# ignores these lexemes.
+BLOCK_BITS = (18, 14, 10)  # largest first; slice bounds are rounded out to the smallest
+
+
+def block_lexemes(post_id: int) -> list[str]:
+    return [f"#{bits}:{post_id >> bits}" for bits in BLOCK_BITS]
+
+
+def blocks_covering(low: int, high: int) -> list[str]:
+    """The fewest aligned blocks covering ids [low, high), edges rounded out."""
+    smallest = 1 << BLOCK_BITS[-1]
+    position = max(0, low) // smallest * smallest
+    high = -(-high // smallest) * smallest
+    found = []
+    while position < high:
+        for bits in BLOCK_BITS:
+            size = 1 << bits
+            if position % size == 0 and position + size <= high:
+                found.append(f"#{bits}:{position >> bits}")
+                position += size
+                break
+    return found
+
+
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -72,7 +101,9 @@ def tsvector_literal(document: Document) -> str:
                         found.append(f"{min(position, MAX_POSITION)}{weight}")
             position += 1
         position += FIELD_GAP
-    return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
+    words = " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
+    blocks = " ".join(_lexeme(block) for block in block_lexemes(document.post_id))
+    return f"{words} {blocks}" if words else blocks
 
 
 # pairs: the buckets of every two adjacent tokens of a field, GIN-indexed (migration 0004). A
@@ -156,19 +187,14 @@ MAX_SLICES = 4
 # (`created:2020 word`) paid for twice what it kept at 2; a slice that falls short is followed
 # by another sized one (MAX_SLICES 4), cheap as it is sized for the few rows still missing.
 SLICE_MARGIN = 1.4
-NEWEST_ID_SECONDS = 60
-_newest: list = [None, 0.0]  # (highest indexed post id, when it was read)
 
 
-def _newest_id() -> int | None:
-    """The highest indexed post id, re-read at most once a minute. A stale value only makes the
-    first window a little wider, never changes results."""
-    if time.monotonic() - _newest[1] > NEWEST_ID_SECONDS or _newest[0] is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(post_id) FROM {TABLE}")
-            _newest[0] = cursor.fetchone()[0]
-        _newest[1] = time.monotonic()
-    return _newest[0]
+def _newest_id(cursor) -> int | None:
+    """The highest indexed post id (the primary key's last entry): the first slice ends there,
+    so that GIN can be asked for its id blocks. A post indexed after this read is missed as
+    it would be by a search started a moment earlier."""
+    cursor.execute(f"SELECT MAX(post_id) FROM {TABLE}")
+    return cursor.fetchone()[0]
 
 
 def _facts_of(cursor, post_ids: list[int]) -> dict[int, tuple[list[int], object]]:
@@ -284,6 +310,10 @@ class PostgresBackend(SearchBackend):
             extra += " AND d.pairs @> %s::integer[]"
             params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
+        if floor is not None and not isinstance(floor, tuple) and ceiling is not None:
+            blocks = " | ".join(_lexeme(block) for block in blocks_covering(floor, ceiling))
+            where = f"d.document @@ CAST(%s AS tsquery){extra}"
+            params = [f"{tsquery(node)} & ({blocks})", *params]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -314,7 +344,6 @@ class PostgresBackend(SearchBackend):
         per id the first yielded; the last has no floor. The slices find the pool without
         ranking it; its ranks are read once, at the end, and only when `ranked`.
         """
-        top = _newest_id()
         # Within a slice PostgreSQL may still walk the primary key's range testing every
         # document (it costs a tsvector test as nothing, yet each reads a whole document): 500 ms
         # for a slice of 337,000 ids where GIN and a bitmap read its 4,700 matches. Without
@@ -326,6 +355,7 @@ class PostgresBackend(SearchBackend):
         # search is one unsliced query.
         slices = 1 if id_sets else MAX_SLICES
         with transaction.atomic(), connection.cursor() as cursor:
+            top = _newest_id(cursor)
             cursor.execute("SET LOCAL enable_indexscan = off")
             engine = (tag_groups, created)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
@@ -351,7 +381,7 @@ class PostgresBackend(SearchBackend):
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
         """`engine`: (tag_groups, created), the filters the engine table answers itself."""
         rows: list[PoolRow] = []
-        ceiling = None  # exclusive
+        ceiling = None if top is None else top + 1  # exclusive
         floor = None if top is None else top - FIRST_WINDOW
         for attempt in range(slices):
             if floor is not None and (floor <= 0 or attempt == slices - 1):
