@@ -295,9 +295,13 @@ class PostgresBackend(SearchBackend):
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
     ) -> MatchSource:
-        extra, params = self.floor_condition("d.post_id", floor)
+        # A slice's bounds (a ceiling: see pool_rows) are tested on each matching row, never
+        # through the primary key: as a bitmap, a slice of 277,000 ids cost 40 ms to build at
+        # 1,000,000 posts, for a word whose own bitmap took 0.3 ms.
+        id_expression = "d.post_id" if ceiling is None else "(d.post_id + 0)"
+        extra, params = self.floor_condition(id_expression, floor)
         if ceiling is not None:
-            extra, params = f"{extra} AND d.post_id < %s", [*params, ceiling]
+            extra, params = f"{extra} AND {id_expression} < %s", [*params, ceiling]
         for group in tag_groups:
             extra, params = f"{extra} AND d.tag_ids && %s::integer[]", [*params, list(group)]
         for start, end in created:
