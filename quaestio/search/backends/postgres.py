@@ -424,9 +424,12 @@ class PostgresBackend(SearchBackend):
         if not ids:
             return []
         base_sql, base_params = base
+        # Ordered by the bare id: btree walks the sorted ids newest first, index-only through
+        # the covering index of the posts' search facts, and stops once `pool` pass the
+        # filters (`topics score:3..`: 720 of a slice's 4,700 matches read, not all of them).
         inner = (
             "SELECT p.id, p.creation_date, p.last_activity_date, p.score "
-            f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id + 0 DESC LIMIT %s"
+            f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id DESC LIMIT %s"
         )
         # (A failure rolls the settings back with pool_rows' atomic block.)
         cursor.execute("SET LOCAL enable_indexscan = on")
