@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 
 from quaestio.search.backends.base import Floor, IdSets, MatchSource, PoolRow, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
@@ -65,8 +65,16 @@ def block_lexemes(post_id: int) -> list[str]:
 def blocks_covering(low: int, high: int) -> list[str]:
     """The fewest aligned blocks covering ids [low, high), edges rounded out."""
     smallest = 1 << BLOCK_BITS[-1]
-    position = max(0, low) // smallest * smallest
-    high = -(-high // smallest) * smallest
+    return _blocks(max(0, low) // smallest * smallest, -(-high // smallest) * smallest)
+
+
+def blocks_within(low: int, high: int) -> list[str]:
+    """The fewest aligned blocks inside ids [low, high), edges rounded in."""
+    smallest = 1 << BLOCK_BITS[-1]
+    return _blocks(-(-max(0, low) // smallest) * smallest, high // smallest * smallest)
+
+
+def _blocks(position: int, high: int) -> list[str]:
     found = []
     while position < high:
         for bits in BLOCK_BITS:
@@ -176,6 +184,21 @@ def tsquery(node: Node) -> str:
     if isinstance(node, All):
         return "(" + " & ".join(tsquery(part) for part in node.parts) + ")"
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"
+
+
+# A slice of at most this many ids is asked for by its blocks; a wider one by the words, less the
+# blocks outside it. GIN walks every post of the blocks a query requires: the first costs time
+# in proportion to the slice (0.4 us an id), the second to the words' matches in the whole
+# table (1.8 us each). A slice of 375,000 ids for `warm` (24,000 matches): 150 ms, then 45.
+BLOCKS_AT_MOST = 1 << 16
+
+
+def _blocks_query(floor: int, ceiling: int, top: int | None) -> str:
+    """The tsquery (to AND with the words) that keeps GIN to the ids [floor, ceiling)."""
+    outside = [] if top is None else blocks_within(0, floor) + blocks_within(ceiling, top + 1)
+    if ceiling - floor <= BLOCKS_AT_MOST or not outside:
+        return "(" + " | ".join(map(_lexeme, blocks_covering(floor, ceiling))) + ")"
+    return "!(" + " | ".join(map(_lexeme, outside)) + ")"
 
 
 # Newest post ids a text search looks at first (see PostgresBackend.pool_rows), and the most
@@ -294,7 +317,9 @@ class PostgresBackend(SearchBackend):
         ceiling: int | None = None,
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
+        top: int | None = None,
     ) -> MatchSource:
+        """`top`: the newest id when the slices began (see pool_rows)."""
         # A slice's bounds (a ceiling: see pool_rows) are tested on each matching row, never
         # through the primary key: as a bitmap, a slice of 277,000 ids cost 40 ms to build at
         # 1,000,000 posts, for a word whose own bitmap took 0.3 ms.
@@ -315,9 +340,8 @@ class PostgresBackend(SearchBackend):
             params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
         if floor is not None and not isinstance(floor, tuple) and ceiling is not None:
-            blocks = " | ".join(_lexeme(block) for block in blocks_covering(floor, ceiling))
             where = f"d.document @@ CAST(%s AS tsquery){extra}"
-            params = [f"{tsquery(node)} & ({blocks})", *params]
+            params = [f"{tsquery(node)} & {_blocks_query(floor, ceiling, top)}", *params]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -348,29 +372,25 @@ class PostgresBackend(SearchBackend):
         per id the first yielded; the last has no floor. The slices find the pool without
         ranking it; its ranks are read once, at the end, and only when `ranked`.
         """
-        # Within a slice PostgreSQL may still walk the primary key's range testing every
-        # document (it costs a tsvector test as nothing, yet each reads a whole document): 500 ms
-        # for a slice of 337,000 ids where GIN and a bitmap read its 4,700 matches. Without
-        # plain index scans it takes the bitmaps; post lookups become bitmap lookups, about as
-        # cheap. SET LOCAL in its own (sub)transaction: a failure rolls the setting back too.
+        # A slice's id bounds are never given to the primary key (see match_source): walking
+        # its range, PostgreSQL tested every document on the way (500 ms for a slice of 337,000
+        # ids where GIN read its 4,700 matches), which enable_indexscan = off used to forbid, at
+        # four more round trips a search (2-5 ms each on a loaded machine).
         #
         # A small tag's set of posts (id_sets) bounds the search already, and PostgreSQL joins
         # the base's own copy of it: building it again per slice, or twice, only costs. Such a
         # search is one unsliced query.
         slices = 1 if id_sets else MAX_SLICES
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             top = _newest_id(cursor)
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            engine = (tag_groups, created)
+            engine = (tag_groups, created, top)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
             if ranked and rows:
                 rows = self._ranked(cursor, node, rows)
-            cursor.execute("RESET enable_indexscan")
         return rows
 
     def _ranked(self, cursor, node: Node, rows: list[PoolRow]) -> list[PoolRow]:
-        """The rows with their ts_rank, from one read of the pool's documents (by bitmap:
-        the caller's enable_indexscan = off reads them in table order)."""
+        """The rows with their ts_rank, from one read of the pool's documents."""
         cursor.execute(
             f"SELECT d.post_id, {RANK} FROM {TABLE} d CROSS JOIN CAST(%s AS tsquery) q "
             "WHERE d.post_id = ANY(%s)",
@@ -383,7 +403,8 @@ class PostgresBackend(SearchBackend):
         ]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
-        """`engine`: (tag_groups, created), the filters the engine table answers itself."""
+        """`engine`: (tag_groups, created, top): the filters the engine table answers itself,
+        and the newest id."""
         rows: list[PoolRow] = []
         ceiling = None if top is None else top + 1  # exclusive
         floor = None if top is None else top - FIRST_WINDOW
@@ -410,9 +431,8 @@ class PostgresBackend(SearchBackend):
 
     def _bounded_slice(self, cursor, node, base, pool, floor, ceiling, engine) -> list[PoolRow]:
         """One bounded slice in two statements: the slice's matches from the engine table
-        alone (GIN and the primary key as bitmaps, the caller's enable_indexscan = off), then
-        the posts among them, looked up with plain and index-only scans. In one statement every
-        post lookup had to be a bitmap scan too (indexscan off for the whole statement), and
+        alone (GIN and its id blocks), then the posts among them, looked up with plain and
+        index-only scans. In one statement every post lookup had been a bitmap scan, and
         the covering index on the posts' search facts went unused: a bitmap lookup per match
         cost 3-6 times an index-only one (`created:2020 word`: 14,600 matches, 250 ms)."""
         source = self.match_source(node, floor, ceiling, *engine)
@@ -431,12 +451,8 @@ class PostgresBackend(SearchBackend):
             "SELECT p.id, p.creation_date, p.last_activity_date, p.score "
             f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id DESC LIMIT %s"
         )
-        # (A failure rolls the settings back with pool_rows' atomic block.)
-        cursor.execute("SET LOCAL enable_indexscan = on")
         cursor.execute(inner, [*base_params, ids, pool])
-        rows = [PoolRow(*row, 0.0) for row in cursor.fetchall()]
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        return rows
+        return [PoolRow(*row, 0.0) for row in cursor.fetchall()]
 
     def pool_sql(
         self,
