@@ -329,11 +329,17 @@ class PostgresBackend(SearchBackend):
             extra, params = f"{extra} AND {id_expression} < %s", [*params, ceiling]
         for group in tag_groups:
             extra, params = f"{extra} AND d.tag_ids && %s::integer[]", [*params, list(group)]
+        # In a narrow slice the words' few matches are tested for their date one by one: the
+        # btree's bitmap of a year (100,000 posts at 1,000,000) cost 15-18 ms to build for a
+        # slice whose words matched 260 posts. A wide slice may use it.
+        narrow = isinstance(floor, int) and ceiling is not None
+        narrow = narrow and ceiling - floor <= BLOCKS_AT_MOST
+        date = "(d.creation_date + interval '0 days')" if narrow else "d.creation_date"
         for start, end in created:
             if start is not None:
-                extra, params = f"{extra} AND d.creation_date >= %s", [*params, start]
+                extra, params = f"{extra} AND {date} >= %s", [*params, start]
             if end is not None:
-                extra, params = f"{extra} AND d.creation_date < %s", [*params, end]
+                extra, params = f"{extra} AND {date} < %s", [*params, end]
         pairs = required_pairs(node)
         if pairs:
             extra += " AND d.pairs @> %s::integer[]"
