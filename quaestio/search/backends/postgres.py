@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from quaestio.search.backends.base import Floor, IdSets, MatchSource, PoolRow, SearchBackend
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
@@ -66,12 +66,6 @@ def blocks_covering(low: int, high: int) -> list[str]:
     """The fewest aligned blocks covering ids [low, high), edges rounded out."""
     smallest = 1 << BLOCK_BITS[-1]
     return _blocks(max(0, low) // smallest * smallest, -(-high // smallest) * smallest)
-
-
-def blocks_within(low: int, high: int) -> list[str]:
-    """The fewest aligned blocks inside ids [low, high), edges rounded in."""
-    smallest = 1 << BLOCK_BITS[-1]
-    return _blocks(-(-max(0, low) // smallest) * smallest, high // smallest * smallest)
 
 
 def _blocks(position: int, high: int) -> list[str]:
@@ -186,19 +180,8 @@ def tsquery(node: Node) -> str:
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"
 
 
-# A slice of at most this many ids is asked for by its blocks; a wider one by the words, less the
-# blocks outside it. GIN walks every post of the blocks a query requires: the first costs time
-# in proportion to the slice (0.4 us an id), the second to the words' matches in the whole
-# table (1.8 us each). A slice of 375,000 ids for `warm` (24,000 matches): 150 ms, then 45.
+# A slice of at most this many ids is asked of GIN by its id blocks (see match_source).
 BLOCKS_AT_MOST = 1 << 16
-
-
-def _blocks_query(floor: int, ceiling: int, top: int | None) -> str:
-    """The tsquery (to AND with the words) that keeps GIN to the ids [floor, ceiling)."""
-    outside = [] if top is None else blocks_within(0, floor) + blocks_within(ceiling, top + 1)
-    if ceiling - floor <= BLOCKS_AT_MOST or not outside:
-        return "(" + " | ".join(map(_lexeme, blocks_covering(floor, ceiling))) + ")"
-    return "!(" + " | ".join(map(_lexeme, outside)) + ")"
 
 
 # Newest post ids a text search looks at first (see PostgresBackend.pool_rows), and the most
@@ -317,13 +300,18 @@ class PostgresBackend(SearchBackend):
         ceiling: int | None = None,
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
-        top: int | None = None,
     ) -> MatchSource:
-        """`top`: the newest id when the slices began (see pool_rows)."""
-        # A slice's bounds (a ceiling: see pool_rows) are tested on each matching row, never
-        # through the primary key: as a bitmap, a slice of 277,000 ids cost 40 ms to build at
-        # 1,000,000 posts, for a word whose own bitmap took 0.3 ms.
-        id_expression = "d.post_id" if ceiling is None else "(d.post_id + 0)"
+        # A narrow slice (see pool_rows) is asked of GIN by its id blocks, and its bounds are
+        # tested on each of its few matches, never through the primary key: as a bitmap, even
+        # 10,000 ids cost more than the blocks. The unbounded last slice's ceiling likewise (its
+        # range is most of the table). A wide slice is left to the planner, as before the
+        # blocks: GIN walking a quarter of the table's blocks, or every match of the words past
+        # the blocks outside the slice, cost more than a primary-key bitmap of the slice
+        # (`topics score:3..` 88 ms at p50 with the bitmap, 106-110 without).
+        narrow = isinstance(floor, int) and ceiling is not None
+        narrow = narrow and ceiling - floor <= BLOCKS_AT_MOST
+        indexed = ceiling is None or not (narrow or floor is None)
+        id_expression = "d.post_id" if indexed else "(d.post_id + 0)"
         extra, params = self.floor_condition(id_expression, floor)
         if ceiling is not None:
             extra, params = f"{extra} AND {id_expression} < %s", [*params, ceiling]
@@ -332,8 +320,6 @@ class PostgresBackend(SearchBackend):
         # In a narrow slice the words' few matches are tested for their date one by one: the
         # btree's bitmap of a year (100,000 posts at 1,000,000) cost 15-18 ms to build for a
         # slice whose words matched 260 posts. A wide slice may use it.
-        narrow = isinstance(floor, int) and ceiling is not None
-        narrow = narrow and ceiling - floor <= BLOCKS_AT_MOST
         date = "(d.creation_date + interval '0 days')" if narrow else "d.creation_date"
         for start, end in created:
             if start is not None:
@@ -345,9 +331,10 @@ class PostgresBackend(SearchBackend):
             extra += " AND d.pairs @> %s::integer[]"
             params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
-        if floor is not None and not isinstance(floor, tuple) and ceiling is not None:
+        if narrow:
+            blocks = " | ".join(map(_lexeme, blocks_covering(floor, ceiling)))
             where = f"d.document @@ CAST(%s AS tsquery){extra}"
-            params = [f"{tsquery(node)} & {_blocks_query(floor, ceiling, top)}", *params]
+            params = [f"{tsquery(node)} & ({blocks})", *params]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -378,10 +365,8 @@ class PostgresBackend(SearchBackend):
         per id the first yielded; the last has no floor. The slices find the pool without
         ranking it; its ranks are read once, at the end, and only when `ranked`.
         """
-        # A slice's id bounds are never given to the primary key (see match_source): walking
-        # its range, PostgreSQL tested every document on the way (500 ms for a slice of 337,000
-        # ids where GIN read its 4,700 matches), which enable_indexscan = off used to forbid, at
-        # four more round trips a search (2-5 ms each on a loaded machine).
+        # Only a wide slice needs enable_indexscan = off (see _bounded_slice); set for every
+        # search, it cost four more round trips (2-5 ms each on a loaded machine).
         #
         # A small tag's set of posts (id_sets) bounds the search already, and PostgreSQL joins
         # the base's own copy of it: building it again per slice, or twice, only costs. Such a
@@ -389,7 +374,7 @@ class PostgresBackend(SearchBackend):
         slices = 1 if id_sets else MAX_SLICES
         with connection.cursor() as cursor:
             top = _newest_id(cursor)
-            engine = (tag_groups, created, top)
+            engine = (tag_groups, created)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
             if ranked and rows:
                 rows = self._ranked(cursor, node, rows)
@@ -409,8 +394,7 @@ class PostgresBackend(SearchBackend):
         ]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
-        """`engine`: (tag_groups, created, top): the filters the engine table answers itself,
-        and the newest id."""
+        """`engine`: (tag_groups, created), the filters the engine table answers itself."""
         rows: list[PoolRow] = []
         ceiling = None if top is None else top + 1  # exclusive
         floor = None if top is None else top - FIRST_WINDOW
@@ -442,10 +426,18 @@ class PostgresBackend(SearchBackend):
         the covering index on the posts' search facts went unused: a bitmap lookup per match
         cost 3-6 times an index-only one (`created:2020 word`: 14,600 matches, 250 ms)."""
         source = self.match_source(node, floor, ceiling, *engine)
-        cursor.execute(
-            f"SELECT d.post_id FROM {source.from_sql} WHERE {source.where_sql}",
-            [*source.from_params, *source.where_params],
-        )
+        sql = f"SELECT d.post_id FROM {source.from_sql} WHERE {source.where_sql}"
+        params = [*source.from_params, *source.where_params]
+        if ceiling - floor <= BLOCKS_AT_MOST:
+            cursor.execute(sql, params)
+        else:
+            # A wide slice's bounds are the primary key's to use, as a bitmap only: walking
+            # its range, PostgreSQL tested every document on the way (500 ms for a slice of
+            # 337,000 ids where GIN and a bitmap read its 4,700 matches). SET LOCAL in its own
+            # (sub)transaction: a failure rolls the setting back too.
+            with transaction.atomic():
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return []
