@@ -43,14 +43,16 @@ only because of the load; it measured 14.6/36.1 on a quieter machine.
 PostgreSQL at 1,000,000 posts after search migration 0004 (search_document.pairs: buckets of
 adjacent word pairs, GIN; documents carry their post's id blocks) and the pool read without
 ranking unless the sort is relevance, narrow slices asked of GIN by id block, the posts of a
-slice read newest first until the pool is full, no enable_indexscan round trips. Old code on a
+slice read newest first until the pool is full, enable_indexscan off only around a wide
+slice's statement (four round trips fewer a search). Old code on a
 copy of the corpus, new code on the migrated one, both VACUUM ANALYZEd (this server runs with
 autovacuum off; a new corpus is now vacuumed), this bench alternated old / new / old / new,
-3 rounds each, at load 6-7.5 on the shared 2-core machine: whole mix p50/p95 51.5/159,
-41.3/125, 51.7/149, 47.3/149 ms; phrase 126/342, 30/47, 129/266, 26/47; common word 58/91,
-31/46, 66/89, 45/52; word -word 62/80, 45/59, 53/69, 62/76; word score:3.. 138/314, 117/161,
-146/162, 140/179; created:2020 word 117/218, 111/198, 140/188, 121/226. The same 512
-(query, sort, page) reads return the same ids and totals from both. The target is still
+3 rounds each, on the shared 2-core machine at load 2-4: whole mix p50/p95 45.1/136,
+30.9/97, 49.4/263 (a stall), 30.3/93 ms; phrase 100/327, 18/36, 165/780, 17/25; common word
+56/71, 25/32, 53/84, 25/41; word -word 48/77, 37/104, 53/160, 41/51; word score:3..
+123/284, 89/120, 100/183, 90/206; created:2020 word 103/190, 82/175, 123/1839, 94/114; prefix*
+59/95, 43/142, 72/753, 43/128. At load 6-7.5: 51.5/159, 41.3/125, 51.7/149, 47.3/149.
+The same 512 (query, sort, page) reads return the same ids and totals from both. The target is still
 missed: a slice wide enough for a filter passing one post in six or ten (score:, created:)
 reads thousands of matches and their posts. The table and its indexes grew from 1.8 to 3.0 GB
 (the pairs index is 586 MB); migrating the 1,000,000 rows took 21 minutes at load 8.
