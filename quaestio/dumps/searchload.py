@@ -25,9 +25,13 @@ SEARCHABLE_TYPES = frozenset((int(PostType.QUESTION), int(PostType.ANSWER)))
 def engine_rows() -> tuple[str, list[str], Callable[[Document], tuple]]:
     """(table, columns, document -> row) of the search engine of the database in use."""
     if connection.vendor == "postgresql":
-        from quaestio.search.backends.postgres import TABLE, tsvector_literal
+        from quaestio.search.backends.postgres import TABLE, pair_hashes, tsvector_literal
 
-        return TABLE, ["post_id", "document"], lambda d: (d.post_id, tsvector_literal(d))
+        return (
+            TABLE,
+            ["post_id", "document", "pairs"],
+            lambda d: (d.post_id, tsvector_literal(d), pair_hashes(d)),
+        )
     from quaestio.search.backends.sqlite_fts import TABLE, _row
 
     return TABLE, ["rowid", "title", "body", "code", "url"], _row

@@ -190,6 +190,7 @@ def search_ids(
             prepared.id_sets,
             tag_groups=prepared.tag_groups,
             created=prepared.created,
+            ranked=sort == "relevance",
         )
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)

@@ -118,7 +118,6 @@ def test_postgres_id_slices_give_the_unsliced_pool(corpus, monkeypatch, sort, po
     if connection.vendor != "postgresql":
         pytest.skip("only the PostgreSQL engine reads in slices")
     monkeypatch.setattr(selectors, "MATCH_POOL", pool)
-    monkeypatch.setattr(postgres, "_newest", [None, 0.0])
     queries = ["bridges", "roman", "[rome] or [greece] roman", "bridges is:question", "empire*"]
     unsliced = {q: search_ids(q, sort=sort, limit=100) for q in queries}
     monkeypatch.setattr(postgres, "FIRST_WINDOW", 1)

@@ -128,6 +128,7 @@ class SearchBackend(ABC):
         id_sets: IdSets = (),
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
+        ranked: bool = True,
     ) -> list[PoolRow]:
         """The newest `pool` base posts matching node (highest ids first), with their rank.
 
@@ -139,15 +140,22 @@ class SearchBackend(ABC):
         matches against them before reading any post row. `tag_groups` (only given to an engine
         that filters_tags) are groups of tag ids every result's question carries one of;
         `created` [start, end) intervals every result's creation date is within (likewise).
+        Without `ranked` (a sort that ignores relevance) every rank may be 0.0: ranking reads
+        each pooled post's document, work that only the relevance order needs.
         """
-        sql, params = self.pool_sql(node, base, pool, id_sets=id_sets)
+        sql, params = self.pool_sql(node, base, pool, id_sets=id_sets, ranked=ranked)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [PoolRow(*row) for row in cursor.fetchall()]
 
     @abstractmethod
     def pool_sql(
-        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        id_sets: IdSets = (),
+        ranked: bool = True,
     ) -> tuple[str, list]:
         """SELECT id, creation_date, last_activity_date, score, rank (see pool_rows)."""
 

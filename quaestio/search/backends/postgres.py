@@ -7,7 +7,7 @@ never differ from SQLite's results. Fields are spaced apart in position so no ph
 
 from __future__ import annotations
 
-import time
+import hashlib
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -48,6 +48,38 @@ FIELD_GAP = 10
 TITLE_MARK = "§"
 
 
+# Each document also holds, without positions, the id blocks its post falls in: "#18:3" is ids
+# 3 * 2**18 to 4 * 2**18 - 1. A slice of ids (see pool_rows) then asks GIN itself for the blocks
+# covering it, ANDed with the words: GIN starts from whichever side is rarer and skips through
+# the other's posting lists, so a common word costs the slice's share of its matches, not all
+# of them. (The slice's bounds on post_id, checked on each row as before, stay exact: blocks
+# are only rounded out.) "#" never starts a query token, and ts_rank, given the words alone,
+# ignores these lexemes.
+BLOCK_BITS = (18, 14, 10)  # largest first; slice bounds are rounded out to the smallest
+
+
+def block_lexemes(post_id: int) -> list[str]:
+    return [f"#{bits}:{post_id >> bits}" for bits in BLOCK_BITS]
+
+
+def blocks_covering(low: int, high: int) -> list[str]:
+    """The fewest aligned blocks covering ids [low, high), edges rounded out."""
+    smallest = 1 << BLOCK_BITS[-1]
+    return _blocks(max(0, low) // smallest * smallest, -(-high // smallest) * smallest)
+
+
+def _blocks(position: int, high: int) -> list[str]:
+    found = []
+    while position < high:
+        for bits in BLOCK_BITS:
+            size = 1 << bits
+            if position % size == 0 and position + size <= high:
+                found.append(f"#{bits}:{position >> bits}")
+                position += size
+                break
+    return found
+
+
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -71,7 +103,57 @@ def tsvector_literal(document: Document) -> str:
                         found.append(f"{min(position, MAX_POSITION)}{weight}")
             position += 1
         position += FIELD_GAP
-    return " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
+    words = " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
+    blocks = " ".join(_lexeme(block) for block in block_lexemes(document.post_id))
+    return f"{words} {blocks}" if words else blocks
+
+
+# pairs: the buckets of every two adjacent tokens of a field, GIN-indexed (migration 0004). A
+# phrase of common words ("first rather") had every post holding both words re-read for
+# positions: 18,000 documents at 1,000,000 posts for a dozen matches. The posts holding each of
+# the phrase's adjacent pairs are few, and only they are tested against the tsquery (which still
+# decides: a bucket shared with other pairs only adds candidates).
+PAIRS_INDEX = "search_document_pairs"
+CREATE_PAIRS_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {PAIRS_INDEX} ON {TABLE} USING gin (pairs)"
+
+
+# Pairs are hashed into this many buckets. With a key per distinct pair (most pairs occur once or
+# twice) the GIN index was 4 times the document index, 167 MB at 100,000 posts; with 2**18 keys
+# it is 74 MB, and a bucket holds about 500 posts' pairs at 1,000,000 posts: the few candidates
+# a phrase reads besides its matches.
+PAIR_BUCKETS = 1 << 18
+
+
+def pair_hash(first: str, second: str) -> int:
+    """The bucket of two adjacent tokens: md5, stable across processes, and computable by
+    PostgreSQL from a stored document (migration 0004 does) with the same result."""
+    digest = hashlib.md5(f"{first} {second}".encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:4], "big") % PAIR_BUCKETS
+
+
+def pair_hashes(document: Document) -> list[int]:
+    """The sorted hashes of every two adjacent tokens within one field of the document."""
+    found: set[int] = set()
+    for tokens in (document.title, document.body, document.code, document.url):
+        for first, second in zip(tokens, tokens[1:], strict=False):
+            if first != SEPARATOR and second != SEPARATOR:
+                found.add(pair_hash(first, second))
+    return sorted(found)
+
+
+def required_pairs(node: Node) -> list[int]:
+    """Pair hashes every post matching node holds: those of its phrases that must match."""
+    if isinstance(node, Phrase):
+        return [pair_hash(a, b) for a, b in zip(node.tokens, node.tokens[1:], strict=False)]
+    if isinstance(node, Excluding):
+        return required_pairs(node.include)
+    if isinstance(node, All):
+        return sorted({h for part in node.parts for h in required_pairs(part)})
+    return []  # a Prefix, or an Either whose options need not share a pair
+
+
+def _pairs_literal(hashes: list[int]) -> str:
+    return "{" + ",".join(map(str, hashes)) + "}"
 
 
 def _weights(columns: tuple[str, ...]) -> str:
@@ -98,6 +180,10 @@ def tsquery(node: Node) -> str:
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"
 
 
+# A slice of at most this many ids is asked of GIN by its id blocks (see match_source).
+BLOCKS_AT_MOST = 1 << 16
+
+
 # Newest post ids a text search looks at first (see PostgresBackend.pool_rows), and the most
 # slices it reads (the last without a floor).
 FIRST_WINDOW = 10_000
@@ -107,19 +193,14 @@ MAX_SLICES = 4
 # (`created:2020 word`) paid for twice what it kept at 2; a slice that falls short is followed
 # by another sized one (MAX_SLICES 4), cheap as it is sized for the few rows still missing.
 SLICE_MARGIN = 1.4
-NEWEST_ID_SECONDS = 60
-_newest: list = [None, 0.0]  # (highest indexed post id, when it was read)
 
 
-def _newest_id() -> int | None:
-    """The highest indexed post id, re-read at most once a minute. A stale value only makes the
-    first window a little wider, never changes results."""
-    if time.monotonic() - _newest[1] > NEWEST_ID_SECONDS or _newest[0] is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(post_id) FROM {TABLE}")
-            _newest[0] = cursor.fetchone()[0]
-        _newest[1] = time.monotonic()
-    return _newest[0]
+def _newest_id(cursor) -> int | None:
+    """The highest indexed post id (the primary key's last entry): the first slice ends there,
+    so that GIN can be asked for its id blocks. A post indexed after this read is missed as
+    it would be by a search started a moment earlier."""
+    cursor.execute(f"SELECT MAX(post_id) FROM {TABLE}")
+    return cursor.fetchone()[0]
 
 
 def _facts_of(cursor, post_ids: list[int]) -> dict[int, tuple[list[int], object]]:
@@ -143,12 +224,18 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             facts = _facts_of(cursor, ids)
             cursor.executemany(
-                f"INSERT INTO {TABLE} (post_id, document, tag_ids, creation_date) "
-                "VALUES (%s, %s::tsvector, %s::integer[], %s) ON CONFLICT (post_id) "
-                "DO UPDATE SET document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids, "
+                f"INSERT INTO {TABLE} (post_id, document, pairs, tag_ids, creation_date) "
+                "VALUES (%s, %s::tsvector, %s::integer[], %s::integer[], %s) "
+                "ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document, "
+                "pairs = EXCLUDED.pairs, tag_ids = EXCLUDED.tag_ids, "
                 "creation_date = EXCLUDED.creation_date",
                 [
-                    (d.post_id, tsvector_literal(d), *facts.get(d.post_id, ([], None)))
+                    (
+                        d.post_id,
+                        tsvector_literal(d),
+                        pair_hashes(d),
+                        *facts.get(d.post_id, ([], None)),
+                    )
                     for d in documents
                 ],
             )
@@ -173,12 +260,13 @@ class PostgresBackend(SearchBackend):
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {TAGS_INDEX}")
             cursor.execute(f"DROP INDEX IF EXISTS {CREATED_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {PAIRS_INDEX}")
             raw = cursor.cursor  # psycopg's own cursor, for COPY
             # One COPY per batch: the next batch (and its tags) is read from the posts tables
             # between them, which a connection cannot do while a COPY is open.
             for batch in batches:
                 facts = _facts_of(cursor, [d.post_id for d in batch])
-                columns = "post_id, document, tag_ids, creation_date"
+                columns = "post_id, document, pairs, tag_ids, creation_date"
                 with raw.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
                     for document in batch:
                         tags, created = facts.get(document.post_id, ([], None))
@@ -186,6 +274,7 @@ class PostgresBackend(SearchBackend):
                             (
                                 document.post_id,
                                 tsvector_literal(document),
+                                _pairs_literal(pair_hashes(document)),
                                 "{" + ",".join(map(str, tags)) + "}",
                                 created,
                             )
@@ -196,6 +285,7 @@ class PostgresBackend(SearchBackend):
             cursor.execute(CREATE_INDEX_SQL)
             cursor.execute(CREATE_TAGS_INDEX_SQL)
             cursor.execute(CREATE_CREATED_INDEX_SQL)
+            cursor.execute(CREATE_PAIRS_INDEX_SQL)
             cursor.execute(f"ANALYZE {TABLE}")
 
     def indexed_count(self) -> int:
@@ -211,17 +301,40 @@ class PostgresBackend(SearchBackend):
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
     ) -> MatchSource:
-        extra, params = self.floor_condition("d.post_id", floor)
+        # A narrow slice (see pool_rows) is asked of GIN by its id blocks, and its bounds are
+        # tested on each of its few matches, never through the primary key: as a bitmap, even
+        # 10,000 ids cost more than the blocks. The unbounded last slice's ceiling likewise (its
+        # range is most of the table). A wide slice is left to the planner, as before the
+        # blocks: GIN walking a quarter of the table's blocks, or every match of the words past
+        # the blocks outside the slice, cost more than a primary-key bitmap of the slice
+        # (`topics score:3..` 88 ms at p50 with the bitmap, 106-110 without).
+        narrow = isinstance(floor, int) and ceiling is not None
+        narrow = narrow and ceiling - floor <= BLOCKS_AT_MOST
+        indexed = ceiling is None or not (narrow or floor is None)
+        id_expression = "d.post_id" if indexed else "(d.post_id + 0)"
+        extra, params = self.floor_condition(id_expression, floor)
         if ceiling is not None:
-            extra, params = f"{extra} AND d.post_id < %s", [*params, ceiling]
+            extra, params = f"{extra} AND {id_expression} < %s", [*params, ceiling]
         for group in tag_groups:
             extra, params = f"{extra} AND d.tag_ids && %s::integer[]", [*params, list(group)]
+        # In a narrow slice the words' few matches are tested for their date one by one: the
+        # btree's bitmap of a year (100,000 posts at 1,000,000) cost 15-18 ms to build for a
+        # slice whose words matched 260 posts. A wide slice may use it.
+        date = "(d.creation_date + interval '0 days')" if narrow else "d.creation_date"
         for start, end in created:
             if start is not None:
-                extra, params = f"{extra} AND d.creation_date >= %s", [*params, start]
+                extra, params = f"{extra} AND {date} >= %s", [*params, start]
             if end is not None:
-                extra, params = f"{extra} AND d.creation_date < %s", [*params, end]
+                extra, params = f"{extra} AND {date} < %s", [*params, end]
+        pairs = required_pairs(node)
+        if pairs:
+            extra += " AND d.pairs @> %s::integer[]"
+            params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
+        if narrow:
+            blocks = " | ".join(map(_lexeme, blocks_covering(floor, ceiling)))
+            where = f"d.document @@ CAST(%s AS tsquery){extra}"
+            params = [f"{tsquery(node)} & ({blocks})", *params]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -239,6 +352,7 @@ class PostgresBackend(SearchBackend):
         id_sets: IdSets = (),
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
+        ranked: bool = True,
     ) -> list[PoolRow]:
         """As the contract says, looked for in slices of post ids, newest slice first.
 
@@ -248,37 +362,48 @@ class PostgresBackend(SearchBackend):
         only that slice's matches. Slices are disjoint and taken from the newest down, so the
         rows found, once `pool` of them, are the newest `pool` of all: the unbounded answer.
         The first slice is the newest FIRST_WINDOW ids; the next is sized by how many posts
-        per id the first yielded; the last has no floor.
+        per id the first yielded; the last has no floor. The slices find the pool without
+        ranking it; its ranks are read once, at the end, and only when `ranked`.
         """
-        top = _newest_id()
-        # Within a slice PostgreSQL may still walk the primary key's range testing every
-        # document (it costs a tsvector test as nothing, yet each reads a whole document): 500 ms
-        # for a slice of 337,000 ids where GIN and a bitmap read its 4,700 matches. Without
-        # plain index scans it takes the bitmaps; post lookups become bitmap lookups, about as
-        # cheap. SET LOCAL in its own (sub)transaction: a failure rolls the setting back too.
+        # Only a wide slice needs enable_indexscan = off (see _bounded_slice); set for every
+        # search, it cost four more round trips (2-5 ms each on a loaded machine).
         #
         # A small tag's set of posts (id_sets) bounds the search already, and PostgreSQL joins
         # the base's own copy of it: building it again per slice, or twice, only costs. Such a
         # search is one unsliced query.
         slices = 1 if id_sets else MAX_SLICES
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        with connection.cursor() as cursor:
+            top = _newest_id(cursor)
             engine = (tag_groups, created)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
-            cursor.execute("RESET enable_indexscan")
+            if ranked and rows:
+                rows = self._ranked(cursor, node, rows)
         return rows
+
+    def _ranked(self, cursor, node: Node, rows: list[PoolRow]) -> list[PoolRow]:
+        """The rows with their ts_rank, from one read of the pool's documents."""
+        cursor.execute(
+            f"SELECT d.post_id, {RANK} FROM {TABLE} d CROSS JOIN CAST(%s AS tsquery) q "
+            "WHERE d.post_id = ANY(%s)",
+            [tsquery(node), [row.id for row in rows]],
+        )
+        ranks = dict(cursor.fetchall())
+        return [
+            PoolRow(row.id, row.creation_date, row.last_activity_date, row.score, ranks[row.id])
+            for row in rows
+        ]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
         """`engine`: (tag_groups, created), the filters the engine table answers itself."""
         rows: list[PoolRow] = []
-        ceiling = None  # exclusive
+        ceiling = None if top is None else top + 1  # exclusive
         floor = None if top is None else top - FIRST_WINDOW
         for attempt in range(slices):
             if floor is not None and (floor <= 0 or attempt == slices - 1):
                 floor = None
             if floor is None:
                 sql, params = self.pool_sql(
-                    node, base, pool - len(rows), floor, ceiling, engine=engine
+                    node, base, pool - len(rows), floor, ceiling, engine=engine, ranked=False
                 )
                 cursor.execute(sql, params)
                 rows += [PoolRow(*row) for row in cursor.fetchall()]
@@ -296,36 +421,36 @@ class PostgresBackend(SearchBackend):
 
     def _bounded_slice(self, cursor, node, base, pool, floor, ceiling, engine) -> list[PoolRow]:
         """One bounded slice in two statements: the slice's matches from the engine table
-        alone (GIN and the primary key as bitmaps, the caller's enable_indexscan = off), then
-        the posts among them, looked up with plain and index-only scans. In one statement every
-        post lookup had to be a bitmap scan too (indexscan off for the whole statement), and
+        alone (GIN and its id blocks), then the posts among them, looked up with plain and
+        index-only scans. In one statement every post lookup had been a bitmap scan, and
         the covering index on the posts' search facts went unused: a bitmap lookup per match
         cost 3-6 times an index-only one (`created:2020 word`: 14,600 matches, 250 ms)."""
         source = self.match_source(node, floor, ceiling, *engine)
-        cursor.execute(
-            f"SELECT d.post_id FROM {source.from_sql} WHERE {source.where_sql}",
-            [*source.from_params, *source.where_params],
-        )
+        sql = f"SELECT d.post_id FROM {source.from_sql} WHERE {source.where_sql}"
+        params = [*source.from_params, *source.where_params]
+        if ceiling - floor <= BLOCKS_AT_MOST:
+            cursor.execute(sql, params)
+        else:
+            # A wide slice's bounds are the primary key's to use, as a bitmap only: walking
+            # its range, PostgreSQL tested every document on the way (500 ms for a slice of
+            # 337,000 ids where GIN and a bitmap read its 4,700 matches). SET LOCAL in its own
+            # (sub)transaction: a failure rolls the setting back too.
+            with transaction.atomic():
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return []
         base_sql, base_params = base
+        # Ordered by the bare id: btree walks the sorted ids newest first, index-only through
+        # the covering index of the posts' search facts, and stops once `pool` pass the
+        # filters (`topics score:3..`: 720 of a slice's 4,700 matches read, not all of them).
         inner = (
             "SELECT p.id, p.creation_date, p.last_activity_date, p.score "
-            f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id + 0 DESC LIMIT %s"
+            f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id DESC LIMIT %s"
         )
-        rank = RANK.replace("d.document", "ranked.document")
-        # (A failure rolls the settings back with pool_rows' atomic block.)
-        cursor.execute("SET LOCAL enable_indexscan = on")
-        cursor.execute(
-            "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "
-            f"{rank} FROM ({inner}) pool JOIN {TABLE} ranked ON ranked.post_id = pool.id "
-            "CROSS JOIN CAST(%s AS tsquery) q",
-            [*base_params, ids, pool, tsquery(node)],
-        )
-        rows = [PoolRow(*row) for row in cursor.fetchall()]
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        return rows
+        cursor.execute(inner, [*base_params, ids, pool])
+        return [PoolRow(*row, 0.0) for row in cursor.fetchall()]
 
     def pool_sql(
         self,
@@ -336,7 +461,9 @@ class PostgresBackend(SearchBackend):
         ceiling: int | None = None,
         id_sets: IdSets = (),
         engine: tuple = ((), ()),
+        ranked: bool = True,
     ) -> tuple[str, list]:
+        """Without `ranked`, every row's rank is 0.0 (the slices rank the pool at the end)."""
         # Ranked outside the LIMIT so ts_rank reads only the pool's documents, fetched again
         # by id: carried through the sort, every match's document made it spill to disk.
         inner, params = self._pool_join(
@@ -356,6 +483,11 @@ class PostgresBackend(SearchBackend):
             "(d.post_id + 0)",
             self.match_source(node, floor, ceiling, *engine),
         )
+        if not ranked:
+            return (
+                "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, 0.0 "
+                f"FROM ({inner}) pool"
+            ), params
         rank = RANK.replace("d.document", "ranked.document").replace(", q)", ", pool.q)")
         sql = (
             "SELECT pool.id, pool.creation_date, pool.last_activity_date, pool.score, "

@@ -109,10 +109,16 @@ class SqliteFtsBackend(SearchBackend):
         )
 
     def pool_sql(
-        self, node: Node, base: tuple[str, list], pool: int, id_sets: IdSets = ()
+        self,
+        node: Node,
+        base: tuple[str, list],
+        pool: int,
+        id_sets: IdSets = (),
+        ranked: bool = True,
     ) -> tuple[str, list]:
         # bm25 is lower for better matches; negated so that higher is better, as the contract says.
-        columns = f"p.id, p.creation_date, p.last_activity_date, p.score, -{RANK}"
+        rank = f"-{RANK}" if ranked else "0.0"
+        columns = f"p.id, p.creation_date, p.last_activity_date, p.score, {rank}"
         return self._pool_join(node, base, pool, columns, id_sets=id_sets)
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
