@@ -524,6 +524,8 @@ class Importer:
         if self.check_references:
             checks.refuse_broken_references(self.source, self.id_ranges, [spec])
         self.kept_dangling.update(checks.count_kept_dangling(self.id_ranges, [spec]))
+        if spec is POSTS:
+            self.index_writer.fill_facts(self.id_ranges.get(POSTS.name))
         rewritten = _REWRITTEN_LATER if connection.vendor == "postgresql" else ()
         self._settle_rewritten([table for table in tables if table not in rewritten])
 

@@ -104,6 +104,15 @@ class IndexWriter:
                         [(word,) for word in words],
                     )
 
+    def fill_facts(self, id_range: list[int] | None) -> None:
+        """PostgreSQL: the imported documents' question tags and creation dates, which searches
+        with [tag] or created: filter on (search/0003). Written once Posts.xml (and with it
+        every post's tags) is in, before the search table's indexes are built."""
+        if connection.vendor == "postgresql" and self.indexed and id_range:
+            from quaestio.search.backends.postgres import fill_facts
+
+            fill_facts(*id_range)
+
     def finish(self) -> None:
         """SQLite: merge the segments the load wrote, as the live reindex does (PostgreSQL's
         GIN index is one of the plain indexes the importer rebuilds after the load)."""

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def _index() -> tuple[dict, set[str]]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT post_id, document::text, pairs::text FROM search_document")
+            cursor.execute(
+                "SELECT post_id, document::text, pairs::text, tag_ids::text, creation_date "
+                "FROM search_document"
+            )
         else:
             cursor.execute("SELECT rowid, title, body, code, url FROM search_fts")
         rows = {row[0]: row[1:] for row in cursor.fetchall()}

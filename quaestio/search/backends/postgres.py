@@ -195,6 +195,23 @@ MAX_SLICES = 4
 SLICE_MARGIN = 1.4
 
 
+def fill_facts(low: int, high: int) -> None:
+    """Set the question tags and creation date of the documents of posts low..high, in one
+    set-based statement: for a bulk load (the dump importer) that wrote documents without them,
+    while the tables' secondary indexes are still dropped (no correlated lookups, no GIN upkeep).
+    The values are those upsert and bulk_load write."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} d SET creation_date = p.creation_date, tag_ids = COALESCE(t.ids, '{{}}') "
+            "FROM posts_post p LEFT JOIN ("
+            "  SELECT post_id, array_agg(tag_id ORDER BY tag_id)::integer[] AS ids"
+            "  FROM tags_posttag GROUP BY post_id"
+            ") t ON t.post_id = COALESCE(p.parent_id, p.id) "
+            "WHERE p.id = d.post_id AND d.post_id BETWEEN %s AND %s",
+            [low, high],
+        )
+
+
 def _newest_id(cursor) -> int | None:
     """The highest indexed post id (the primary key's last entry): the first slice ends there,
     so that GIN can be asked for its id blocks. A post indexed after this read is missed as
