@@ -85,19 +85,13 @@ class FileJob:
         rest of the batch goes out raw and the importer, idle otherwise, converts and indexes
         it itself (`complete`). So the two cores share the per-row work as it comes, whichever
         of them is behind."""
-        spec, convert, finish_row, id_index = (
-            self.spec,
-            self.convert,
-            self.finish_row,
-            self.id_index,
-        )
-        encode, code = self.encode, spec.code
+        spec = self.spec
         sequences: set[tuple[str, ...]] = set()
         rows_so_far = 0
         with source.open(spec.filename) as (stream, size):
             counting = CountingReader(stream)
             batch = Batch([], 0, 0, size)
-            rows, extras, raw = batch.rows, batch.extras, batch.raw
+            rows, raw = batch.rows, batch.raw
             batch_ends = BATCH_BYTES
             try:
                 for pair in iter_rows(counting, spec.filename, spec.root):
@@ -106,12 +100,7 @@ class FileJob:
                     if batch.handed_over:
                         raw.append(pair)
                     else:
-                        values, extra = convert(attributes, line)
-                        if finish_row is not None:
-                            finish_row(values)
-                        rows.append(values)
-                        if extra is not None:
-                            extras.append((code, values[id_index], encode(extra)))
+                        self._convert_into(batch, attributes, line)
                         if (
                             consumer_waiting is not None
                             and len(rows) % WAIT_CHECK_ROWS == 0
@@ -124,7 +113,7 @@ class FileJob:
                         batch.rows_so_far, batch.bytes_read = rows_so_far, counting.bytes_read
                         yield self._hand_over(batch)
                         batch = Batch([], 0, 0, size)
-                        rows, extras, raw = batch.rows, batch.extras, batch.raw
+                        rows, raw = batch.rows, batch.raw
             except DumpError:
                 # Raw rows come before the malformed spot in the file: an error of theirs is
                 # the one to report.
@@ -141,17 +130,20 @@ class FileJob:
 
     def complete(self, batch: Batch) -> Batch:
         """Finish a handed-over batch: convert its raw rows, then as `_finish`."""
-        convert, finish_row, id_index = self.convert, self.finish_row, self.id_index
-        encode, code = self.encode, self.spec.code
         for attributes, line in batch.raw:
-            values, extra = convert(attributes, line)
-            if finish_row is not None:
-                finish_row(values)
-            batch.rows.append(values)
-            if extra is not None:
-                batch.extras.append((code, values[id_index], encode(extra)))
+            self._convert_into(batch, attributes, line)
         batch.raw, batch.handed_over = [], False
         return self._finish(batch)
+
+    def _convert_into(self, batch: Batch, attributes: dict[str, str], line: int) -> None:
+        """One dump row converted (sanitised, rendered) into the batch's database rows, its
+        unknown attributes into the batch's extras: the same in either process."""
+        values, extra = self.convert(attributes, line)
+        if self.finish_row is not None:
+            self.finish_row(values)
+        batch.rows.append(values)
+        if extra is not None:
+            batch.extras.append((self.spec.code, values[self.id_index], self.encode(extra)))
 
     def _finish(self, batch: Batch) -> Batch:
         """The batch's id range and (Posts.xml) search rows."""

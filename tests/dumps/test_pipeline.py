@@ -41,6 +41,15 @@ def _schema() -> set[tuple]:
         return found | set(cursor.fetchall())
 
 
+@pytest.fixture(autouse=True)
+def private_temp_dir(tmp_path, monkeypatch):
+    """This test's own temporary folder for the spool: other imports running at the same time
+    (another test run on this machine) spool into the shared one, and _spools compares it."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 def _spools() -> set[str]:
     return {n for n in os.listdir(tempfile.gettempdir()) if n.startswith("quaestio-import-spool-")}
 
