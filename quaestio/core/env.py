@@ -54,7 +54,7 @@ def database_config(url: str, sqlite_path: Path) -> dict:
     """Django DATABASES['default'] for a DATABASE_URL, or the embedded SQLite file when it is empty."""
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "quaestio.core.sqlite",
             "NAME": str(sqlite_path),
             "OPTIONS": {
                 # WAL lets several server workers read while one writes; the busy timeout makes a

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from quaestio.accounts.models import User
@@ -108,20 +109,25 @@ def question_page(
     """Everything the question page shows, in a fixed number of queries whatever its size:
     posts, comments, users, sidebar, and for a signed-in viewer their votes (see posts/sql.py)."""
     sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
-    posts = sql.thread_posts(question_id)
+    with connection.cursor() as cursor:
+        return _question_page(cursor, question_id, viewer, sort)
+
+
+def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> QuestionPage | None:
+    posts = sql.thread_posts(cursor, question_id)
     question = next((p for p in posts if p.id == question_id and p.is_question), None)
     if question is None:
         return None
     answers = [p for p in posts if p.is_answer]
     post_ids = [p.id for p in posts]
-    comments = sql.thread_comments(post_ids)
+    comments = sql.thread_comments(cursor, post_ids)
     user_ids = (
         {p.owner_id for p in posts}
         | {p.last_editor_id for p in posts}
         | {c.user_id for c in comments}
     )
     user_ids.discard(None)
-    users = sql.user_cards(user_ids)
+    users = sql.user_cards(cursor, user_ids)
 
     votes: list[Vote] = []
     if sort == "trending" and answers:
@@ -165,14 +171,14 @@ def question_page(
 
     viewer_votes = {}
     if viewer is not None and viewer.is_authenticated:
-        viewer_votes = sql.viewer_votes(post_ids, viewer.id)
+        viewer_votes = sql.viewer_votes(cursor, post_ids, viewer.id)
     return QuestionPage(
         question=block(question),
         answers=[block(a) for a in answers],
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=sql.linked_questions(question_id, SIDEBAR_LIMIT),
-        related=related_questions(question, SIDEBAR_LIMIT),
+        linked=sql.linked_questions(cursor, question_id, SIDEBAR_LIMIT),
+        related=related_questions(question, SIDEBAR_LIMIT, cursor),
         viewer_votes=viewer_votes,
     )
 

@@ -306,9 +306,10 @@ class SimilarRow:
 
 
 def similar_questions(
-    title: str, limit: int = 5, exclude_id: int | None = None
+    title: str, limit: int = 5, exclude_id: int | None = None, cursor=None
 ) -> list[SimilarRow]:
-    """Live questions whose titles share the most meaningful words with `title` (one query)."""
+    """Live questions whose titles share the most meaningful words with `title` (one query, on
+    the given cursor when the caller's page shares one)."""
     statement = (
         _similar_statement(title, exclude_id is not None, connection.vendor) if limit > 0 else None
     )
@@ -317,11 +318,17 @@ def similar_questions(
     sql, params = statement
     if exclude_id is not None:
         params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in params]
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return _similar_rows(cursor, sql, [*params, limit])
+    return _similar_rows(cursor, sql, [*params, limit])
+
+
+def _similar_rows(cursor, sql: str, params: list) -> list[SimilarRow]:
     # Rows, not model instances: this runs on every question page view (the Related sidebar),
     # where building ten Post instances cost more than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return [SimilarRow(*row) for row in cursor.fetchall()]
+    cursor.execute(sql, params)
+    return [SimilarRow(*row) for row in cursor.fetchall()]
 
 
 @lru_cache(maxsize=4096)
@@ -345,9 +352,6 @@ def _similar_statement(title: str, excluding: bool, vendor: str) -> tuple[str, t
     return f"{sql} LIMIT %s", tuple(params)
 
 
-def related_questions(question: Post, limit: int) -> list[SimilarRow]:
-    """The question page's Related sidebar from the search engine, by title (one query).
-
-    A drop-in for quaestio.posts.selectors.related_questions: same arguments, same fields.
-    """
-    return similar_questions(question.title, limit=limit, exclude_id=question.id)
+def related_questions(question: Post, limit: int, cursor=None) -> list[SimilarRow]:
+    """The question page's Related sidebar from the search engine, by title (one query)."""
+    return similar_questions(question.title, limit=limit, exclude_id=question.id, cursor=cursor)

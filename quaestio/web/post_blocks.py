@@ -1,36 +1,62 @@
-"""The question page's posts as HTML: vote cell, body, tags, menu, signatures and comments.
+"""The question page's thread as HTML: header, posts (vote cell, body, tags, menu, signatures,
+comments), the answers with their sort choices, the answer form and the sidebar.
 
-Built in Python rather than as Jinja macros because a thread repeats this block for the question
-and every answer, and Jinja's macro machinery (argument binding, a Markup for every piece,
-autoescape checks on values we already escaped) was most of the page's cost. Measured on the
-seed thread in-process with cProfile and with `bench/question_page.py`: see the commit that
-introduced this module. Every value that comes from a user is escaped here exactly as
-autoescaping would; post bodies and comment HTML were sanitised by the renderer when saved.
+Built in Python rather than in Jinja because a thread repeats these blocks for the question,
+every answer and every comment, and Jinja's machinery (a context lookup, an attribute getter and
+an escape call for every value, a Markup for every piece) was most of the page's cost; the
+surrounding page (head, top bar, footer) stays in base.html. Every value that comes from a user
+is escaped here exactly as autoescaping would; post bodies and comment HTML were sanitised by the
+renderer when saved.
+
+The builders append to one list of parts, and `ascii_runs` joins them into as few pieces as
+keep every non-ASCII text (a body with a curly quote, a name with an accent) on its own: CPython
+copies and encodes pure-ASCII text with memcpy, but a string holding a single "é" is widened and
+encoded to UTF-8 a character at a time, so joining a whole post around one body made all of it
+slow (callgrind, bench/wsgi_requests.py on the seed thread).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from markupsafe import Markup, escape
-
-from quaestio.web.presenters import slug, time_tag, user_card, user_link
+from quaestio.core.formatting import number_short
+from quaestio.web.presenters import slug, time_html, user_card_html, user_link_html
+from quaestio.web.text import escape_html
 
 
 @dataclass(slots=True)
 class Viewer:
-    """Who is looking at the thread: what of the page depends on them, computed once."""
+    """Who is looking at the thread, and when: what of the page depends on them, computed once."""
 
     user_id: int | None  # None for an anonymous reader
     csrf: str  # the hidden CSRF input; "" for an anonymous reader, who is sent to log in
     question_owner_id: int | None
     page_path: str  # where logging in to vote comes back to
     accepted_answer_id: int | None
+    now: datetime  # the moment of the view, for every "x mins ago" on the page
     votes: dict[int, int] = field(default_factory=dict)  # post id -> 2 (up) or 3 (down)
 
     @property
     def signed_in(self) -> bool:
         return self.user_id is not None
+
+
+def ascii_runs(parts: list[str]) -> list[str]:
+    """The parts joined into runs of pure-ASCII text, each non-ASCII part kept apart."""
+    runs: list[str] = []
+    pending: list[str] = []
+    for part in parts:
+        if part.isascii():
+            pending.append(part)
+            continue
+        if pending:
+            runs.append("".join(pending))
+            pending = []
+        runs.append(part)
+    if pending:
+        runs.append("".join(pending))
+    return runs
 
 
 _UP_ARROW = '<svg viewBox="0 0 36 36" aria-hidden="true" width="24" height="24"><path d="M2 26h32L18 10z"/></svg>'
@@ -40,6 +66,7 @@ _ACCEPTED = (
     '<div class="accepted" title="The question owner accepted this as the best answer">'
     f'{_CHECK}<span class="visually-hidden">Accepted answer</span></div>'
 )
+DUPLICATE_CLOSE_REASONS = (1, 101)
 
 
 def _pressed(on: bool) -> str:
@@ -69,7 +96,7 @@ def _vote_form(viewer: Viewer, post_id: int, kind: str, direction: str) -> str:
         return f'<form method="post" action="/posts/{post_id}/vote/{direction}" class="vote-form">{viewer.csrf}'
     return (
         '<form method="get" action="/users/login" class="vote-form">'
-        f'<input type="hidden" name="next" value="{escape(viewer.page_path)}#{_anchor(post_id, kind)}">'
+        f'<input type="hidden" name="next" value="{escape_html(viewer.page_path)}#{_anchor(post_id, kind)}">'
     )
 
 
@@ -98,7 +125,7 @@ def vote_cell(post, kind: str, viewer: Viewer) -> str:
 
 def tag_list(names) -> str:
     links = "".join(
-        f'<li><a class="tag" href="/questions/tagged/{escape(name)}" rel="tag">{escape(name)}</a></li>'
+        f'<li><a class="tag" href="/questions/tagged/{escape_html(name)}" rel="tag">{escape_html(name)}</a></li>'
         for name in names
     )
     return f'<ul class="tags">{links}</ul>'
@@ -108,10 +135,11 @@ def _licence_link(licence: str, kind: str) -> str:
     """The post's CC BY-SA version, linked to its deed, as Stack Exchange credits each post."""
     if not licence:
         return ""
-    version = escape(licence.split()[-1])
+    version = escape_html(licence.split()[-1])
+    licence = escape_html(licence)
     return (
         f'<a class="licence" href="https://creativecommons.org/licenses/by-sa/{version}/" rel="license"'
-        f' title="This {kind} is licensed under {escape(licence)}">{escape(licence)}</a>'
+        f' title="This {kind} is licensed under {licence}">{licence}</a>'
     )
 
 
@@ -132,18 +160,18 @@ def post_menu(post, kind: str, viewer: Viewer) -> str:
     )
 
 
-def signatures(block, kind: str) -> str:
+def signatures(block, kind: str, now: datetime) -> str:
     """ "edited <date>" (with the editor's card when not the owner), then "asked/answered"."""
     post = block.post
     revisions = f"/posts/{int(post.id)}/revisions"
     edited = ""
     if post.last_edit_date:
         if block.editor is not None:
-            edited = user_card("edited", post.last_edit_date, block.editor, revisions)
+            edited = user_card_html("edited", post.last_edit_date, block.editor, now, revisions)
         else:
             edited = (
                 f'<div class="user-card edited-only"><div class="user-action"><a href="{revisions}">'
-                f"edited</a> {time_tag(post.last_edit_date)}</div></div>"
+                f"edited</a> {time_html(post.last_edit_date, now)}</div></div>"
             )
     if post.community_owned_date:
         owner = (
@@ -151,19 +179,22 @@ def signatures(block, kind: str) -> str:
         )
     else:
         action = "asked" if kind == "question" else "answered"
-        owner = user_card(action, post.creation_date, block.owner)
+        owner = user_card_html(action, post.creation_date, block.owner, now)
     return f'<div class="signatures">{edited}{owner}</div>'
 
 
-def comment_items(views, viewer: Viewer) -> str:
+_COMMENT_SCORE_TITLE = "number of 'useful comment' votes received"  # in a "-quoted attribute
+
+
+def comment_items(out: list[str], views, viewer: Viewer) -> None:
     """The `<li>` of every comment under a post. A signed-in viewer gets an upvote form on
     others' comments and an edit link on their own."""
-    parts = []
+    now = viewer.now
     for view in views:
         comment = view.comment
         comment_id = int(comment.id)
         collapsed = " comment-collapsed" if view.collapsed else ""
-        count = int(comment.score) if comment.score else ""
+        score = int(comment.score)
         vote = edit = ""
         if viewer.signed_in and viewer.user_id != comment.user_id:
             vote = (
@@ -173,28 +204,32 @@ def comment_items(views, viewer: Viewer) -> str:
             )
         elif viewer.signed_in:
             edit = f' <a class="comment-edit" href="/comments/{comment_id}/edit">edit</a>'
-        # text_html was sanitised by the renderer when the comment was saved.
-        parts.append(
-            f'<li class="comment{collapsed}" id="comment-{comment_id}" data-score="{int(comment.score)}">'
-            f'<div class="comment-score"><span class="comment-score-count" title="number of \'useful comment\''
-            f' votes received">{count}</span>{vote}</div>'
-            f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span> &ndash;&nbsp;'
-            f'{user_link(view.author)} <a class="comment-date" href="#comment-{comment_id}">'
-            f"{time_tag(comment.creation_date)}</a>{edit}</div></li>"
+        out.append(
+            f'<li class="comment{collapsed}" id="comment-{comment_id}" data-score="{score}">'
+            f'<div class="comment-score"><span class="comment-score-count" title="{_COMMENT_SCORE_TITLE}">'
+            f"{score or ''}</span>{vote}</div>"
+            '<div class="comment-body"><span class="comment-text">'
         )
-    return "\n".join(parts)
+        # text_html was sanitised by the renderer when the comment was saved.
+        out.append(comment.text_html)
+        out.append("</span> &ndash;&nbsp;")
+        out.append(user_link_html(view.author))
+        out.append(
+            f' <a class="comment-date" href="#comment-{comment_id}">'
+            f"{time_html(comment.creation_date, now)}</a>{edit}</div></li>\n"
+        )
 
 
-def comment_list(block, viewer: Viewer) -> str:
+def comment_list(out: list[str], block, viewer: Viewer) -> None:
     """Every comment, oldest first; those beyond the shown few are collapsed behind a link that
     works without JavaScript (the #comments anchor + :target CSS) and with it (comments.js)."""
     post_id = int(block.post.id)
     hidden = block.hidden_comment_count
-    items = (
-        f'<ul class="comment-list">{comment_items(block.comments, viewer)}</ul>'
-        if block.comments
-        else ""
-    )
+    out.append(f'<div class="comments{" has-hidden" if hidden else ""}" id="comments-{post_id}">')
+    if block.comments:
+        out.append('<ul class="comment-list">')
+        comment_items(out, block.comments, viewer)
+        out.append("</ul>")
     show_more = ""
     if hidden:
         plural = "s" if hidden != 1 else ""
@@ -202,34 +237,184 @@ def comment_list(block, viewer: Viewer) -> str:
             f'<a class="show-comments" href="#comments-{post_id}" data-post-id="{post_id}">'
             f"Show <b>{hidden}</b> more comment{plural}</a> "
         )
-    return (
-        f'<div class="comments{" has-hidden" if hidden else ""}" id="comments-{post_id}">{items}'
+    out.append(
         f'<div class="comment-actions">{show_more}'
         f'<a class="add-comment" href="/posts/{post_id}/comments/new">Add a comment</a></div></div>'
     )
 
 
-def post_block(block, kind: str, viewer: Viewer) -> Markup:
+def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     """One post of the thread, "question" or "answer", as the reader sees it."""
     post = block.post
     tags = tag_list(post.tag_names) if kind == "question" else ""
-    return Markup(
+    out.append(
         f'<div class="post-layout">{vote_cell(post, kind, viewer)}<div class="post-cell">'
-        f'<div class="post-body s-prose">{post.body}</div>{tags}'
-        f'<div class="post-footer">{post_menu(post, kind, viewer)}{signatures(block, kind)}</div>'
-        f"</div>{comment_list(block, viewer)}</div>"
+        '<div class="post-body s-prose">'
     )
+    out.append(post.body)
+    out.append(
+        f"</div>{tags}"
+        f'<div class="post-footer">{post_menu(post, kind, viewer)}{signatures(block, kind, viewer.now)}</div></div>'
+    )
+    comment_list(out, block, viewer)
+    out.append("</div>")
 
 
-def sidebar_questions(rows) -> Markup:
+def sidebar_questions(out: list[str], rows) -> None:
     """The Linked or Related list: each question's score (marked when it has an accepted
     answer) and its title linked to it."""
-    items = []
+    out.append("<ul>")
     for row in rows:
         answered = " answered-accepted" if row.accepted_answer_id else ""
         question_id = int(row.id)
-        items.append(
+        title = escape_html(row.title)
+        out.append(
             f'<li><span class="mini-score{answered}">{int(row.score)}</span> '
-            f'<a href="/questions/{question_id}/{escape(slug(row.title))}">{escape(row.title)}</a></li>'
+            f'<a href="/questions/{question_id}/{escape_html(slug(row.title))}">'
         )
-    return Markup(f"<ul>{''.join(items)}</ul>")
+        out.append(title)
+        out.append("</a></li>")
+    out.append("</ul>")
+
+
+def _question_header(out: list[str], question, canonical: str, now: datetime) -> None:
+    closed = ""
+    if question.closed_date:
+        closed = " [duplicate]" if question.close_reason in DUPLICATE_CLOSE_REASONS else " [closed]"
+    views = question.view_count or 0
+    out.append(
+        '<div class="question-header">\n  <h1 class="question-title">'
+        f'<a href="{escape_html(canonical)}">'
+    )
+    out.append(escape_html(question.title))
+    out.append(
+        f"{closed}</a></h1>\n"
+        '  <a class="button ask" href="/questions/ask">Ask Question</a>\n</div>\n'
+        '<div class="question-meta">\n'
+        f"  <span>Asked {time_html(question.creation_date, now, relative=True)}</span>\n"
+        f"  <span>Modified {time_html(question.last_activity_date, now, relative=True)}</span>\n"
+        f'  <span>Viewed <span title="{views:,} views">{escape_html(number_short(views))}</span> times</span>\n'
+        "</div>\n"
+    )
+
+
+def _notices(out: list[str], question, now: datetime) -> None:
+    if question.closed_date:
+        reason = question.get_close_reason_display() if question.close_reason else ""
+        out.append(
+            '<aside class="notice closed" role="note">\n    <p><strong>Closed.</strong>'
+            f" This question was closed {time_html(question.closed_date, now)}"
+            f"{' as ' + escape_html(reason) if reason else ''}.</p>\n  </aside>\n"
+        )
+    if question.locked_date:
+        out.append(
+            '<aside class="notice locked" role="note"><p><strong>Locked.</strong> This question'
+            " and its answers are locked; it is not accepting new answers or interactions.</p></aside>\n"
+        )
+
+
+def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonical: str) -> None:
+    count = len(page.answers)
+    options = "".join(
+        f'<option value="{escape_html(key)}"{" selected" if key == page.sort else ""}>'
+        f"{escape_html(label)}</option>"
+        for key, label in sorts.items()
+    )
+    out.append(
+        '<section class="answers" id="answers" aria-labelledby="answers-header">\n'
+        '    <div class="answers-header">\n'
+        f'      <h2 id="answers-header">{count} Answer{"s" if count != 1 else ""}</h2>\n'
+        f'      <form method="get" action="{escape_html(canonical)}#answers" class="answer-sort">\n'
+        '        <label for="answer-sort">Sorted by:</label>\n'
+        f'        <select id="answer-sort" name="answertab">{options}</select>\n'
+        '        <noscript><button type="submit">Sort</button></noscript>\n'
+        "      </form>\n    </div>\n"
+    )
+    for block in page.answers:
+        post_id = int(block.post.id)
+        accepted = " accepted-answer" if post_id == page.accepted_answer_id else ""
+        out.append(
+            f'<article class="answer{accepted}" id="answer-{post_id}" data-post-id="{post_id}"'
+            f' data-score="{int(block.post.score)}">\n'
+        )
+        post_block(out, block, "answer", viewer)
+        out.append("\n</article>\n")
+    out.append("</section>\n")
+
+
+def _answer_form(out: list[str], question, viewer: Viewer) -> None:
+    out.append('<section class="your-answer">\n    <h2>Your Answer</h2>\n')
+    question_id = int(question.id)
+    if viewer.signed_in and (question.closed_date or question.locked_date):
+        state = "locked" if question.locked_date else "closed"
+        out.append(f"<p>This question is {state}; it is not accepting answers.</p>\n")
+    elif viewer.signed_in:
+        out.append(
+            f'<form method="post" action="/questions/{question_id}/answer" id="answer-form" class="post-form" data-once>\n'
+            f"  {viewer.csrf}\n"
+            '  <div class="field editor">\n'
+            '    <label for="wmd-input" class="visually-hidden">Your answer</label>\n'
+            '    <textarea id="wmd-input" name="body" rows="10" maxlength="30000" required data-preview-target="wmd-preview"></textarea>\n'
+            '    <p class="char-count" data-char-count aria-live="polite"></p>\n'
+            '    <div id="wmd-preview" class="s-prose preview" aria-live="polite"></div>\n'
+            "  </div>\n"
+            '  <p><button type="submit" class="primary">Post Your Answer</button>'
+            f' <a href="/questions/{question_id}/answer">Open the full editor</a></p>\n'
+            "</form>\n"
+        )
+    else:
+        out.append(
+            '<p><a href="/users/signup">Sign up</a> or <a href="/users/login">log in</a>'
+            " to answer this question.</p>\n"
+        )
+    out.append("</section>\n")
+
+
+def _attribution(out: list[str], question, authors: list[str]) -> None:
+    """Content that came from Stack Exchange credits its site, its authors and its licence."""
+    if not question.imported_from:
+        return
+    out.append(
+        '<aside class="attribution" role="note">\n'
+        f"    <p>This question and its answers were first published on {escape_html(question.imported_from)}."
+        " Authors:\n    "
+    )
+    out.append(escape_html(", ".join(authors)))
+    out.append(
+        ', with the commenters named on this page. Licensed under\n    <a href="https://creativecommons.org/licenses/by-sa/4.0/"'
+        ' rel="license">CC BY-SA</a> (version per post, shown beside each).</p>\n  </aside>\n'
+    )
+
+
+def _sidebar(out: list[str], page) -> None:
+    out.append('<aside class="sidebar" aria-label="Related content">\n')
+    for css, heading, rows in (
+        ("linked", "Linked", page.linked),
+        ("related", "Related", page.related),
+    ):
+        if rows:
+            out.append(f'<section class="sidebar-box {css}"><h2>{heading}</h2>\n')
+            sidebar_questions(out, rows)
+            out.append("\n</section>\n")
+    out.append("</aside>\n")
+
+
+def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list[str]) -> list[str]:
+    """The page's main content, question to sidebar, as pieces ready to be written out."""
+    question = page.question.post
+    out: list[str] = [
+        '<div class="question-page" itemscope itemtype="https://schema.org/QAPage">\n'
+    ]
+    _question_header(out, question, canonical, viewer.now)
+    out.append('<div class="question-grid">\n<div class="mainbar">\n')
+    _notices(out, question, viewer.now)
+    out.append(f'<article class="question" id="question" data-post-id="{int(question.id)}">\n')
+    post_block(out, page.question, "question", viewer)
+    out.append("\n</article>\n")
+    _answers_section(out, page, viewer, sorts, canonical)
+    _answer_form(out, question, viewer)
+    _attribution(out, question, authors)
+    out.append("</div>\n")
+    _sidebar(out, page)
+    out.append("</div>\n</div>\n")
+    return ascii_runs(out)

@@ -3,8 +3,9 @@
 Written in Python rather than as Jinja macros because the question page repeats them for every
 card and comment, and a macro call costs several times more than the string it builds
 (measured with cProfile on the seed page: macro calls were most of the template's time). Each
-is escaped with markupsafe exactly as autoescaping would, and memoised on the card, so a user
-who comments five times is formatted once.
+is escaped exactly as autoescaping would. The `*_html` forms return plain text for the pages built
+in Python (a Markup per fragment cost a copy at every creation and every embedding); the others
+wrap them in Markup for templates.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.utils.text import slugify
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from quaestio.core.formatting import (
     RELATIVE_LIMIT,
@@ -23,34 +24,37 @@ from quaestio.core.formatting import (
     relative_time,
     reputation_short,
 )
+from quaestio.web.text import escape_html
 
 BADGE_CLASSES = (("gold", "gold_badges"), ("silver", "silver_badges"), ("bronze", "bronze_badges"))
 
 
 def time_tag(moment: datetime, relative: bool = False) -> Markup:
     """`<time>` with the ISO tooltip; the text is the post-date format or always relative."""
+    return Markup(time_html(moment, datetime.now(UTC), relative))
+
+
+def time_html(moment: datetime, now: datetime, relative: bool = False) -> str:
+    """time_tag as plain text, for the Python-built parts of a page, which pass one `now`."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    now = datetime.now(UTC)
     if relative or now - moment < RELATIVE_LIMIT:
         text = relative_time(moment, now) if relative else post_date(moment, now)
         return _time_element(moment, text)
     # Older dates print the same all year: a thread's dozens of timestamps are formatted once
     # per process, not on every view.
-    return _absolute_time_tag(moment, now.year)
+    return _absolute_time_html(moment, now.year)
 
 
 @lru_cache(maxsize=16384)
-def _absolute_time_tag(moment: datetime, this_year: int) -> Markup:
+def _absolute_time_html(moment: datetime, this_year: int) -> str:
     return _time_element(moment, absolute_date(moment, this_year))
 
 
-def _time_element(moment: datetime, text: str) -> Markup:
-    # f-strings, not Markup.format: this runs for every comment. The date strings are ours and
-    # hold only digits, letters, spaces and ":-'", but are escaped all the same.
-    return Markup(
-        f'<time datetime="{moment.isoformat()}" title="{iso_title(moment)}">{escape(text)}</time>'
-    )
+def _time_element(moment: datetime, text: str) -> str:
+    # The date strings are ours and hold only digits, letters, spaces and ":-'", but are
+    # escaped all the same.
+    return f'<time datetime="{moment.isoformat()}" title="{iso_title(moment)}">{escape_html(text)}</time>'
 
 
 @lru_cache(maxsize=16384)
@@ -63,60 +67,138 @@ def profile_url(user) -> str:
     return f"/users/{user.id}/{slug(user.display_name) or 'user'}"
 
 
+# A thread shows the same few people many times, and every view shows them again: their
+# name link and card are pure functions of the user's id, name, reputation, badge counts and
+# moderator flag, so each is formatted once per process for those values (bounded), and a
+# change to any of them (a vote, a badge, a rename) is simply a new key.
+
+
 def user_link(card) -> Markup:
     """The name as a link to the profile (with ♦ for moderators), or plain text when deleted."""
-    cached = getattr(card, "_link_html", None)
-    if cached is not None:
-        return cached
+    return Markup(user_link_html(card))
+
+
+def user_link_html(card) -> str:
     user = card.user
     if user is None:
-        html = Markup(f'<span class="user-name deleted-user">{escape(card.name)}</span>')
-    else:
-        html = Markup(
-            f'<a class="user-name" href="{escape(profile_url(user))}">{escape(card.name)}</a>'
-        )
-        if user.is_moderator or user.id == -1:
-            html += Markup('<span class="diamond" title="moderator">&#9830;</span>')
-    card._link_html = html
+        return _deleted_name_html(card.name)
+    return _user_link_html(user.id, card.name, user.is_moderator)
+
+
+@lru_cache(maxsize=4096)
+def _deleted_name_html(name: str) -> str:
+    return f'<span class="user-name deleted-user">{escape_html(name)}</span>'
+
+
+@lru_cache(maxsize=4096)
+def _user_link_html(user_id: int, name: str, moderator: bool) -> str:
+    url = f"/users/{int(user_id)}/{slug(name) or 'user'}"
+    html = f'<a class="user-name" href="{escape_html(url)}">{escape_html(name)}</a>'
+    if moderator or user_id == -1:
+        html += '<span class="diamond" title="moderator">&#9830;</span>'
     return html
 
 
 def badge_counts(user) -> Markup:
+    return Markup(_badge_counts_html(user.gold_badges, user.silver_badges, user.bronze_badges))
+
+
+def _badge_counts_html(*counts: int) -> str:
     parts = []
-    for name, field in BADGE_CLASSES:
-        count = getattr(user, field)
+    for (name, _field), count in zip(BADGE_CLASSES, counts, strict=True):
         if count:
             plural = "" if count == 1 else "s"
             parts.append(
                 f'<span class="badge-count" title="{count} {name} badge{plural}"><span class="badge-dot {name}"'
                 f' aria-hidden="true"></span><span class="badge-number">{count:,}</span></span>'
             )
-    return Markup(" ".join(parts))
+    return " ".join(parts)
 
 
 def user_stats(card) -> Markup:
     """Reputation (abbreviated, exact figure in the title) and badge counts per class."""
-    cached = getattr(card, "_stats_html", None)
-    if cached is not None:
-        return cached
     user = card.user
-    html = Markup("")
-    if user is not None:
-        html = Markup(
-            f'<div class="user-stats"><span class="reputation" title="reputation score {user.reputation:,}">'
-            f"{reputation_short(user.reputation)}</span> {badge_counts(user)}</div>"
-        )
-    card._stats_html = html
-    return html
+    if user is None:
+        return Markup("")
+    return Markup(
+        _user_stats_html(user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> str:
+    return (
+        f'<div class="user-stats"><span class="reputation" title="reputation score {reputation:,}">'
+        f"{reputation_short(reputation)}</span> {_badge_counts_html(gold, silver, bronze)}</div>"
+    )
 
 
 def avatar(card, size: int = 32) -> Markup:
-    if card.user is None:
-        return Markup(
-            f'<span class="avatar avatar-deleted" style="width:{size:d}px;height:{size:d}px" aria-hidden="true"></span>'
-        )
-    return Markup(
-        f'<img class="avatar" src="/avatar/{int(card.user.id)}.svg" width="{size:d}" height="{size:d}" alt="" loading="lazy">'
+    return Markup(_avatar_html(card.user.id if card.user is not None else None, size))
+
+
+@lru_cache(maxsize=4096)
+def _avatar_html(user_id: int | None, size: int) -> str:
+    if user_id is None:
+        return f'<span class="avatar avatar-deleted" style="width:{size:d}px;height:{size:d}px" aria-hidden="true"></span>'
+    return f'<img class="avatar" src="/avatar/{int(user_id)}.svg" width="{size:d}" height="{size:d}" alt="" loading="lazy">'
+
+
+def user_card(action: str, date: datetime, card, revisions_url: str | None = None) -> Markup:
+    """A post signature: "asked/answered/edited <date>" over the person's avatar, name and stats."""
+    return Markup(user_card_html(action, date, card, datetime.now(UTC), revisions_url))
+
+
+def user_card_html(
+    action: str, date: datetime, card, now: datetime, revisions_url: str | None = None
+) -> str:
+    deleted = " deleted" if card is not None and card.is_deleted else ""
+    label = (
+        f'<a href="{escape_html(revisions_url)}">{escape_html(action)}</a>'
+        if revisions_url
+        else escape_html(action)
+    )
+    person = person_html(card) if card is not None else ""
+    return (
+        f'<div class="user-card{deleted}"><div class="user-action">{label} {time_html(date, now)}</div>'
+        f"{person}</div>"
+    )
+
+
+def person_html(card) -> str:
+    """Avatar, name and stats of a card."""
+    user = card.user
+    if user is None:
+        return _person_html(None, card.name, 0, 0, 0, 0, False)
+    return _person_html(
+        user.id,
+        card.name,
+        user.reputation,
+        user.gold_badges,
+        user.silver_badges,
+        user.bronze_badges,
+        user.is_moderator,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _person_html(
+    user_id: int | None,
+    name: str,
+    reputation: int,
+    gold: int,
+    silver: int,
+    bronze: int,
+    moderator: bool,
+) -> str:
+    if user_id is None:
+        link, stats = _deleted_name_html(name), ""
+    else:
+        link = _user_link_html(user_id, name, moderator)
+        stats = _user_stats_html(reputation, gold, silver, bronze)
+    return (
+        f'<div class="user-info">{_avatar_html(user_id, 32)}<div class="user-details">'
+        f"{link}{stats}</div></div>"
     )
 
 
@@ -128,32 +210,5 @@ JINJA_GLOBALS = {
     "badge_counts": badge_counts,
     "profile_url": profile_url,
     "slug": slug,
+    "user_card": user_card,
 }
-
-
-def user_card(action: str, date: datetime, card, revisions_url: str | None = None) -> Markup:
-    """A post signature: "asked/answered/edited <date>" over the person's avatar, name and stats."""
-    deleted = " deleted" if card is not None and card.is_deleted else ""
-    label = (
-        f'<a href="{escape(revisions_url)}">{escape(action)}</a>'
-        if revisions_url
-        else escape(action)
-    )
-    person = _person(card) if card is not None else ""
-    return Markup(
-        f'<div class="user-card{deleted}"><div class="user-action">{label} {time_tag(date)}</div>{person}</div>'
-    )
-
-
-def _person(card) -> str:
-    """Avatar, name and stats of a card, memoised on it: a thread shows its people many times."""
-    cached = getattr(card, "_person_html", None)
-    if cached is None:
-        cached = card._person_html = (
-            f'<div class="user-info">{avatar(card)}<div class="user-details">'
-            f"{user_link(card)}{user_stats(card)}</div></div>"
-        )
-    return cached
-
-
-JINJA_GLOBALS["user_card"] = user_card

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.core.cache import cache
 from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
+from django.utils import timezone
 
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.web.jinja import csrf_field, render_encoded
-from quaestio.web.post_blocks import Viewer, post_block, sidebar_questions
+from quaestio.web.post_blocks import Viewer, thread_html
 from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
+from quaestio.web.text import excerpt
 
 VIEW_WINDOW_SECONDS = 15 * 60
+DESCRIPTION_LENGTH = 160  # the meta description search engines show under the title
 
 
 def question_url(question_id: int, title: str) -> str:
+    return _question_url(get_script_prefix(), question_id, title)
+
+
+@lru_cache(maxsize=4096)
+def _question_url(script_prefix: str, question_id: int, title: str) -> str:
+    # Remembered per URL prefix, id and title: reversing it was a fiftieth of the question
+    # page's cost, on every view and every redirect to it.
     return reverse("question", args=[question_id, slug(title) or "question"])
 
 
@@ -51,24 +63,23 @@ def question_detail(request, question_id: int, slug: str | None = None):
         return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
     _count_view(request, question)
     viewer_id = request.user.id if request.user.is_authenticated else None
+    viewer = Viewer(
+        user_id=viewer_id,
+        csrf=str(csrf_field(request)) if viewer_id is not None else "",
+        question_owner_id=question.owner_id,
+        page_path=canonical,
+        accepted_answer_id=page.accepted_answer_id,
+        now=timezone.now(),
+        votes=page.viewer_votes,
+    )
+    authors = list(dict.fromkeys(block.owner.name for block in [page.question, *page.answers]))
     context = {
         "page": page,
         "q": question,
-        "post_block": post_block,
-        "sidebar_questions": sidebar_questions,
-        "viewer": Viewer(
-            user_id=viewer_id,
-            csrf=str(csrf_field(request)) if viewer_id is not None else "",
-            question_owner_id=question.owner_id,
-            page_path=canonical,
-            accepted_answer_id=page.accepted_answer_id,
-            votes=page.viewer_votes,
-        ),
-        "sorts": ANSWER_SORTS,
+        "viewer": viewer,
         "canonical": canonical,
-        "authors": list(
-            dict.fromkeys(block.owner.name for block in [page.question, *page.answers])
-        ),
+        "description": excerpt(question.body, DESCRIPTION_LENGTH),
+        "thread": thread_html(page, viewer, ANSWER_SORTS, canonical, authors),
         "json_ld": qa_page_json_ld(page, request.build_absolute_uri(canonical)),
     }
     return render_encoded(request, "questions/page.html", context)
