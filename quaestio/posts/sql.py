@@ -180,7 +180,8 @@ def thread_comments(cursor, post_ids: list[int]) -> list[CommentRow]:
         cursor,
         f"SELECT id, post_id, score, text_html, {_date('creation_date')}, user_id, user_display_name "
         f"FROM comments_comment WHERE post_id IN ({marks}) AND deletion_date IS NULL "
-        "ORDER BY creation_date, id",
+        # The index order, so no sort step; qualified, as the bare name is the selected +column.
+        "ORDER BY post_id, comments_comment.creation_date, id",
         list(post_ids),
     )
     return [CommentRow(r[0], r[1], r[2], r[3], _aware(r[4]), r[5], r[6]) for r in rows]
