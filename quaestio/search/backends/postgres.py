@@ -38,8 +38,9 @@ CREATE_CREATED_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {CREATED_INDEX} ON {TABL
 # posts in both: building the tag's set of questions and answers from the posts table cost
 # 60-150 ms at 1,000,000 posts, and testing each of its posts' documents for the word more.
 # Kept by upsert (a question's edit refreshes its answers too) and bulk_load. creation_date,
-# the post's (never changed by an edit), likewise lets `created:` narrow the engine's matches:
-# with its btree, a bitmap of the interval joins the word's and the slice's.
+# the post's (never changed by an edit), likewise lets an open `created:` interval (2020..)
+# narrow the engine's matches: with its btree, a bitmap of the interval joins the word's and
+# the slice's. A bounded one, and `score:`, are lexemes of the document (postgres_facts).
 QUESTION_TAGS_SQL = (
     "COALESCE((SELECT array_agg(t.tag_id ORDER BY t.tag_id)::integer[] FROM tags_posttag t "
     "WHERE t.post_id = COALESCE(p.parent_id, p.id)), '{}')"
