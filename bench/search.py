@@ -56,6 +56,30 @@ The same 512 (query, sort, page) reads return the same ids and totals from both.
 missed: a slice wide enough for a filter passing one post in six or ten (score:, created:)
 reads thousands of matches and their posts. The table and its indexes grew from 1.8 to 3.0 GB
 (the pairs index is 586 MB); migrating the 1,000,000 rows took 21 minutes at load 8.
+
+PostgreSQL after search migration 0005: each document also holds lexemes of its post's creation
+date (year, month, day) and score (one per step of SCORE_STEPS reached), so `created:` and
+`score:` are intersected with the words by GIN (backends/postgres_facts.py); pool dates are read
+as epoch seconds. Old code (b972337) on the corpus main generated, new code on a copy migrated
+by 0005 and VACUUM ANALYZEd, this bench alternated old / new / old / new, 3 rounds each,
+on the shared 2-core machine (another engineer's import benchmark running):
+
+    bench/search.py --sizes 1000000 --backends postgres --pg-prefix <old or new> --rounds 3
+
+At 1,000,000 posts, load 3.9-4.6, two alternations: whole mix p50/p95 old 46.3/157, 48.6/173,
+52.9/219, 54.5/162 ms; new 53.2/103, 46.6/93, 36.3/71, 41.4/88. created:2020 word old 157/266,
+143/239, 209/294, 172/408; new 79/103, 81/122, 64/76, 65/89. word score:3.. (votes) old
+146/240, 173/235, 197/290, 148/245; new 80/122, 78/92, 45/83, 62/89. prefix* old 73/113,
+85/110, 83/130, 84/127; new 89/118, 78/104, 52/98, 81/109 (unchanged: each statement builds
+the prefix's whole GIN bitmap, 48 ms for every* alone). The other kinds moved within the noise
+(a primary-key fetch took 1.2-3.5 ms instead of ~0.3). At 100,000 posts, load 3.6-4.0: old
+20.9/57.5, 14.0/37.3; new 16.8/44.1, 14.5/32.9. The same 512 (query, sort, page) reads return
+the same ids and totals from both. The target is still missed on this loaded machine: what is
+left is spread over the kinds (round trips, the wide slice's primary-key bitmap, 12-35 ms for
+290,000 ids, prefix bitmaps). Migrating the 1,000,000 documents took 7 min 23 s at load 4-8;
+the table with its indexes grew from 3.03 to 3.13 GB. A vote that moves a post's score across
+a step rewrites its document (1-7 ms after commit at that load; one that crosses none writes
+nothing).
 """
 
 from __future__ import annotations

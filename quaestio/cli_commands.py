@@ -87,7 +87,12 @@ def recount_counters(args) -> int:
         print(f"  {name}: {changed:,} corrected", flush=True)
 
     print("Recounting from the rows…")
-    recount(progress=report)
+    changed = recount(progress=report)
+    if changed.get("post scores"):
+        # PostgreSQL's search documents carry each post's score (search/backends/postgres_facts).
+        from quaestio.search.services import refresh_scores
+
+        refresh_scores()
     return 0
 
 

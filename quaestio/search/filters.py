@@ -247,6 +247,9 @@ class StructuredFilter:
     # With engine_tags: the [start, end) intervals of required created: filters (None is open),
     # for an engine that keeps each post's creation date. Implied by `condition` too.
     created: tuple[tuple[object, object], ...] = ()
+    # With engine_tags: the [low, high] ranges of required score: filters (None is open), for
+    # an engine that keeps each post's score. Implied by `condition` too.
+    scores: tuple[tuple[int | None, int | None], ...] = ()
 
 
 def structured_filter(
@@ -270,16 +273,18 @@ def structured_filter(
         if engine_tags and found and not term.negated:
             tag_groups.append(tuple(sorted(tag_id for tag_id, _count in found)))
     created = []
+    scores = []
     for f in query.filters:
         condition &= filter_condition(f, viewer, context_question_id)
-        if (
-            engine_tags
-            and isinstance(f, DateFilter)
-            and f.date_field == DateField.CREATED
-            and not f.negated
-        ):
+        if not engine_tags or f.negated:
+            continue
+        if isinstance(f, DateFilter) and f.date_field == DateField.CREATED:
             created.append((f.start, f.end))
-    return StructuredFilter(condition, tuple(id_sets), tuple(tag_groups), tuple(created))
+        elif isinstance(f, RangeFilter) and f.counter == Counter.SCORE:
+            scores.append((f.low, f.high))
+    return StructuredFilter(
+        condition, tuple(id_sets), tuple(tag_groups), tuple(created), tuple(scores)
+    )
 
 
 def structured_condition(

@@ -121,6 +121,7 @@ class _Prepared:
     id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
     tag_groups: tuple[tuple[int, ...], ...]  # see StructuredFilter.tag_groups
     created: tuple[tuple[object, object], ...]  # see StructuredFilter.created
+    scores: tuple[tuple[int | None, int | None], ...]  # see StructuredFilter.scores
 
 
 def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int | None) -> _Prepared:
@@ -139,7 +140,15 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     for id_set in structured.id_sets:
         sql, params = id_set.query.sql_with_params()
         id_sets.append((sql, list(params)))
-    return _Prepared(backend, plan, posts, id_sets, structured.tag_groups, structured.created)
+    return _Prepared(
+        backend,
+        plan,
+        posts,
+        id_sets,
+        structured.tag_groups,
+        structured.created,
+        structured.scores,
+    )
 
 
 def _text_node(plan: TextPlan):
@@ -191,6 +200,7 @@ def search_ids(
             tag_groups=prepared.tag_groups,
             created=prepared.created,
             ranked=sort == "relevance",
+            scores=prepared.scores,
         )
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)

@@ -3,8 +3,10 @@
     transaction.on_commit(lambda: search_services.index_post(post.id))   # new post, edit, rollback
     transaction.on_commit(lambda: search_services.remove_post(post.id))  # hard delete only
 
-Soft deletion, closing, locking, votes, tags and accepts need no call: those are read from the
-posts tables at query time. The post_save/post_delete receivers in signals.py schedule the same
+A score change (a vote cast or taken back) calls `schedule_score`: PostgreSQL's engine keeps
+each post's score in its document for `score:` searches (see backends/postgres_facts.py).
+Soft deletion, closing, locking, tags and accepts need no call: those are read from the posts
+tables at query time. The post_save/post_delete receivers in signals.py schedule the same
 calls for any save of a Post, so a forgotten call is caught; an explicit call is still cheap.
 """
 
@@ -60,6 +62,21 @@ def remove_post(post_id: int) -> None:
 def schedule_index(post_id: int) -> None:
     """Index the post once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: _safely(index_post, post_id))
+
+
+def refresh_score(post_id: int) -> None:
+    """Bring what the engine keeps of one post's score up to the post's row."""
+    get_backend().refresh_scores([post_id])
+
+
+def refresh_scores() -> None:
+    """Every post's, after scores were rewritten in bulk (`quaestio recount`)."""
+    get_backend().refresh_scores()
+
+
+def schedule_score(post_id: int) -> None:
+    """Refresh the post's score in the index once the current transaction commits."""
+    transaction.on_commit(lambda: _safely(refresh_score, post_id))
 
 
 def schedule_remove(post_id: int) -> None:

@@ -74,6 +74,18 @@ CASES = {
     "created:2012-03-07 bridges": {"a2"},
     "-created:2012 bridges": {"q2"},
     "created:2012 [rome] roman": {"q1"},
+    "created:2012-03 bridges": {"q1", "a2"},
+    "created:2012-03-06..2012-03-07 bridges": {"a2"},
+    "created:2011..2012-03-05 bridges": {"q1"},
+    "created:2015.. bridges": {"q2"},
+    "created:..2014 bridges": {"q1", "a2"},
+    "roman score:5..": {"q1", "q5"},
+    "roman score:..5": {"q5"},
+    "roman score:6..": {"q1"},
+    "bridges score:-1..3": {"a2", "q2"},
+    "bridges score:..-1": {"a2"},
+    "bridges score:4..9": set(),
+    "bridges -score:3 created:2012": {"a2"},
     "lastactive:7d..": {"q5"},
     "deleted:yes": set(),
     "roads": {"q1"},
@@ -118,7 +130,15 @@ def test_postgres_id_slices_give_the_unsliced_pool(corpus, monkeypatch, sort, po
     if connection.vendor != "postgresql":
         pytest.skip("only the PostgreSQL engine reads in slices")
     monkeypatch.setattr(selectors, "MATCH_POOL", pool)
-    queries = ["bridges", "roman", "[rome] or [greece] roman", "bridges is:question", "empire*"]
+    queries = [
+        "bridges",
+        "roman",
+        "[rome] or [greece] roman",
+        "bridges is:question",
+        "empire*",
+        "bridges score:..5",
+        "created:2012..2015 bridges",
+    ]
     unsliced = {q: search_ids(q, sort=sort, limit=100) for q in queries}
     monkeypatch.setattr(postgres, "FIRST_WINDOW", 1)
     for q in queries:

@@ -29,7 +29,8 @@ class PoolRow:
     """One matching post with what the result orders need; `rank` is higher for better."""
 
     id: int
-    creation_date: object  # a datetime, or SQLite's ISO text: either sorts correctly
+    # SQLite's ISO text, or PostgreSQL's seconds since the epoch: only ever compared.
+    creation_date: object
     last_activity_date: object
     score: int
     rank: float
@@ -56,14 +57,20 @@ Floor = int | tuple[str, list] | None
 class SearchBackend(ABC):
     vendor: str
     id_column: str  # the engine table's post id column
-    # Whether the engine's table knows each post's question tags and creation date, so
-    # pool_rows can filter its matches by tag_groups and created before reading any post row.
+    # Whether the engine's table knows each post's question tags, creation date and score, so
+    # pool_rows can filter its matches by tag_groups, created and scores before reading any
+    # post row.
     filters_tags: bool = False
 
     # Writing the index ---------------------------------------------------------------------
     @abstractmethod
     def upsert(self, documents: list[Document]) -> None:
         """Add or replace these posts' documents."""
+
+    def refresh_scores(self, post_ids: list[int] | None = None) -> None:
+        """Bring what the engine keeps of these posts' scores (all, given None) up to date.
+        Nothing by default: an engine that keeps none reads scores from the posts table."""
+        return None
 
     @abstractmethod
     def remove(self, post_ids: list[int]) -> None:
@@ -129,6 +136,7 @@ class SearchBackend(ABC):
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
         ranked: bool = True,
+        scores: tuple[tuple[int | None, int | None], ...] = (),
     ) -> list[PoolRow]:
         """The newest `pool` base posts matching node (highest ids first), with their rank.
 
@@ -139,7 +147,8 @@ class SearchBackend(ABC):
         `id_sets` are id queries every result is among (implied by base): the engine tests its
         matches against them before reading any post row. `tag_groups` (only given to an engine
         that filters_tags) are groups of tag ids every result's question carries one of;
-        `created` [start, end) intervals every result's creation date is within (likewise).
+        `created` [start, end) intervals every result's creation date is within, `scores`
+        [low, high] ranges (None open) every result's score is within (likewise).
         Without `ranked` (a sort that ignores relevance) every rank may be 0.0: ranking reads
         each pooled post's document, work that only the relevance order needs.
         """

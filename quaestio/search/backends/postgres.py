@@ -13,6 +13,15 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from quaestio.search.backends.base import Floor, IdSets, MatchSource, PoolRow, SearchBackend
+from quaestio.search.backends.postgres_facts import (
+    ALL_SCORE_LEXEMES_SQL,
+    date_query,
+    fact_lexemes,
+    facts_tsvector_sql,
+    score_lexemes_sql,
+    score_query,
+    stored_score_lexemes_sql,
+)
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import SEPARATOR, Document
 
@@ -29,8 +38,9 @@ CREATE_CREATED_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {CREATED_INDEX} ON {TABL
 # posts in both: building the tag's set of questions and answers from the posts table cost
 # 60-150 ms at 1,000,000 posts, and testing each of its posts' documents for the word more.
 # Kept by upsert (a question's edit refreshes its answers too) and bulk_load. creation_date,
-# the post's (never changed by an edit), likewise lets `created:` narrow the engine's matches:
-# with its btree, a bitmap of the interval joins the word's and the slice's.
+# the post's (never changed by an edit), likewise lets an open `created:` interval (2020..)
+# narrow the engine's matches: with its btree, a bitmap of the interval joins the word's and
+# the slice's. A bounded one, and `score:`, are lexemes of the document (postgres_facts).
 QUESTION_TAGS_SQL = (
     "COALESCE((SELECT array_agg(t.tag_id ORDER BY t.tag_id)::integer[] FROM tags_posttag t "
     "WHERE t.post_id = COALESCE(p.parent_id, p.id)), '{}')"
@@ -84,7 +94,9 @@ def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(document: Document) -> str:
+def tsvector_literal(document: Document, facts: list[str] = ()) -> str:
+    """The document's words with their positions, then its id blocks and `facts` (lexemes of
+    its creation date and score, see postgres_facts) without positions."""
     positions: dict[str, list[str]] = {}
     position = 1
     for name, tokens in (
@@ -104,7 +116,8 @@ def tsvector_literal(document: Document) -> str:
             position += 1
         position += FIELD_GAP
     words = " ".join(f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items())
-    blocks = " ".join(_lexeme(block) for block in block_lexemes(document.post_id))
+    marks = [*block_lexemes(document.post_id), *facts]
+    blocks = " ".join(_lexeme(mark) for mark in marks)
     return f"{words} {blocks}" if words else blocks
 
 
@@ -180,6 +193,15 @@ def tsquery(node: Node) -> str:
     return "(" + " | ".join(tsquery(option) for option in node.options) + ")"
 
 
+# A pool row's columns. The dates only order the pool, so they come as seconds since the epoch
+# (float8, exact to the microsecond for these years): Django's Python loader of timestamptz
+# cost 4-7 ms a search for the 1,000 dates of a pool of 500.
+POOL_COLUMNS = (
+    "p.id, EXTRACT(EPOCH FROM p.creation_date)::float8 AS creation_date, "
+    "EXTRACT(EPOCH FROM p.last_activity_date)::float8 AS last_activity_date, p.score"
+)
+
+
 # A slice of at most this many ids is asked of GIN by its id blocks (see match_source).
 BLOCKS_AT_MOST = 1 << 16
 
@@ -196,13 +218,15 @@ SLICE_MARGIN = 1.4
 
 
 def fill_facts(low: int, high: int) -> None:
-    """Set the question tags and creation date of the documents of posts low..high, in one
-    set-based statement: for a bulk load (the dump importer) that wrote documents without them,
-    while the tables' secondary indexes are still dropped (no correlated lookups, no GIN upkeep).
-    The values are those upsert and bulk_load write."""
+    """Set the question tags, creation date and fact lexemes (postgres_facts) of the documents
+    of posts low..high, in one set-based statement: for a bulk load (the dump importer) that
+    wrote documents without them, while the tables' secondary indexes are still dropped (no
+    correlated lookups, no GIN upkeep). The values are those upsert and bulk_load write."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} d SET creation_date = p.creation_date, tag_ids = COALESCE(t.ids, '{{}}') "
+            f"UPDATE {TABLE} d SET creation_date = p.creation_date, tag_ids = COALESCE(t.ids, '{{}}'), "
+            f"document = ts_delete(d.document, {ALL_SCORE_LEXEMES_SQL}) || "
+            f"{facts_tsvector_sql('p.creation_date', 'p.score')} "
             "FROM posts_post p LEFT JOIN ("
             "  SELECT post_id, array_agg(tag_id ORDER BY tag_id)::integer[] AS ids"
             "  FROM tags_posttag GROUP BY post_id"
@@ -210,6 +234,28 @@ def fill_facts(low: int, high: int) -> None:
             "WHERE p.id = d.post_id AND d.post_id BETWEEN %s AND %s",
             [low, high],
         )
+
+
+def refresh_scores(post_ids: list[int] | None = None) -> int:
+    """Bring the score lexemes of these posts' documents (every document, given None) up to
+    their posts' scores; returns how many documents changed. A document already right is not
+    written: most votes cross no step, and a rewritten document re-enters every GIN index.
+
+    The posts' rows are read FOR SHARE: a vote committing meanwhile waits, and its own refresh,
+    queued after its commit, then reads its score. Without the lock, two refreshes racing could
+    leave the older score's lexemes last."""
+    # Not for every post (`quaestio recount`): a lock on each would write to every row.
+    only = "" if post_ids is None else "AND p.id = ANY(%s) FOR SHARE"
+    expected = score_lexemes_sql("p.score")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH p AS (SELECT p.id, p.score FROM posts_post p WHERE TRUE {only}) "
+            f"UPDATE {TABLE} d SET document = ts_delete(d.document, {ALL_SCORE_LEXEMES_SQL}) "
+            f"|| array_to_tsvector({expected}) FROM p WHERE p.id = d.post_id "
+            f"AND {stored_score_lexemes_sql('d.document')} IS DISTINCT FROM {expected}",
+            [] if post_ids is None else [list(post_ids)],
+        )
+        return cursor.rowcount
 
 
 def _newest_id(cursor) -> int | None:
@@ -220,13 +266,42 @@ def _newest_id(cursor) -> int | None:
     return cursor.fetchone()[0]
 
 
-def _facts_of(cursor, post_ids: list[int]) -> dict[int, tuple[list[int], object]]:
-    """(tag_ids, creation_date) of these posts: their question's tags, their creation date."""
+def _facts_of(cursor, post_ids: list[int]) -> dict[int, tuple[list[int], object, list[str]]]:
+    """(tag_ids, creation_date, fact lexemes) of these posts: their question's tags, their
+    creation date, the lexemes of that date and of their score (postgres_facts)."""
     cursor.execute(
-        f"SELECT p.id, {QUESTION_TAGS_SQL}, p.creation_date FROM posts_post p WHERE p.id = ANY(%s)",
+        f"SELECT p.id, {QUESTION_TAGS_SQL}, p.creation_date, p.score "
+        "FROM posts_post p WHERE p.id = ANY(%s)",
         [post_ids],
     )
-    return {post_id: (tags, created) for post_id, tags, created in cursor.fetchall()}
+    return {
+        post_id: (tags, created, fact_lexemes(created, score))
+        for post_id, tags, created, score in cursor.fetchall()
+    }
+
+
+NO_FACTS = ([], None, [])
+
+
+def _fact_queries(created, scores, narrow: bool) -> tuple[list[str], str, list]:
+    """The tsquery texts of the created: and score: filters the fact lexemes answer, and the
+    conditions on the creation_date column for the intervals they do not (open ones)."""
+    queries = [q for q in (score_query(low, high) for low, high in scores) if q]
+    # In a narrow slice the words' few matches are tested for their date one by one: the
+    # btree's bitmap of a year (100,000 posts at 1,000,000) cost 15-18 ms to build for a
+    # slice whose words matched 260 posts. A wide slice may use it.
+    date = "(d.creation_date + interval '0 days')" if narrow else "d.creation_date"
+    extra, params = "", []
+    for start, end in created:
+        covered = date_query(start, end)
+        if covered:
+            queries.append(covered)
+            continue
+        if start is not None:
+            extra, params = f"{extra} AND {date} >= %s", [*params, start]
+        if end is not None:
+            extra, params = f"{extra} AND {date} < %s", [*params, end]
+    return queries, extra, params
 
 
 class PostgresBackend(SearchBackend):
@@ -246,15 +321,7 @@ class PostgresBackend(SearchBackend):
                 "ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document, "
                 "pairs = EXCLUDED.pairs, tag_ids = EXCLUDED.tag_ids, "
                 "creation_date = EXCLUDED.creation_date",
-                [
-                    (
-                        d.post_id,
-                        tsvector_literal(d),
-                        pair_hashes(d),
-                        *facts.get(d.post_id, ([], None)),
-                    )
-                    for d in documents
-                ],
+                [self._upsert_row(d, *facts.get(d.post_id, NO_FACTS)) for d in documents],
             )
             # An edited question may have been retagged: its answers search under its tags.
             cursor.execute(
@@ -263,6 +330,19 @@ class PostgresBackend(SearchBackend):
                 f"AND d.tag_ids IS DISTINCT FROM {QUESTION_TAGS_SQL}",
                 [ids],
             )
+
+    @staticmethod
+    def _upsert_row(document: Document, tags: list[int], created, lexemes: list[str]) -> tuple:
+        return (
+            document.post_id,
+            tsvector_literal(document, lexemes),
+            pair_hashes(document),
+            tags,
+            created,
+        )
+
+    def refresh_scores(self, post_ids: list[int] | None = None) -> None:
+        refresh_scores(post_ids)
 
     def remove(self, post_ids: list[int]) -> None:
         if post_ids:
@@ -286,11 +366,11 @@ class PostgresBackend(SearchBackend):
                 columns = "post_id, document, pairs, tag_ids, creation_date"
                 with raw.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
                     for document in batch:
-                        tags, created = facts.get(document.post_id, ([], None))
+                        tags, created, lexemes = facts.get(document.post_id, NO_FACTS)
                         copy.write_row(
                             (
                                 document.post_id,
-                                tsvector_literal(document),
+                                tsvector_literal(document, lexemes),
                                 _pairs_literal(pair_hashes(document)),
                                 "{" + ",".join(map(str, tags)) + "}",
                                 created,
@@ -317,6 +397,7 @@ class PostgresBackend(SearchBackend):
         ceiling: int | None = None,
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
+        scores: tuple[tuple[int | None, int | None], ...] = (),
     ) -> MatchSource:
         # A narrow slice (see pool_rows) is asked of GIN by its id blocks, and its bounds are
         # tested on each of its few matches, never through the primary key: as a bitmap, even
@@ -334,24 +415,22 @@ class PostgresBackend(SearchBackend):
             extra, params = f"{extra} AND {id_expression} < %s", [*params, ceiling]
         for group in tag_groups:
             extra, params = f"{extra} AND d.tag_ids && %s::integer[]", [*params, list(group)]
-        # In a narrow slice the words' few matches are tested for their date one by one: the
-        # btree's bitmap of a year (100,000 posts at 1,000,000) cost 15-18 ms to build for a
-        # slice whose words matched 260 posts. A wide slice may use it.
-        date = "(d.creation_date + interval '0 days')" if narrow else "d.creation_date"
-        for start, end in created:
-            if start is not None:
-                extra, params = f"{extra} AND {date} >= %s", [*params, start]
-            if end is not None:
-                extra, params = f"{extra} AND {date} < %s", [*params, end]
+        fact_queries, dates, date_params = _fact_queries(created, scores, narrow)
+        extra, params = extra + dates, [*params, *date_params]
         pairs = required_pairs(node)
         if pairs:
             extra += " AND d.pairs @> %s::integer[]"
             params = [*params, _pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
         if narrow:
-            blocks = " | ".join(map(_lexeme, blocks_covering(floor, ceiling)))
+            fact_queries.append(
+                "(" + " | ".join(map(_lexeme, blocks_covering(floor, ceiling))) + ")"
+            )
+        if fact_queries:
+            # The words and the facts in one tsquery: GIN intersects them itself. The rank's
+            # tsquery (q) stays the words alone.
             where = f"d.document @@ CAST(%s AS tsquery){extra}"
-            params = [f"{tsquery(node)} & ({blocks})", *params]
+            params = [" & ".join([tsquery(node), *fact_queries]), *params]
         return MatchSource(
             from_sql=f"{TABLE} d CROSS JOIN CAST(%s AS tsquery) q",
             from_params=[tsquery(node)],
@@ -370,6 +449,7 @@ class PostgresBackend(SearchBackend):
         tag_groups: tuple[tuple[int, ...], ...] = (),
         created: tuple[tuple[object, object], ...] = (),
         ranked: bool = True,
+        scores: tuple[tuple[int | None, int | None], ...] = (),
     ) -> list[PoolRow]:
         """As the contract says, looked for in slices of post ids, newest slice first.
 
@@ -391,7 +471,7 @@ class PostgresBackend(SearchBackend):
         slices = 1 if id_sets else MAX_SLICES
         with connection.cursor() as cursor:
             top = _newest_id(cursor)
-            engine = (tag_groups, created)
+            engine = (tag_groups, created, scores)
             rows = self._sliced_pool(cursor, top, node, base, pool, slices, engine)
             if ranked and rows:
                 rows = self._ranked(cursor, node, rows)
@@ -411,7 +491,7 @@ class PostgresBackend(SearchBackend):
         ]
 
     def _sliced_pool(self, cursor, top, node, base, pool, slices, engine) -> list[PoolRow]:
-        """`engine`: (tag_groups, created), the filters the engine table answers itself."""
+        """`engine`: (tag_groups, created, scores), the filters the engine table answers itself."""
         rows: list[PoolRow] = []
         ceiling = None if top is None else top + 1  # exclusive
         floor = None if top is None else top - FIRST_WINDOW
@@ -463,7 +543,7 @@ class PostgresBackend(SearchBackend):
         # the covering index of the posts' search facts, and stops once `pool` pass the
         # filters (`topics score:3..`: 720 of a slice's 4,700 matches read, not all of them).
         inner = (
-            "SELECT p.id, p.creation_date, p.last_activity_date, p.score "
+            f"SELECT {POOL_COLUMNS} "
             f"FROM ({base_sql}) p WHERE p.id = ANY(%s) ORDER BY p.id DESC LIMIT %s"
         )
         cursor.execute(inner, [*base_params, ids, pool])
@@ -477,7 +557,7 @@ class PostgresBackend(SearchBackend):
         floor: int | None = None,
         ceiling: int | None = None,
         id_sets: IdSets = (),
-        engine: tuple = ((), ()),
+        engine: tuple = ((), (), ()),
         ranked: bool = True,
     ) -> tuple[str, list]:
         """Without `ranked`, every row's rank is 0.0 (the slices rank the pool at the end)."""
@@ -487,7 +567,7 @@ class PostgresBackend(SearchBackend):
             node,
             base,
             pool,
-            "p.id, p.creation_date, p.last_activity_date, p.score, q",
+            f"{POOL_COLUMNS}, q",
             floor,
             ceiling,
             id_sets,

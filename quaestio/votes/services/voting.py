@@ -23,6 +23,7 @@ from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
 from quaestio.reputation.models import Reason
 from quaestio.reputation.services import utc_day_bounds
+from quaestio.search import services as search_services
 from quaestio.votes import policies
 from quaestio.votes.models import CommentVote, Vote, VoteType
 
@@ -112,6 +113,7 @@ def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
         post_id=post.id, vote_type=vote_type, user_id=user.id, creation_date=now
     )
     Post.objects.filter(id=post.id).update(score=F("score") + SCORE_DELTA[vote_type])
+    search_services.schedule_score(post.id)
     counter = "up_votes" if vote_type == VoteType.UP_MOD else "down_votes"
     if _earns_reputation(post):
         ledger.lock_users([user.id, post.owner_id])
@@ -150,6 +152,7 @@ def _retract(post: Post, vote: Vote, now: datetime, reason: str | None = None) -
     """Delete the vote, take back its score and exactly the reputation it gave."""
     Vote.objects.filter(id=vote.id).delete()
     Post.objects.filter(id=post.id).update(score=F("score") - SCORE_DELTA[vote.vote_type])
+    search_services.schedule_score(post.id)
     ledger.undo_vote(vote.id, reason=reason, now=now)
     if vote.user_id is not None:
         counter = "up_votes" if vote.vote_type == VoteType.UP_MOD else "down_votes"
