@@ -256,3 +256,52 @@ def test_non_ascii_text_reaches_the_reader_intact(client, ask):
     assert script.isascii()
     entity = json.loads(script)["mainEntity"]
     assert entity["name"] == title and body in entity["text"]
+
+
+def test_names_titles_and_comments_are_escaped_in_the_thread(client, ask, make_user):
+    """The thread is written in Python, not by autoescaping templates: a title, a display name
+    and a comment holding markup reach the reader as text, and no element they spell exists."""
+    from django.utils import timezone
+
+    from quaestio.comments.services import comment_add
+    from quaestio.posts.models import Post
+
+    hostile = "<img src=x onerror=\"alert(1)\"> & 'quoted'"
+    asker = make_user(reputation=1000, name=f"Asker {hostile}")
+    editor = make_user(reputation=5000, name=f"Editor {hostile}")
+    commenter = make_user(reputation=100, name=f"Commenter {hostile}")
+    question = ask(user=asker, title=f"Why {hostile} here?")
+    Post.objects.filter(id=question.id).update(
+        last_editor_id=editor.id, last_edit_date=timezone.now()
+    )
+    comment_add(commenter, question.id, f"A comment quoting {hostile} as text.")
+
+    html = client.get(f"/questions/{question.id}/x", follow=True).content.decode()
+    tree = lxml_html.fromstring(html)
+    assert not tree.cssselect("img[onerror]")
+    assert _text(tree.cssselect("h1.question-title")[0]) == f"Why {hostile} here?"
+    names = [_text(name) for name in tree.cssselect("#question .user-name")]
+    assert names == [f"Editor {hostile}", f"Asker {hostile}", f"Commenter {hostile}"]
+    assert f"quoting {hostile} as text" in _text(tree.cssselect("#question .comment-text")[0])
+
+
+def test_ascii_runs_keep_each_non_ascii_part_apart():
+    """The page's pieces: ASCII parts joined into runs, each non-ASCII part on its own, and
+    nothing lost or reordered."""
+    from quaestio.web.post_blocks import ascii_runs
+
+    parts = ["<p>", "a", "é", "<b>", "</b>", "“x”", "end"]
+    runs = ascii_runs(parts)
+    assert runs == ["<p>a", "é", "<b></b>", "“x”", "end"]
+    assert "".join(runs) == "".join(parts)
+    assert ascii_runs([]) == []
+
+
+def test_escape_html_matches_autoescaping():
+    """The thread's escaping is the one Jinja's autoescaping applies (markupsafe)."""
+    from markupsafe import escape
+
+    from quaestio.web.text import escape_html
+
+    text = "<script>alert('x')</script> & \"q\" > é"
+    assert escape_html(text) == str(escape(text))
