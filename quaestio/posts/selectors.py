@@ -177,7 +177,9 @@ def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> 
         answers=[block(a) for a in answers],
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=sql.linked_questions(cursor, question_id, SIDEBAR_LIMIT),
+        linked=sql.linked_questions(cursor, question_id, SIDEBAR_LIMIT)
+        if question.has_links
+        else [],
         related=related_questions(question, SIDEBAR_LIMIT, cursor),
         viewer_votes=viewer_votes,
     )

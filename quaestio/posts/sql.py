@@ -73,6 +73,7 @@ class PostRow:
     community_owned_date: datetime | None
     content_license: str
     imported_from: str
+    has_links: bool  # a question linking or linked to another (answers: always false)
 
     @property
     def tag_names(self) -> list[str]:
@@ -106,11 +107,23 @@ _POST_DATE_INDEXES = tuple(
 )
 
 
+# Whether the page needs its Linked query at all: most questions have no links, and asking
+# here (two index probes on the question's row) costs a tenth of running that query (callgrind).
+_HAS_LINKS = (
+    "CASE WHEN post_type = 1 THEN EXISTS (SELECT 1 FROM posts_postlink l"
+    " WHERE l.post_id = posts_post.id OR l.related_post_id = posts_post.id) ELSE FALSE END"
+)
+
+
 @lru_cache(maxsize=2)
 def _post_columns(vendor: str) -> str:
-    return ", ".join(
-        _date(name) if name in _POST_DATES else name for name in PostRow.__dataclass_fields__
-    )
+    return ", ".join(_post_column(name) for name in PostRow.__dataclass_fields__)
+
+
+def _post_column(name: str) -> str:
+    if name == "has_links":
+        return f"{_HAS_LINKS} AS has_links"
+    return _date(name) if name in _POST_DATES else name
 
 
 @dataclass(slots=True)
