@@ -184,12 +184,13 @@ class FileJob:
         """Format what the importer only writes (rows it need not see, extras, search rows) as
         COPY text, here, in whichever process finishes the batch."""
         to_text, id_index = self.to_copy_text, self.id_index
-        held = self.held
-        if held is None:
+        if self.held is None:
             written, batch.rows = batch.rows, []
         else:
-            written = [values for values in batch.rows if not held(values)]
-            batch.rows = [values for values in batch.rows if held(values)]
+            written, held = [], []
+            for values in batch.rows:
+                (held if self.held(values) else written).append(values)
+            batch.rows = held
         if written:
             ids = [values[id_index] for values in written]
             batch.copy_rows = CopyText(to_text(written), len(written), min(ids), max(ids))
