@@ -86,9 +86,11 @@ def _lexeme(token: str) -> str:
 
 
 # "17B": a position and its weight as a tsvector literal writes them, made once per weight
-# (16,384 each) rather than formatted for every token of every document.
+# rather than formatted for every token of every document. Only the first positions (most
+# documents are shorter): all 16,384 would hold 3.6 MB in every process that searches.
+LABELLED_POSITIONS = 2048
 _POSITION_LABELS = {
-    weight: [f"{position}{weight}" for position in range(MAX_POSITION + 1)]
+    weight: [f"{position}{weight}" for position in range(LABELLED_POSITIONS)]
     for weight in WEIGHTS.values()
 }
 # Our tokens are letters and digits (search.text.WORD); a lexeme holding a quote or a backslash
@@ -115,7 +117,10 @@ def tsvector_literal(document: Document) -> str:
         labels = _POSITION_LABELS[weight]
         for token in tokens:
             if token != SEPARATOR:
-                label = labels[position if position < MAX_POSITION else MAX_POSITION]
+                if position < LABELLED_POSITIONS:
+                    label = labels[position]
+                else:
+                    label = f"{min(position, MAX_POSITION)}{weight}"
                 lexemes = (token, TITLE_MARK + token) if weight == "A" else (token,)
                 for lexeme in lexemes:
                     found = positions.get(lexeme)
