@@ -63,14 +63,14 @@ def fresh_postgres(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_import(folder: Path, backend: str, workers: int) -> dict:
+def run_import(folder: Path, backend: str, workers: int, pg_url: str = PG_URL) -> dict:
     """Import in a child process; returns its report and peak memory."""
     env = dict(os.environ)
     env["QUAESTIO_DATA_DIR"] = tempfile.mkdtemp(prefix="quaestio-bench-")
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
-        fresh_postgres(PG_URL)
-        env["DATABASE_URL"] = PG_URL
+        fresh_postgres(pg_url)
+        env["DATABASE_URL"] = pg_url
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
         env=env,
@@ -174,6 +174,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, choices=(0, 1))
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--pg-url",
+        default=PG_URL,
+        help="PostgreSQL database to import into; it is dropped and created again for each "
+        "run (default: $BENCH_PG_URL, else %(default)s)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -186,7 +192,7 @@ def main() -> None:
     if not args.memory_only:
         folder = generated(round(args.rows / ROWS_PER_SCALE + 0.5, 1))
         for backend in args.backends.split(","):
-            figures = run_import(folder, backend, args.workers)
+            figures = run_import(folder, backend, args.workers, args.pg_url)
             show(f"{backend}, {figures['rows']:,} rows, workers={args.workers}", figures)
 
     if not args.skip_memory:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.db import connection
 
-CopyText = Callable[[Iterable[Sequence]], bytes]
+CopyText = Callable[[Iterable[Sequence]], bytearray]
 
 
 def copy_text_formatter() -> CopyText | None:
@@ -34,13 +34,14 @@ def copy_text_formatter() -> CopyText | None:
     context = SimpleNamespace(adapters=connection.connection.adapters, connection=None)
     transformer = Transformer(context)
 
-    def to_copy_text(rows: Iterable[Sequence]) -> bytes:
+    def to_copy_text(rows: Iterable[Sequence]) -> bytearray:
+        # The buffer itself, not a bytes copy of it: a batch's text is held once.
         formatter = TextFormatter(transformer)
         out = bytearray()
         for row in rows:
             out += formatter.write_row(row)
         out += formatter.end()
-        return bytes(out)
+        return out
 
     return to_copy_text
 
@@ -64,7 +65,7 @@ class BulkWriter:
             )
         self.rows_written = 0
 
-    def write(self, rows: list, text: bytes = b"", text_rows: int = 0) -> None:
+    def write(self, rows: list, text: bytes | bytearray = b"", text_rows: int = 0) -> None:
         """Write `rows`, and (PostgreSQL) `text`: `text_rows` more rows already formatted by
         copy_text_formatter, in the same COPY."""
         if not rows and not text:

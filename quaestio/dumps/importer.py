@@ -655,7 +655,7 @@ def _sqlite_references_checked_by_importer():
             connection.enable_constraint_checking()
 
 
-def _text_of(copied: pipeline.CopyText | None) -> tuple[bytes, int]:
+def _text_of(copied: pipeline.CopyText | None) -> tuple[bytes | bytearray, int]:
     return (copied.data, copied.count) if copied else (b"", 0)
 
 

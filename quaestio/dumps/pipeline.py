@@ -69,7 +69,7 @@ class Batch:
 class CopyText:
     """Rows formatted for COPY (bulk.copy_text_formatter), how many, and their ids' range."""
 
-    data: bytes
+    data: bytearray
     count: int
     low_id: int = 0
     high_id: int = 0
