@@ -22,8 +22,10 @@ Latest figures: quaestio/dumps/README.md, "Speed and memory". Phase 5 (2026-11-2
 alternated runs each, load average 3.4-6.9 on 2 cores throughout, so read them as that load's),
 1,023,448 rows, old = b972337, medians: PostgreSQL 48.9 s (20,914 rows/s) old against 43.1 s
 (23,760 rows/s) new; SQLite 29.1 s (35,194 rows/s) against 29.2 s (34,990 rows/s); CPU of
-importer + parser + server (PostgreSQL) 42.9 s against 38.1 s. The 50,000 rows/s target on
-PostgreSQL was not measured on an idle machine.
+importer + parser + server (PostgreSQL) 42.9 s against 38.1 s. Nine more alternated runs in
+quieter minutes (load 0.6-5.4 at their start, ours included): PostgreSQL median 34.4 s
+(29,777 rows/s) old against 20.8 s (49,204 rows/s) new, best 22.5 against 18.7 s (54,638
+rows/s); 3 of the 9 new runs passed 50,000 rows/s. No run was on an idle machine.
 """
 
 from __future__ import annotations
