@@ -3,6 +3,7 @@
     .venv/bin/python bench/dump_import.py                    # 1,000,000 rows, both databases
     .venv/bin/python bench/dump_import.py --rows 200000 --backends sqlite
     .venv/bin/python bench/dump_import.py --memory-only      # peak memory at 1x and 10x beer
+    .venv/bin/python bench/dump_import.py --backends postgres --pg-url postgres://…/imp2_bench
 
 Each import runs in a fresh process (and a fresh data directory / PostgreSQL database), so
 its peak memory (ru_maxrss of the importer and of its parsing process) is its own. The dump is
@@ -14,7 +15,17 @@ machine those say more than the wall clock. To compare two checkouts, run them a
 
     PYTHONPATH=/path/to/other/checkout .venv/bin/python /path/to/other/checkout/bench/dump_import.py
 
-Latest figures: quaestio/dumps/README.md, "Speed and memory".
+The PostgreSQL database (--pg-url, else $BENCH_PG_URL) is dropped and created again for
+every run: give it a name of your own on a shared server.
+
+Latest figures: quaestio/dumps/README.md, "Speed and memory". Phase 5 (2026-11-27, six
+alternated runs each, load average 3.4-6.9 on 2 cores throughout, so read them as that load's),
+1,023,448 rows, old = b972337, medians: PostgreSQL 48.9 s (20,914 rows/s) old against 43.1 s
+(23,760 rows/s) new; SQLite 29.1 s (35,194 rows/s) against 29.2 s (34,990 rows/s); CPU of
+importer + parser + server (PostgreSQL) 42.9 s against 38.1 s. Nine more alternated runs in
+quieter minutes (load 0.6-5.4 at their start, ours included): PostgreSQL median 34.4 s
+(29,777 rows/s) old against 20.8 s (49,204 rows/s) new, best 22.5 against 18.7 s (54,638
+rows/s); 3 of the 9 new runs passed 50,000 rows/s. No run was on an idle machine.
 """
 
 from __future__ import annotations
@@ -63,14 +74,14 @@ def fresh_postgres(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_import(folder: Path, backend: str, workers: int) -> dict:
+def run_import(folder: Path, backend: str, workers: int, pg_url: str = PG_URL) -> dict:
     """Import in a child process; returns its report and peak memory."""
     env = dict(os.environ)
     env["QUAESTIO_DATA_DIR"] = tempfile.mkdtemp(prefix="quaestio-bench-")
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
-        fresh_postgres(PG_URL)
-        env["DATABASE_URL"] = PG_URL
+        fresh_postgres(pg_url)
+        env["DATABASE_URL"] = pg_url
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
         env=env,
@@ -174,6 +185,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, choices=(0, 1))
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--pg-url",
+        default=PG_URL,
+        help="PostgreSQL database to import into; it is dropped and created again for each "
+        "run (default: $BENCH_PG_URL, else %(default)s)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -186,7 +203,7 @@ def main() -> None:
     if not args.memory_only:
         folder = generated(round(args.rows / ROWS_PER_SCALE + 0.5, 1))
         for backend in args.backends.split(","):
-            figures = run_import(folder, backend, args.workers)
+            figures = run_import(folder, backend, args.workers, args.pg_url)
             show(f"{backend}, {figures['rows']:,} rows, workers={args.workers}", figures)
 
     if not args.skip_memory:

@@ -15,8 +15,9 @@ class Badge(models.Model):
     """One award of a badge to a user (the dump's Badges row)."""
 
     id = models.BigAutoField(primary_key=True)
+    # No index of its own: badge_user_class_idx leads with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges", db_index=False
     )
     name = models.CharField(max_length=50)
     date = models.DateTimeField(default=timezone.now)

@@ -7,7 +7,10 @@ from django.utils import timezone
 
 class Comment(models.Model):
     id = models.BigAutoField(primary_key=True)
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: comment_post_date_idx leads with it.
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     score = models.IntegerField(default=0)
     text = models.TextField()  # the comment mini-Markdown as written
     text_html = models.TextField(blank=True, default="")  # rendered on save, never on read

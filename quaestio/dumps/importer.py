@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quaestio.dumps import checks, derive, indexes, pipeline, searchload
-from quaestio.dumps.bulk import BulkWriter, driver_errors
+from quaestio.dumps.bulk import BulkWriter, copy_text_formatter, driver_errors
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.models import DumpImport
 from quaestio.dumps.progress import Progress, say
@@ -209,6 +209,8 @@ class Importer:
         self.id_ranges: dict[str, list[int]] = {}
         self.orders: dict[str, list[str]] = {}
         self.community_values: list | None = None
+        # PostgreSQL: batches come with their rows preformatted for COPY (see bulk.py).
+        self.to_copy_text = copy_text_formatter()
 
     # --- the whole import ---------------------------------------------------------------
 
@@ -315,6 +317,8 @@ class Importer:
             # Posts are indexed where they are converted: by the parsing process unless the
             # importer, the one process that can insert, is waiting for it.
             searchload.PostIndexer(columns) if spec is POSTS else None,
+            self.to_copy_text,
+            _held_rows(spec, columns),
         )
         return self.jobs[spec.name]
 
@@ -342,9 +346,9 @@ class Importer:
             else:
                 rows = [values for values in batch.rows if keep(values)]
                 span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
-            self._flush(spec, writer, extra_writer, rows, batch.extras, id_index, span)
-            if batch.index_rows or batch.index_words:
-                self.index_writer.write(batch.index_rows, batch.index_words)
+            self._flush(spec, writer, extra_writer, rows, batch, id_index, span)
+            if batch.index_rows or batch.copy_index or batch.index_words:
+                self.index_writer.write(batch)
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
@@ -356,25 +360,28 @@ class Importer:
         if spec is USERS and self.community_values is not None:
             self._update_community(columns)
 
-    def _flush(self, spec, writer, extra_writer, batch, extras, id_index, span=None) -> None:
-        if not batch and not extras and not self.post_tags:
+    def _flush(self, spec, writer, extra_writer, rows, batch, id_index, span=None) -> None:
+        """Write a batch's rows (those kept, and those that came as COPY text), its extras and
+        the post tags its posts named; note its id range (`span`, or from the rows written)."""
+        copied, extras = batch.copy_rows, batch.copy_extras
+        if not rows and not copied and not batch.extras and not extras and not self.post_tags:
             return
         integrity_error, driver_error = driver_errors()
-        ids = (batch[0][id_index], batch[-1][id_index]) if batch else (0, 0)
+        if span is None:
+            ids = [values[id_index] for values in rows]
+            if copied:
+                ids += [copied.low_id, copied.high_id]
+            span = (min(ids), max(ids)) if ids else None
         try:
-            writer.write(batch)
-            extra_writer.write(extras)
+            writer.write(rows, *_text_of(copied))
+            extra_writer.write(batch.extras, *_text_of(extras))
             if self.post_tags:
                 self.post_tag_writer.write(self.post_tags)
                 self.post_tags = []
         except (integrity_error, driver_error) as error:
-            raise _Rejected(spec, ids, str(error).strip()) from None
-        if batch:
-            if span is not None:  # computed by the parsing process
-                low, high = span
-            else:
-                low = min(row[id_index] for row in batch)
-                high = max(row[id_index] for row in batch)
+            raise _Rejected(spec, span or (0, 0), str(error).strip()) from None
+        if span is not None:
+            low, high = span
             known = self.id_ranges.setdefault(spec.name, [low, high])
             known[0], known[1] = min(known[0], low), max(known[1], high)
 
@@ -646,6 +653,21 @@ def _sqlite_references_checked_by_importer():
     finally:
         if disabled:
             connection.enable_constraint_checking()
+
+
+def _text_of(copied: pipeline.CopyText | None) -> tuple[bytes | bytearray, int]:
+    return (copied.data, copied.count) if copied else (b"", 0)
+
+
+def _held_rows(spec: DumpFileSpec, columns: list[str]) -> Callable[[list], bool] | None:
+    """The rows of a file the importer must see as values (its hooks read them), when the
+    others come as COPY text: every tag and post (names, post tags), the Community user."""
+    if spec in (TAGS, POSTS):
+        return lambda values: True
+    if spec is USERS:
+        id_index = columns.index("id")
+        return lambda values: values[id_index] == -1
+    return None
 
 
 def _finisher(spec: DumpFileSpec, columns: list[str]):

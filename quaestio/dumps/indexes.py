@@ -109,8 +109,8 @@ def analyze(tables: list[str]) -> None:
     transaction sees the transaction's own rows.
 
     On PostgreSQL only the columns the import's own statements join, group or filter on are
-    analysed: long text, JSON and tsvector columns (bodies, history texts, extras, search
-    documents) are left out, which was half of the phase's time on a million-row dump (their
+    analysed: long text, JSON, tsvector and array columns (bodies, history texts, extras, search
+    documents and their pairs and tags) are left out, which was half of the phase's time on a million-row dump (their
     sampled values are detoasted). Nothing in the import reads their statistics, and the site
     gets them soon after: the committed rows count as changes since that ANALYZE, so autovacuum
     analyses the tables again, every column.
@@ -126,7 +126,7 @@ def analyze(tables: list[str]) -> None:
             cursor.execute(
                 "SELECT table_name, column_name FROM information_schema.columns "
                 "WHERE table_schema = current_schema() AND table_name = ANY(%s) "
-                "AND data_type NOT IN ('text', 'jsonb', 'json', 'tsvector', 'bytea') "
+                "AND data_type NOT IN ('text', 'jsonb', 'json', 'tsvector', 'bytea', 'ARRAY') "
                 "ORDER BY table_name, ordinal_position",
                 [list(tables)],
             )

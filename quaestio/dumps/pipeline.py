@@ -29,9 +29,11 @@ from quaestio.dumps.source import DumpSource
 from quaestio.dumps.xmlio import CountingReader, iter_rows
 
 # Batches the parsing process may have spooled that the importer has not read yet: enough to
-# parse on through an index build between two files; bounds the spool's disk use (each batch
-# holds at most 10,000 rows or about 1 MB of XML).
-SPOOL_AHEAD = 64
+# parse on through the index builds between two files; bounds the spool's disk use (each batch
+# holds at most 10,000 rows or about 1 MB of XML, so at most about 128 MB on disk). At 64 the
+# parsing process stalled for a second or more while PostgreSQL built the search indexes after
+# Posts.xml, with PostHistory, Comments and Votes still to parse.
+SPOOL_AHEAD = 128
 # A batch also ends after this much XML, so files of long rows (Posts, PostHistory) do not
 # make batches, and so memory, grow with the batch's row count.
 BATCH_BYTES = 1024 * 1024
@@ -55,6 +57,22 @@ class Batch:
     index_words: list[str] = field(default_factory=list)  # new wildcard vocabulary words
     # Left for the importer to finish (it was waiting): `raw` rows, id range, search rows.
     handed_over: bool = False
+    # PostgreSQL: rows, extras and search rows that `_finish` formatted as COPY text (and took
+    # out of `rows`, `extras`, `index_rows`); the importer hands them to COPY as they are.
+    copy_rows: CopyText | None = None  # only rows the importer need not see (FileJob.held)
+    copy_extras: CopyText | None = None
+    copy_index: CopyText | None = None
+    index_ids: list[int] = field(default_factory=list)  # post ids of the search rows
+
+
+@dataclass
+class CopyText:
+    """Rows formatted for COPY (bulk.copy_text_formatter), how many, and their ids' range."""
+
+    data: bytearray
+    count: int
+    low_id: int = 0
+    high_id: int = 0
 
 
 # How many rows the parsing process converts between two looks at whether the importer waits.
@@ -71,6 +89,10 @@ class FileJob:
     id_index: int
     batch_size: int
     indexer: object = None  # a searchload.PostIndexer for Posts.xml
+    # PostgreSQL: rows -> COPY text (bulk.copy_text_formatter); None keeps rows as lists.
+    to_copy_text: Callable | None = None
+    # Rows the importer must see as values (its per-row hooks); the others go as COPY text.
+    held: Callable[[list], bool] | None = None
     # One encoder for the file: json.dumps with options builds a new encoder on every call.
     encode: Callable[[dict], str] = field(
         default_factory=lambda: json.JSONEncoder(ensure_ascii=False).encode, repr=False
@@ -146,7 +168,7 @@ class FileJob:
             batch.extras.append((self.spec.code, values[self.id_index], self.encode(extra)))
 
     def _finish(self, batch: Batch) -> Batch:
-        """The batch's id range and (Posts.xml) search rows."""
+        """The batch's id range and (Posts.xml) search rows, then (PostgreSQL) its COPY text."""
         if batch.rows:
             ids = [values[self.id_index] for values in batch.rows]
             batch.low_id, batch.high_id = min(ids), max(ids)
@@ -154,7 +176,31 @@ class FileJob:
                 for values in batch.rows:
                     self.indexer.add(values)
                 batch.index_rows, batch.index_words = self.indexer.drain()
+        if self.to_copy_text is not None:
+            self._as_copy_text(batch)
         return batch
+
+    def _as_copy_text(self, batch: Batch) -> None:
+        """Format what the importer only writes (rows it need not see, extras, search rows) as
+        COPY text, here, in whichever process finishes the batch."""
+        to_text, id_index = self.to_copy_text, self.id_index
+        if self.held is None:
+            written, batch.rows = batch.rows, []
+        else:
+            written, held = [], []
+            for values in batch.rows:
+                (held if self.held(values) else written).append(values)
+            batch.rows = held
+        if written:
+            ids = [values[id_index] for values in written]
+            batch.copy_rows = CopyText(to_text(written), len(written), min(ids), max(ids))
+        if batch.extras:
+            batch.copy_extras = CopyText(to_text(batch.extras), len(batch.extras))
+            batch.extras = []
+        if batch.index_rows:
+            batch.index_ids = [row[0] for row in batch.index_rows]
+            batch.copy_index = CopyText(to_text(batch.index_rows), len(batch.index_rows))
+            batch.index_rows = []
 
 
 def _parse_all(channel, waiting, room, spool: str, source: DumpSource, jobs: list) -> None:

@@ -104,12 +104,14 @@ class Post(models.Model):
     body = models.TextField(blank=True, default="")  # sanitised HTML, what pages show
     # Markdown source; empty for an imported post whose source is unknown until an edit.
     body_markdown = models.TextField(blank=True, default="")
+    # No index of its own: post_owner_type_idx leads with it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="posts",
+        db_index=False,
     )
     owner_display_name = models.CharField(max_length=40, blank=True, default="")
     last_editor = models.ForeignKey(
@@ -206,7 +208,8 @@ class PostHistory(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     post_history_type = models.SmallIntegerField(choices=PostHistoryType.choices)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="history")
+    # No index of its own: history_post_date_idx leads with it.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="history", db_index=False)
     revision_guid = models.CharField(max_length=36)
     creation_date = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(
