@@ -80,6 +80,11 @@ left is spread over the kinds (round trips, the wide slice's primary-key bitmap,
 the table with its indexes grew from 3.03 to 3.13 GB. A vote that moves a post's score across
 a step rewrites its document (1-7 ms after commit at that load; one that crosses none writes
 nothing).
+
+The same code on an idle machine (load 1.3-1.6, 2026-11-27 11:03 UTC, after both branches of the
+day were merged), two runs at 1,000,000 posts on PostgreSQL: whole mix p50/p95 19.0/35.8 and
+17.6/33.9 ms, the slowest kinds prefix* 33.7/39.4 and created:2020 word 29.2/38.0 ms; at
+100,000 posts 7.85/16.7 ms. The target (p95 < 50 ms at 1,000,000) is met there.
 """
 
 from __future__ import annotations
