@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api.filters import Filter
 from quaestio.comments.models import Comment
-from quaestio.posts.models import CloseReason, Post, PostType, parse_tags
+from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType, parse_tags
 
 DEFAULT_LICENSE = "CC BY-SA 4.0"
 # Strings a *safe* filter HTML-escapes; bodies are sanitised HTML already.
@@ -163,7 +163,7 @@ def post_link(post: Post) -> str:
 def closed_reason(post: Post) -> str | None:
     if post.closed_date is None or post.close_reason is None:
         return None
-    if post.close_reason in (CloseReason.DUPLICATE, CloseReason.EXACT_DUPLICATE):
+    if post.close_reason in DUPLICATE_REASONS:
         return "Duplicate"
     label = CloseReason(post.close_reason).label
     return label[:1].upper() + label[1:]

@@ -77,6 +77,10 @@ class CloseReason(models.IntegerChoices):
     OPINION_BASED = 105, "primarily opinion-based"
 
 
+# The two reasons that mark a question "[duplicate]" (the old and the current scheme).
+DUPLICATE_REASONS = (CloseReason.EXACT_DUPLICATE, CloseReason.DUPLICATE)
+
+
 class LinkType(models.IntegerChoices):
     LINKED = 1
     DUPLICATE = 3

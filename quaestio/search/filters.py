@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from quaestio.accounts.models import User
-from quaestio.posts.models import CloseReason, Post, PostType
+from quaestio.posts.models import DUPLICATE_REASONS, Post, PostType
 from quaestio.search.policies import can_see_deleted_posts
 from quaestio.search.query import (
     Counter,
@@ -41,7 +41,6 @@ COUNTER_COLUMNS = {
     Counter.VIEWS: "view_count",
 }
 DATE_COLUMNS = {DateField.CREATED: "creation_date", DateField.LAST_ACTIVE: "last_activity_date"}
-DUPLICATE_REASONS = (CloseReason.EXACT_DUPLICATE, CloseReason.DUPLICATE)
 
 
 def _range(f: RangeFilter) -> Q:

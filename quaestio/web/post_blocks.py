@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from quaestio.core.formatting import number_short
+from quaestio.posts.models import DUPLICATE_REASONS
 from quaestio.web.presenters import slug, time_html, user_card_html, user_link_html
 from quaestio.web.text import escape_html
 
@@ -66,7 +67,6 @@ _ACCEPTED = (
     '<div class="accepted" title="The question owner accepted this as the best answer">'
     f'{_CHECK}<span class="visually-hidden">Accepted answer</span></div>'
 )
-DUPLICATE_CLOSE_REASONS = (1, 101)
 
 
 def _pressed(on: bool) -> str:
@@ -280,7 +280,7 @@ def sidebar_questions(out: list[str], rows) -> None:
 def _question_header(out: list[str], question, canonical: str, now: datetime) -> None:
     closed = ""
     if question.closed_date:
-        closed = " [duplicate]" if question.close_reason in DUPLICATE_CLOSE_REASONS else " [closed]"
+        closed = " [duplicate]" if question.close_reason in DUPLICATE_REASONS else " [closed]"
     views = question.view_count or 0
     out.append(
         '<div class="question-header">\n  <h1 class="question-title">'
