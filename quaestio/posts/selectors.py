@@ -28,26 +28,23 @@ DEFAULT_ANSWER_SORT = "score"
 SIDEBAR_LIMIT = 10  # linked and related questions shown beside a question
 
 
-@dataclass
+@dataclass(slots=True)
 class PostBlock:
     post: PostRow
     owner: Card
     editor: Card | None  # shown only when the last editor is not the owner
     comments: list[CommentView] = field(default_factory=list)
-
-    @property
-    def hidden_comment_count(self) -> int:
-        return sum(1 for comment in self.comments if comment.collapsed)
+    hidden_comment_count: int = 0  # comments collapsed behind "show N more"
 
 
-@dataclass
+@dataclass(slots=True)
 class CommentView:
     comment: CommentRow
     author: Card
-    collapsed: bool
+    collapsed: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionPage:
     question: PostBlock
     answers: list[PostBlock]
@@ -60,12 +57,15 @@ class QuestionPage:
     viewer_votes: dict[int, int]
 
 
-def _comments_shown(comments: list[CommentRow], shown: int) -> set[int]:
-    """Ids of the comments shown before "show N more": the `shown` highest-voted, ties oldest."""
-    if len(comments) <= shown:
-        return {comment.id for comment in comments}
-    best = sorted(comments, key=lambda c: (-c.score, c.creation_date, c.id))[:shown]
-    return {comment.id for comment in best}
+def _collapse_beyond(views: list[CommentView], shown: int) -> int:
+    """Marks collapsed every comment but the `shown` highest-voted (ties: oldest), which stay
+    visible in their place; returns how many were collapsed."""
+    if len(views) <= shown:
+        return 0
+    ranked = sorted(views, key=lambda v: (-v.comment.score, v.comment.creation_date, v.comment.id))
+    for view in ranked[shown:]:
+        view.collapsed = True
+    return len(views) - shown
 
 
 def _trending_weight(votes: list[Vote], now: datetime) -> float:
@@ -114,18 +114,17 @@ def question_page(
 
 
 def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> QuestionPage | None:
-    posts = sql.thread_posts(cursor, question_id)
-    question = next((p for p in posts if p.id == question_id and p.is_question), None)
+    posts = sql.thread_posts(cursor, question_id)  # the question and its answers, nothing else
+    question = next((p for p in posts if p.post_type == PostType.QUESTION), None)
     if question is None:
         return None
-    answers = [p for p in posts if p.is_answer]
+    answers = [p for p in posts if p.post_type == PostType.ANSWER]
     post_ids = [p.id for p in posts]
     comments = sql.thread_comments(cursor, post_ids)
-    user_ids = (
-        {p.owner_id for p in posts}
-        | {p.last_editor_id for p in posts}
-        | {c.user_id for c in comments}
-    )
+    user_ids = {c.user_id for c in comments}
+    for post in posts:
+        user_ids.add(post.owner_id)
+        user_ids.add(post.last_editor_id)
     user_ids.discard(None)
     users = sql.user_cards(cursor, user_ids)
 
@@ -139,34 +138,36 @@ def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> 
         )
     answers = sort_answers(answers, sort, votes)
 
-    shown = settings.QUAESTIO_COMMENTS_SHOWN
-    comments_by_post: dict[int, list] = {}
-    for comment in comments:
-        comments_by_post.setdefault(comment.post_id, []).append(comment)
-
-    # One Card per person, shared by every appearance, so pages format each person once.
-    cards: dict[tuple[int | None, str], Card] = {}
+    # One Card per person, shared by every appearance, so pages format each person once; a
+    # deleted user (no row) is known by the name the post or comment kept.
+    cards = {user_id: Card(row, row.display_name) for user_id, row in users.items()}
+    deleted: dict[str, Card] = {}
 
     def card(user_id: int | None, fallback_name: str) -> Card:
-        key = (user_id, "" if user_id in users else fallback_name)
-        if key not in cards:
-            cards[key] = person_card(users.get(user_id), fallback_name)
-        return cards[key]
+        found = cards.get(user_id)
+        if found is None:
+            found = deleted.get(fallback_name)
+            if found is None:
+                found = deleted[fallback_name] = person_card(None, fallback_name)
+        return found
+
+    comments_by_post: dict[int, list[CommentView]] = {}
+    for comment in comments:
+        author = cards.get(comment.user_id) or card(None, comment.user_display_name)
+        comments_by_post.setdefault(comment.post_id, []).append(CommentView(comment, author))
+    shown = settings.QUAESTIO_COMMENTS_SHOWN
 
     def block(post) -> PostBlock:
-        post_comments = comments_by_post.get(post.id, [])
-        visible = _comments_shown(post_comments, shown)
+        views = comments_by_post.get(post.id, [])
         editor = None
         if post.last_edit_date and post.last_editor_id != post.owner_id:
             editor = card(post.last_editor_id, post.last_editor_display_name)
         return PostBlock(
-            post=post,
-            owner=card(post.owner_id, post.owner_display_name),
-            editor=editor,
-            comments=[
-                CommentView(c, card(c.user_id, c.user_display_name), c.id not in visible)
-                for c in post_comments
-            ],
+            post,
+            card(post.owner_id, post.owner_display_name),
+            editor,
+            views,
+            _collapse_beyond(views, shown),
         )
 
     viewer_votes = {}

@@ -68,6 +68,8 @@ SIMILAR_COLUMNS = (
     "creation_date",
     "tags",
 )
+# The Related sidebar shows less than Similar, and each column costs on every question page view.
+RELATED_COLUMNS = ("id", "title", "score", "accepted_answer_id")
 
 
 def expand_wildcard(pattern: str) -> list[str]:
@@ -290,20 +292,20 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
 _EXCLUDED_ID_SLOT = -987_654_321  # stands for the excluded id in the cached SQL's parameters
 
 
-@lru_cache(maxsize=2)
-def _live_questions_sql(excluding: bool) -> tuple[str, list]:
+@lru_cache(maxsize=4)
+def _live_questions_sql(excluding: bool, columns: tuple[str, ...]) -> tuple[str, list]:
     """The candidate set of Similar/Related as SQL, compiled once per process: building it
     through the ORM on every question page view cost more than running the query."""
     candidates = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
     if excluding:
         candidates = candidates.exclude(id=_EXCLUDED_ID_SLOT)
-    sql, params = candidates.values(*SIMILAR_COLUMNS).order_by().query.sql_with_params()
+    sql, params = candidates.values(*columns).order_by().query.sql_with_params()
     return sql, list(params)
 
 
 @dataclass(slots=True)
 class SimilarRow:
-    """A question as Similar and Related list it (the columns of SIMILAR_COLUMNS)."""
+    """A question as Similar lists it (the columns of SIMILAR_COLUMNS)."""
 
     id: int
     title: str
@@ -315,53 +317,69 @@ class SimilarRow:
     tags: str
 
 
-def similar_questions(
-    title: str, limit: int = 5, exclude_id: int | None = None, cursor=None
-) -> list[SimilarRow]:
-    """Live questions whose titles share the most meaningful words with `title` (one query, on
-    the given cursor when the caller's page shares one)."""
+@dataclass(slots=True)
+class RelatedRow:
+    """A question as the Related sidebar lists it (the columns of RELATED_COLUMNS)."""
+
+    id: int
+    title: str
+    score: int
+    accepted_answer_id: int | None
+
+
+def similar_questions(title: str, limit: int = 5) -> list[SimilarRow]:
+    """Live questions whose titles share the most meaningful words with `title` (one query)."""
+    with connection.cursor() as cursor:
+        return _ranked_by_title(cursor, SimilarRow, SIMILAR_COLUMNS, title, limit)
+
+
+def related_questions(question: Post, limit: int, cursor=None) -> list[RelatedRow]:
+    """The question page's Related sidebar from the search engine, by title (one query, on the
+    given cursor when the caller's page shares one)."""
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return related_questions(question, limit, cursor)
+    return _ranked_by_title(
+        cursor, RelatedRow, RELATED_COLUMNS, question.title, limit, exclude_id=question.id
+    )
+
+
+def _ranked_by_title(
+    cursor, row_class, columns: tuple[str, ...], title: str, limit: int, exclude_id=None
+) -> list:
     statement = (
-        _similar_statement(title, exclude_id is not None, connection.vendor) if limit > 0 else None
+        _similar_statement(title, exclude_id is not None, connection.vendor, columns)
+        if limit > 0
+        else None
     )
     if statement is None:
         return []
     sql, params = statement
     if exclude_id is not None:
         params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in params]
-    if cursor is None:
-        with connection.cursor() as cursor:
-            return _similar_rows(cursor, sql, [*params, limit])
-    return _similar_rows(cursor, sql, [*params, limit])
-
-
-def _similar_rows(cursor, sql: str, params: list) -> list[SimilarRow]:
     # Rows, not model instances: this runs on every question page view (the Related sidebar),
     # where building ten Post instances cost more than the query.
-    cursor.execute(sql, params)
-    return [SimilarRow(*row) for row in cursor.fetchall()]
+    cursor.execute(sql, [*params, limit])
+    return [row_class(*row) for row in cursor.fetchall()]
 
 
 @lru_cache(maxsize=4096)
-def _similar_statement(title: str, excluding: bool, vendor: str) -> tuple[str, tuple] | None:
+def _similar_statement(
+    title: str, excluding: bool, vendor: str, columns: tuple[str, ...]
+) -> tuple[str, tuple] | None:
     """The Similar/Related query for a title, planned once per process: parsing the title and
     writing the engine's SQL cost as much as running it, on every question page view. The
     vendor is part of the key because the SQL is the engine's."""
     node = similar_title_plan(title)
     if node is None:
         return None
-    base_sql, base_params = _live_questions_sql(excluding)
-    columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
+    base_sql, base_params = _live_questions_sql(excluding, columns)
     backend = get_backend()
     sql, params = backend.ranked_sql(
         node,
         (base_sql, list(base_params)),
         "relevance",
-        columns=columns,
+        columns=", ".join(f"p.{c}" for c in columns),
         floor=backend.engine_floor_sql(node, MATCH_POOL),
     )
     return f"{sql} LIMIT %s", tuple(params)
-
-
-def related_questions(question: Post, limit: int, cursor=None) -> list[SimilarRow]:
-    """The question page's Related sidebar from the search engine, by title (one query)."""
-    return similar_questions(question.title, limit=limit, exclude_id=question.id, cursor=cursor)

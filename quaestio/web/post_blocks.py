@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from quaestio.core.formatting import number_short
-from quaestio.posts.models import DUPLICATE_REASONS
+from quaestio.posts.models import DUPLICATE_REASONS, parse_tags
 from quaestio.web.presenters import slug, time_html, user_card_html, user_link_html
 from quaestio.web.text import escape_html
 
@@ -37,10 +38,13 @@ class Viewer:
     accepted_answer_id: int | None
     now: datetime  # the moment of the view, for every "x mins ago" on the page
     votes: dict[int, int] = field(default_factory=dict)  # post id -> 2 (up) or 3 (down)
+    # Worked out once: every post and comment asks.
+    signed_in: bool = field(init=False)
+    login_next: str = field(init=False)  # page_path, escaped for the login forms' attribute
 
-    @property
-    def signed_in(self) -> bool:
-        return self.user_id is not None
+    def __post_init__(self) -> None:
+        self.signed_in = self.user_id is not None
+        self.login_next = escape_html(self.page_path)
 
 
 def ascii_runs(parts: list[str]) -> list[str]:
@@ -96,7 +100,7 @@ def _vote_form(viewer: Viewer, post_id: int, kind: str, direction: str) -> str:
         return f'<form method="post" action="/posts/{post_id}/vote/{direction}" class="vote-form">{viewer.csrf}'
     return (
         '<form method="get" action="/users/login" class="vote-form">'
-        f'<input type="hidden" name="next" value="{escape_html(viewer.page_path)}#{_anchor(post_id, kind)}">'
+        f'<input type="hidden" name="next" value="{viewer.login_next}#{_anchor(post_id, kind)}">'
     )
 
 
@@ -111,7 +115,8 @@ def vote_cell(post, kind: str, viewer: Viewer) -> str:
     else:
         accept = _ACCEPTED if accepted else ""
     my_vote = viewer.votes.get(post_id)
-    up, down = (_vote_form(viewer, post_id, kind, direction) for direction in ("up", "down"))
+    up = _vote_form(viewer, post_id, kind, "up")
+    down = _vote_form(viewer, post_id, kind, "down")
     return (
         f'<div class="vote-cell" data-post-id="{post_id}">{up}'
         f'<button type="submit" class="vote-up{_pressed(my_vote == 2)}'
@@ -123,14 +128,18 @@ def vote_cell(post, kind: str, viewer: Viewer) -> str:
     )
 
 
-def tag_list(names) -> str:
+@lru_cache(maxsize=4096)
+def tag_list(tags: str) -> str:
+    """A question's tags, given as stored ("<a><b>"), as links. Formatted once per process for
+    each stored value: a question's tags recur on every view of it."""
     links = "".join(
         f'<li><a class="tag" href="/questions/tagged/{escape_html(name)}" rel="tag">{escape_html(name)}</a></li>'
-        for name in names
+        for name in parse_tags(tags)
     )
     return f'<ul class="tags">{links}</ul>'
 
 
+@lru_cache(maxsize=64)
 def _licence_link(licence: str, kind: str) -> str:
     """The post's CC BY-SA version, linked to its deed, as Stack Exchange credits each post."""
     if not licence:
@@ -183,38 +192,35 @@ def signatures(block, kind: str, now: datetime) -> str:
     return f'<div class="signatures">{edited}{owner}</div>'
 
 
-_COMMENT_SCORE_TITLE = "number of 'useful comment' votes received"  # in a "-quoted attribute
-
-
 def comment_items(out: list[str], views, viewer: Viewer) -> None:
     """The `<li>` of every comment under a post. A signed-in viewer gets an upvote form on
-    others' comments and an edit link on their own."""
+    others' comments and an edit link on their own.
+
+    Each comment is one piece, its text and author inside: a comment is short, so one holding
+    a non-ASCII character is encoded a character at a time at little cost (see ascii_runs), and
+    a piece per comment rather than five keeps the thread's pieces few."""
     now = viewer.now
+    signed_in = viewer.signed_in
     for view in views:
         comment = view.comment
         comment_id = int(comment.id)
-        collapsed = " comment-collapsed" if view.collapsed else ""
         score = int(comment.score)
         vote = edit = ""
-        if viewer.signed_in and viewer.user_id != comment.user_id:
+        if signed_in and viewer.user_id != comment.user_id:
             vote = (
                 f'<form method="post" action="/comments/{comment_id}/vote/up" class="comment-vote-form">{viewer.csrf}'
                 '<button type="submit" class="comment-up" aria-pressed="false" title="This comment adds something'
                 ' useful to the post"><span class="visually-hidden">Upvote comment</span>&#9650;</button></form>'
             )
-        elif viewer.signed_in:
+        elif signed_in:
             edit = f' <a class="comment-edit" href="/comments/{comment_id}/edit">edit</a>'
-        out.append(
-            f'<li class="comment{collapsed}" id="comment-{comment_id}" data-score="{score}">'
-            f'<div class="comment-score"><span class="comment-score-count" title="{_COMMENT_SCORE_TITLE}">'
-            f"{score or ''}</span>{vote}</div>"
-            '<div class="comment-body"><span class="comment-text">'
-        )
         # text_html was sanitised by the renderer when the comment was saved.
-        out.append(comment.text_html)
-        out.append("</span> &ndash;&nbsp;")
-        out.append(user_link_html(view.author))
         out.append(
+            f'<li class="comment{" comment-collapsed" if view.collapsed else ""}" id="comment-{comment_id}"'
+            f' data-score="{score}"><div class="comment-score"><span class="comment-score-count"'
+            f""" title="number of 'useful comment' votes received">{score or ""}</span>{vote}</div>"""
+            f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span>'
+            f" &ndash;&nbsp;{user_link_html(view.author)}"
             f' <a class="comment-date" href="#comment-{comment_id}">'
             f"{time_html(comment.creation_date, now)}</a>{edit}</div></li>\n"
         )
@@ -246,7 +252,7 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
 def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     """One post of the thread, "question" or "answer", as the reader sees it."""
     post = block.post
-    tags = tag_list(post.tag_names) if kind == "question" else ""
+    tags = tag_list(post.tags) if kind == "question" else ""
     out.append(
         f'<div class="post-layout">{vote_cell(post, kind, viewer)}<div class="post-cell">'
         '<div class="post-body s-prose">'
@@ -313,13 +319,18 @@ def _notices(out: list[str], question, now: datetime) -> None:
         )
 
 
+@lru_cache(maxsize=16)
+def _sort_options(sorts: tuple[tuple[str, str], ...], selected: str) -> str:
+    return "".join(
+        f'<option value="{escape_html(key)}"{" selected" if key == selected else ""}>'
+        f"{escape_html(label)}</option>"
+        for key, label in sorts
+    )
+
+
 def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonical: str) -> None:
     count = len(page.answers)
-    options = "".join(
-        f'<option value="{escape_html(key)}"{" selected" if key == page.sort else ""}>'
-        f"{escape_html(label)}</option>"
-        for key, label in sorts.items()
-    )
+    options = _sort_options(tuple(sorts.items()), page.sort)
     out.append(
         '<section class="answers" id="answers" aria-labelledby="answers-header">\n'
         '    <div class="answers-header">\n'

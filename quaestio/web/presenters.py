@@ -153,16 +153,18 @@ def user_card_html(
     action: str, date: datetime, card, now: datetime, revisions_url: str | None = None
 ) -> str:
     deleted = " deleted" if card is not None and card.is_deleted else ""
-    label = (
-        f'<a href="{escape_html(revisions_url)}">{escape_html(action)}</a>'
-        if revisions_url
-        else escape_html(action)
-    )
     person = person_html(card) if card is not None else ""
     return (
-        f'<div class="user-card{deleted}"><div class="user-action">{label} {time_html(date, now)}</div>'
-        f"{person}</div>"
+        f'<div class="user-card{deleted}"><div class="user-action">{_action_label(action, revisions_url)}'
+        f" {time_html(date, now)}</div>{person}</div>"
     )
+
+
+@lru_cache(maxsize=4096)
+def _action_label(action: str, revisions_url: str | None) -> str:
+    if revisions_url:
+        return f'<a href="{escape_html(revisions_url)}">{escape_html(action)}</a>'
+    return escape_html(action)
 
 
 def person_html(card) -> str:
