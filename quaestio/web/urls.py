@@ -15,9 +15,11 @@ from quaestio.web.views import (
 
 urlpatterns = (
     site.urlpatterns
-    # Before questions: /questions/<id>/answer would otherwise match /questions/<id>/<slug>.
-    + writing.urlpatterns
+    # The question page is the site's most visited and Django tries routes in order, so it comes
+    # early: after the one route its <slug> would otherwise take, /questions/<id>/answer.
+    + [route for route in writing.urlpatterns if route.name == "answer"]
     + questions.urlpatterns
+    + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
