@@ -12,7 +12,8 @@ The builders append to one list of parts, and `ascii_runs` joins them into as fe
 keep every non-ASCII text (a body with a curly quote, a name with an accent) on its own: CPython
 copies and encodes pure-ASCII text with memcpy, but a string holding a single "é" is widened and
 encoded to UTF-8 a character at a time, so joining a whole post around one body made all of it
-slow (callgrind, bench/wsgi_requests.py on the seed thread).
+slow (callgrind, bench/wsgi_requests.py on the seed thread). Bodies, titles and names are parts
+of their own; a comment, being short, is one part with its text and author inside.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from functools import lru_cache
 
 from quaestio.core.formatting import number_short
 from quaestio.posts.models import DUPLICATE_REASONS, parse_tags
+from quaestio.reputation.privileges import threshold
 from quaestio.web.presenters import slug, time_html, user_card_html, user_link_html
 from quaestio.web.text import escape_html
 
@@ -311,6 +313,13 @@ def _notices(out: list[str], question, now: datetime) -> None:
             '<aside class="notice closed" role="note">\n    <p><strong>Closed.</strong>'
             f" This question was closed {time_html(question.closed_date, now)}"
             f"{' as ' + escape_html(reason) if reason else ''}.</p>\n  </aside>\n"
+        )
+    if question.protected_date and not question.locked_date:
+        needed = threshold("remove_new_user_restrictions")
+        out.append(
+            '<aside class="notice protected" role="note"><p><strong>Highly active question.</strong>'
+            f" Earn {needed:,} reputation in order to answer this question. The reputation"
+            " requirement helps protect this question from spam and non-answer activity.</p></aside>\n"
         )
     if question.locked_date:
         out.append(

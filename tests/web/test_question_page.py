@@ -239,19 +239,28 @@ def test_structured_data_cannot_close_its_script_element(client, ask):
     assert "</script> as text" in entity["text"]
 
 
-def test_non_ascii_text_reaches_the_reader_intact(client, ask):
+def test_non_ascii_text_reaches_the_reader_intact(client, ask, make_user):
     """The page is encoded piece by piece and its JSON-LD written with \\u escapes: accents,
     typographic marks and characters beyond the BMP come through unchanged, in the HTML and in
     the structured data, and the response is valid UTF-8."""
+    from quaestio.comments.services import comment_add
+
     title = "Coyoacán — why did “Ramón” use an ice axe 🪓 in 1940?"
     body = "Señor Mercader’s trial in México: ½ the evidence… and ünïcödé, ok."
     question = ask(title=title, body=body)
+    commenter = make_user(reputation=100, name="Zoë Ørsted")
+    comment_add(commenter, question.id, "Trotsky’s “last” article — Коба 🪓, cited.")
     response = client.get(f"/questions/{question.id}/x", follow=True)
     assert response["Content-Type"] == "text/html; charset=utf-8"
     html = response.content.decode("utf-8")  # raises if any piece was mis-encoded
     tree = lxml_html.fromstring(html)
     assert _text(tree.cssselect("h1.question-title")[0]) == title
     assert body in _text(tree.cssselect("#question .post-body")[0])
+    comment = tree.cssselect("#question .comment")[0]
+    assert (
+        _text(comment.cssselect(".comment-text")[0]) == "Trotsky’s “last” article — Коба 🪓, cited."
+    )
+    assert _text(comment.cssselect(".user-name")[0]) == "Zoë Ørsted"
     script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert script.isascii()
     entity = json.loads(script)["mainEntity"]
@@ -283,6 +292,26 @@ def test_names_titles_and_comments_are_escaped_in_the_thread(client, ask, make_u
     names = [_text(name) for name in tree.cssselect("#question .user-name")]
     assert names == [f"E {hostile}", f"A {hostile}", f"C {hostile}"]
     assert f"quoting {hostile} as text" in _text(tree.cssselect("#question .comment-text")[0])
+
+
+def test_protected_question_says_who_may_answer(client, ask, settings):
+    """A protected question tells readers the reputation answering it takes (spec §7.4), from
+    the site's privilege set; an unprotected one says nothing of it."""
+    from django.utils import timezone
+
+    from quaestio.posts.models import Post
+    from quaestio.reputation.privileges import threshold
+
+    question = ask()
+    url = f"/questions/{question.id}/x"
+    assert not lxml_html.fromstring(client.get(url, follow=True).content).cssselect(".protected")
+    Post.objects.filter(id=question.id).update(protected_date=timezone.now())
+    for privilege_set in ("full", "beta"):
+        settings.QUAESTIO_PRIVILEGE_SET = privilege_set
+        tree = lxml_html.fromstring(client.get(url, follow=True).content.decode())
+        notice = _text(tree.cssselect(".notice.protected")[0])
+        needed = threshold("remove_new_user_restrictions")
+        assert f"Earn {needed:,} reputation in order to answer this question" in notice
 
 
 def test_ascii_runs_keep_each_non_ascii_part_apart():
