@@ -22,16 +22,11 @@ from django.utils.dateparse import parse_datetime
 from quaestio.posts.models import CloseReason
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A row's timestamp as an aware datetime. PostgreSQL hands back aware datetimes; on SQLite
-    the date columns are selected as their stored UTC text (see _date) and parsed here."""
-    if value is None or value.__class__ is not str:
-        return value
-    return _utc_from_text(value)
-
-
 @lru_cache(maxsize=16384)
 def _utc_from_text(text: str) -> datetime:
+    """A stored timestamp as an aware datetime. PostgreSQL hands back aware datetimes; on SQLite
+    the date columns are selected as their stored UTC text (see _date) and parsed here. Callers
+    test `value.__class__ is str` themselves: it runs for every date of a thread on every view."""
     # Remembered: a thread's few dozen timestamps recur on every view, and a dictionary lookup
     # costs a tenth of the driver's converter and Django's parser together (callgrind).
     moment = datetime.fromisoformat(text) if len(text) in (19, 26) else parse_datetime(text)
@@ -170,7 +165,7 @@ def _with_aware_dates(row: tuple) -> list:
     values = list(row)
     for index in _POST_DATE_INDEXES:
         value = values[index]
-        if value.__class__ is str:  # _aware, inlined: seven dates a post, on every view
+        if value.__class__ is str:
             values[index] = _utc_from_text(value)
     return values
 
@@ -187,7 +182,11 @@ def thread_comments(cursor, post_ids: list[int]) -> list[CommentRow]:
         "ORDER BY post_id, comments_comment.creation_date, id",
         list(post_ids),
     )
-    return [CommentRow(r[0], r[1], r[2], r[3], _aware(r[4]), r[5], r[6]) for r in rows]
+    comments = [CommentRow(*row) for row in rows]
+    for comment in comments:
+        if comment.creation_date.__class__ is str:
+            comment.creation_date = _utc_from_text(comment.creation_date)
+    return comments
 
 
 def user_cards(cursor, user_ids: set[int]) -> dict[int, UserCardRow]:

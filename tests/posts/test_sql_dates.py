@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quaestio.posts.sql import _aware
+from quaestio.posts import sql
+from quaestio.posts.sql import _utc_from_text
 
 
 @pytest.mark.parametrize(
@@ -19,16 +20,27 @@ from quaestio.posts.sql import _aware
     ],
 )
 def test_stored_text_becomes_an_aware_utc_datetime(stored, expected):
-    moment = _aware(stored)
+    moment = _utc_from_text(stored)
     assert moment == expected and moment.tzinfo is UTC
 
 
-def test_aware_datetimes_and_none_pass_through():
-    eastern = datetime(2020, 1, 1, 12, tzinfo=timezone(timedelta(hours=-5)))
-    assert _aware(eastern) is eastern
-    assert _aware(None) is None
+def test_thread_rows_carry_aware_utc_datetimes(ask, make_user):
+    """Through the real database (text on SQLite, timestamptz on PostgreSQL): every date of the
+    thread's posts and comments is aware and in UTC, and dates never set stay None."""
+    from django.db import connection
+
+    from quaestio.comments.services import comment_add
+
+    question = ask()
+    comment_add(make_user(reputation=100), question.id, "A comment long enough to be kept.")
+    with connection.cursor() as cursor:
+        (post,) = sql.thread_posts(cursor, question.id)
+        (comment,) = sql.thread_comments(cursor, [question.id])
+    for moment in (post.creation_date, post.last_activity_date, comment.creation_date):
+        assert moment.utcoffset() == timedelta(0)
+    assert post.closed_date is None and post.locked_date is None
 
 
 def test_a_malformed_stored_date_is_an_error_not_a_silent_none():
     with pytest.raises(ValueError):
-        _aware("26/06/2017")
+        _utc_from_text("26/06/2017")
