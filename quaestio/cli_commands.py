@@ -81,14 +81,14 @@ def serve(args, already_set_up: bool = False) -> int:
 
 
 def recount_counters(args) -> int:
-    from quaestio.core.counters import recount
+    from quaestio.core.counters import POST_SCORES, recount
 
     def report(name: str, changed: int) -> None:
         print(f"  {name}: {changed:,} corrected", flush=True)
 
     print("Recounting from the rows…")
     changed = recount(progress=report)
-    if changed.get("post scores"):
+    if changed.get(POST_SCORES):
         # PostgreSQL's search documents carry each post's score (search/backends/postgres_facts).
         from quaestio.search.services import refresh_scores
 

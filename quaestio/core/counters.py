@@ -36,11 +36,13 @@ def _totals(table: str, where: str, child: str, key: str) -> str:
     )
 
 
+POST_SCORES = "post scores"  # the counter dumps keep as given, and search documents carry
+
 # (name, UPDATE statement) — each sets a counter where it differs from what the rows say.
 # Set-based, used on PostgreSQL (about half the server time of the correlated form).
 COUNTERS: list[tuple[str, str]] = [
     (
-        "post scores",
+        POST_SCORES,
         _set_from(
             "posts_post",
             "score",
@@ -124,7 +126,7 @@ COUNTERS: list[tuple[str, str]] = [
 # measured faster than UPDATE … FROM there (SQLite joins the target row by row either way).
 CORRELATED_COUNTERS: list[tuple[str, str]] = [
     (
-        "post scores",
+        POST_SCORES,
         """UPDATE posts_post SET score = (
                SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
                FROM votes_vote v WHERE v.post_id = posts_post.id)

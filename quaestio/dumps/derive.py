@@ -10,7 +10,7 @@ from typing import TextIO
 from django.core.management.color import no_style
 from django.db import connection
 
-from quaestio.core.counters import COUNTERS, recount
+from quaestio.core.counters import COUNTERS, POST_SCORES, recount
 from quaestio.dumps.progress import say
 from quaestio.posts.models import BODY_HISTORY_TYPES, PostHistoryType
 
@@ -149,9 +149,6 @@ def reset_sequences() -> None:
             cursor.execute(statement)
 
 
-SCORE_COUNTER = "post scores"
-
-
 def recount_except_scores(
     out: TextIO, only: set[str] | None = None, exclude: set[str] = frozenset()
 ) -> dict[str, int]:
@@ -161,7 +158,7 @@ def recount_except_scores(
     def progress(name: str, changed: int) -> None:
         say(f"  {name}: {changed:,} corrected", out)
 
-    names = {name for name, _ in COUNTERS if name != SCORE_COUNTER and name not in exclude}
+    names = {name for name, _ in COUNTERS if name != POST_SCORES and name not in exclude}
     return recount(progress=progress, only=names & only if only else names)
 
 

@@ -23,9 +23,15 @@ from datetime import datetime
 from functools import lru_cache
 
 from quaestio.core.formatting import number_short
-from quaestio.posts.models import DUPLICATE_REASONS, parse_tags
+from quaestio.posts.models import DUPLICATE_REASONS
 from quaestio.reputation.privileges import threshold
-from quaestio.web.presenters import slug, time_html, user_card_html, user_link_html
+from quaestio.web.presenters import (
+    slug,
+    tag_list_html,
+    time_html,
+    user_card_html,
+    user_link_html,
+)
 from quaestio.web.text import escape_html
 
 
@@ -128,17 +134,6 @@ def vote_cell(post, kind: str, viewer: Viewer) -> str:
         f' title="This {kind} is not useful or unclear"><span class="visually-hidden">Down vote</span>{_DOWN_ARROW}</button></form>'
         f"{accept}</div>"
     )
-
-
-@lru_cache(maxsize=4096)
-def tag_list(tags: str) -> str:
-    """A question's tags, given as stored ("<a><b>"), as links. Formatted once per process for
-    each stored value: a question's tags recur on every view of it."""
-    links = "".join(
-        f'<li><a class="tag" href="/questions/tagged/{escape_html(name)}" rel="tag">{escape_html(name)}</a></li>'
-        for name in parse_tags(tags)
-    )
-    return f'<ul class="tags">{links}</ul>'
 
 
 @lru_cache(maxsize=64)
@@ -254,7 +249,7 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
 def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     """One post of the thread, "question" or "answer", as the reader sees it."""
     post = block.post
-    tags = tag_list(post.tags) if kind == "question" else ""
+    tags = tag_list_html(post.tags) if kind == "question" else ""
     out.append(
         f'<div class="post-layout">{vote_cell(post, kind, viewer)}<div class="post-cell">'
         '<div class="post-body s-prose">'

@@ -1,4 +1,5 @@
-"""HTML snippets that pages repeat many times: a user's name, stats and timestamps.
+"""HTML snippets that pages repeat many times: a user's name, stats and timestamps, a question's
+tags.
 
 Written in Python rather than as Jinja macros because the question page repeats them for every
 card and comment, and a macro call costs several times more than the string it builds
@@ -24,18 +25,15 @@ from quaestio.core.formatting import (
     relative_time,
     reputation_short,
 )
+from quaestio.posts.models import parse_tags
 from quaestio.web.text import escape_html
 
 BADGE_CLASSES = (("gold", "gold_badges"), ("silver", "silver_badges"), ("bronze", "bronze_badges"))
 
 
-def time_tag(moment: datetime, relative: bool = False) -> Markup:
-    """`<time>` with the ISO tooltip; the text is the post-date format or always relative."""
-    return Markup(time_html(moment, datetime.now(UTC), relative))
-
-
 def time_html(moment: datetime, now: datetime, relative: bool = False) -> str:
-    """time_tag as plain text, for the Python-built parts of a page, which pass one `now`."""
+    """`<time>` with the ISO tooltip; the text is the post-date format (relative when recent)
+    or always relative. The caller passes `now`, one for the whole page."""
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     if relative or now - moment < RELATIVE_LIMIT:
@@ -61,10 +59,6 @@ def _time_element(moment: datetime, text: str) -> str:
 def slug(text: str) -> str:
     """URL slug of a title or name; cached because the same few recur on every page view."""
     return slugify(text)[:80]
-
-
-def profile_url(user) -> str:
-    return f"/users/{user.id}/{slug(user.display_name) or 'user'}"
 
 
 # A thread shows the same few people many times, and every view shows them again: their
@@ -99,10 +93,6 @@ def _user_link_html(user_id: int, name: str, moderator: bool) -> str:
     return html
 
 
-def badge_counts(user) -> Markup:
-    return Markup(_badge_counts_html(user.gold_badges, user.silver_badges, user.bronze_badges))
-
-
 def _badge_counts_html(*counts: int) -> str:
     parts = []
     for (name, _field), count in zip(BADGE_CLASSES, counts, strict=True):
@@ -115,11 +105,8 @@ def _badge_counts_html(*counts: int) -> str:
     return " ".join(parts)
 
 
-def user_stats(card) -> Markup:
+def user_stats(user) -> Markup:
     """Reputation (abbreviated, exact figure in the title) and badge counts per class."""
-    user = card.user
-    if user is None:
-        return Markup("")
     return Markup(
         _user_stats_html(user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges)
     )
@@ -133,10 +120,6 @@ def _user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> st
     )
 
 
-def avatar(card, size: int = 32) -> Markup:
-    return Markup(_avatar_html(card.user.id if card.user is not None else None, size))
-
-
 @lru_cache(maxsize=4096)
 def _avatar_html(user_id: int | None, size: int) -> str:
     if user_id is None:
@@ -144,14 +127,10 @@ def _avatar_html(user_id: int | None, size: int) -> str:
     return f'<img class="avatar" src="/avatar/{int(user_id)}.svg" width="{size:d}" height="{size:d}" alt="" loading="lazy">'
 
 
-def user_card(action: str, date: datetime, card, revisions_url: str | None = None) -> Markup:
-    """A post signature: "asked/answered/edited <date>" over the person's avatar, name and stats."""
-    return Markup(user_card_html(action, date, card, datetime.now(UTC), revisions_url))
-
-
 def user_card_html(
     action: str, date: datetime, card, now: datetime, revisions_url: str | None = None
 ) -> str:
+    """A post signature: "asked/answered/edited <date>" over the person's avatar, name and stats."""
     deleted = " deleted" if card is not None and card.is_deleted else ""
     person = person_html(card) if card is not None else ""
     return (
@@ -204,13 +183,24 @@ def _person_html(
     )
 
 
+@lru_cache(maxsize=4096)
+def tag_list_html(tags: str) -> str:
+    """A question's tags, given as stored ("<a><b>" or "|a|b|"), as links. Formatted once per
+    process for each stored value: a question's tags recur on every view of it and every list."""
+    links = "".join(
+        f'<li><a class="tag" href="/questions/tagged/{escape_html(name)}" rel="tag">{escape_html(name)}</a></li>'
+        for name in parse_tags(tags)
+    )
+    return f'<ul class="tags">{links}</ul>'
+
+
+def tag_list(tags: str) -> Markup:
+    return Markup(tag_list_html(tags))
+
+
 JINJA_GLOBALS = {
-    "time_tag": time_tag,
     "user_link": user_link,
     "user_stats": user_stats,
-    "avatar": avatar,
-    "badge_counts": badge_counts,
-    "profile_url": profile_url,
     "slug": slug,
-    "user_card": user_card,
+    "tag_list": tag_list,
 }
