@@ -27,8 +27,8 @@ def engine_rows() -> tuple[str, list[str], Callable[[Document], tuple]]:
     if connection.vendor == "postgresql":
         from quaestio.search.backends.postgres import (
             TABLE,
-            _pairs_literal,
             pair_hashes,
+            pairs_literal,
             tsvector_literal,
         )
 
@@ -38,7 +38,7 @@ def engine_rows() -> tuple[str, list[str], Callable[[Document], tuple]]:
         return (
             TABLE,
             ["post_id", "document", "pairs"],
-            lambda d: (d.post_id, tsvector_literal(d), _pairs_literal(pair_hashes(d))),
+            lambda d: (d.post_id, tsvector_literal(d), pairs_literal(pair_hashes(d))),
         )
     from quaestio.search.backends.sqlite_fts import TABLE, _row
 

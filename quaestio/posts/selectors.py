@@ -153,7 +153,7 @@ def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> 
 
     comments_by_post: dict[int, list[CommentView]] = {}
     for comment in comments:
-        author = cards.get(comment.user_id) or card(None, comment.user_display_name)
+        author = card(comment.user_id, comment.user_display_name)
         comments_by_post.setdefault(comment.post_id, []).append(CommentView(comment, author))
     shown = settings.QUAESTIO_COMMENTS_SHOWN
 

@@ -1,4 +1,5 @@
-"""Every write to posts: ask, answer, edit, rollback, delete (suggested edits: suggested_edits.py).
+"""Every write to posts: ask, answer, edit, rollback, delete, a counted view (suggested edits:
+suggested_edits.py).
 
 Each service checks the policy, validates, locks the post it changes, writes Post and
 PostHistory rows in the dump's shape in one transaction, and queues notifications on commit.
@@ -10,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -302,3 +304,15 @@ def post_undelete(user, post_id: int) -> Post:
             Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
         announce_post_written(post.id, "undelete")
     return post
+
+
+VIEW_WINDOW_SECONDS = 15 * 60
+
+
+def count_question_view(question_id: int, visitor: str) -> bool:
+    """Counts a view of the question: one per visitor (a user, or an address) per 15 minutes
+    (spec §10.3), so reloads do not inflate the count. Returns whether this one counted."""
+    if not cache.add(f"view:{question_id}:{visitor}", 1, VIEW_WINDOW_SECONDS):
+        return False
+    Post.objects.filter(id=question_id).update(view_count=F("view_count") + 1)
+    return True

@@ -194,7 +194,7 @@ def required_pairs(node: Node) -> list[int]:
     return []  # a Prefix, or an Either whose options need not share a pair
 
 
-def _pairs_literal(hashes: list[int]) -> str:
+def pairs_literal(hashes: list[int]) -> str:
     return "{" + ",".join(map(str, hashes)) + "}"
 
 
@@ -400,7 +400,7 @@ class PostgresBackend(SearchBackend):
                             (
                                 document.post_id,
                                 tsvector_literal(document, lexemes),
-                                _pairs_literal(pair_hashes(document)),
+                                pairs_literal(pair_hashes(document)),
                                 "{" + ",".join(map(str, tags)) + "}",
                                 created,
                             )
@@ -449,7 +449,7 @@ class PostgresBackend(SearchBackend):
         pairs = required_pairs(node)
         if pairs:
             extra += " AND d.pairs @> %s::integer[]"
-            params = [*params, _pairs_literal(pairs)]
+            params = [*params, pairs_literal(pairs)]
         where = f"d.document @@ q{extra}"
         if narrow:
             fact_queries.append(

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.core.cache import cache
-from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
+from quaestio.posts.services import count_question_view
 from quaestio.web.jinja import csrf_field, render_encoded
 from quaestio.web.post_blocks import Viewer, thread_html
 from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
 from quaestio.web.text import excerpt
 
-VIEW_WINDOW_SECONDS = 15 * 60
 DESCRIPTION_LENGTH = 160  # the meta description search engines show under the title
 
 
@@ -33,15 +31,13 @@ def _question_url(script_prefix: str, question_id: int, title: str) -> str:
     return reverse("question", args=[question_id, slug(title) or "question"])
 
 
-def _count_view(request, question: Post) -> None:
-    """One view per visitor per 15 minutes (spec §10.3): reloads do not inflate the count."""
+def _count_view(request, question) -> None:
     visitor = (
         f"u{request.user.id}"
         if request.user.is_authenticated
         else request.META.get("REMOTE_ADDR", "")
     )
-    if cache.add(f"view:{question.id}:{visitor}", 1, VIEW_WINDOW_SECONDS):
-        Post.objects.filter(id=question.id).update(view_count=F("view_count") + 1)
+    if count_question_view(question.id, visitor):
         question.view_count = (question.view_count or 0) + 1
 
 
