@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 
 from quaestio.accounts.selectors import user_list, user_profile
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 from quaestio.web.paging import page_number, paginator
 
 
@@ -37,6 +38,6 @@ def users(request):
 
 urlpatterns = [
     path("users", users, name="users"),
-    path("users/<int:user_id>", profile, name="user_noslug"),
-    path("users/<int:user_id>/<str:slug>", profile, name="user"),
+    path("users/<id:user_id>", profile, name="user_noslug"),
+    path("users/<id:user_id>/<str:slug>", profile, name="user"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quaestio.core.errors import DomainError
 from quaestio.votes import rules as vote_rules
 from quaestio.votes import services
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 def _wants_json(request) -> bool:
@@ -204,7 +205,7 @@ urlpatterns = [
     path("posts/<int:question_id>/bounty", bounty_offer, name="bounty_offer"),
     path("posts/<int:answer_id>/bounty/award", bounty_award, name="bounty_award"),
     path("questions/featured", featured, name="featured"),
-    path("users/<int:user_id>/<str:slug>/reputation", reputation, name="user_reputation"),
+    path("users/<id:user_id>/<str:slug>/reputation", reputation, name="user_reputation"),
     path("badges", badge_list, name="badges"),
     path("badges/<str:name>", badge_detail, name="badge"),
 ]

@@ -1,0 +1,188 @@
+"""Every URL the site writes: pages, short links, API `link` fields, canonical links, feeds.
+
+One module so that a question, a user or a tag is linked the same way everywhere: Django's
+`reverse` underneath (so the script prefix of a deployment under a sub-path is honoured), slugs
+made by Stack Exchange's rules (`url_slug`), and tag names percent-encoded (`c#` links to
+`/questions/tagged/c%23`, as on Stack Exchange).
+
+Reversing costs tens of microseconds and the question page writes dozens of links, so each
+result is remembered per process, keyed on the script prefix and the arguments (bounded).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from urllib.parse import quote
+
+from django.urls import get_script_prefix, reverse
+
+SLUG_MAX_LENGTH = 80  # Stack Exchange cuts slugs at 80 characters
+# Characters that become a hyphen in a slug; every other non-alphanumeric is dropped (SE's
+# URLFriendly: "don't" -> "dont", "a.b" -> "a-b", "c#" -> "c").
+_SLUG_SEPARATORS = frozenset(" ,./\\-_=")
+# Letters that Unicode decomposition does not reduce to ASCII, mapped as Stack Exchange does.
+_SLUG_REMAP = {"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "æ": "ae", "œ": "oe", "ð": "d"}
+
+
+@lru_cache(maxsize=16384)
+def url_slug(text: str | None) -> str:
+    """Stack Exchange's slug of a title or a name: lower case ASCII letters and digits, runs of
+    separators as one hyphen, accents dropped ("Zoë" -> "zoe"), at most 80 characters, never
+    ending in a hyphen. "" when nothing is left."""
+    if not text:
+        return ""
+    out: list[str] = []
+    pending_hyphen = False
+    for char in text.lower():
+        if char.isascii():
+            if char.isalnum():
+                if pending_hyphen and out:
+                    out.append("-")
+                pending_hyphen = False
+                out.append(char)
+            elif char in _SLUG_SEPARATORS:
+                pending_hyphen = True
+            continue
+        ascii_form = _SLUG_REMAP.get(char)
+        if ascii_form is None:
+            decomposed = unicodedata.normalize("NFKD", char)
+            ascii_form = "".join(c for c in decomposed if c.isascii() and c.isalnum())
+        if ascii_form:
+            if pending_hyphen and out:
+                out.append("-")
+            pending_hyphen = False
+            out.append(ascii_form)
+        elif unicodedata.category(char).startswith("Z"):  # a non-ASCII space separates words
+            pending_hyphen = True
+    # Stack Exchange cuts at the length without looking for a word boundary.
+    return "".join(out)[:SLUG_MAX_LENGTH].strip("-")
+
+
+def _reverse(name: str, *args) -> str:
+    return _reverse_for_prefix(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=16384)
+def _reverse_for_prefix(script_prefix: str, name: str, args: tuple) -> str:
+    # The prefix is part of the key: the same process may serve under several prefixes in tests.
+    return reverse(name, args=list(args))
+
+
+# The page routes for a tag take the name as a path segment; Django's reverse leaves "+" and
+# other sub-delimiters as they are, Stack Exchange encodes every reserved character.
+_TAG_PLACEHOLDER = "TAGNAME0PLACEHOLDER"
+
+
+def _tag_route(name: str, tag: str) -> str:
+    return _tag_route_for_prefix(get_script_prefix(), name, tag)
+
+
+@lru_cache(maxsize=8192)
+def _tag_route_for_prefix(script_prefix: str, name: str, tag: str) -> str:
+    return reverse(name, args=[_TAG_PLACEHOLDER]).replace(_TAG_PLACEHOLDER, quote(tag, safe=""))
+
+
+# Questions and answers
+
+
+def question_url(question_id: int, title: str | None) -> str:
+    """The canonical page of a question: /questions/<id>/<slug>."""
+    return _reverse("question", int(question_id), url_slug(title) or "question")
+
+
+def answer_url(answer_id: int) -> str:
+    """The short link to an answer (/a/<id>), which redirects to its place in the thread."""
+    return _reverse("answer_short", int(answer_id))
+
+
+def answer_in_thread_url(question_id: int, title: str | None, answer_id: int) -> str:
+    """An answer at its place on the question page: /questions/<id>/<slug>#answer-<id>."""
+    return f"{question_url(question_id, title)}#answer-{int(answer_id)}"
+
+
+def question_short_url(question_id: int) -> str:
+    """The short link Share gives for a question: /q/<id>."""
+    return _reverse("question_short", int(question_id))
+
+
+def post_url(post) -> str:
+    """Any post: a question's page, or an answer's short link."""
+    if getattr(post, "title", None) and not getattr(post, "parent_id", None):
+        return question_url(post.id, post.title)
+    return answer_url(post.id)
+
+
+def comment_url(question_id: int, title: str | None, comment_id: int) -> str:
+    return f"{question_url(question_id, title)}#comment-{int(comment_id)}"
+
+
+def post_action_url(post_id: int, action: str) -> str:
+    """A post's action pages: edit, delete, undelete, revisions, bounty, comments/new …"""
+    return _reverse(_POST_ACTIONS[action], int(post_id))
+
+
+_POST_ACTIONS = {
+    "edit": "post_edit",
+    "delete": "post_delete",
+    "undelete": "post_undelete",
+    "revisions": "revisions",
+    "bounty": "bounty_offer",
+    "bounty_award": "bounty_award",
+    "accept": "accept",
+    "comment": "comment_new",
+}
+
+
+def post_vote_url(post_id: int, direction: str) -> str:
+    return _reverse("post_vote", int(post_id), direction)
+
+
+def comment_action_url(comment_id: int, action: str) -> str:
+    return _reverse(_COMMENT_ACTIONS[action], int(comment_id))
+
+
+_COMMENT_ACTIONS = {"edit": "comment_edit", "delete": "comment_delete", "vote": "comment_vote"}
+
+
+def rollback_url(post_id: int, revision_number: int) -> str:
+    return _reverse("post_rollback", int(post_id), int(revision_number))
+
+
+def revisions_url(post_id: int) -> str:
+    return post_action_url(post_id, "revisions")
+
+
+# People, tags, badges
+
+
+def user_url(user_id: int, display_name: str | None) -> str:
+    """A profile: /users/<id>/<slug> ("user" when the name leaves no slug)."""
+    return _reverse("user", int(user_id), url_slug(display_name) or "user")
+
+
+def user_reputation_url(user_id: int, display_name: str | None) -> str:
+    return _reverse("user_reputation", int(user_id), url_slug(display_name) or "user")
+
+
+def tag_url(tag: str) -> str:
+    """The questions in a tag: /questions/tagged/<tag>, percent-encoded (c# -> c%23)."""
+    return _tag_route("tagged", tag)
+
+
+def tag_info_url(tag: str) -> str:
+    return _tag_route("tag_info", tag)
+
+
+def badge_url(name: str) -> str:
+    return _tag_route("badge", name)
+
+
+def page_url(name: str, *args) -> str:
+    """Any other named page (home, ask, search, login, tags, users, badges, help …)."""
+    return _reverse(name, *args)
+
+
+def absolute(request, url: str) -> str:
+    """The URL with the request's scheme and host, for API `link` fields, feeds and e-mail."""
+    return request.build_absolute_uri(url)
