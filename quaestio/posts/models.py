@@ -81,6 +81,14 @@ class CloseReason(models.IntegerChoices):
 DUPLICATE_REASONS = (CloseReason.EXACT_DUPLICATE, CloseReason.DUPLICATE)
 
 
+def title_suffix(closed_date, close_reason) -> str:
+    """What Stack Exchange appends to a closed question's title wherever it is listed:
+    " [duplicate]" for a duplicate, " [closed]" for any other reason, "" while open."""
+    if not closed_date:
+        return ""
+    return " [duplicate]" if close_reason in DUPLICATE_REASONS else " [closed]"
+
+
 class LinkType(models.IntegerChoices):
     LINKED = 1
     DUPLICATE = 3
