@@ -24,3 +24,15 @@ def test_apps_page_has_one_main_element(client, make_user):
     response = client.get(f"/users/{user.id}/apps")
     assert response.status_code == 200
     assert len(_tree(response).xpath("//main")) == 1
+
+
+def test_pages_link_a_favicon_and_favicon_ico_leads_to_it(client, demo):
+    """Every page names its icon, the icon is served, and /favicon.ico (asked for by browsers
+    that ignore the link) redirects to it rather than answering 404."""
+    (icon,) = _tree(client.get("/")).xpath("//link[@rel='icon']")
+    assert icon.get("type") == "image/svg+xml"
+    served = client.get(icon.get("href"))
+    assert served.status_code == 200
+    assert b"<svg" in b"".join(served.streaming_content if served.streaming else [served.content])
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301 and redirect["Location"] == icon.get("href")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
@@ -97,6 +98,13 @@ def tour(request):
     )
 
 
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request):
+    """Browsers and crawlers that ignore the pages' <link rel="icon"> still ask for
+    /favicon.ico: send them to the icon's cache-busted static URL."""
+    return HttpResponsePermanentRedirect(static("quaestio/favicon.svg"))
+
+
 def ping(request):
     """A health check for load balancers, and the trivial view benchmarks compare pages with."""
     return HttpResponse("ok", content_type="text/plain")
@@ -111,4 +119,5 @@ urlpatterns = [
     path("help/<slug:page>", help_page, name="help_page"),
     path("tour", tour, name="tour"),
     path("ping", ping, name="ping"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
