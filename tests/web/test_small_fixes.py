@@ -36,3 +36,33 @@ def test_pages_link_a_favicon_and_favicon_ico_leads_to_it(client, demo):
     assert b"<svg" in b"".join(served.streaming_content if served.streaming else [served.content])
     redirect = client.get("/favicon.ico")
     assert redirect.status_code == 301 and redirect["Location"] == icon.get("href")
+
+
+def test_revision_tag_changes_show_as_chips_marked_added_or_removed(client, demo):
+    """The seed question's third revision added [assassination]: shown as chips, not as raw
+    `<tag><tag>` text, inline and side by side."""
+    tree = _tree(client.get("/posts/38738/revisions"))
+    (tags,) = tree.cssselect("#revision-3 .diff-tags .tags")
+    assert [chip.text_content() for chip in tags.cssselect("ins.tag")] == ["assassination"]
+    assert [chip.text_content() for chip in tags.cssselect("span.tag")] == [
+        "soviet-union",
+        "joseph-stalin",
+        "leon-trotsky",
+    ]
+    assert "<" not in tags.text_content()
+    side = _tree(client.get("/posts/38738/revisions?view=side-by-side"))
+    (old,) = side.cssselect("#revision-3 .diff-tags .diff-old")
+    (new,) = side.cssselect("#revision-3 .diff-tags .diff-new")
+    assert not old.cssselect("ins, del") and len(old.cssselect(".tag")) == 3
+    assert [chip.text_content() for chip in new.cssselect("ins.tag")] == ["assassination"]
+
+
+def test_tag_diff_marks_a_removed_tag_and_escapes_names():
+    """A removed tag is struck through where it stood; names are escaped."""
+    from quaestio.core.diff import inline_tag_diff
+
+    html = inline_tag_diff(["a", "b<x>", "c"], ["a", "c", "d"])
+    assert html == (
+        '<span class="tag">a</span> <del class="tag diff-del" title="removed">b&lt;x&gt;</del> '
+        '<span class="tag">c</span> <ins class="tag diff-ins" title="added">d</ins>'
+    )
