@@ -66,3 +66,30 @@ def test_tag_diff_marks_a_removed_tag_and_escapes_names():
         '<span class="tag">a</span> <del class="tag diff-del" title="removed">b&lt;x&gt;</del> '
         '<span class="tag">c</span> <ins class="tag diff-ins" title="added">d</ins>'
     )
+
+
+def test_code_stylesheet_is_pygments_output_and_every_page_links_it(client, demo):
+    """static/quaestio/code.css is exactly what quaestio.web.code_style generates from Pygments
+    (rerun `python -m quaestio.web.code_style` after an upgrade), and pages link it."""
+    from quaestio.web.code_style import STYLESHEET, code_css
+
+    assert STYLESHEET.read_text(encoding="utf-8") == code_css()
+    hrefs = [link.get("href") for link in _tree(client.get("/")).xpath("//link[@rel='stylesheet']")]
+    assert any(href.endswith("quaestio/code.css") for href in hrefs)
+
+
+def test_highlighted_code_tokens_have_colours_light_and_dark():
+    """The tokens a reader tells apart (keyword, function name, decorator, string, comment,
+    number) have a colour rule in the light scheme and in the dark one."""
+    import re
+
+    from quaestio.core.markdown import render_post
+    from quaestio.web.code_style import code_css
+
+    html = render_post('```python\n@cache\ndef f(x):\n    return "a" + 1  # why\n```\n')
+    tokens = {"k", "nf", "nd", "s2", "c1", "mi"}
+    assert tokens <= set(re.findall(r'<span class="([a-z0-9]+)"', html))
+    light, dark = code_css().split("@media (prefers-color-scheme: dark)")
+    for token in tokens:
+        assert f".s-prose pre .{token} {{" in light, token
+        assert f".s-prose pre .{token} {{" in dark, token
