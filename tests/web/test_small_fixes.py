@@ -93,3 +93,38 @@ def test_highlighted_code_tokens_have_colours_light_and_dark():
     for token in tokens:
         assert f".s-prose pre .{token} {{" in light, token
         assert f".s-prose pre .{token} {{" in dark, token
+
+
+def _graph_points(graph) -> list[tuple[float, float]]:
+    return [tuple(map(float, point.split(","))) for point in graph.points.split()]
+
+
+def test_reputation_graph_of_a_single_day_spans_the_box():
+    """All events on one day: the line rises across the whole width from the starting 1 to the
+    day's total, instead of collapsing onto the box's left edge."""
+    from datetime import date
+
+    from quaestio.reputation.selectors import GRAPH_HEIGHT, GRAPH_WIDTH, reputation_graph
+
+    graph = reputation_graph([{"day": date(2024, 5, 1), "total": 25}])
+    points = _graph_points(graph)
+    assert points[0] == (0.0, GRAPH_HEIGHT) and points[-1] == (GRAPH_WIDTH, 0.0)
+    assert (graph.low, graph.high) == (1, 26)
+
+
+def test_reputation_graph_of_ten_years_keeps_dates_in_proportion():
+    """Ten years of daily events: x grows with the date across the full width, and y follows the
+    running total between its lowest and highest values."""
+    from datetime import date, timedelta
+
+    from quaestio.reputation.selectors import GRAPH_HEIGHT, GRAPH_WIDTH, reputation_graph
+
+    start = date(2014, 1, 1)
+    daily = [{"day": start + timedelta(days=7 * week), "total": 10} for week in range(522)]
+    graph = reputation_graph(daily)
+    points = _graph_points(graph)
+    xs = [x for x, _y in points]
+    assert xs == sorted(xs) and xs[0] == 0 and xs[-1] == GRAPH_WIDTH
+    assert points[0][1] == GRAPH_HEIGHT and points[-1][1] == 0
+    assert (graph.low, graph.high) == (1, 1 + 5220)
+    assert graph.first_day == start and graph.last_day == daily[-1]["day"]
