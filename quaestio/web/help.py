@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from quaestio.posts.policies import NEW_USER_MAX_LINKS
+
 
 @dataclass(frozen=True)
 class HelpPage:
@@ -126,8 +128,8 @@ HELP_PAGES: dict[str, HelpPage] = {page.slug: page for _, pages in HELP_SECTIONS
 PRIVILEGE_FEATURES: dict[str, str] = {
     "create_posts": "Ask questions and write answers.",
     "remove_new_user_restrictions": (
-        "Post images and more than a few links, answer protected questions, and post without"
-        " the new users' waiting times between answers."
+        f"Post images and more than {NEW_USER_MAX_LINKS} links, answer protected questions, and"
+        " answer without the new users' wait between answers."
     ),
     "vote_up": "Vote up questions and answers you find useful.",
     "comment_everywhere": (
