@@ -18,30 +18,16 @@ SPAM_PENALTY = -100
 DAILY_CAP = 200
 
 # Events in the capped bucket: they count toward the day's tally and gains stop at the cap.
-# The voter's own answer-downvote cost and its refund also move the tally (spec §1.2, observed
-# behaviour of the live counter). Accepts, bounties and the association bonus are exempt.
-CAPPED = frozenset(
-    {
-        Reason.UPVOTE,
-        Reason.DOWNVOTE,
-        Reason.UNUPVOTE,
-        Reason.UNDOWNVOTE,
-        Reason.DOWNVOTED_ANSWER,
-        Reason.UNDOWNVOTED_ANSWER,
-        Reason.SUGGESTED_EDIT,
-    }
+# The voter's own answer-downvote cost also moves the tally (spec §1.2, observed behaviour of
+# the live counter). Accepts, bounties and the association bonus are exempt.
+CAPPED = frozenset({Reason.UPVOTE, Reason.DOWNVOTE, Reason.DOWNVOTED_ANSWER, Reason.SUGGESTED_EDIT})
+
+# Reputation "gained or lost through votes on the post": it stands only while the post (and, for
+# an answer, its question) is not deleted, so deleting takes it away and undeleting gives it back
+# (spec §1.4). Bounties are not: an offered bounty is never refunded.
+POST_BOUND = frozenset(
+    {Reason.UPVOTE, Reason.DOWNVOTE, Reason.DOWNVOTED_ANSWER, Reason.ACCEPT, Reason.ACCEPTER}
 )
 
-# What reverses what, when a vote is retracted or an accept removed.
-UNDO = {
-    Reason.UPVOTE: Reason.UNUPVOTE,
-    Reason.DOWNVOTE: Reason.UNDOWNVOTE,
-    Reason.DOWNVOTED_ANSWER: Reason.UNDOWNVOTED_ANSWER,
-    Reason.ACCEPT: Reason.UNACCEPT,
-    Reason.ACCEPTER: Reason.UNACCEPTER,
-}
-
-# Reputation "gained or lost through votes on the post": removed when it is deleted and given
-# back on undelete (spec §1.4). Bounties are not: an offered bounty is never refunded.
-# Serial-voting reversals take back vote reputation on the post, so they count here too.
-POST_BOUND = frozenset(set(UNDO) | set(UNDO.values()) | {Reason.REVERSAL})
+# Events with no source row of their own: `recalc-reputation` takes them from the ledger.
+LEDGER_ONLY = frozenset({Reason.OPENING_BALANCE, Reason.SPAM_PENALTY, Reason.ASSOCIATION_BONUS})

@@ -23,11 +23,11 @@ from quaestio.reputation import services as ledger
 from quaestio.reputation.models import BASE_REPUTATION, ReputationChange
 from quaestio.votes.models import Vote
 from quaestio.votes.services import (
-    answer_accept_toggle,
+    accept_set,
     bounty_award,
     bounty_offer,
     reverse_votes,
-    vote_cast,
+    vote_set,
 )
 from tests.votes.factories import make_answer, make_question, make_user
 
@@ -78,10 +78,10 @@ def apply(op, users, posts, now):
     try:
         if kind == "vote":
             user = User.objects.get(id=users[op[1]].id)
-            vote_cast(user, posts[op[2]].id, op[3], now=now)
+            vote_set(user, posts[op[2]].id, op[3], now=now)
         elif kind == "accept":
             asker = User.objects.get(id=fresh(op[1]).parent.owner_id)
-            answer_accept_toggle(asker, posts[op[1]].id, now=now)
+            accept_set(asker, posts[op[1]].id, True, now=now)
         elif kind == "edit":
             Post.objects.filter(id=posts[op[1]].id).update(last_edit_date=now)
         elif kind == "delete":

@@ -9,7 +9,7 @@ from quaestio.badges.models import Badge
 from quaestio.posts.models import Post, PostHistory
 from quaestio.reputation.models import Reason, ReputationChange
 from quaestio.reputation.receivers import on_post_written, on_suggested_edit_approved
-from quaestio.votes.services import vote_cast
+from quaestio.votes.services import vote_set
 from tests.votes.factories import make_question, make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_delete_and_undelete_events_move_vote_reputation():
     """A "delete" event removes the post's vote reputation; "undelete" gives it back."""
     owner = make_user(1)
     question = make_question(owner)
-    vote_cast(make_user(200), question.id, "up")
+    vote_set(make_user(200), question.id, "up")
     Post.objects.filter(id=question.id).update(deletion_date=timezone.now())
     on_post_written(post_id=question.id, action="delete")
     assert rep(owner) == 1

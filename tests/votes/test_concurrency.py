@@ -11,7 +11,7 @@ from quaestio.core.errors import DomainError
 from quaestio.posts.models import Post
 from quaestio.reputation.models import ReputationChange
 from quaestio.votes.models import Vote
-from quaestio.votes.services import vote_cast
+from quaestio.votes.services import vote_set
 from tests.votes.factories import make_question, make_user
 
 pytestmark = [
@@ -53,7 +53,7 @@ def test_many_voters_on_one_post_at_once():
     question = make_question(owner)
     voters = [make_user(200) for _ in range(THREADS)]
     results = run_at_once(
-        [lambda voter=voter: vote_cast(voter, question.id, "up") for voter in voters]
+        [lambda voter=voter: vote_set(voter, question.id, "up") for voter in voters]
     )
     assert not [r for r in results if isinstance(r, Exception)]
     question.refresh_from_db()
@@ -68,7 +68,7 @@ def test_one_voter_clicking_many_times_at_once():
     owner = make_user(1)
     question = make_question(owner)
     voter = make_user(200)
-    results = run_at_once([lambda: vote_cast(voter, question.id, "up") for _ in range(THREADS)])
+    results = run_at_once([lambda: vote_set(voter, question.id, "up") for _ in range(THREADS)])
     assert not [r for r in results if isinstance(r, Exception)]
     question.refresh_from_db()
     owner.refresh_from_db()
@@ -84,7 +84,7 @@ def test_cap_holds_when_votes_on_different_posts_race():
     voters = [make_user(200) for _ in range(THREADS)]
     results = run_at_once(
         [
-            lambda voter=voter, post=post: vote_cast(voter, post.id, "up")
+            lambda voter=voter, post=post: vote_set(voter, post.id, "up")
             for voter, post in zip(voters, posts, strict=True)
         ]
     )
