@@ -49,15 +49,39 @@ def test_only_the_asker_can_accept():
     assert accepted(question) is None and not Vote.objects.exists()
 
 
-def test_accepting_again_removes_the_accept_and_its_reputation():
-    """The same click again un-accepts and reverses +15/+2."""
+def test_accepting_again_changes_nothing_and_unaccepting_removes_the_reputation():
+    """Accepting the accepted answer is "unchanged"; un-accepting reverses +15/+2, once."""
     asker, answerer = make_user(1), make_user(1)
     question = make_question(asker)
     answer = make_answer(question, answerer)
     accept_set(asker, answer.id, True)
     outcome = accept_set(asker, answer.id, True)
-    assert outcome.accepted_answer_id is None and accepted(question) is None
+    assert (outcome.accepted_answer_id, outcome.changed) == (answer.id, False)
+    assert rep(answerer) == 16 and Vote.objects.count() == 1
+    outcome = accept_set(asker, answer.id, False)
+    assert (outcome.accepted_answer_id, outcome.changed) == (None, True)
+    assert accepted(question) is None
     assert rep(answerer) == 1 and rep(asker) == 1 and not Vote.objects.exists()
+    assert accept_set(asker, answer.id, False).changed is False
+
+
+def test_unaccepting_another_answer_leaves_the_accepted_one():
+    """accept/undo on an answer that is not the accepted one does not remove the mark."""
+    asker = make_user(1)
+    question = make_question(asker)
+    a1, a2 = make_answer(question, make_user(1)), make_answer(question, make_user(1))
+    accept_set(asker, a1.id, True)
+    assert accept_set(asker, a2.id, False).changed is False
+    assert accepted(question) == a1.id
+
+
+def test_flip_unaccepts_the_accepted_answer():
+    """A form without intent flips, decided under the lock."""
+    asker = make_user(1)
+    question = make_question(asker)
+    answer = make_answer(question, make_user(1))
+    assert accept_set(asker, answer.id, True, flip=True).accepted_answer_id == answer.id
+    assert accept_set(asker, answer.id, True, flip=True).accepted_answer_id is None
 
 
 def test_accepting_another_answer_moves_the_mark():
