@@ -50,11 +50,6 @@ class Difference:
     expected: int
 
 
-def _earns(owner_id, community_owned, moment) -> bool:
-    # Votes on community wiki earn nothing; reputation earned before the conversion is kept.
-    return owner_id is not None and (community_owned is None or moment < community_owned)
-
-
 def _vote_events(user_ids: list[int], into: dict[int, list[Event]]) -> None:
     from quaestio.posts.models import PostType
     from quaestio.votes.models import Vote, VoteType
@@ -82,38 +77,22 @@ def _vote_events(user_ids: list[int], into: dict[int, list[Event]]) -> None:
     seen: set[int] = set()
     for row in [*received, *given]:
         vote_id, kind, voter, moment, post_id, post_type, owner, cw, deleted, q_deleted = row
-        if vote_id in seen or not _earns(owner, cw, moment):
+        if vote_id in seen or not rules.earns_from_votes(owner, cw, moment):
             continue
         seen.add(vote_id)
-        common = {"post_id": post_id, "vote_id": vote_id}
-        if owner in wanted:
-            reason = Reason.UPVOTE if kind == VoteType.UP_MOD else Reason.DOWNVOTE
-            nominal = rules.POST_DOWNVOTE
-            if kind == VoteType.UP_MOD:
-                nominal = (
-                    rules.QUESTION_UPVOTE if post_type == PostType.QUESTION else rules.ANSWER_UPVOTE
-                )
-            into[owner].append(
-                Event(
-                    moment,
-                    (vote_id, 0),
-                    nominal,
-                    reason,
-                    standing(reason, deleted, q_deleted),
-                    **common,
-                )
-            )
-        if voter in wanted and kind == VoteType.DOWN_MOD and post_type == PostType.ANSWER:
-            reason = Reason.DOWNVOTED_ANSWER
-            into[voter].append(
-                Event(
-                    moment,
-                    (vote_id, 1),
-                    rules.ANSWER_DOWNVOTE_COST,
-                    reason,
-                    standing(reason, deleted, q_deleted),
-                    **common,
-                )
+        moves = rules.vote_moves(
+            kind == VoteType.UP_MOD, post_type == PostType.ANSWER, owner, voter
+        )
+        ids = {"post_id": post_id, "vote_id": vote_id}
+        _add(into, wanted, moves, moment, vote_id, (deleted, q_deleted), **ids)
+
+
+def _add(into, wanted, moves, moment, source_id, deletions, **ids) -> None:
+    for rank, (user_id, nominal, reason) in enumerate(moves):
+        if user_id in wanted:
+            event_standing = standing(reason, *deletions)
+            into[user_id].append(
+                Event(moment, (source_id, rank), nominal, reason, event_standing, **ids)
             )
 
 
@@ -138,25 +117,10 @@ def _accept_events(user_ids: list[int], into: dict[int, list[Event]]) -> None:
     )
     wanted = set(user_ids)
     for vote_id, asker, moment, answer_id, answerer, cw, deleted, q_deleted in rows:
-        # No reputation for accepting your own answer, nor for accepting a community wiki one.
-        if answerer == asker or not _earns(answerer, cw, moment):
-            continue
-        for user_id, nominal, reason, rank in (
-            (answerer, rules.ACCEPTED_ANSWER, Reason.ACCEPT, 0),
-            (asker, rules.ACCEPTER, Reason.ACCEPTER, 1),
-        ):
-            if user_id in wanted:
-                into[user_id].append(
-                    Event(
-                        moment,
-                        (vote_id, rank),
-                        nominal,
-                        reason,
-                        standing(reason, deleted, q_deleted),
-                        post_id=answer_id,
-                        vote_id=vote_id,
-                    )
-                )
+        if rules.earns_from_votes(answerer, cw, moment):
+            moves = rules.accept_moves(answerer, asker)
+            ids = {"post_id": answer_id, "vote_id": vote_id}
+            _add(into, wanted, moves, moment, vote_id, (deleted, q_deleted), **ids)
 
 
 def _bounty_events(user_ids: list[int], into: dict[int, list[Event]]) -> None:

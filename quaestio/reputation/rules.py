@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from quaestio.reputation.models import Reason
 
 QUESTION_UPVOTE = 10
@@ -31,3 +33,32 @@ POST_BOUND = frozenset(
 
 # Events with no source row of their own: `recalc-reputation` takes them from the ledger.
 LEDGER_ONLY = frozenset({Reason.OPENING_BALANCE, Reason.SPAM_PENALTY, Reason.ASSOCIATION_BONUS})
+
+
+# Who each event moves and by how much: (user id, nominal, reason). The live services and
+# `recalc-reputation` both ask here, so they cannot disagree.
+Move = tuple[int | None, int, str]
+
+
+def earns_from_votes(owner_id: int | None, community_owned: datetime | None, at: datetime) -> bool:
+    """Votes and accepts on community wiki give nothing; what was earned before the conversion
+    is kept (spec §1.4). A post without an owner earns nobody anything."""
+    return owner_id is not None and (community_owned is None or at < community_owned)
+
+
+def vote_moves(up: bool, on_answer: bool, owner_id: int | None, voter_id: int | None) -> list[Move]:
+    """An upvote: +10 to the owner. A downvote: −2 to the owner, and −1 to the voter on an
+    answer (downvotes on questions are free)."""
+    if up:
+        return [(owner_id, ANSWER_UPVOTE if on_answer else QUESTION_UPVOTE, Reason.UPVOTE)]
+    moves: list[Move] = [(owner_id, POST_DOWNVOTE, Reason.DOWNVOTE)]
+    if on_answer:
+        moves.append((voter_id, ANSWER_DOWNVOTE_COST, Reason.DOWNVOTED_ANSWER))
+    return moves
+
+
+def accept_moves(answerer_id: int | None, asker_id: int | None) -> list[Move]:
+    """+15 to the answerer, +2 to the asker; nothing for accepting your own answer."""
+    if answerer_id == asker_id:
+        return []
+    return [(answerer_id, ACCEPTED_ANSWER, Reason.ACCEPT), (asker_id, ACCEPTER, Reason.ACCEPTER)]

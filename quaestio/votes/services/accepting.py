@@ -16,7 +16,6 @@ from quaestio.core.errors import NotFound, PermissionDenied
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
-from quaestio.reputation.models import Reason
 from quaestio.votes import policies
 from quaestio.votes.models import Vote, VoteType
 
@@ -74,26 +73,12 @@ def _accept(question: Post, answer: Post, now: datetime) -> None:
         user_id=question.owner_id,
         creation_date=now,
     )
-    self_answer = answer.owner_id == question.owner_id
-    if self_answer or answer.community_owned_date is not None:
+    if not rep_rules.earns_from_votes(answer.owner_id, answer.community_owned_date, now):
         return
-    ledger.lock_users([question.owner_id, answer.owner_id])
-    ledger.change(
-        answer.owner_id,
-        rep_rules.ACCEPTED_ANSWER,
-        Reason.ACCEPT,
-        post_id=answer.id,
-        vote_id=vote.id,
-        now=now,
-    )
-    ledger.change(
-        question.owner_id,
-        rep_rules.ACCEPTER,
-        Reason.ACCEPTER,
-        post_id=answer.id,
-        vote_id=vote.id,
-        now=now,
-    )
+    moves = rep_rules.accept_moves(answer.owner_id, question.owner_id)
+    ledger.lock_users(user_id for user_id, _nominal, _reason in moves)
+    for user_id, nominal, reason in moves:
+        ledger.change(user_id, nominal, reason, post_id=answer.id, vote_id=vote.id, now=now)
 
 
 def _unaccept(answer_id: int) -> None:

@@ -27,7 +27,6 @@ from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, Valida
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
-from quaestio.reputation.models import Reason
 from quaestio.reputation.services import utc_day_bounds
 from quaestio.search import services as search_services
 from quaestio.votes import policies
@@ -139,10 +138,6 @@ def _check_may_vote(user, post: Post, vote_type: int, now: datetime, replacing) 
         raise RateLimited(reason)
 
 
-def _earns_reputation(post: Post) -> bool:
-    return post.community_owned_date is None and post.owner_id is not None
-
-
 def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     vote = Vote.objects.create(
         post_id=post.id, vote_type=vote_type, user_id=user.id, creation_date=now
@@ -150,35 +145,13 @@ def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     Post.objects.filter(id=post.id).update(score=F("score") + SCORE_DELTA[vote_type])
     search_services.schedule_score(post.id)
     counter = "up_votes" if vote_type == VoteType.UP_MOD else "down_votes"
-    if _earns_reputation(post):
-        ledger.lock_users([user.id, post.owner_id])
-        if vote_type == VoteType.UP_MOD:
-            amount = (
-                rep_rules.QUESTION_UPVOTE
-                if post.post_type == PostType.QUESTION
-                else rep_rules.ANSWER_UPVOTE
-            )
-            ledger.change(
-                post.owner_id, amount, Reason.UPVOTE, post_id=post.id, vote_id=vote.id, now=now
-            )
-        else:
-            ledger.change(
-                post.owner_id,
-                rep_rules.POST_DOWNVOTE,
-                Reason.DOWNVOTE,
-                post_id=post.id,
-                vote_id=vote.id,
-                now=now,
-            )
-            if post.post_type == PostType.ANSWER:
-                ledger.change(
-                    user.id,
-                    rep_rules.ANSWER_DOWNVOTE_COST,
-                    Reason.DOWNVOTED_ANSWER,
-                    post_id=post.id,
-                    vote_id=vote.id,
-                    now=now,
-                )
+    if rep_rules.earns_from_votes(post.owner_id, post.community_owned_date, now):
+        moves = rep_rules.vote_moves(
+            vote_type == VoteType.UP_MOD, post.post_type == PostType.ANSWER, post.owner_id, user.id
+        )
+        ledger.lock_users(user_id for user_id, _nominal, _reason in moves)
+        for user_id, nominal, reason in moves:
+            ledger.change(user_id, nominal, reason, post_id=post.id, vote_id=vote.id, now=now)
     User.objects.filter(id=user.id).update(**{counter: F(counter) + 1})
     return vote
 
