@@ -79,10 +79,13 @@ def replay_user(user_id: int, since: datetime, withdrawn: int = 0) -> int:
         day=utc_day(since),
         tally=sum(row[1] for row in earlier if row[3] in rules.CAPPED),
     )
+    changed = []
     for row_id, amount, nominal, reason, moment, deleted, question_deleted in later:
         applied = state.apply(nominal, reason, moment, standing(reason, deleted, question_deleted))
         if applied != amount:
-            ReputationChange.objects.filter(id=row_id).update(amount=applied)
+            changed.append(ReputationChange(id=row_id, amount=applied))
+    if changed:
+        ReputationChange.objects.bulk_update(changed, ["amount"])
     if state.reputation != stored:
         User.objects.filter(id=user_id).update(reputation=state.reputation)
     return state.reputation - stored
