@@ -34,7 +34,9 @@ function intentOf(form) {
 
 async function post(form) {
   const body = new FormData(form);
-  if (!body.has("intent")) body.set("intent", intentOf(form));
+  // The page may have changed since the markup's own intent field was written (an earlier
+  // click updated it in place): what the buttons show now is what the click means.
+  body.set("intent", intentOf(form));
   const response = await fetch(form.action, {
     method: "POST",
     body,
