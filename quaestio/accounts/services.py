@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,6 +11,7 @@ from quaestio.accounts import limits
 from quaestio.accounts.models import User
 from quaestio.core.errors import RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.core.safe_urls import safe_link
 
 DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 3, 30
 ABOUT_ME_MAX = 5000
@@ -75,8 +74,7 @@ def user_signup(*, display_name: str, email: str, password: str) -> User:
 def _website_errors(url: str) -> list[str]:
     if not url:
         return []
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > WEBSITE_MAX:
+    if safe_link(url) != url or len(url) > WEBSITE_MAX:
         return [
             f"Website must be an http:// or https:// address of at most {WEBSITE_MAX} characters."
         ]

@@ -20,6 +20,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from quaestio.core.safe_urls import LINK_SCHEMES
+
 MAX_SOURCE_CHARS = 60_000  # twice the 30,000 body limit: bounds the work for hostile input
 
 _PYGMENTS_CLASSES = {cls for cls in STANDARD_TYPES.values() if cls}
@@ -94,7 +96,9 @@ POST_CLASSES = {
     "hr": {"footnotes-sep"},
     "pre": {"highlight"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+# The one link rule (quaestio.core.safe_urls): http and https, and relative links, which nh3
+# passes through; mailto: and every other scheme are removed from href and src.
+URL_SCHEMES = set(LINK_SCHEMES)
 
 
 def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
