@@ -29,6 +29,11 @@ ALLOWED_HOSTS = env_list(
     "QUAESTIO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("QUAESTIO_CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy: the header it puts the client's address in (X-Forwarded-For), and
+# how many proxies append to it. Read by quaestio.core.client.client_address; unset, the
+# client is REMOTE_ADDR. Only set it when every request comes through those proxies.
+QUAESTIO_TRUSTED_PROXY_HEADER = env_str("QUAESTIO_TRUSTED_PROXY_HEADER")
+QUAESTIO_TRUSTED_PROXY_COUNT = max(1, env_int("QUAESTIO_TRUSTED_PROXY_COUNT", 1))
 SITE_NAME = env_str("QUAESTIO_SITE_NAME", "Quaestio History")
 SITE_URL = env_str("QUAESTIO_SITE_URL", "http://127.0.0.1:8000")
 

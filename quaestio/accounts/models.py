@@ -77,3 +77,15 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label) -> bool:
         return self.is_active and self.is_staff
+
+
+class ThrottleCounter(models.Model):
+    """A failure counter that every server process sees (log-in throttling), with its expiry.
+
+    The default store of `quaestio.accounts.limits.shared_counters`; with Redis the counters
+    live there instead. Keys are hashed, so no e-mail address or IP is stored in clear.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)

@@ -18,7 +18,6 @@ ABOUT_ME_MAX = 5000
 LOCATION_MAX = 100
 WEBSITE_MAX = 200
 LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 SIGNUPS_PER_ADDRESS_PER_HOUR = 10
 
@@ -114,30 +113,69 @@ def profile_update(
 
 def check_signup_allowed(address: str) -> None:
     """Counts every sign-up attempt from one address, so scripts cannot mass-create accounts."""
-    if limits.record_attempt("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
+    if limits.shared_counters().add("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
         raise RateLimited("Too many sign-ups from your network; please try again in an hour.")
 
 
 # --- login throttle --------------------------------------------------------------------------
+#
+# Failures are counted so that an attacker cannot lock the owner out (Stack Exchange asks for
+# more proof after failures; it does not refuse the right password to the owner):
+# * per account and address: 5 failures for an account from one address refuse that address
+#   for that account for 15 minutes. Guessing from A does nothing to the owner at B.
+# * per address: 20 failures from one address, over any accounts, refuse that address
+#   (password spraying).
+# * per account: when an account has had 20 failures in the window from anywhere (guessing
+#   from many addresses), only addresses the owner has logged in from in the last 30 days may
+#   try; others are asked to wait or to reset the password by e-mail, the extra proof.
+# A successful log-in clears its (account, address) failures and remembers the address; it
+# does not clear the address's or the account's counts, so an attacker's own account cannot
+# wipe them. The counters are shared by every process (`limits.shared_counters`).
+
+LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = 5
+LOGIN_FAILURES_BEFORE_KNOWN_ADDRESSES_ONLY = 20
+KNOWN_ADDRESS_SECONDS = 30 * 86_400
+
+
+def _account(email: str) -> str:
+    return (email or "").strip().lower()
 
 
 def check_login_allowed(email: str, address: str) -> None:
-    """Too many failed logins for an account, or from one address, wait out the window."""
-    email = (email or "").strip().lower()
+    """Refuses a log-in attempt from an address that failed too often, as described above."""
+    email = _account(email)
+    counters = limits.shared_counters()
     if (
-        limits.attempts("login-account", email) >= LOGIN_FAILURES_PER_ACCOUNT
-        or limits.attempts("login-address", address) >= LOGIN_FAILURES_PER_ADDRESS
+        counters.count("login-pair", (email, address)) >= LOGIN_FAILURES_PER_ACCOUNT_ADDRESS
+        or counters.count("login-address", address) >= LOGIN_FAILURES_PER_ADDRESS
     ):
         raise RateLimited(
             "Too many failed log-in attempts; please wait 15 minutes or reset your password.",
             retry_after=LOGIN_WINDOW_SECONDS,
         )
+    if counters.count(
+        "login-account", email
+    ) >= LOGIN_FAILURES_BEFORE_KNOWN_ADDRESSES_ONLY and not counters.count(
+        "login-known", (email, address)
+    ):
+        raise RateLimited(
+            "This account has had many failed log-in attempts; please log in from a network "
+            "you have used before, wait 15 minutes, or reset your password.",
+            retry_after=LOGIN_WINDOW_SECONDS,
+        )
 
 
 def record_login_failure(email: str, address: str) -> None:
-    limits.record_attempt("login-account", (email or "").strip().lower(), LOGIN_WINDOW_SECONDS)
-    limits.record_attempt("login-address", address, LOGIN_WINDOW_SECONDS)
+    email = _account(email)
+    counters = limits.shared_counters()
+    counters.add("login-pair", (email, address), LOGIN_WINDOW_SECONDS)
+    counters.add("login-address", address, LOGIN_WINDOW_SECONDS)
+    counters.add("login-account", email, LOGIN_WINDOW_SECONDS)
 
 
-def record_login_success(email: str) -> None:
-    limits.clear_attempts("login-account", (email or "").strip().lower())
+def record_login_success(email: str, address: str) -> None:
+    email = _account(email)
+    counters = limits.shared_counters()
+    counters.clear("login-pair", (email, address))
+    counters.clear("login-known", (email, address))
+    counters.add("login-known", (email, address), KNOWN_ADDRESS_SECONDS)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from quaestio.accounts.models import User
-from quaestio.accounts.services import LOGIN_FAILURES_PER_ACCOUNT
+from quaestio.accounts.services import LOGIN_FAILURES_PER_ACCOUNT_ADDRESS
 
 PASSWORD = "correct horse battery"
 
@@ -69,9 +69,10 @@ def test_login_redirects_only_to_this_site(client, make_user):
 
 
 def test_wrong_password_is_refused_and_login_is_rate_limited(client, make_user):
-    """After 5 failures the account is locked out for 15 minutes, even with the right password."""
+    """After 5 failures from one address, that address is refused for the account for 15
+    minutes, even with the right password."""
     user = make_user()
-    for _ in range(LOGIN_FAILURES_PER_ACCOUNT):
+    for _ in range(LOGIN_FAILURES_PER_ACCOUNT_ADDRESS):
         response = client.post("/users/login", {"email": user.email, "password": "wrong"})
         assert response.status_code == 400
     response = client.post("/users/login", {"email": user.email, "password": PASSWORD})

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import services
+from quaestio.core.client import client_address
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import inbox_mark_read
@@ -41,7 +42,7 @@ def signup(request):
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("display_name", "email")}
         try:
-            services.check_signup_allowed(_client_address(request))
+            services.check_signup_allowed(client_address(request))
             user = services.user_signup(**form, password=request.POST.get("password", ""))
         except DomainError as error:
             errors, status = _errors(error), error.status
@@ -56,15 +57,11 @@ def signup(request):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def login(request):
     email, message, status = "", "", 200
     if request.method == "POST":
         email = request.POST.get("email", "")
-        address = _client_address(request)
+        address = client_address(request)
         try:
             services.check_login_allowed(email, address)
         except DomainError as error:
@@ -77,7 +74,7 @@ def login(request):
                 services.record_login_failure(email, address)
                 message, status = "The e-mail address or password is incorrect.", 400
             else:
-                services.record_login_success(email)
+                services.record_login_success(email, address)
                 auth.login(request, user)
                 return redirect(_next_url(request))
     return render(
