@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_community_user'),
+        ("accounts", "0002_community_user"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThrottleCounter',
+            name="ThrottleCounter",
             fields=[
-                ('key', models.CharField(max_length=80, primary_key=True, serialize=False)),
-                ('count', models.IntegerField(default=0)),
-                ('expires', models.DateTimeField(db_index=True)),
+                ("key", models.CharField(max_length=80, primary_key=True, serialize=False)),
+                ("count", models.IntegerField(default=0)),
+                ("expires", models.DateTimeField(db_index=True)),
             ],
         ),
     ]
