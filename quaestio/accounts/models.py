@@ -89,3 +89,17 @@ class ThrottleCounter(models.Model):
     key = models.CharField(max_length=80, primary_key=True)
     count = models.IntegerField(default=0)
     expires = models.DateTimeField(db_index=True)
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for its address to be confirmed; the account is made on confirmation.
+
+    Kept apart from User so an unconfirmed address holds no account: whoever owns the mailbox
+    can sign up again and replace it (nobody can squat an address they cannot read).
+    """
+
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=40)
+    password = models.CharField(max_length=128)  # hashed, as User.password
+    token_digest = models.CharField(max_length=64, unique=True)  # sha256 of the e-mailed token
+    created = models.DateTimeField(default=timezone.now)

@@ -1,15 +1,24 @@
-"""Every write to accounts: sign up, profile edits; and the login throttle."""
+"""Every write to accounts: sign up (with e-mail confirmation), profile edits; the login throttle."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from quaestio.accounts import limits
-from quaestio.accounts.models import User
-from quaestio.core.errors import RateLimited, ValidationFailed
+from quaestio.accounts.models import PendingSignup, User
+from quaestio.core import links
+from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.core.safe_urls import safe_link
 
@@ -20,6 +29,7 @@ WEBSITE_MAX = 200
 LOGIN_WINDOW_SECONDS = 15 * 60
 LOGIN_FAILURES_PER_ADDRESS = 20
 SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+SIGNUP_CONFIRM_SECONDS = 3 * 86_400
 
 
 def _fail(fields: dict[str, list[str]]) -> None:
@@ -44,13 +54,17 @@ def _email_errors(email: str) -> list[str]:
         validate_email(email)
     except ValidationError:
         return ["Please enter a valid e-mail address."]
-    if User.objects.filter(email__iexact=email).exists():
-        return ["An account with this e-mail address already exists; log in instead."]
     return []
 
 
-def user_signup(*, display_name: str, email: str, password: str) -> User:
-    """A new account with 1 reputation; the password hashed with the configured hasher (Argon2)."""
+def signup_request(*, display_name: str, email: str, password: str, site_root: str) -> str:
+    """Checks the form, then e-mails the address; returns the address as stored.
+
+    The visitor sees the same answer whether or not the address has an account (no account
+    enumeration): a new address gets a link that creates the account, an address in use gets
+    a notice that someone tried to sign up with it. The password is hashed either way, so
+    both answers take the same time.
+    """
     display_name = " ".join((display_name or "").split())
     email = (email or "").strip().lower()
     fields = {"display_name": _display_name_errors(display_name), "email": _email_errors(email)}
@@ -60,14 +74,76 @@ def user_signup(*, display_name: str, email: str, password: str) -> User:
     except ValidationError as error:
         fields["password"] = list(error.messages)
     _fail(fields)
+    hashed = make_password(password)
+    if User.objects.filter(email__iexact=email).exists():
+        _mail_signup_attempt(email, site_root)
+        return email
+    token = secrets.token_urlsafe(32)
+    PendingSignup.objects.update_or_create(
+        email=email,
+        defaults={
+            "display_name": display_name,
+            "password": hashed,
+            "token_digest": _token_digest(token),
+            "created": timezone.now(),
+        },
+    )
+    _mail_signup_confirmation(email, token, site_root)
+    return email
+
+
+def signup_confirm(token: str) -> User:
+    """The account of a confirmed sign-up: 1 reputation, the password chosen at sign-up."""
+    oldest = timezone.now() - timedelta(seconds=SIGNUP_CONFIRM_SECONDS)
+    pending = PendingSignup.objects.filter(
+        token_digest=_token_digest(token or ""), created__gt=oldest
+    ).first()
+    if pending is None:
+        raise NotFound(
+            "This confirmation link has expired or was used already; please sign up again."
+        )
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, display_name, password)
-    except IntegrityError as error:  # two sign-ups with one address at the same moment
+            # Deleting first makes a second click (or a double submit) find nothing to confirm.
+            if not PendingSignup.objects.filter(pk=pending.pk).delete()[0]:
+                raise NotFound("This confirmation link was used already; please log in.")
+            user = User(email=pending.email, display_name=pending.display_name)
+            user.password = pending.password
+            user.save()
+            return user
+    except IntegrityError as error:  # the address got an account since (only its owner sees this)
         raise ValidationFailed(
-            "An account with this e-mail address already exists; log in instead.",
-            {"email": ["taken"]},
+            "This address has an account already; please log in.", {"email": ["taken"]}
         ) from error
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _mail_signup_confirmation(email: str, token: str, site_root: str) -> None:
+    link = site_root + links.page_url("signup_confirm", token)
+    send_mail(
+        f"Confirm your e-mail address for {settings.SITE_NAME}",
+        f"Someone, hopefully you, signed up on {settings.SITE_NAME} with this address.\n\n"
+        f"To finish creating your account, open this link (it works once, for 3 days):\n\n"
+        f"{link}\n\nIf it was not you, ignore this e-mail; no account is made.\n",
+        None,
+        [email],
+    )
+
+
+def _mail_signup_attempt(email: str, site_root: str) -> None:
+    send_mail(
+        f"Someone tried to sign up on {settings.SITE_NAME} with your address",
+        f"Someone tried to create an account on {settings.SITE_NAME} with this address, which "
+        "already has one.\n\n"
+        f"If it was you, log in: {site_root + links.page_url('login')}\n"
+        f"Forgotten your password? Reset it: {site_root + links.page_url('password_reset')}\n\n"
+        "If it was not you, ignore this e-mail; nothing has changed on your account.\n",
+        None,
+        [email],
+    )
 
 
 def _website_errors(url: str) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import services
+from quaestio.core import links
 from quaestio.core.client import client_address
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.notifications.models import Notification
@@ -43,16 +44,40 @@ def signup(request):
         form = {name: request.POST.get(name, "") for name in ("display_name", "email")}
         try:
             services.check_signup_allowed(client_address(request))
-            user = services.user_signup(**form, password=request.POST.get("password", ""))
+            email = services.signup_request(
+                **form,
+                password=request.POST.get("password", ""),
+                site_root=links.absolute(request, "/").rstrip("/"),
+            )
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(_next_url(request))
+            # The same page whether the address is new or has an account: the e-mail says which.
+            return render(request, "accounts/signup_sent.html", {"email": email})
     return render(
         request,
         "accounts/signup.html",
         {"form": form, "errors": errors, "next": _next_url(request, "")},
+        status=status,
+    )
+
+
+def signup_confirm(request, token: str):
+    """The e-mailed link: a button, so a mail scanner opening the link confirms nothing."""
+    message, status = "", 200
+    if request.method == "POST":
+        try:
+            user = services.signup_confirm(token)
+        except DomainError as error:
+            message, status = error.message, error.status
+        else:
+            auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.record_login_success(user.email, client_address(request))
+            return redirect("/")
+    return render(
+        request,
+        "accounts/signup_confirm.html",
+        {"token": token, "message": message},
         status=status,
     )
 
@@ -165,6 +190,7 @@ _reset_views = [
 urlpatterns: list = [
     path("users/login", login, name="login"),
     path("users/signup", signup, name="signup"),
+    path("users/signup/confirm/<str:token>", signup_confirm, name="signup_confirm"),
     path("users/logout", logout, name="logout"),
     path("users/edit", profile_edit, name="profile_edit"),
     path("users/inbox", inbox, name="inbox"),
