@@ -79,6 +79,8 @@ def signup_request(*, display_name: str, email: str, password: str, site_root: s
         _mail_signup_attempt(email, site_root)
         return email
     token = secrets.token_urlsafe(32)
+    # Sign-ups never confirmed go once their link has expired.
+    PendingSignup.objects.filter(created__lte=_oldest_confirmable()).delete()
     PendingSignup.objects.update_or_create(
         email=email,
         defaults={
@@ -94,9 +96,8 @@ def signup_request(*, display_name: str, email: str, password: str, site_root: s
 
 def signup_confirm(token: str) -> User:
     """The account of a confirmed sign-up: 1 reputation, the password chosen at sign-up."""
-    oldest = timezone.now() - timedelta(seconds=SIGNUP_CONFIRM_SECONDS)
     pending = PendingSignup.objects.filter(
-        token_digest=_token_digest(token or ""), created__gt=oldest
+        token_digest=_token_digest(token or ""), created__gt=_oldest_confirmable()
     ).first()
     if pending is None:
         raise NotFound(
@@ -115,6 +116,10 @@ def signup_confirm(token: str) -> User:
         raise ValidationFailed(
             "This address has an account already; please log in.", {"email": ["taken"]}
         ) from error
+
+
+def _oldest_confirmable():
+    return timezone.now() - timedelta(seconds=SIGNUP_CONFIRM_SECONDS)
 
 
 def _token_digest(token: str) -> str:

@@ -78,3 +78,18 @@ def test_form_errors_are_the_same_for_taken_and_new_addresses(client, make_user,
     assert taken.status_code == new.status_code == 400
     assert "too short" in taken.content.decode()
     assert mailoutbox == []
+
+
+def test_an_expired_confirmation_link_makes_no_account(client, db, mailoutbox):
+    """After 3 days the link is refused and the pending sign-up is gone at the next sign-up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _signup(client, "late@example.org")
+    link = re.search(r"/users/signup/confirm/\S+", mailoutbox[0].body).group(0)
+    PendingSignup.objects.update(created=timezone.now() - timedelta(days=3, seconds=1))
+    assert client.post(link).status_code == 404
+    assert not User.objects.filter(email="late@example.org").exists()
+    _signup(client, "other@example.org")
+    assert list(PendingSignup.objects.values_list("email", flat=True)) == ["other@example.org"]
