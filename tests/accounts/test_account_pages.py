@@ -125,7 +125,18 @@ def test_profile_edit_renders_about_me_markdown_safely(client, make_user):
     assert user.about_me_markdown.startswith("I like **Rome**")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org", "example.org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "  JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://example.org",
+        "example.org",
+        "https://",
+    ],
+)
 def test_profile_website_must_be_http(client, make_user, url):
     """Only http(s) websites are accepted; nothing is saved otherwise."""
     user = make_user()
