@@ -147,3 +147,40 @@ def test_behind_a_proxy_visitors_are_told_apart(make_user, settings):
         HTTP_X_FORWARDED_FOR=OWNER,
     )
     assert response.status_code == 302
+
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_PREFIX = "quaestio-test-throttle"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache on Redis, as with REDIS_URL set; only this test's keys are removed after."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
+    yield
+    for key in client.scan_iter(f"{REDIS_PREFIX}:*"):
+        client.delete(key)
+
+
+def test_with_redis_the_counters_live_in_redis(make_user, redis_cache):
+    """With REDIS_URL set the failures are counted in Redis (shared by every process), with the
+    same rules: the attacker's address is refused, the owner's is not."""
+    owner = make_user()
+    for _ in range(LOGIN_FAILURES_PER_ACCOUNT_ADDRESS):
+        _login(owner.email, "guess", ATTACKER)
+    assert not ThrottleCounter.objects.exists()
+    assert _login(owner.email, PASSWORD, ATTACKER)[0].status_code == 429
+    assert _login(owner.email, PASSWORD, OWNER)[0].status_code == 302
