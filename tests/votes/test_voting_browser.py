@@ -51,6 +51,8 @@ def _log_in(context, live_server, user) -> None:
 
 def test_vote_click_updates_count_in_place(browser_page):
     """Clicking the up arrow votes through fetch: the count and pressed state change, no reload."""
+    from playwright.sync_api import expect  # matches without eval, which the CSP forbids
+
     context, live_server = browser_page
     voter = make_user(200)
     question = make_question(make_user(1))
@@ -61,16 +63,12 @@ def test_vote_click_updates_count_in_place(browser_page):
     page.evaluate("window.__notReloaded = true")
     cell = page.locator(f"#answer-{answer.id} .vote-cell")
     cell.locator("button.vote-up").click()
-    page.wait_for_function(
-        f"document.querySelector('#answer-{answer.id} .vote-count').textContent.trim() === '1'"
-    )
+    expect(page.locator(f"#answer-{answer.id} .vote-count")).to_have_text("1")
     assert cell.locator("button.vote-up").get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__notReloaded") is True
     assert Vote.objects.filter(post=answer, user=voter, vote_type=2).count() == 1
     cell.locator("button.vote-up").click()
-    page.wait_for_function(
-        f"document.querySelector('#answer-{answer.id} .vote-count').textContent.trim() === '0'"
-    )
+    expect(page.locator(f"#answer-{answer.id} .vote-count")).to_have_text("0")
     assert not Vote.objects.filter(post=answer).exists()
 
 
