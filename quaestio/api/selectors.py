@@ -217,7 +217,12 @@ def load_related(
         )
     related.questions = known
 
+    if questions and out.wants("question", "closed_details"):
+        from quaestio.moderation.selectors import closed_notices
+
+        related.closings = closed_notices(questions)
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
+    user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):
         user_ids |= {p.last_editor_id for p in all_posts}
     user_ids.discard(None)
