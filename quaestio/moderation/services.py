@@ -179,9 +179,9 @@ def close_vote_cast(
     binding_only: bool = False,
 ) -> CloseOutcome:
     """Vote to close; the vote that reaches the threshold (or a binding one) closes it."""
-    now = now or timezone.now()
     with transaction.atomic():
         question = _lock_question(question_id)
+        now = now or timezone.now()  # read after the lock: the order of events is the lock's
         mine = _already_applied(user, question, CloseVoteKind.CLOSE)
         if mine is not None:
             return mine
@@ -231,9 +231,9 @@ def close_flag_raise(
     now: datetime | None = None,
 ) -> CloseOutcome:
     """A close flag from a user below the close privilege: it waits for the close review queue."""
-    now = now or timezone.now()
     with transaction.atomic():
         question = _lock_question(question_id)
+        now = now or timezone.now()  # read after the lock: the order of events is the lock's
         allowed, reason = policies.can_flag_to_close(user, question)
         if not allowed:
             raise PermissionDenied(reason)
@@ -258,9 +258,9 @@ def reopen_vote_cast(
     user, question_id: int, now: datetime | None = None, *, binding_only: bool = False
 ) -> CloseOutcome:
     """Vote to reopen; the vote that reaches the threshold (or a binding one) reopens it."""
-    now = now or timezone.now()
     with transaction.atomic():
         question = _lock_question(question_id)
+        now = now or timezone.now()  # read after the lock: the order of events is the lock's
         mine = _already_applied(user, question, CloseVoteKind.REOPEN)
         if mine is not None:
             return mine
@@ -306,9 +306,9 @@ def reopen_vote_retract(user, question_id: int, now: datetime | None = None) -> 
 
 def _retract(user, question_id: int, kind: int, now: datetime | None) -> CloseOutcome:
     """Take back a standing vote (or flag); its duplicate suggestion comment goes with it."""
-    now = now or timezone.now()
     with transaction.atomic():
         question = _lock_question(question_id)
+        now = now or timezone.now()  # read after the lock: the order of events is the lock's
         standing = _standing(question.id, kind, now)
         mine = [v for v in standing if user is not None and v.user_id == user.id]
         if not mine:
