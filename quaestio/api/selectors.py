@@ -221,6 +221,12 @@ def load_related(
         from quaestio.moderation.selectors import closed_notices
 
         related.closings = closed_notices(questions)
+    if questions and (
+        out.wants("question", "close_vote_count") or out.wants("question", "reopen_vote_count")
+    ):
+        from quaestio.moderation.selectors import standing_vote_counts
+
+        related.close_votes = standing_vote_counts([q.id for q in questions])
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
     user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):

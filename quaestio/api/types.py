@@ -82,6 +82,7 @@ class Related:
     questions: dict[int, Post] = field(default_factory=dict)  # parents of answers
     viewer_votes: dict[int, int] = field(default_factory=dict)
     closings: dict[int, object] = field(default_factory=dict)  # moderation ClosedNotice by id
+    close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
 
 
 def user_link(user_id: int, display_name: str) -> str:
@@ -248,8 +249,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         "favorite_count": post.favorite_count or 0,
         "up_vote_count": up,
         "down_vote_count": down,
-        "close_vote_count": 0,
-        "reopen_vote_count": 0,
+        "close_vote_count": related.close_votes.get(post.id, (0, 0))[0],
+        "reopen_vote_count": related.close_votes.get(post.id, (0, 0))[1],
         "delete_vote_count": 0,
         "upvoted": _viewer_vote(out, related, post.id, 2),
         "downvoted": _viewer_vote(out, related, post.id, 3),

@@ -8,6 +8,7 @@ Each `can_*` returns (allowed, reason). Reputation is only compared with thresho
 from __future__ import annotations
 
 from quaestio.badges.models import Badge, BadgeClass
+from quaestio.moderation import rules
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
 from quaestio.reputation.privileges import has_privilege, threshold
 
@@ -159,6 +160,24 @@ def can_reopen_alone(user, question: Post) -> Decision:
             False,
             "Only moderators reopen questions alone (or gold tag-badge holders, duplicates).",
         )
+    return ALLOWED
+
+
+def can_request_reopen_review(user, question: Post, now) -> Decision:
+    """The asker's edit within 5 days of the closing may put the question in the reopen
+    queue (spec §7.2, issue 16): asked on the edit form, sent with the edit."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    refusal = _question_refusal(user, question)
+    if refusal:
+        return False, refusal
+    if question.closed_date is None:
+        return False, "This question is open."
+    if question.owner_id is None or question.owner_id != user.id:
+        return False, "Only the asker's edit can send the question to the reopen queue."
+    if now - question.closed_date > rules.OWNER_EDIT_REOPEN_WINDOW:
+        return False, "Edits more than 5 days after the closing no longer go to the reopen queue."
     return ALLOWED
 
 

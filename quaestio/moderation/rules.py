@@ -12,6 +12,8 @@ from quaestio.posts.models import CloseReason
 
 # Open close/reopen votes and close flags age away this long after the last one (since 2015).
 VOTE_AGING = timedelta(days=14)
+# The asker's edit within this time after the closing is offered the reopen queue (issue 16).
+OWNER_EDIT_REOPEN_WINDOW = timedelta(days=5)
 MAX_ORIGINALS = 5  # duplicate targets one vote may name
 AUTO_COMMENT_PREFIX = "Does this answer your question?"
 

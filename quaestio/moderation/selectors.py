@@ -227,7 +227,8 @@ class CloseState:
     votes_needed: int
     close_votes: int  # standing votes (aging applied); shown from 250 reputation
     reopen_votes: int
-    close_flags: int
+    close_flags: int  # users below the privilege asking for a closing (the close queue)
+    reopen_requests: int  # the asker's edit said it resolves the closing (the reopen queue)
     viewer_voted_close: bool
     viewer_voted_reopen: bool
     viewer_flagged: bool
@@ -235,6 +236,8 @@ class CloseState:
     may_vote_close: tuple[bool, str]
     may_flag_close: tuple[bool, str]
     may_vote_reopen: tuple[bool, str]
+    # The edit form asks the asker "does this edit resolve the closing?" when this allows it.
+    may_request_reopen_review: tuple[bool, str]
     title_suffix: str
     close_url: str
     reopen_url: str
@@ -277,6 +280,7 @@ def close_state(
         close_votes=counts["close"],
         reopen_votes=counts["reopen"],
         close_flags=counts["flags"],
+        reopen_requests=counts["reopen_requests"],
         viewer_voted_close=counts["mine_close"],
         viewer_voted_reopen=counts["mine_reopen"],
         viewer_flagged=counts["mine_flag"],
@@ -284,6 +288,7 @@ def close_state(
         may_vote_close=policies.can_vote_to_close(viewer, question, None, gold_tags),
         may_flag_close=policies.can_flag_to_close(viewer, question),
         may_vote_reopen=policies.can_vote_to_reopen(viewer, question, gold_tags),
+        may_request_reopen_review=policies.can_request_reopen_review(viewer, question, now),
         title_suffix=title_suffix(question.closed_date, question.close_reason),
         close_url=links.page_url("question_close", question.id),
         reopen_url=links.page_url("question_reopen", question.id),
@@ -303,14 +308,16 @@ def _standing_counts(question_id: int, viewer_id: int | None, now: datetime) -> 
     last = {}
     for row in rows:
         last[row["kind"]] = max(last.get(row["kind"], row["last"]), row["last"])
-    counts = dict.fromkeys(("close", "reopen", "flags"), 0) | dict.fromkeys(
+    counts = dict.fromkeys(("close", "reopen", "flags", "reopen_requests"), 0) | dict.fromkeys(
         ("mine_close", "mine_reopen", "mine_flag"), False
     )
     cutoff = now - rules.VOTE_AGING
     for row in rows:
         if last[row["kind"]] < cutoff:
             continue
-        if row["kind"] == CloseVoteKind.REOPEN:
+        if row["kind"] == CloseVoteKind.REOPEN and row["is_flag"]:
+            counts["reopen_requests"] += row["n"]
+        elif row["kind"] == CloseVoteKind.REOPEN:
             counts["reopen"] += row["n"]
             counts["mine_reopen"] |= bool(row["mine"])
         elif row["is_flag"]:
@@ -469,3 +476,22 @@ def close_options(question_id: int, viewer=None, now: datetime | None = None) ->
             )
         )
     return options
+
+
+def standing_vote_counts(question_ids: list[int], now: datetime | None = None) -> dict:
+    """{question id: (close votes, reopen votes)} standing now, for a page of questions (one
+    query); a kind whose last vote or flag is past the aging window counts none."""
+    now = now or timezone.now()
+    rows = (
+        CloseVote.objects.filter(question_id__in=question_ids, state=CloseVoteState.PENDING)
+        .values("question_id", "kind")
+        .annotate(n=Count("id", filter=Q(is_flag=False)), last=Max("creation_date"))
+        .order_by()
+    )
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        if row["last"] < now - rules.VOTE_AGING:
+            continue
+        pair = counts.setdefault(row["question_id"], [0, 0])
+        pair[0 if row["kind"] == CloseVoteKind.CLOSE else 1] += row["n"]
+    return {qid: (pair[0], pair[1]) for qid, pair in counts.items()}

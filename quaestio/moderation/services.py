@@ -273,18 +273,43 @@ def reopen_vote_cast(
             raise PermissionDenied(
                 "Only moderators reopen questions alone (or gold tag-badge holders, duplicates)."
             )
-        votes = _standing(question.id, CloseVoteKind.REOPEN, now)
-        if any(v.user_id == user.id for v in votes):
-            return _outcome(question, "unchanged", votes, "You have already voted to reopen.")
-        votes.append(
-            CloseVote.objects.create(
-                question=question, user=user, kind=CloseVoteKind.REOPEN, creation_date=now
-            )
+        standing = _standing(question.id, CloseVoteKind.REOPEN, now)
+        existing = next((v for v in standing if v.user_id == user.id), None)
+        if existing is not None and not existing.is_flag:
+            return _outcome(question, "unchanged", standing, "You have already voted to reopen.")
+        if existing is not None:  # the asker's reopen request from an edit, now a vote
+            _resolve([existing], CloseVoteState.DISMISSED, now)
+            standing.remove(existing)
+        vote = CloseVote.objects.create(
+            question=question, user=user, kind=CloseVoteKind.REOPEN, creation_date=now
         )
+        standing.append(vote)
+        votes = [v for v in standing if not v.is_flag]
         if binding or len(votes) >= rules.votes_needed():
-            _reopen(question, user, votes, now)
+            _reopen(question, user, votes, standing, now)
             return _outcome(question, "reopened", [], voters=[v.user_id for v in votes])
         return _outcome(question, "voted", votes)
+
+
+def reopen_review_request(user, question_id: int, now: datetime | None = None) -> CloseOutcome:
+    """The asker edited their closed question and says the edit resolves the problem: the
+    question goes to the reopen review queue (a reopen request, kept as a reopen-kind flag
+    that ages like the votes). Asking again changes nothing."""
+    with transaction.atomic():
+        question = _lock_question(question_id)
+        now = now or timezone.now()
+        allowed, reason = policies.can_request_reopen_review(user, question, now)
+        if not allowed:
+            raise PermissionDenied(reason)
+        standing = _standing(question.id, CloseVoteKind.REOPEN, now)
+        if any(v.user_id == user.id for v in standing):
+            return _outcome(
+                question, "unchanged", standing, "The question is already in the reopen queue."
+            )
+        CloseVote.objects.create(
+            question=question, user=user, kind=CloseVoteKind.REOPEN, is_flag=True, creation_date=now
+        )
+        return _outcome(question, "flagged", standing, "The question is in the reopen queue.")
 
 
 def question_close(user, question_id: int, reason_key: str, **choice) -> CloseOutcome:
@@ -398,14 +423,14 @@ def _close(question, closer, votes, standing, choice: CloseChoice, gold_tags, no
     _remove_duplicate_suggestions(question.id)
 
 
-def _reopen(question, opener, votes, now) -> None:
+def _reopen(question, opener, votes, standing, now) -> None:
     Post.objects.filter(id=question.id).update(closed_date=None, close_reason=None)
     question.closed_date, question.close_reason = None, None
     PostLink.objects.filter(post_id=question.id, link_type=LinkType.DUPLICATE).delete()
     _history(
         question.id, PostHistoryType.POST_REOPENED, opener, "", {"Voters": _voters_json(votes)}, now
     )
-    _resolve(votes, CloseVoteState.APPLIED, now)
+    _resolve(standing, CloseVoteState.APPLIED, now)
 
 
 def _voters_json(votes: list[CloseVote]) -> list[dict]:

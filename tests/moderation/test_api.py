@@ -74,3 +74,16 @@ def test_close_options_list_the_reasons_with_their_votes(api):
     assert community["title"] == "A community-specific reason" and community["sub_options"]
     _, missing = api.get("questions/999999999/close/options")
     assert missing["items"] == []
+
+
+def test_close_and_reopen_vote_counts(api):
+    """close_vote_count (asked for by a filter) gives the standing votes, flags excluded."""
+    q = question(user(10))
+    services.close_vote_cast(user(3000), q.id, "needs_focus")
+    services.close_flag_raise(user(20), q.id, "needs_focus")
+    _, created = api.get(
+        "filters/create", include="question.close_vote_count;question.reopen_vote_count"
+    )
+    _, body = api.get(f"questions/{q.id}", filter=created["items"][0]["filter"])
+    item = body["items"][0]
+    assert (item["close_vote_count"], item["reopen_vote_count"]) == (1, 0)

@@ -318,3 +318,45 @@ def test_site_off_topic_reason_closes_with_its_own_notice():
     assert q.close_reason == CloseReason.OFF_TOPIC
     assert json.loads(_history(q, 10)[0].text)["OffTopicReasonId"] == reason.id
     assert Post.objects.get(id=q.id).closed_date is not None
+
+
+def test_daily_jobs_age_close_votes(capsys):
+    """`quaestio daily-jobs` runs the aging and reports how many votes aged away."""
+    from quaestio.votes.commands import daily_jobs
+
+    q = question(user(10))
+    services.close_vote_cast(
+        user(3000), q.id, "needs_focus", now=timezone.now() - timedelta(days=15)
+    )
+    assert daily_jobs(None) == 0
+    assert "Close votes: 1 aged away." in capsys.readouterr().out
+    assert CloseVote.objects.get(question=q).state == CloseVoteState.AGED
+
+
+def test_askers_edit_within_5_days_puts_the_question_in_the_reopen_queue():
+    """The asker of a question closed 4 days ago sends it to the reopen queue (a reopen
+    request, not a vote: three reopen votes are still needed); others may not, nor the asker
+    6 days after the closing; asking twice changes nothing."""
+    from quaestio.moderation.selectors import close_state
+
+    owner = user(10)
+    q = question(owner)
+    closed_at = timezone.now() - timedelta(days=4)
+    for voter in voters(3):
+        services.close_vote_cast(voter, q.id, "needs_details", now=closed_at)
+    with pytest.raises(PermissionDenied, match="asker"):
+        services.reopen_review_request(user(3000), q.id)
+    assert services.reopen_review_request(owner, q.id).action == "flagged"
+    assert services.reopen_review_request(owner, q.id).action == "unchanged"
+    state = close_state(q.id, owner)
+    assert (state.reopen_requests, state.reopen_votes) == (1, 0)
+    openers = voters(3)
+    assert [services.reopen_vote_cast(v, q.id).action for v in openers][-1] == "reopened"
+    late = question(owner)
+    for voter in voters(3):
+        services.close_vote_cast(
+            voter, late.id, "needs_details", now=timezone.now() - timedelta(days=6)
+        )
+    assert not close_state(late.id, owner).may_request_reopen_review[0]
+    with pytest.raises(PermissionDenied, match="5 days"):
+        services.reopen_review_request(owner, late.id)
