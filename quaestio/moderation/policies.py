@@ -34,6 +34,21 @@ def _question_refusal(user, question: Post) -> str:
     return ""
 
 
+def _may_act(user, question: Post, *, closed: bool) -> Decision:
+    """Signed in, a live question, and in the state the action needs (open, or closed)."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    refusal = _question_refusal(user, question)
+    if refusal:
+        return False, refusal
+    if closed and question.closed_date is None:
+        return False, "This question is open; only closed questions can be reopened."
+    if not closed and question.closed_date is not None:
+        return False, "This question is already closed."
+    return ALLOWED
+
+
 def gold_badge_tags(user, question: Post) -> set[str]:
     """The question's tags in which the user holds the gold tag badge (one query)."""
     tags = question.tag_names
@@ -73,14 +88,9 @@ def can_vote_to_close(
 ) -> Decision:
     """May the user cast a close vote (for this reason, when given)? A gold tag-badge holder
     below the privilege may, for a duplicate, in their tag."""
-    allowed, reason = _signed_in(user)
+    allowed, reason = _may_act(user, question, closed=False)
     if not allowed:
         return allowed, reason
-    refusal = _question_refusal(user, question)
-    if refusal:
-        return False, refusal
-    if question.closed_date is not None:
-        return False, "This question is already closed."
     allowed, reason = _voting_privilege(user, question)
     if allowed:
         return ALLOWED
@@ -90,18 +100,15 @@ def can_vote_to_close(
         return False, (
             "Your gold tag badge lets you close questions in its tag as duplicates only. " + reason
         )
-    return False, reason + " You can flag the question for closing instead."
+    if has_privilege(user, "flag_posts")[0]:
+        reason += " You can flag the question for closing instead."
+    return False, reason
 
 
 def can_vote_to_reopen(user, question: Post, gold_tags: set[str] | None = None) -> Decision:
-    allowed, reason = _signed_in(user)
+    allowed, reason = _may_act(user, question, closed=True)
     if not allowed:
         return allowed, reason
-    refusal = _question_refusal(user, question)
-    if refusal:
-        return False, refusal
-    if question.closed_date is None:
-        return False, "This question is open; only closed questions can be reopened."
     allowed, reason = _voting_privilege(user, question)
     if allowed:
         return ALLOWED
@@ -112,14 +119,9 @@ def can_vote_to_reopen(user, question: Post, gold_tags: set[str] | None = None) 
 
 def can_flag_to_close(user, question: Post) -> Decision:
     """Users below the close privilege raise close flags instead (they feed the close queue)."""
-    allowed, reason = _signed_in(user)
+    allowed, reason = _may_act(user, question, closed=False)
     if not allowed:
         return allowed, reason
-    refusal = _question_refusal(user, question)
-    if refusal:
-        return False, refusal
-    if question.closed_date is not None:
-        return False, "This question is already closed."
     if _voting_privilege(user, question)[0]:
         return False, "You can vote to close this question; a vote counts, a flag does not."
     return has_privilege(user, "flag_posts")
@@ -166,14 +168,9 @@ def can_reopen_alone(user, question: Post) -> Decision:
 def can_request_reopen_review(user, question: Post, now) -> Decision:
     """The asker's edit within 5 days of the closing may put the question in the reopen
     queue (spec §7.2, issue 16): asked on the edit form, sent with the edit."""
-    allowed, reason = _signed_in(user)
+    allowed, reason = _may_act(user, question, closed=True)
     if not allowed:
         return allowed, reason
-    refusal = _question_refusal(user, question)
-    if refusal:
-        return False, refusal
-    if question.closed_date is None:
-        return False, "This question is open."
     if question.owner_id is None or question.owner_id != user.id:
         return False, "Only the asker's edit can send the question to the reopen queue."
     if now - question.closed_date > rules.OWNER_EDIT_REOPEN_WINDOW:

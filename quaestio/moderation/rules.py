@@ -80,6 +80,14 @@ OFF_TOPIC_NOTICE = "This question is off-topic. It is not currently accepting an
 OFF_TOPIC_GUIDANCE = "Update the question so it's on-topic for this site by editing this post."
 
 
+def reason_code(key: str) -> int | None:
+    """The dump's reason id of a close dialog choice; None for an unknown choice."""
+    if key == OFF_TOPIC_KEY:
+        return int(CloseReason.OFF_TOPIC)
+    reason = REASONS_BY_KEY.get(key)
+    return int(reason.code) if reason else None
+
+
 def notice_for_code(code: int | None) -> tuple[str, str]:
     """(public text, owner guidance) of a closing with no site reason attached: ours, or an
     imported one under any of the dump's reason ids, old ones included."""

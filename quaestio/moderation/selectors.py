@@ -48,6 +48,12 @@ class OriginalQuestion:
     answer_count: int
     accepted_answer_id: int | None
 
+    @classmethod
+    def of(cls, row) -> OriginalQuestion:
+        """From a Post or a search row with the same columns."""
+        url = links.question_url(row.id, row.title)
+        return cls(row.id, row.title, url, row.score, row.answer_count or 0, row.accepted_answer_id)
+
 
 @dataclass
 class ClosedNotice:
@@ -165,18 +171,7 @@ def _originals(question_ids: list[int], details: dict) -> dict[int, list[Origina
         else {}
     )
     return {
-        qid: [
-            OriginalQuestion(
-                p.id,
-                p.title,
-                links.question_url(p.id, p.title),
-                p.score,
-                p.answer_count or 0,
-                p.accepted_answer_id,
-            )
-            for p in (posts.get(i) for i in ids)
-            if p is not None
-        ]
+        qid: [OriginalQuestion.of(p) for p in (posts.get(i) for i in ids) if p is not None]
         for qid, ids in named.items()
     }
 
@@ -363,32 +358,12 @@ def find_originals(text: str, exclude_id: int, limit: int = 8) -> list[OriginalQ
         rows = Post.objects.filter(
             id__in=ids, post_type=PostType.QUESTION, deletion_date__isnull=True
         ).exclude(id=exclude_id)
-        found = {
-            p.id: OriginalQuestion(
-                p.id,
-                p.title,
-                links.question_url(p.id, p.title),
-                p.score,
-                p.answer_count or 0,
-                p.accepted_answer_id,
-            )
-            for p in rows
-        }
+        found = {p.id: OriginalQuestion.of(p) for p in rows}
         return [found[i] for i in ids if i in found]
     if not text.strip():
         return []
-    return [
-        OriginalQuestion(
-            r.id,
-            r.title,
-            links.question_url(r.id, r.title),
-            r.score,
-            r.answer_count or 0,
-            r.accepted_answer_id,
-        )
-        for r in similar_questions(text, limit + 1)
-        if r.id != exclude_id
-    ][:limit]
+    found = similar_questions(text, limit + 1)
+    return [OriginalQuestion.of(r) for r in found if r.id != exclude_id][:limit]
 
 
 def original_ids_in(text: str) -> list[int]:

@@ -185,23 +185,20 @@ def close_vote_cast(
         mine = _already_applied(user, question, CloseVoteKind.CLOSE)
         if mine is not None:
             return mine
-        choice = close_choice(question.id, reason_key, off_topic_reason_id, originals)
         gold_tags = policies.gold_badge_tags(user, question)
-        allowed, reason = policies.can_vote_to_close(user, question, choice.code, gold_tags)
-        if not allowed:
+        code = rules.reason_code(reason_key)
+        allowed, reason = policies.can_vote_to_close(user, question, code, gold_tags)
+        if not allowed:  # refused before the choice is checked: a refusal says why at once
             raise PermissionDenied(reason)
+        choice = close_choice(question.id, reason_key, off_topic_reason_id, originals)
         binding = policies.is_binding(user, question, choice.code, gold_tags)
         if binding_only and not binding:
             raise PermissionDenied(
                 "Only moderators close questions alone (or gold tag-badge holders, duplicates)."
             )
         standing = _standing(question.id, CloseVoteKind.CLOSE, now)
-        existing = next((v for v in standing if v.user_id == user.id), None)
-        if existing is not None and not existing.is_flag:
+        if _has_voted(standing, user, now):
             return _outcome(question, "unchanged", standing, "You have already voted to close.")
-        if existing is not None:  # a flag raised before the voter earned the privilege
-            _resolve([existing], CloseVoteState.DISMISSED, now)
-            standing.remove(existing)
         vote = CloseVote.objects.create(
             question=question,
             user=user,
@@ -274,12 +271,8 @@ def reopen_vote_cast(
                 "Only moderators reopen questions alone (or gold tag-badge holders, duplicates)."
             )
         standing = _standing(question.id, CloseVoteKind.REOPEN, now)
-        existing = next((v for v in standing if v.user_id == user.id), None)
-        if existing is not None and not existing.is_flag:
+        if _has_voted(standing, user, now):
             return _outcome(question, "unchanged", standing, "You have already voted to reopen.")
-        if existing is not None:  # the asker's reopen request from an edit, now a vote
-            _resolve([existing], CloseVoteState.DISMISSED, now)
-            standing.remove(existing)
         vote = CloseVote.objects.create(
             question=question, user=user, kind=CloseVoteKind.REOPEN, creation_date=now
         )
@@ -347,6 +340,19 @@ def _retract(user, question_id: int, kind: int, now: datetime | None) -> CloseOu
 
 
 # Closing and reopening
+
+
+def _has_voted(standing: list[CloseVote], user, now) -> bool:
+    """Whether the user's vote already stands. A flag of theirs (a close flag raised before
+    they earned the privilege, or the asker's reopen request) gives way to the vote."""
+    mine = next((v for v in standing if v.user_id == user.id), None)
+    if mine is None:
+        return False
+    if not mine.is_flag:
+        return True
+    _resolve([mine], CloseVoteState.DISMISSED, now)
+    standing.remove(mine)
+    return False
 
 
 def _already_applied(user, question: Post, kind: int) -> CloseOutcome | None:
