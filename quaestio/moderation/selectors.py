@@ -28,6 +28,7 @@ from quaestio.posts.models import (
     PostHistoryType,
     PostLink,
     PostType,
+    title_suffix,
 )
 
 
@@ -249,11 +250,9 @@ class CloseState:
 def close_state(
     question_id: int, viewer=None, question: Post | None = None, now: datetime | None = None
 ) -> CloseState | None:
-    """The close state of a question for this viewer, in a fixed number of queries (at most
-    eight: the question unless given, the notice's four, the standing votes, the viewer's gold
-    tag badges and the site's reasons are not read here)."""
-    from quaestio.posts.models import title_suffix
-
+    """The close state of a question for this viewer, in at most eight queries whatever the
+    votes: the question (unless given), the closing's history row, links, originals, closers and
+    site reason, the standing votes, and the viewer's gold tag badges."""
     if question is None:
         question = Post.objects.filter(id=question_id, post_type=PostType.QUESTION).first()
         if question is None:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from quaestio.moderation import services
-from tests.api.conftest import ApiClient
 from tests.moderation.support import question, user, voters
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client):
-    return ApiClient(client)
 
 
 def test_closed_question_reports_date_reason_and_details(api):
