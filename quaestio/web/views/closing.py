@@ -7,6 +7,8 @@ shows why and changes nothing.
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,24 +32,26 @@ def _state(request, question_id: int):
     return state
 
 
+def _id(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text or "") else None
+
+
 def _choice_args(request, question_id: int) -> dict:
-    """The dialog's reason, site reason and originals, as the close services take them."""
-    raw = request.POST.get("reason", "")
-    key, _, site_reason = raw.partition(":")
-    originals = [int(v) for v in request.POST.getlist("original") if v.isdigit() and len(v) <= 18]
+    """The dialog's reason, site reason and originals, as the close services take them. Words
+    in the duplicate box (and nothing ticked) are a title search: the dialog shows the matches."""
+    key, _, site_reason = request.POST.get("reason", "").partition(":")
+    ticked = [i for i in map(_id, request.POST.getlist("original")) if i is not None]
     typed = request.POST.get("original_text", "")
     typed_ids = selectors.original_ids_in(typed)
-    if key == "duplicate" and typed.strip() and not typed_ids:
+    if key == "duplicate" and typed.strip() and not typed_ids and not ticked:
         raise ValidationFailed(
             "Pick the original from the questions found below, or give its link or id.",
             {"original": ["search"]},
         )
     return {
         "reason_key": key,
-        "off_topic_reason_id": int(site_reason)
-        if key == OFF_TOPIC_KEY and site_reason.isdigit()
-        else None,
-        "originals": list(dict.fromkeys(originals + typed_ids)),
+        "off_topic_reason_id": _id(site_reason) if key == OFF_TOPIC_KEY else None,
+        "originals": list(dict.fromkeys(ticked + typed_ids)),
     }
 
 
@@ -61,13 +65,12 @@ def close_dialog(request, question_id: int):
         "back": links.question_url(state.question.id, state.question.title),
         "reasons": selectors.close_dialog_reasons(),
         "search_text": search_text,
-        "found": selectors.find_originals(search_text, question_id) if search_text else [],
         "chosen": request.POST.get("reason", "duplicate" if search_text else ""),
         "error": "",
         "message": "",
     }
     if request.method == "GET":
-        return render(request, "closing/close.html", context)
+        return _close_page(request, context)
     if not request.user.is_authenticated:
         return _login(request)
     try:
@@ -84,11 +87,18 @@ def close_dialog(request, question_id: int):
             if isinstance(error, ValidationFailed) and error.fields.get("original") == ["search"]
             else error.status
         )
-        return render(request, "closing/close.html", context, status=status)
+        return _close_page(request, context, status)
     if outcome.action in ("flagged", "unchanged") and outcome.message:
         context.update(state=_state(request, question_id), message=outcome.message)
-        return render(request, "closing/close.html", context)
+        return _close_page(request, context)
     return redirect(context["back"])
+
+
+def _close_page(request, context: dict, status: int = 200):
+    """The dialog, with the questions its duplicate box's text finds (searched only to show)."""
+    text = context["search_text"]
+    context["found"] = selectors.find_originals(text, context["q"].id) if text else []
+    return render(request, "closing/close.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
