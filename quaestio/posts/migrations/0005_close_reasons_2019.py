@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0004_fk_index_covered_by_composite'),
+        ("posts", "0004_fk_index_covered_by_composite"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='post',
-            name='close_reason',
-            field=models.SmallIntegerField(blank=True, choices=[(1, 'exact duplicate'), (2, 'off topic'), (3, 'subjective and argumentative'), (4, 'not a real question'), (7, 'too localized'), (10, 'general reference'), (20, 'noise or pointless'), (101, 'duplicate'), (102, 'off-topic'), (103, 'needs details or clarity'), (104, 'needs more focus'), (105, 'opinion-based')], null=True),
+            model_name="post",
+            name="close_reason",
+            field=models.SmallIntegerField(
+                blank=True,
+                choices=[
+                    (1, "exact duplicate"),
+                    (2, "off topic"),
+                    (3, "subjective and argumentative"),
+                    (4, "not a real question"),
+                    (7, "too localized"),
+                    (10, "general reference"),
+                    (20, "noise or pointless"),
+                    (101, "duplicate"),
+                    (102, "off-topic"),
+                    (103, "needs details or clarity"),
+                    (104, "needs more focus"),
+                    (105, "opinion-based"),
+                ],
+                null=True,
+            ),
         ),
     ]
