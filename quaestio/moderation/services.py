@@ -180,11 +180,9 @@ def close_vote_cast(
 ) -> CloseOutcome:
     """Vote to close; the vote that reaches the threshold (or a binding one) closes it."""
     with transaction.atomic():
-        question = _lock_question(question_id)
-        now = now or timezone.now()  # read after the lock: the order of events is the lock's
-        mine = _already_applied(user, question, CloseVoteKind.CLOSE)
-        if mine is not None:
-            return mine
+        question, now, done = _begin(user, question_id, CloseVoteKind.CLOSE, now)
+        if done is not None:
+            return done
         gold_tags = policies.gold_badge_tags(user, question)
         code = rules.reason_code(reason_key)
         allowed, reason = policies.can_vote_to_close(user, question, code, gold_tags)
@@ -256,11 +254,9 @@ def reopen_vote_cast(
 ) -> CloseOutcome:
     """Vote to reopen; the vote that reaches the threshold (or a binding one) reopens it."""
     with transaction.atomic():
-        question = _lock_question(question_id)
-        now = now or timezone.now()  # read after the lock: the order of events is the lock's
-        mine = _already_applied(user, question, CloseVoteKind.REOPEN)
-        if mine is not None:
-            return mine
+        question, now, done = _begin(user, question_id, CloseVoteKind.REOPEN, now)
+        if done is not None:
+            return done
         gold_tags = policies.gold_badge_tags(user, question)
         allowed, reason = policies.can_vote_to_reopen(user, question, gold_tags)
         if not allowed:
@@ -353,6 +349,14 @@ def _has_voted(standing: list[CloseVote], user, now) -> bool:
     _resolve([mine], CloseVoteState.DISMISSED, now)
     standing.remove(mine)
     return False
+
+
+def _begin(user, question_id: int, kind: int, now: datetime | None):
+    """Lock the question, then read the time (the order of events is the lock's), and find
+    whether this user's vote already closed or reopened it."""
+    question = _lock_question(question_id)
+    now = now or timezone.now()
+    return question, now, _already_applied(user, question, kind)
 
 
 def _already_applied(user, question: Post, kind: int) -> CloseOutcome | None:
