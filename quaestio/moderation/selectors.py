@@ -252,7 +252,8 @@ def close_state(
 ) -> CloseState | None:
     """The close state of a question for this viewer, in at most eight queries whatever the
     votes: the question (unless given), the closing's history row, links, originals, closers and
-    site reason, the standing votes, and the viewer's gold tag badges."""
+    site reason (closed questions only), the standing votes and the viewer's gold tag badges
+    (signed-in viewers only). An anonymous view of an open question given costs none."""
     if question is None:
         question = Post.objects.filter(id=question_id, post_type=PostType.QUESTION).first()
         if question is None:
@@ -261,7 +262,8 @@ def close_state(
     signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
     viewer_id = viewer.id if signed_in else None
     notice = closed_notices([question], viewer_id).get(question.id)
-    counts = _standing_counts(question.id, viewer_id, now)
+    # Anonymous viewers (most page views) neither see the votes nor vote: no query for them.
+    counts = _standing_counts(question.id, viewer_id, now) if signed_in else _NO_COUNTS
     gold_tags = (
         policies.gold_badge_tags(viewer, question)
         if signed_in and not viewer.is_moderator
@@ -289,6 +291,11 @@ def close_state(
     )
 
 
+_NO_COUNTS = dict.fromkeys(("close", "reopen", "flags", "reopen_requests"), 0) | dict.fromkeys(
+    ("mine_close", "mine_reopen", "mine_flag"), False
+)
+
+
 def _standing_counts(question_id: int, viewer_id: int | None, now: datetime) -> dict:
     """Standing votes and flags by kind in one query; a kind whose last vote is older than the
     aging window counts none (the rows are marked aged by the next write or the daily job)."""
@@ -302,9 +309,7 @@ def _standing_counts(question_id: int, viewer_id: int | None, now: datetime) -> 
     last = {}
     for row in rows:
         last[row["kind"]] = max(last.get(row["kind"], row["last"]), row["last"])
-    counts = dict.fromkeys(("close", "reopen", "flags", "reopen_requests"), 0) | dict.fromkeys(
-        ("mine_close", "mine_reopen", "mine_flag"), False
-    )
+    counts = dict(_NO_COUNTS)
     cutoff = now - rules.VOTE_AGING
     for row in rows:
         if last[row["kind"]] < cutoff:

@@ -106,3 +106,11 @@ def test_original_ids_in_reads_ids_and_links_not_words():
     """The duplicate box: ids and question links give ids; any word makes it a title search."""
     assert original_ids_in("12, https://example.org/questions/34/slug /q/56") == [12, 34, 56]
     assert original_ids_in("roman bridges 12") == []
+
+
+def test_anonymous_view_of_an_open_question_costs_no_query(django_assert_num_queries):
+    """The question page's most common view: an open question, nobody signed in."""
+    q = question(user(10))
+    with django_assert_num_queries(0):
+        state = close_state(q.id, None, question=q)
+    assert state.notice is None and not state.may_vote_close[0]
