@@ -360,3 +360,25 @@ def test_askers_edit_within_5_days_puts_the_question_in_the_reopen_queue():
     assert not close_state(late.id, owner).may_request_reopen_review[0]
     with pytest.raises(PermissionDenied, match="5 days"):
         services.reopen_review_request(owner, late.id)
+
+
+def test_export_writes_the_closing_as_the_dump_does(tmp_path):
+    """export-dump writes a closing made here as a dump would carry it: the post's ClosedDate,
+    a PostHistory type 10 row (Comment 101, the voters and originals as JSON in Text) and a
+    PostLinks type 3 row."""
+    from quaestio.dumps.exporter import export_dump
+
+    original = question(user(10))
+    q = question(user(10))
+    for voter in voters(3):
+        _vote(voter, q, "duplicate", originals=[original.id])
+    export_dump(tmp_path / "out")
+    posts = (tmp_path / "out" / "Posts.xml").read_text(encoding="utf-8-sig")
+    row = next(line for line in posts.splitlines() if f'<row Id="{q.id}" ' in line)
+    assert "ClosedDate=" in row
+    history = (tmp_path / "out" / "PostHistory.xml").read_text(encoding="utf-8-sig")
+    closed = next(line for line in history.splitlines() if 'PostHistoryTypeId="10"' in line)
+    assert f'PostId="{q.id}"' in closed and 'Comment="101"' in closed
+    assert f"&quot;OriginalQuestionIds&quot;:[{original.id}]" in closed
+    links = (tmp_path / "out" / "PostLinks.xml").read_text(encoding="utf-8-sig")
+    assert f'PostId="{q.id}" RelatedPostId="{original.id}" LinkTypeId="3"' in links
