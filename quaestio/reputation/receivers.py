@@ -42,13 +42,10 @@ def on_suggested_edit_approved(
     check_badges(edited=[suggester_id], scored=[suggester_id])
 
 
-def connect() -> bool:
-    try:
-        from quaestio.posts import events
-    except ImportError:  # the writing room's events are not merged yet
-        return False
+def connect() -> None:
+    from quaestio.posts import events
+
     events.post_written.connect(on_post_written, dispatch_uid="reputation.post_written")
     events.suggested_edit_approved.connect(
         on_suggested_edit_approved, dispatch_uid="reputation.suggested_edit_approved"
     )
-    return True

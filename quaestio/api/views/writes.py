@@ -1,60 +1,33 @@
 """Write methods (POST, access token with write_access): they call the same services as the web
 pages, so the same policies, limits, revisions and reputation apply.
 
-The services live in other rooms (posts, comments, votes) and are looked up when a write is
-made; until a room is installed its methods answer `temporarily_unavailable`.
 `preview=true` runs the write and rolls it back, so nothing is kept and nothing is sent.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from django.db import transaction
 
 from quaestio.api import types
-from quaestio.api.errors import ApiError, BadParameter
+from quaestio.api.errors import BadParameter
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import boolean
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import live_answers, live_comments, live_questions, load_related
+from quaestio.comments import services as comment_services
 from quaestio.comments.models import Comment
+from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, parse_tags
-from quaestio.votes.models import Vote, VoteType
+from quaestio.votes import services as vote_services
+from quaestio.votes.models import CommentVote, Vote, VoteType
 
-# The services each write calls: "module:function".
-SERVICES = {
-    "question_ask": "quaestio.posts.services:question_ask",
-    "answer_post": "quaestio.posts.services:answer_post",
-    "post_edit": "quaestio.posts.services:post_edit",
-    "post_delete": "quaestio.posts.services:post_delete",
-    "comment_add": "quaestio.comments.services:comment_add",
-    "comment_edit": "quaestio.comments.services:comment_edit",
-    "comment_delete": "quaestio.comments.services:comment_delete",
-    "vote_cast": "quaestio.votes.services:vote_cast",
-    "answer_accept_toggle": "quaestio.votes.services:answer_accept_toggle",
-    "comment_vote_toggle": "quaestio.votes.services:comment_vote_toggle",
-}
 WRITE = {"http_method": "POST", "token": "write", "paged": False}
-
-
-class TemporarilyUnavailable(ApiError):
-    error_id = 503
 
 
 class _Preview(Exception):
     """Raised inside the transaction of a preview so that it rolls back."""
-
-
-def service(name: str) -> Callable:
-    module, function = SERVICES[name].split(":")
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        raise TemporarilyUnavailable(
-            f"writing is not available on this server yet ({function} is not installed)"
-        ) from None
 
 
 def _run(api: ApiRequest, write: Callable[[], Result]) -> Result:
@@ -126,7 +99,7 @@ def _post_kind(post_id: int, kind: int) -> None:
 )
 def question_add(api: ApiRequest) -> Result:
     def write() -> Result:
-        post = service("question_ask")(
+        post = post_services.question_ask(
             api.user,
             title=_required(api, "title"),
             body=_required(api, "body"),
@@ -149,7 +122,7 @@ def answer_add(api: ApiRequest, id: str) -> Result:
     question_id = _one_id(id)
 
     def write() -> Result:
-        post = service("answer_post")(api.user, question_id, body=_required(api, "body"))
+        post = post_services.answer_post(api.user, question_id, body=_required(api, "body"))
         return _answer_result(api, post.id)
 
     return _run(api, write)
@@ -160,7 +133,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
 
     def write() -> Result:
         current = Post.objects.get(id=post_id)
-        service("post_edit")(
+        post_services.post_edit(
             api.user,
             post_id,
             body=api.query.get("body") or current.body_markdown,
@@ -201,7 +174,7 @@ def _delete(api: ApiRequest, post_id: int, kind: int) -> Result:
     _post_kind(post_id, kind)
 
     def write() -> Result:
-        service("post_delete")(api.user, post_id)
+        post_services.post_delete(api.user, post_id)
         return Result([])
 
     return _run(api, write)
@@ -230,7 +203,7 @@ def _accept(api: ApiRequest, answer_id: int, accepted: bool) -> Result:
         )
         is_accepted = parent.first() == answer_id
         if is_accepted != accepted:
-            service("answer_accept_toggle")(api.user, answer_id)
+            vote_services.answer_accept_toggle(api.user, answer_id)
         return _answer_result(api, answer_id)
 
     return _run(api, write)
@@ -277,7 +250,7 @@ def _vote(api: ApiRequest, post_id: int, kind: int, direction: str, undo: bool) 
             .first()
         )
         if (not undo and standing != wanted) or (undo and standing == wanted):
-            service("vote_cast")(api.user, post_id, direction)
+            vote_services.vote_cast(api.user, post_id, direction)
         if kind == PostType.QUESTION:
             return _question_result(api, post_id)
         return _answer_result(api, post_id)
@@ -333,7 +306,7 @@ def comment_add(api: ApiRequest, id: str) -> Result:
     post_id = _one_id(id)
 
     def write() -> Result:
-        row = service("comment_add")(api.user, post_id, _required(api, "body"))
+        row = comment_services.comment_add(api.user, post_id, _required(api, "body"))
         return _comment_result(api, row.id)
 
     return _run(api, write)
@@ -351,7 +324,7 @@ def comment_edit(api: ApiRequest, id: str) -> Result:
     comment_id = _one_id(id)
 
     def write() -> Result:
-        service("comment_edit")(api.user, comment_id, _required(api, "body"))
+        comment_services.comment_edit(api.user, comment_id, _required(api, "body"))
         return _comment_result(api, comment_id)
 
     return _run(api, write)
@@ -362,7 +335,7 @@ def comment_delete(api: ApiRequest, id: str) -> Result:
     comment_id = _one_id(id)
 
     def write() -> Result:
-        service("comment_delete")(api.user, comment_id)
+        comment_services.comment_delete(api.user, comment_id)
         return Result([])
 
     return _run(api, write)
@@ -373,23 +346,12 @@ def _comment_vote(api: ApiRequest, comment_id: int, undo: bool) -> Result:
         raise BadParameter("id", f"no comment with id {comment_id}")
 
     def write() -> Result:
-        model = _comment_votes_model()
-        voted = (
-            model is not None
-            and model.objects.filter(comment_id=comment_id, user_id=api.user.id).exists()
-        )
+        voted = CommentVote.objects.filter(comment_id=comment_id, user_id=api.user.id).exists()
         if voted == undo:
-            service("comment_vote_toggle")(api.user, comment_id)
+            vote_services.comment_vote_toggle(api.user, comment_id)
         return _comment_result(api, comment_id)
 
     return _run(api, write)
-
-
-def _comment_votes_model():
-    """Comment upvotes have their own table in the votes room once it is merged."""
-    from quaestio.votes import models
-
-    return getattr(models, "CommentVote", None)
 
 
 @endpoint("comments/{id}/upvote", "comment", "Upvotes a comment.", params=("preview",), **WRITE)
