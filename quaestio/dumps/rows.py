@@ -16,7 +16,7 @@ from django.db import connection
 from quaestio.core.markdown import sanitize_html
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
-from quaestio.dumps.xmlio import canonical_date, is_canonical_date, sqlite_date
+from quaestio.dumps.xmlio import canonical_date, sqlite_date
 
 Converter = Callable[[dict[str, str], int], tuple[list, dict | None]]
 # Real dumps have a handful of attribute layouts per file; a hostile one could give every row
@@ -47,24 +47,30 @@ def table_columns(table: str) -> tuple[list[str], list]:
     return columns, defaults
 
 
-def _date_for_backend() -> Callable[[str], str]:
-    # SQLite keeps dates as text in Django's own form; PostgreSQL parses the ISO text itself
-    # (Django sets the session time zone to UTC, and dump dates are UTC).
-    return sqlite_date if connection.vendor == "sqlite" else (lambda value: value)
-
-
 def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> Converter:
     """The file's converter: one loop over the file's attributes in order (a row with several
     faults is refused for the first).
 
     It replaced Python source generated per file and compiled with `exec`, which was faster by
-    too little to keep: bench/row_converter.py, 200,000 rows of a generated dump, CPU seconds,
-    best of 3-5 interleaved rounds, three runs on a loaded machine: exec 0.77 / 0.78 / 0.79,
-    this loop 0.86 / 0.86 / 0.90 (0.3-0.6 µs a row: well under a second of the parsing
-    process's CPU a million rows, which takes 20-45 s to import).
+    too little to keep. bench/row_converter.py, 200,000 rows of a generated dump (the dump's
+    mix of files), CPU seconds, best of 3 interleaved rounds, two alternated runs each on a
+    loaded machine: SQLite exec 0.764 / 0.756, this loop 0.860 / 0.847; PostgreSQL exec
+    0.668 / 0.654, this loop 0.734 / 0.738. About 0.4 µs a row, 0.4 s of the parsing process's
+    CPU a million rows, against 20-45 s to import them.
     """
-    to_db_date = _date_for_backend()
-    plan = [(attr.name, columns.index(attr.column), attr) for attr in spec.attrs]
+    sqlite = connection.vendor == "sqlite"
+    # What the loop needs of each attribute, looked up once: (name, column index, kind,
+    # required, and for INT whether its absence is recorded, for BOOL omit_false).
+    plan = [
+        (
+            attr.name,
+            columns.index(attr.column),
+            attr.kind,
+            attr.required,
+            not attr.nullable if attr.kind == INT else attr.omit_false,
+        )
+        for attr in spec.attrs
+    ]
     known = {attr.name for attr in spec.attrs}
     unknown_by_keys: dict[tuple, list[str]] = {}
     filename = spec.filename
@@ -75,18 +81,18 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
     def convert(attributes: dict[str, str], line: int) -> tuple[list, dict | None]:
         values = defaults.copy()
         kept: dict[str, str] = {}
-        guard: dict[str, str] = {}
-        absent: list[str] = []
-        for name, index, attr in plan:
-            raw = attributes.get(name)
-            kind = attr.kind
+        guard: dict[str, str] | None = None
+        absent: list[str] | None = None
+        get = attributes.get
+        for name, index, kind, required, flag in plan:
+            raw = get(name)
             if raw is None:
-                if attr.required:
+                if required:
                     raise fail(
                         f"the row has no {name} attribute, which every row needs", line, attributes
                     )
-                if kind == INT and not attr.nullable:
-                    absent.append(name)
+                if kind == INT and flag:
+                    absent = [*(absent or ()), name]
                 continue
             if kind == INT:
                 try:
@@ -96,31 +102,33 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
                 values[index] = number
                 if str(number) != raw:
                     kept[name] = raw
-            elif kind == STR:
-                values[index] = raw
-                if not raw and not attr.required:
-                    kept[name] = raw
             elif kind == DATE:
-                if not is_canonical_date(raw):
+                # is_canonical_date, inlined: every date of every row passes here.
+                if len(raw) != 23 or raw[10] != "T" or raw[19] != "." or raw[4] != "-":
                     try:
                         canonical = canonical_date(raw)
                     except ValueError:
                         raise fail(f"{name}={raw!r} is not a date", line, attributes) from None
                     kept[name] = raw
                     raw = canonical
-                values[index] = to_db_date(raw)
+                values[index] = sqlite_date(raw) if sqlite else raw
+            elif kind == STR:
+                values[index] = raw
+                if not raw and not required:
+                    kept[name] = raw
             elif kind == HTML:
                 clean = sanitize_html(raw) if raw else raw
                 values[index] = clean
-                if clean != raw or (not raw and not attr.required):
+                if clean != raw or (not raw and not required):
                     kept[name] = raw
+                    guard = guard or {}
                     guard[name] = digest(clean)
             elif kind == BOOL:
                 if raw == "True":
                     values[index] = True
                 elif raw == "False":
                     values[index] = False
-                    if attr.omit_false:
+                    if flag:
                         kept[name] = raw
                 else:
                     lowered = raw.lower()
