@@ -26,6 +26,13 @@ def _private_uses(path: Path) -> list[str]:
             for alias in node.names:
                 if alias.name.startswith("quaestio"):
                     modules.add(alias.asname or alias.name.split(".")[0])
+    # A name the file also assigns (a local `parser = argparse.ArgumentParser()` beside an
+    # imported `parser` module) may not be the module where it is used: left out.
+    modules -= {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
