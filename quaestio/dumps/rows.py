@@ -14,11 +14,14 @@ from django.apps import apps
 from django.db import connection
 
 from quaestio.core.markdown import sanitize_html
+from quaestio.core.safe_urls import url_field_value
 from quaestio.dumps.errors import DumpError
-from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
+from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, URL, DumpFileSpec
 from quaestio.dumps.xmlio import canonical_date, sqlite_date
 
 Converter = Callable[[dict[str, str], int], tuple[list, dict | None]]
+# Kinds whose stored value is a cleaned form of the dump's; the original is kept for export.
+CLEANERS = {HTML: sanitize_html, URL: url_field_value}
 # Real dumps have a handful of attribute layouts per file; a hostile one could give every row
 # its own, so the memo of which attributes are unknown stays bounded (memory must stay flat).
 MAX_REMEMBERED_LAYOUTS = 256
@@ -47,6 +50,14 @@ def table_columns(table: str) -> tuple[list[str], list]:
     return columns, defaults
 
 
+def _detail(attr):
+    if attr.kind == INT:
+        return not attr.nullable
+    if attr.kind == BOOL:
+        return attr.omit_false
+    return CLEANERS.get(attr.kind)
+
+
 def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> Converter:
     """The file's converter: one loop over the file's attributes in order (a row with several
     faults is refused for the first).
@@ -60,15 +71,10 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
     """
     sqlite = connection.vendor == "sqlite"
     # What the loop needs of each attribute, looked up once: (name, column index, kind,
-    # required, and for INT whether its absence is recorded, for BOOL omit_false).
+    # required, and what the kind needs: for INT whether its absence is recorded, for BOOL
+    # omit_false, for HTML and URL the cleaner).
     plan = [
-        (
-            attr.name,
-            columns.index(attr.column),
-            attr.kind,
-            attr.required,
-            not attr.nullable if attr.kind == INT else attr.omit_false,
-        )
+        (attr.name, columns.index(attr.column), attr.kind, attr.required, _detail(attr))
         for attr in spec.attrs
     ]
     known = {attr.name for attr in spec.attrs}
@@ -84,14 +90,14 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
         guard: dict[str, str] | None = None
         absent: list[str] | None = None
         get = attributes.get
-        for name, index, kind, required, flag in plan:
+        for name, index, kind, required, detail in plan:
             raw = get(name)
             if raw is None:
                 if required:
                     raise fail(
                         f"the row has no {name} attribute, which every row needs", line, attributes
                     )
-                if kind == INT and flag:
+                if kind == INT and detail:
                     absent = [*(absent or ()), name]
                 continue
             if kind == INT:
@@ -116,8 +122,8 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
                 values[index] = raw
                 if not raw and not required:
                     kept[name] = raw
-            elif kind == HTML:
-                clean = sanitize_html(raw) if raw else raw
+            elif kind in CLEANERS:
+                clean = detail(raw) if raw else raw
                 values[index] = clean
                 if clean != raw or (not raw and not required):
                     kept[name] = raw
@@ -128,7 +134,7 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
                     values[index] = True
                 elif raw == "False":
                     values[index] = False
-                    if flag:
+                    if detail:
                         kept[name] = raw
                 else:
                     lowered = raw.lower()

@@ -8,6 +8,7 @@ from quaestio.accounts.models import User
 from quaestio.api.services import token_create
 from quaestio.comments.models import Comment
 from quaestio.posts.models import Post
+from quaestio.votes.models import Vote, VoteType
 
 pytestmark = pytest.mark.django_db
 ANSWER_TEXT = "Because the archives opened in 1991 show the order came from the top."
@@ -83,13 +84,40 @@ def test_vote_and_undo(api, writer):
     assert body["items"][0]["score"] == score
 
 
+def test_undo_of_a_vote_that_is_not_there_succeeds_and_changes_nothing(api, writer):
+    """upvote/undo with no upvote standing answers with the post, unchanged (a retried undo);
+    downvote/undo leaves a standing upvote alone."""
+    score = Post.objects.get(id=38739).score
+    response, body = api.post("answers/38739/upvote/undo", access_token=writer)
+    assert response.status_code == 200 and body["items"][0]["score"] == score
+    api.post("answers/38739/upvote", access_token=writer)
+    _, body = api.post("answers/38739/downvote/undo", access_token=writer)
+    assert body["items"][0]["score"] == score + 1
+    assert Vote.objects.filter(post_id=38739, user_id=101, vote_type=VoteType.UP_MOD).exists()
+
+
+def test_downvote_switches_a_standing_upvote(api, writer):
+    """downvote when an upvote stands switches it (SE: click the other arrow)."""
+    score = Post.objects.get(id=38739).score
+    api.post("answers/38739/upvote", access_token=writer)
+    _, body = api.post("answers/38739/downvote", access_token=writer)
+    assert body["items"][0]["score"] == score - 1
+    _, body = api.post("answers/38739/downvote", access_token=writer)
+    assert body["items"][0]["score"] == score - 1
+
+
 def test_accept_and_undo(api, writer):
     """The asker accepts an answer and takes the acceptance back."""
     _, body = api.post("answers/70011/accept", access_token=writer)
     assert body["items"][0]["is_accepted"] is True
     assert Post.objects.get(id=70010).accepted_answer_id == 70011
+    _, body = api.post("answers/70011/accept", access_token=writer)  # a retry
+    assert body["items"][0]["is_accepted"] is True
     _, body = api.post("answers/70011/accept/undo", access_token=writer)
     assert body["items"][0]["is_accepted"] is False
+    _, body = api.post("answers/70011/accept/undo", access_token=writer)  # a retry
+    assert body["items"][0]["is_accepted"] is False
+    assert Post.objects.get(id=70010).accepted_answer_id is None
 
 
 def test_comment_edit_and_delete(api, writer):
@@ -107,3 +135,16 @@ def test_comment_edit_and_delete(api, writer):
     assert Comment.objects.get(id=comment["comment_id"]).text.endswith("please?")
     api.post(f"comments/{comment['comment_id']}/delete", access_token=writer)
     assert Comment.objects.get(id=comment["comment_id"]).deletion_date is not None
+
+
+def test_comment_upvote_and_undo_are_idempotent(api, writer):
+    """comments/{id}/upvote twice counts once; upvote/undo twice takes it back once."""
+    comment = Comment.objects.create(
+        post_id=38739, user=User.objects.exclude(id=101).exclude(id=-1).first(), text="useful"
+    )
+    for _ in range(2):
+        _, body = api.post(f"comments/{comment.id}/upvote", access_token=writer)
+        assert body["items"][0]["score"] == 1
+    for _ in range(2):
+        _, body = api.post(f"comments/{comment.id}/upvote/undo", access_token=writer)
+        assert body["items"][0]["score"] == 0
