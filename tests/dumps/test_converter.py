@@ -8,7 +8,7 @@ from django.db import connection
 
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.rows import MAX_REMEMBERED_LAYOUTS, build_converter, table_columns
-from quaestio.dumps.schema import POSTS, TAGS
+from quaestio.dumps.schema import POSTS, TAGS, USERS
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,26 @@ def test_an_absent_counter_is_recorded():
     values, extra = convert(POSTS, {k: v for k, v in POST.items() if k != "CommentCount"})
     assert values["comment_count"] == 0
     assert extra == {"absent": ["CommentCount"]}
+
+
+def test_a_url_that_is_not_a_link_is_dropped_and_the_original_guarded():
+    """WebsiteUrl keeps a link; anything else is stored empty, the dump's text kept aside."""
+    user = {
+        "Id": "1",
+        "Reputation": "1",
+        "CreationDate": "2014-01-21T20:26:05.383",
+        "DisplayName": "Ann",
+        "LastAccessDate": "2014-01-21T20:26:05.383",
+        "Views": "0",
+        "UpVotes": "0",
+        "DownVotes": "0",
+    }
+    values, _extra = convert(USERS, {**user, "WebsiteUrl": "https://example.com/"})
+    assert values["website_url"] == "https://example.com/"
+    values, extra = convert(USERS, {**user, "WebsiteUrl": "javascript:alert(1)"})
+    assert values["website_url"] == ""
+    assert extra["set"] == {"WebsiteUrl": "javascript:alert(1)"}
+    assert set(extra["guard"]) == {"WebsiteUrl"}
 
 
 def test_unknown_attributes_and_empty_optional_ones_are_kept():
