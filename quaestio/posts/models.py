@@ -191,14 +191,6 @@ class Post(models.Model):
         return self.deletion_date is not None
 
     @property
-    def is_closed(self) -> bool:
-        return self.closed_date is not None
-
-    @property
-    def is_community_wiki(self) -> bool:
-        return self.community_owned_date is not None
-
-    @property
     def tag_names(self) -> list[str]:
         return parse_tags(self.tags)
 
