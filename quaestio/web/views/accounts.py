@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import services
+from quaestio.core import links
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import inbox_mark_read
@@ -113,7 +114,7 @@ def profile_edit(request):
             errors, status = _errors(error), error.status
             user.refresh_from_db()
         else:
-            return redirect(f"/users/{user.id}")
+            return redirect(links.user_url(user.id, user.display_name))
     return render(
         request, "accounts/profile_edit.html", {"form": form, "errors": errors}, status=status
     )
