@@ -51,7 +51,10 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
     now = now or timezone.now()
     seconds = int((now - moment).total_seconds())
     if seconds < 0:
-        return "in " + time_span(-seconds)
+        # To the nearest minute: a bounty started a moment ago ends "in 7 days", not "in 6 days"
+        # (the page is rendered a few milliseconds after the end was set).
+        ahead = -seconds if -seconds < 60 else (-seconds + 30) // 60 * 60
+        return "in " + time_span(ahead)
     if 86_400 <= seconds < 2 * 86_400:
         return "yesterday"
     return time_span(seconds) + " ago"
