@@ -16,6 +16,7 @@ from quaestio.api.selectors import (
     without_unwanted_bodies,
 )
 from quaestio.api.views.questions import comment_page, question_page
+from quaestio.posts.models import PostType
 
 
 def answer_page(api: ApiRequest, queryset) -> Result:
@@ -45,7 +46,9 @@ def answers_by_ids(api: ApiRequest, ids: str) -> Result:
 )
 def answer_comments(api: ApiRequest, ids: str) -> Result:
     queryset = live_comments().filter(
-        post_id__in=id_vector(ids), post__post_type=2, post__deletion_date__isnull=True
+        post_id__in=id_vector(ids),
+        post__post_type=PostType.ANSWER,
+        post__deletion_date__isnull=True,
     )
     return comment_page(api, queryset)
 
