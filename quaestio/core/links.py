@@ -12,11 +12,9 @@ result is remembered per process, keyed on the script prefix and the arguments (
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
-from django.core.signals import request_started
 from django.urls import get_script_prefix, reverse
 
 SLUG_MAX_LENGTH = 80  # Stack Exchange cuts slugs at 80 characters
@@ -223,27 +221,3 @@ def origin(request) -> str:
     """The request's scheme and host ("https://example.com"): prefixed to the paths above (which
     carry the script prefix already) it makes them absolute, without a call per link."""
     return f"{request.scheme}://{request.get_host()}"
-
-
-# Markup that holds links is remembered by the modules that write it (web/presenters.py): such a
-# cache is forgotten when the script prefix changes, checked once per request rather than paid
-# for on every cached call (reading the prefix costs 20 times a cache hit).
-_prefix_dependents: list[Callable[[], None]] = []
-_prefix_seen: list[str] = []
-
-
-def forget_on_prefix_change(cached):
-    """Register an lru_cache'd function whose results hold URLs (usable as a decorator)."""
-    _prefix_dependents.append(cached.cache_clear)
-    return cached
-
-
-def _check_script_prefix(**kwargs) -> None:
-    prefix = get_script_prefix()
-    if _prefix_seen != [prefix]:
-        _prefix_seen[:] = [prefix]
-        for clear in _prefix_dependents:
-            clear()
-
-
-request_started.connect(_check_script_prefix, dispatch_uid="quaestio.core.links.prefix")

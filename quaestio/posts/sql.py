@@ -19,13 +19,7 @@ from functools import lru_cache
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from quaestio.accounts.models import COMMUNITY_USER_ID
-from quaestio.posts.models import CloseReason, PostType
-from quaestio.votes.models import VoteType
-
-# The raw SQL below compares type columns with numbers; they come from the enums, once.
-_QUESTION, _ANSWER = int(PostType.QUESTION), int(PostType.ANSWER)
-_UP, _DOWN = int(VoteType.UP_MOD), int(VoteType.DOWN_MOD)
+from quaestio.posts.models import CloseReason
 
 
 @lru_cache(maxsize=16384)
@@ -99,7 +93,7 @@ _POST_DATE_INDEXES = tuple(
 # Whether the page needs its Linked query at all: most questions have no links, and asking
 # here (two index probes on the question's row) costs a tenth of running that query (callgrind).
 _HAS_LINKS = (
-    f"CASE WHEN post_type = {_QUESTION} THEN EXISTS (SELECT 1 FROM posts_postlink l"
+    "CASE WHEN post_type = 1 THEN EXISTS (SELECT 1 FROM posts_postlink l"
     " WHERE l.post_id = posts_post.id OR l.related_post_id = posts_post.id) ELSE FALSE END"
 )
 
@@ -138,7 +132,7 @@ class UserCardRow:
 
     @property
     def is_community(self) -> bool:
-        return self.id == COMMUNITY_USER_ID
+        return self.id == -1
 
 
 @dataclass(slots=True)
@@ -161,8 +155,7 @@ def thread_posts(cursor, question_id: int) -> list[PostRow]:
     rows = _rows(
         cursor,
         f"SELECT {_post_columns(connection.vendor)} FROM posts_post "
-        "WHERE deletion_date IS NULL AND "
-        f"((id = %s AND post_type = {_QUESTION}) OR (parent_id = %s AND post_type = {_ANSWER}))",
+        "WHERE deletion_date IS NULL AND ((id = %s AND post_type = 1) OR (parent_id = %s AND post_type = 2))",
         [question_id, question_id],
     )
     return [PostRow(*_with_aware_dates(row)) for row in rows]
@@ -216,7 +209,7 @@ def linked_questions(cursor, question_id: int, limit: int) -> list[SidebarRow]:
         cursor,
         "SELECT 'linked' AS kind, p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
         " FROM posts_post p"
-        f" WHERE p.post_type = {_QUESTION} AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
+        " WHERE p.post_type = 1 AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
         "   SELECT related_post_id FROM posts_postlink WHERE post_id = %s"
         "   UNION SELECT post_id FROM posts_postlink WHERE related_post_id = %s)"
         " ORDER BY p.score DESC, p.id LIMIT %s",
@@ -233,7 +226,7 @@ def viewer_votes(cursor, post_ids: list[int], user_id: int) -> dict[int, int]:
     rows = _rows(
         cursor,
         f"SELECT post_id, vote_type FROM votes_vote WHERE user_id = %s AND post_id IN ({marks}) "
-        f"AND vote_type IN ({_UP}, {_DOWN})",
+        "AND vote_type IN (2, 3)",
         [user_id, *post_ids],
     )
     return dict(rows)

@@ -14,6 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from django.urls import get_script_prefix
+
 from quaestio.core import links
 from quaestio.posts.selectors import PostBlock, QuestionPage
 from quaestio.web.text import plain_text
@@ -34,7 +36,6 @@ def _author(name: str, user_id: int | None, origin: str) -> str:
 
 
 # Bounded: each entry holds a body and its text, so 1,024 threads' posts is some 10-20 MB.
-@links.forget_on_prefix_change
 @lru_cache(maxsize=1024)
 def _post_members(
     body_html: str,
@@ -43,23 +44,26 @@ def _post_members(
     author: str,
     author_id: int | None,
     origin: str,
+    prefix: str,
 ) -> str:
-    """The members a question and an answer share, as JSON text (without the braces)."""
+    """The members a question and an answer share, as JSON text (without the braces). The
+    author's link is made absolute with `origin`; `prefix` (the script prefix, which
+    links.user_url reads) is only part of the key."""
     return (
         f'"text":{_json(plain_text(body_html))},"upvoteCount":{int(score)},'
         f'"dateCreated":{_json(created.isoformat())},"author":{_author(author, author_id, origin)}'
     )
 
 
-def _members(block: PostBlock, origin: str) -> str:
+def _members(block: PostBlock, site: tuple[str, str]) -> str:
     post, owner = block.post, block.owner
     owner_id = owner.user.id if owner.user is not None else None
-    return _post_members(post.body, post.score, post.creation_date, owner.name, owner_id, origin)
+    return _post_members(post.body, post.score, post.creation_date, owner.name, owner_id, *site)
 
 
-def _answer(block: PostBlock, base_url: str, origin: str) -> str:
+def _answer(block: PostBlock, base_url: str, site: tuple[str, str]) -> str:
     url = _json(f"{base_url}#answer-{int(block.post.id)}")
-    return f'{{"@type":"Answer",{_members(block, origin)},"url":{url}}}'
+    return f'{{"@type":"Answer",{_members(block, site)},"url":{url}}}'
 
 
 def qa_page_json_ld(page: QuestionPage, url: str) -> str:
@@ -67,16 +71,17 @@ def qa_page_json_ld(page: QuestionPage, url: str) -> str:
     `url` is the page's absolute URL; the authors' profile links are made absolute likewise."""
     question = page.question.post
     parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    # The origin and script prefix, read once for the page (each prefix read costs microseconds).
+    site = (f"{parts.scheme}://{parts.netloc}" if parts.netloc else "", get_script_prefix())
     entity = (
-        f'"@type":"Question","name":{_json(question.title)},{_members(page.question, origin)},'
+        f'"@type":"Question","name":{_json(question.title)},{_members(page.question, site)},'
         f'"answerCount":{len(page.answers)}'
     )
     accepted = [block for block in page.answers if block.post.id == page.accepted_answer_id]
     if accepted:
-        entity += f',"acceptedAnswer":{_answer(accepted[0], url, origin)}'
+        entity += f',"acceptedAnswer":{_answer(accepted[0], url, site)}'
     suggested = [
-        _answer(block, url, origin)
+        _answer(block, url, site)
         for block in page.answers
         if block.post.id != page.accepted_answer_id
     ]

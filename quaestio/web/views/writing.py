@@ -22,7 +22,7 @@ from quaestio.comments.models import Comment
 from quaestio.core import links
 from quaestio.core.diff import inline_diff
 from quaestio.core.errors import DomainError, ValidationFailed
-from quaestio.core.links import post_url, question_url
+from quaestio.core.links import answer_in_thread_url, post_action_url, question_url
 from quaestio.core.markdown import MAX_SOURCE_CHARS, render_post
 from quaestio.posts import policies
 from quaestio.posts import services as post_services
@@ -32,6 +32,13 @@ from quaestio.search.selectors import similar_questions
 
 SIMILAR_SHOWN = 5
 PREVIEWS_PER_MINUTE = 120  # the editor asks at most every 300 ms of typing pause
+
+
+def post_url(post: Post) -> str:
+    """A question's page; an answer at its place in its question's page."""
+    if post.is_question:
+        return question_url(post.id, post.title)
+    return answer_in_thread_url(post.parent_id, post.parent.title, post.id)
 
 
 def _problem(request, error: DomainError, back: str = "/"):
@@ -103,7 +110,7 @@ def answer(request, question_id: int):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            return redirect(links.answer_in_thread_url(question.id, question.title, post.id))
+            return redirect(answer_in_thread_url(question.id, question.title, post.id))
     else:
         allowed, reason = policies.can_answer(request.user, question)
         if not allowed:
@@ -170,8 +177,8 @@ def rollback(request, post_id: int, number: int):
     try:
         post_services.post_rollback(request.user, post_id, number)
     except DomainError as error:
-        return _problem(request, error, back=links.revisions_url(post_id))
-    return redirect(links.revisions_url(post_id))
+        return _problem(request, error, back=post_action_url(post_id, "revisions"))
+    return redirect(post_action_url(post_id, "revisions"))
 
 
 @login_required
