@@ -132,6 +132,7 @@ def environment(**options) -> Environment:
     )
     env.globals.update(JINJA_GLOBALS)
     env.globals.update(LINK_GLOBALS)
+    env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.filters.update(
         {
             "post_date": formatting.post_date,
