@@ -135,11 +135,9 @@ def environment(**options) -> Environment:
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.filters.update(
         {
-            "post_date": formatting.post_date,
             "iso": formatting.iso_title,
             "rep": formatting.reputation_short,
             "short_number": formatting.number_short,
-            "relative": formatting.relative_time,
             "thousands": lambda value: f"{value:,}",
         }
     )
