@@ -177,12 +177,6 @@ def user_reputation_url(user_id: int, display_name: str | None) -> str:
     return _reverse("user_reputation", int(user_id), url_slug(display_name) or "user")
 
 
-def user_short_url(user_id: int) -> str:
-    """A profile without its slug (/users/<id>), which redirects to the canonical one: for
-    links whose writer does not have the name at hand (the viewer's own, in the top bar)."""
-    return _reverse("user_noslug", int(user_id))
-
-
 def avatar_url(seed: int | str) -> str:
     """The identicon of a user id (or of "deleted")."""
     return _reverse("identicon", str(seed))

@@ -109,7 +109,6 @@ LINK_GLOBALS = {
         "revisions_url",
         "rollback_url",
         "user_url",
-        "user_short_url",
         "user_reputation_url",
         "tag_url",
         "tag_info_url",
