@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 
-from quaestio.core import links
-from quaestio.core.links import question_url
+from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.posts.services import count_question_view
@@ -38,7 +37,7 @@ def question_detail(request, question_id: int, slug: str | None = None):
             Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
         )
         if answer is not None:
-            return HttpResponsePermanentRedirect(reverse("answer_short", args=[answer.id]))
+            return HttpResponsePermanentRedirect(answer_url(answer.id))
         raise Http404("No question with that id")
     question = page.question.post
     canonical = question_url(question.id, question.title)
@@ -88,7 +87,7 @@ def answer_short(request, answer_id: int, user_id: int | None = None):
     if answer is None or answer.parent is None:
         raise Http404("No answer with that id")
     return HttpResponsePermanentRedirect(
-        links.answer_in_thread_url(answer.parent.id, answer.parent.title, answer.id)
+        answer_in_thread_url(answer.parent.id, answer.parent.title, answer.id)
     )
 
 
