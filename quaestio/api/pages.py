@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quaestio.api.models import AccessToken, Scope
 from quaestio.api.services import token_create, token_revoke
+from quaestio.core import links
 from quaestio.core.errors import DomainError
 
 
@@ -64,7 +65,7 @@ def revoke(request, user_id: int, token_id: int):
         token_revoke(request.user, token_id)
     except DomainError as error:
         return _render(request, status=404, error=error.message)
-    return HttpResponseRedirect(f"/users/{user_id}/apps/")
+    return HttpResponseRedirect(links.page_url("user_apps", user_id))
 
 
 urlpatterns = [

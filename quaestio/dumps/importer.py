@@ -30,6 +30,7 @@ from typing import TextIO
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from quaestio.accounts.models import COMMUNITY_USER_ID
 from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, copy_text_formatter, driver_errors
 from quaestio.dumps.errors import DumpError
@@ -218,7 +219,7 @@ class Importer:
             )
 
     def _prepare(self) -> None:
-        from quaestio.accounts.models import COMMUNITY_USER_ID, User
+        from quaestio.accounts.models import User
         from quaestio.tags.models import Tag
 
         self.community_exists = User.objects.filter(id=COMMUNITY_USER_ID).exists()
@@ -255,7 +256,8 @@ class Importer:
             # A site that imported another dump before keeps one Community; this dump's wins.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = -1", [USERS.code]
+                    "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = %s",
+                    [USERS.code, COMMUNITY_USER_ID],
                 )
         columns = self.columns[spec.name]
         id_index = columns.index("id")
@@ -326,7 +328,7 @@ class Importer:
             id_index = columns.index("id")
 
             def community(values: list) -> bool:
-                if values[id_index] == -1 and self.community_exists:
+                if values[id_index] == COMMUNITY_USER_ID and self.community_exists:
                     self.community_values = values
                     return False
                 return True
@@ -374,11 +376,11 @@ class Importer:
             for c, v in zip(columns, self.community_values, strict=True)
             if c in from_dump and c != "id"
         ]
-        sql = "UPDATE accounts_user SET {} WHERE id = -1".format(
+        sql = "UPDATE accounts_user SET {} WHERE id = %s".format(
             ", ".join(f"{connection.ops.quote_name(c)} = %s" for c, _ in assignments)
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [v for _, v in assignments])
+            cursor.execute(sql, [v for _, v in assignments] + [COMMUNITY_USER_ID])
         self.community_values = None
 
     # --- what the loaded files allow ------------------------------------------------------
@@ -534,7 +536,7 @@ def _held_rows(spec: DumpFileSpec, columns: list[str]) -> Callable[[list], bool]
         return lambda values: True
     if spec is USERS:
         id_index = columns.index("id")
-        return lambda values: values[id_index] == -1
+        return lambda values: values[id_index] == COMMUNITY_USER_ID
     return None
 
 

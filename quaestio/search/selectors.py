@@ -68,6 +68,7 @@ SIMILAR_COLUMNS = (
     "closed_date",
     "creation_date",
     "tags",
+    "close_reason",
 )
 # The Related sidebar shows less than Similar, and each column costs on every question page view.
 RELATED_COLUMNS = ("id", "title", "score", "accepted_answer_id")
@@ -300,7 +301,15 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     if not ids:
         return []
     # Posts and the questions answers belong to, in one query.
-    parent_fields = ("title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score")
+    parent_fields = (
+        "title",
+        "tags",
+        "closed_date",
+        "close_reason",
+        "accepted_answer_id",
+        "answer_count",
+        "score",
+    )
     posts = {
         p.id: p
         for p in Post.objects.filter(id__in=ids)
@@ -360,6 +369,7 @@ class SimilarRow:
     closed_date: object  # only tested for presence
     creation_date: object
     tags: str
+    close_reason: int | None  # with closed_date, what posts.models.title_suffix reads
 
 
 @dataclass(slots=True)

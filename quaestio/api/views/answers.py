@@ -12,6 +12,7 @@ from quaestio.api.selectors import (
     live_questions,
 )
 from quaestio.api.views.questions import answer_page, comment_page, question_page
+from quaestio.posts.models import PostType
 
 
 @endpoint("answers", "answer", "All answers on the site.", sorts=tuple(POST_SORTS))
@@ -34,7 +35,9 @@ def answers_by_ids(api: ApiRequest, ids: str) -> Result:
 )
 def answer_comments(api: ApiRequest, ids: str) -> Result:
     queryset = live_comments().filter(
-        post_id__in=id_vector(ids), post__post_type=2, post__deletion_date__isnull=True
+        post_id__in=id_vector(ids),
+        post__post_type=PostType.ANSWER,
+        post__deletion_date__isnull=True,
     )
     return comment_page(api, queryset)
 

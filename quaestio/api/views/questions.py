@@ -22,7 +22,7 @@ from quaestio.api.selectors import (
     tagged,
     without_unwanted_bodies,
 )
-from quaestio.posts.models import PostLink
+from quaestio.posts.models import PostLink, PostType
 from quaestio.tags.models import PostTag
 from quaestio.votes.models import Vote, VoteType
 
@@ -146,7 +146,9 @@ def question_answers(api: ApiRequest, ids: str) -> Result:
 )
 def question_comments(api: ApiRequest, ids: str) -> Result:
     queryset = live_comments().filter(
-        post_id__in=id_vector(ids), post__post_type=1, post__deletion_date__isnull=True
+        post_id__in=id_vector(ids),
+        post__post_type=PostType.QUESTION,
+        post__deletion_date__isnull=True,
     )
     return comment_page(api, queryset)
 

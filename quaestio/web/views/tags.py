@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
+from quaestio.core import links
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
 from quaestio.tags.selectors import tag_detail, tag_list
 from quaestio.web.paging import page_number, paginator
@@ -35,6 +36,7 @@ def tagged(request, name: str):
         "tags/tagged.html",
         {
             "tag": tag,
+            "canonical": links.tag_url(name),
             "summaries": summaries,
             "total": total,
             "sort": sort,

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from quaestio.core import links
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.votes import rules as vote_rules
 from quaestio.votes import services
@@ -50,8 +50,8 @@ def _refuse(request, error: DomainError, back: str):
 
 def _login_needed(request, message: str):
     if _wants_json(request):
-        return JsonResponse({"error": message, "login": "/users/login"}, status=401)
-    return redirect(f"/users/login?next={request.headers.get('Referer', '/')}")
+        return JsonResponse({"error": message, "login": links.page_url("login")}, status=401)
+    return redirect(links.login_url(request.headers.get("Referer", "/")))
 
 
 FLIP = object()
@@ -72,7 +72,7 @@ def _intent(request, choices: dict[str, object]):
 
 @require_POST
 def post_vote(request, post_id: int, direction: str):
-    back = _back(request, f"/q/{post_id}")
+    back = _back(request, links.question_short_url(post_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
@@ -99,7 +99,7 @@ def post_vote(request, post_id: int, direction: str):
 
 @require_POST
 def accept(request, answer_id: int):
-    back = _back(request, f"/a/{answer_id}")
+    back = _back(request, links.answer_url(answer_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in to accept an answer.")
     try:
@@ -120,7 +120,7 @@ def accept(request, answer_id: int):
 
 @require_POST
 def comment_vote(request, comment_id: int):
-    back = _back(request, "/")
+    back = _back(request, links.page_url("home"))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
@@ -170,13 +170,13 @@ def bounty_offer(request, question_id: int):
         except DomainError as error:
             context["error"] = error.message
             return render(request, "voting/bounty_offer.html", context, status=error.status)
-        return redirect(f"/q/{page.question.id}")
+        return redirect(links.question_url(page.question.id, page.question.title))
     return render(request, "voting/bounty_offer.html", context)
 
 
 @require_POST
 def bounty_award(request, answer_id: int):
-    back = _back(request, f"/a/{answer_id}")
+    back = _back(request, links.answer_url(answer_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in to award a bounty.")
     try:
@@ -207,12 +207,14 @@ def reputation(request, user_id: int, slug: str | None = None):
     page = reputation_page(user_id)
     if page is None:
         raise Http404("No user with that id")
-    canonical = reverse(
-        "user_reputation", args=[user_id, slugify(page.user.display_name) or "user"]
-    )
+    canonical = links.user_reputation_url(user_id, page.user.display_name)
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
-    return render(request, "reputation/page.html", {"page": page, "u": page.user})
+    return render(
+        request,
+        "reputation/page.html",
+        {"page": page, "u": page.user, "canonical": canonical},
+    )
 
 
 @require_GET
@@ -234,7 +236,11 @@ def badge_detail(request, name: str):
     return render(
         request,
         "badges/detail.html",
-        {"badge": detail, "pager": paginator(request, number, detail.total, 60)},
+        {
+            "badge": detail,
+            "pager": paginator(request, number, detail.total, 60),
+            "canonical": links.badge_url(name),
+        },
     )
 
 
