@@ -9,6 +9,7 @@ from django.urls import path
 from quaestio.core.diff import inline_diff, side_by_side_diff
 from quaestio.posts.models import Post
 from quaestio.posts.revisions import post_revisions
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 def revisions(request, post_id: int):
@@ -45,4 +46,4 @@ def revisions(request, post_id: int):
     )
 
 
-urlpatterns = [path("posts/<int:post_id>/revisions", revisions, name="revisions")]
+urlpatterns = [path("posts/<id:post_id>/revisions", revisions, name="revisions")]
