@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
@@ -29,17 +27,6 @@ def test_document_lists_every_method(api):
     questions = document["paths"]["/questions"]["get"]
     sort = next(p for p in questions["parameters"] if p["name"] == "sort")
     assert sort["schema"]["enum"] == ["activity", "creation", "votes", "hot", "week", "month"]
-
-
-@pytest.fixture
-def connections_kept_open():
-    """Calling the WSGI application directly fires request_started/finished, which would close
-    the test's database connection; Django's own test client disconnects them the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def test_fuzzing_every_operation_finds_no_server_error(demo, connections_kept_open, settings):

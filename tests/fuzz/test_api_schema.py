@@ -10,8 +10,6 @@ import re
 import time
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -26,17 +24,6 @@ EXAMPLES_PER_OPERATION = 15
 # Path values the schema's generic strings seldom hit: numbers past what the database holds.
 HUGE_IDS = ["9223372036854775808", "12345678901234567890123456", "1;99999999999999999999", "-1e9"]
 SLOWEST = 2.0  # seconds of this process's CPU time per request
-
-
-@pytest.fixture
-def connections_kept_open():
-    """Calling the WSGI application directly fires request_started/finished, which would close
-    the test's database connection; Django's own test client disconnects them the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def _cases(operation):
