@@ -16,7 +16,8 @@ from collections.abc import Callable
 COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "demo": (
         "quaestio.cli_commands:demo",
-        "build the demo community in a fresh data directory and serve it",
+        "load the demo community (into an empty data directory; one that holds a site is served "
+        "as it is) and serve it",
         "quaestio.cli_commands:serve_arguments",
     ),
     "serve": (
