@@ -123,3 +123,13 @@ def test_an_unexpected_failure_shows_the_sites_own_error_page(client, db, monkey
     page = response.content.decode()
     assert "Something went wrong" in page and "site.css" in page
     assert "Server Error (500)" not in page
+
+
+def test_a_nul_byte_in_a_path_or_parameter_is_a_bad_request(client, demo):
+    """A NUL byte, which no text column takes (PostgreSQL refuses it inside the query), is
+    refused at the door with 400, in a path, a query parameter or a form field."""
+    assert client.get("/tags/%00").status_code == 400
+    assert client.get("/questions/tagged/a%00b").status_code == 400
+    assert client.get("/search", {"q": "a\x00b"}).status_code == 400
+    assert client.post("/users/login", {"email": "a\x00@example.org"}).status_code == 400
+    assert client.get("/tags/leon-trotsky").status_code == 200
