@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
     "recalc-reputation": (
         "quaestio.reputation.commands:recalc_reputation",
-        "rebuild every user's reputation from the ledger and report differences",
+        "replay each user's reputation from the events that stand; report and fix differences",
         None,
     ),
     "award-badges": (

@@ -32,6 +32,9 @@ def setup(args=None) -> int:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from quaestio.dumps.pipeline import remove_stale_spools
+
+    remove_stale_spools()  # left by an import that was killed (kill -9) before cleaning up
     return 0
 
 

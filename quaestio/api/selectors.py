@@ -217,7 +217,18 @@ def load_related(
         )
     related.questions = known
 
+    if questions and out.wants("question", "closed_details"):
+        from quaestio.moderation.selectors import closed_notices
+
+        related.closings = closed_notices(questions)
+    if questions and (
+        out.wants("question", "close_vote_count") or out.wants("question", "reopen_vote_count")
+    ):
+        from quaestio.moderation.selectors import standing_vote_counts
+
+        related.close_votes = standing_vote_counts([q.id for q in questions])
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
+    user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):
         user_ids |= {p.last_editor_id for p in all_posts}
     user_ids.discard(None)

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api.filters import Filter
 from quaestio.comments.models import Comment
+from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType, parse_tags
 
 DEFAULT_LICENSE = "CC BY-SA 4.0"
@@ -81,6 +82,8 @@ class Related:
     votes_by_post: dict[int, tuple[int, int]] = field(default_factory=dict)
     questions: dict[int, Post] = field(default_factory=dict)  # parents of answers
     viewer_votes: dict[int, int] = field(default_factory=dict)
+    closings: dict[int, object] = field(default_factory=dict)  # moderation ClosedNotice by id
+    close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
 
 
 def user_link(user_id: int, display_name: str) -> str:
@@ -88,7 +91,7 @@ def user_link(user_id: int, display_name: str) -> str:
 
 
 def profile_image(user: User) -> str:
-    return user.profile_image_url or f"{site_url()}/avatar/{user.id}.svg"
+    return safe_link(user.profile_image_url) or f"{site_url()}/avatar/{user.id}.svg"
 
 
 def user_type(user: User) -> str:
@@ -169,6 +172,42 @@ def closed_reason(post: Post) -> str | None:
     return label[:1].upper() + label[1:]
 
 
+def closed_details(out: Out, related: Related, notice) -> dict:
+    """Who closed the question, why, and (duplicates) the originals: from the closing's
+    PostHistory row and PostLinks, as moderation.selectors.closed_notices reads them."""
+    by_users = [
+        shallow_user(out, related.users.get(c.user_id), c.display_name)
+        if c.user_id in related.users
+        else out.emit(
+            "shallow_user",
+            {"user_id": c.user_id, "display_name": c.display_name, "user_type": "registered"},
+        )
+        for c in notice.closed_by
+    ]
+    originals = [
+        out.emit(
+            "original_question",
+            {
+                "question_id": o.id,
+                "title": o.title,
+                "answer_count": o.answer_count,
+                "accepted_answer_id": o.accepted_answer_id,
+            },
+        )
+        for o in notice.originals
+    ]
+    return out.emit(
+        "closed_details",
+        {
+            "on_hold": False,  # "on hold" ended in 2019 (spec §7.2)
+            "reason": notice.reason_title,
+            "description": f"<p>{html.escape(notice.text)}</p>",
+            "by_users": by_users,
+            "original_questions": originals if notice.is_duplicate else None,
+        },
+    )
+
+
 def _votes(related: Related, post_id: int) -> tuple[int, int]:
     return related.votes_by_post.get(post_id, (0, 0))
 
@@ -211,8 +250,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         "favorite_count": post.favorite_count or 0,
         "up_vote_count": up,
         "down_vote_count": down,
-        "close_vote_count": 0,
-        "reopen_vote_count": 0,
+        "close_vote_count": related.close_votes.get(post.id, (0, 0))[0],
+        "reopen_vote_count": related.close_votes.get(post.id, (0, 0))[1],
         "delete_vote_count": 0,
         "upvoted": _viewer_vote(out, related, post.id, 2),
         "downvoted": _viewer_vote(out, related, post.id, 3),
@@ -223,6 +262,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if wants("question", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("question", "closed_details") and post.id in related.closings:
+        values["closed_details"] = closed_details(out, related, related.closings[post.id])
     if wants("question", "answers") and post.id in related.answers_by_question:
         values["answers"] = [answer(out, a, related) for a in related.answers_by_question[post.id]]
     if wants("question", "comments"):
@@ -341,7 +382,7 @@ def user(out: Out, row: User, extra: dict) -> dict:
         "link": user_link(row.id, row.display_name),
         "profile_image": profile_image(row),
         "location": row.location or None,
-        "website_url": row.website_url or None,
+        "website_url": safe_link(row.website_url),
         "about_me": row.about_me or None,
         "view_count": row.views,
         "up_vote_count": row.up_votes,

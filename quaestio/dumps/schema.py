@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-INT, STR, DATE, BOOL, HTML = "int", "str", "date", "bool", "html"
+INT, STR, DATE, BOOL, HTML, URL = "int", "str", "date", "bool", "html", "url"
 
 
 @dataclass(frozen=True)
 class Attr:
     name: str  # the dump attribute
     column: str  # the database column
-    kind: str  # INT, STR, DATE, BOOL or HTML (HTML: sanitised on import, original kept)
+    # INT, STR, DATE, BOOL, HTML (sanitised on import, original kept) or URL (kept only when it
+    # is a link by quaestio.core.safe_urls, original kept)
+    kind: str
     required: bool = False
     nullable: bool = False  # the column holds NULL for an absent attribute
     omit_false: bool = False  # a False boolean is written by leaving the attribute out
@@ -44,10 +46,6 @@ class DumpFileSpec:
     def filename(self) -> str:
         return f"{self.name}.xml"
 
-    @property
-    def by_name(self) -> dict[str, Attr]:
-        return {attr.name: attr for attr in self.attrs}
-
 
 def _attr(name, column, kind, *, req=False, null=False, omit_false=False) -> Attr:
     return Attr(name, column, kind, required=req, nullable=null, omit_false=omit_false)
@@ -64,7 +62,7 @@ USERS = DumpFileSpec(
         _attr("CreationDate", "creation_date", DATE, req=True),
         _attr("DisplayName", "display_name", STR, req=True),
         _attr("LastAccessDate", "last_access_date", DATE, req=True),
-        _attr("WebsiteUrl", "website_url", STR),
+        _attr("WebsiteUrl", "website_url", URL),
         _attr("Location", "location", STR),
         _attr("AboutMe", "about_me", HTML),
         _attr("Views", "views", INT),
@@ -72,7 +70,7 @@ USERS = DumpFileSpec(
         _attr("DownVotes", "down_votes", INT),
         _attr("AccountId", "account_id", INT, null=True),
         _attr("Age", "age", INT, null=True),
-        _attr("ProfileImageUrl", "profile_image_url", STR),
+        _attr("ProfileImageUrl", "profile_image_url", URL),
     ),
     required_file=True,
 )
@@ -220,8 +218,6 @@ IMPORT_ORDER: tuple[DumpFileSpec, ...] = (
     VOTES,
     POST_LINKS,
 )
-BY_NAME = {spec.name: spec for spec in IMPORT_ORDER}
-BY_CODE = {spec.code: spec for spec in IMPORT_ORDER}
 
 # Sep 2023 orders (bicycles.meta), the newest era we hold; exports of a site that never
 # imported a dump use them.

@@ -70,11 +70,13 @@ class CloseReason(models.IntegerChoices):
     TOO_LOCALIZED = 7, "too localized"
     GENERAL_REFERENCE = 10, "general reference"
     NOISE = 20, "noise or pointless"
+    # The current reasons keep the 2013 ids; since 2019 103-105 carry new names (spec §7.1),
+    # which Stack Exchange shows for older closings too.
     DUPLICATE = 101, "duplicate"
     OFF_TOPIC = 102, "off-topic"
-    UNCLEAR = 103, "unclear what you're asking"
-    TOO_BROAD = 104, "too broad"
-    OPINION_BASED = 105, "primarily opinion-based"
+    NEEDS_DETAILS = 103, "needs details or clarity"
+    NEEDS_FOCUS = 104, "needs more focus"
+    OPINION_BASED = 105, "opinion-based"
 
 
 # The two reasons that mark a question "[duplicate]" (the old and the current scheme).
@@ -187,14 +189,6 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deletion_date is not None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_date is not None
-
-    @property
-    def is_community_wiki(self) -> bool:
-        return self.community_owned_date is not None
 
     @property
     def tag_names(self) -> list[str]:

@@ -145,6 +145,15 @@ PRIVILEGE_FEATURES: dict[str, str] = {
         " reviewers approve."
     ),
     "review_suggested_edits": "Approve or reject the edits other users suggest.",
+    "flag_posts": (
+        "Flag a question for closing; below the close privilege, the flag goes to reviewers."
+    ),
+    "view_close_votes": (
+        "See a question's close and reopen votes, and vote to close or reopen your own questions."
+    ),
+    "cast_close_votes": (
+        "Vote to close and reopen any question; enough votes (three by default) close or reopen it."
+    ),
     "moderator_tools": "See deleted posts in search results (deleted:yes).",
 }
 

@@ -2,6 +2,7 @@
 
 from quaestio.web.views import (
     accounts,
+    closing,
     moderation,
     questions,
     revisions,
@@ -18,6 +19,7 @@ urlpatterns = (
     # The question page is the site's most visited and Django tries routes in order, so it comes
     # early: after the one route its <slug> would otherwise take, /questions/<id>/answer.
     + [route for route in writing.urlpatterns if route.name == "answer"]
+    + closing.urlpatterns  # before questions/<id>/<slug>, which would take /close
     + questions.urlpatterns
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns

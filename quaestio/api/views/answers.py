@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import id_vector
 from quaestio.api.registry import endpoint
@@ -11,18 +10,8 @@ from quaestio.api.selectors import (
     live_answers,
     live_comments,
     live_questions,
-    load_related,
-    page_of,
-    without_unwanted_bodies,
 )
-from quaestio.api.views.questions import comment_page, question_page
-
-
-def answer_page(api: ApiRequest, queryset) -> Result:
-    queryset = without_unwanted_bodies(queryset, api.out, "answer")
-    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
-    related = load_related(api, answers=rows)
-    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
+from quaestio.api.views.questions import answer_page, comment_page, question_page
 
 
 @endpoint("answers", "answer", "All answers on the site.", sorts=tuple(POST_SORTS))

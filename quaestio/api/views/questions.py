@@ -44,6 +44,13 @@ def question_page(api: ApiRequest, queryset, sorts=POST_SORTS, default="activity
     return Result([types.question(api.out, q, related) for q in rows], has_more, count)
 
 
+def answer_page(api: ApiRequest, queryset) -> Result:
+    queryset = without_unwanted_bodies(queryset, api.out, "answer")
+    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
+    related = load_related(api, answers=rows)
+    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
+
+
 @endpoint(
     "questions",
     "question",
@@ -128,10 +135,7 @@ def featured(api: ApiRequest) -> Result:
     sorts=tuple(POST_SORTS),
 )
 def question_answers(api: ApiRequest, ids: str) -> Result:
-    queryset = without_unwanted_bodies(answers_to(id_vector(ids)), api.out, "answer")
-    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
-    related = load_related(api, answers=rows)
-    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
+    return answer_page(api, answers_to(id_vector(ids)))
 
 
 @endpoint(

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone
 
+from quaestio.core.client import client_address
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.posts.services import count_question_view
@@ -33,11 +34,7 @@ def _question_url(script_prefix: str, question_id: int, title: str) -> str:
 
 
 def _count_view(request, question) -> None:
-    visitor = (
-        f"u{request.user.id}"
-        if request.user.is_authenticated
-        else request.META.get("REMOTE_ADDR", "")
-    )
+    visitor = f"u{request.user.id}" if request.user.is_authenticated else client_address(request)
     if count_question_view(question.id, visitor):
         question.view_count = (question.view_count or 0) + 1
 

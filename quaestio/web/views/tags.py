@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
@@ -42,10 +42,6 @@ def tagged(request, name: str):
             "pager": pager,
         },
     )
-
-
-def tag_redirect(request, name: str):
-    return redirect("tagged", name=name, permanent=True)
 
 
 urlpatterns = [

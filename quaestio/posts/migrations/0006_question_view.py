@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0004_fk_index_covered_by_composite"),
+        ("posts", "0005_close_reasons_2019"),
     ]
 
     operations = [
