@@ -16,6 +16,7 @@ from quaestio.api.models import AccessToken, Scope
 from quaestio.api.services import token_create, token_revoke
 from quaestio.core import links
 from quaestio.core.errors import DomainError
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 @cache
@@ -69,7 +70,7 @@ def revoke(request, user_id: int, token_id: int):
 
 
 urlpatterns = [
-    path("users/<int:user_id>/apps/", apps, name="user_apps"),
-    path("users/<int:user_id>/apps", apps),
-    path("users/<int:user_id>/apps/<int:token_id>/revoke", revoke, name="user_app_revoke"),
+    path("users/<id:user_id>/apps/", apps, name="user_apps"),
+    path("users/<id:user_id>/apps", apps),
+    path("users/<id:user_id>/apps/<id:token_id>/revoke", revoke, name="user_app_revoke"),
 ]

@@ -9,7 +9,7 @@ from django.urls import path
 from quaestio.accounts.selectors import user_list, user_profile
 from quaestio.core.links import user_url
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
-from quaestio.web.paging import page_number, paginator
+from quaestio.web.paging import paged
 
 
 def profile(request, user_id: int, slug: str | None = None):
@@ -25,13 +25,8 @@ def profile(request, user_id: int, slug: str | None = None):
 
 
 def users(request):
-    number = page_number(request)
-    people, total = user_list(number)
-    return render(
-        request,
-        "users/list.html",
-        {"people": people, "pager": paginator(request, number, total, 36)},
-    )
+    (people, _total), pager = paged(request, user_list, 36)
+    return render(request, "users/list.html", {"people": people, "pager": pager})
 
 
 urlpatterns = [

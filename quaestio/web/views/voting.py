@@ -189,15 +189,10 @@ def bounty_award(request, answer_id: int):
 @require_GET
 def featured(request):
     from quaestio.votes.selectors import featured_questions
-    from quaestio.web.paging import page_number, paginator
+    from quaestio.web.paging import paged
 
-    number = page_number(request)
-    rows, total = featured_questions(number, 30)
-    return render(
-        request,
-        "voting/featured.html",
-        {"rows": rows, "total": total, "pager": paginator(request, number, total, 30)},
-    )
+    (rows, total), pager = paged(request, lambda number: featured_questions(number, 30), 30)
+    return render(request, "voting/featured.html", {"rows": rows, "total": total, "pager": pager})
 
 
 @require_GET
@@ -227,29 +222,29 @@ def badge_list(request):
 @require_GET
 def badge_detail(request, name: str):
     from quaestio.badges.selectors import badge_recipients
-    from quaestio.web.paging import page_number, paginator
+    from quaestio.web.paging import paged
 
-    number = page_number(request)
-    detail = badge_recipients(name, number, 60)
+    detail, pager = paged(
+        request,
+        lambda number: badge_recipients(name, number, 60),
+        60,
+        total=lambda detail: detail.total if detail else 0,
+    )
     if detail is None:
         raise Http404("No badge with that name")
     return render(
         request,
         "badges/detail.html",
-        {
-            "badge": detail,
-            "pager": paginator(request, number, detail.total, 60),
-            "canonical": links.badge_url(name),
-        },
+        {"badge": detail, "pager": pager, "canonical": links.badge_url(name)},
     )
 
 
 urlpatterns = [
-    path("posts/<int:post_id>/vote/<str:direction>", post_vote, name="post_vote"),
-    path("posts/<int:answer_id>/accept", accept, name="accept"),
-    path("comments/<int:comment_id>/vote/up", comment_vote, name="comment_vote"),
-    path("posts/<int:question_id>/bounty", bounty_offer, name="bounty_offer"),
-    path("posts/<int:answer_id>/bounty/award", bounty_award, name="bounty_award"),
+    path("posts/<id:post_id>/vote/<str:direction>", post_vote, name="post_vote"),
+    path("posts/<id:answer_id>/accept", accept, name="accept"),
+    path("comments/<id:comment_id>/vote/up", comment_vote, name="comment_vote"),
+    path("posts/<id:question_id>/bounty", bounty_offer, name="bounty_offer"),
+    path("posts/<id:answer_id>/bounty/award", bounty_award, name="bounty_award"),
     path("questions/featured", featured, name="featured"),
     path("users/<id:user_id>/<str:slug>/reputation", reputation, name="user_reputation"),
     path("badges", badge_list, name="badges"),

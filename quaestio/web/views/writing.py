@@ -29,6 +29,7 @@ from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, SuggestedEdit
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
 from quaestio.search.selectors import similar_questions
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 SIMILAR_SHOWN = 5
 PREVIEWS_PER_MINUTE = 120  # the editor asks at most every 300 ms of typing pause
@@ -400,15 +401,15 @@ def suggested_edit(request, suggestion_id: int):
 urlpatterns: list = [
     path("questions/ask", ask, name="ask"),
     path("questions/ask/similar", similar, name="ask_similar"),
-    path("questions/<int:question_id>/answer", answer, name="answer"),
-    path("posts/<int:post_id>/edit", edit, name="post_edit"),
-    path("posts/<int:post_id>/rollback/<int:number>", rollback, name="post_rollback"),
-    path("posts/<int:post_id>/delete", delete, name="post_delete"),
-    path("posts/<int:post_id>/undelete", undelete, name="post_undelete"),
-    path("posts/<int:post_id>/comments/new", comment_new, name="comment_new"),
-    path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),
-    path("comments/<int:comment_id>/delete", comment_delete, name="comment_delete"),
+    path("questions/<id:question_id>/answer", answer, name="answer"),
+    path("posts/<id:post_id>/edit", edit, name="post_edit"),
+    path("posts/<id:post_id>/rollback/<id:number>", rollback, name="post_rollback"),
+    path("posts/<id:post_id>/delete", delete, name="post_delete"),
+    path("posts/<id:post_id>/undelete", undelete, name="post_undelete"),
+    path("posts/<id:post_id>/comments/new", comment_new, name="comment_new"),
+    path("comments/<id:comment_id>/edit", comment_edit, name="comment_edit"),
+    path("comments/<id:comment_id>/delete", comment_delete, name="comment_delete"),
     path("markdown/preview", markdown_preview, name="markdown_preview"),
     path("review/suggested-edits", suggested_edits, name="suggested_edits"),
-    path("review/suggested-edits/<int:suggestion_id>", suggested_edit, name="suggested_edit"),
+    path("review/suggested-edits/<id:suggestion_id>", suggested_edit, name="suggested_edit"),
 ]
