@@ -8,7 +8,7 @@ Each `can_*` returns (allowed, reason). Reputation is only compared with thresho
 from __future__ import annotations
 
 from quaestio.badges.models import Badge, BadgeClass
-from quaestio.moderation import rules
+from quaestio.moderation import locks, rules
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
 from quaestio.reputation.privileges import has_privilege, threshold
 
@@ -29,8 +29,8 @@ def _question_refusal(user, question: Post) -> str:
         return "Only questions can be closed or reopened."
     if question.deletion_date is not None:
         return "This question is deleted."
-    if question.locked_date is not None and not user.is_moderator:
-        return "This question is locked; it cannot be closed or reopened."
+    if not user.is_moderator and (refusal := locks.lock_refusal(question, locks.CLOSE)):
+        return refusal
     return ""
 
 
