@@ -36,7 +36,7 @@ EDIT, DELETE, ANSWER, COMMENT, VOTE, FLAG, CLOSE = (
     "close",
 )
 EVERYTHING = frozenset({EDIT, DELETE, ANSWER, COMMENT, VOTE, FLAG, CLOSE})
-_STOPPED = {
+STOPPED = {
     EDIT: "it cannot be edited",
     DELETE: "it cannot be deleted",
     ANSWER: "it is not accepting answers",
@@ -44,6 +44,15 @@ _STOPPED = {
     VOTE: "votes are disabled",
     FLAG: "it cannot be flagged",
     CLOSE: "it cannot be closed or reopened",
+}
+ACTION_NAMES = {  # in the order the lock form lists them
+    EDIT: "edits",
+    DELETE: "deletion",
+    ANSWER: "answers",
+    COMMENT: "comments",
+    VOTE: "votes",
+    FLAG: "flags",
+    CLOSE: "closing and reopening",
 }
 LONGEST = timedelta(days=365)  # a timed lock's longest; longer is "permanently"
 
@@ -54,6 +63,14 @@ class LockKind:
     title: str
     notice: str  # shown above the post; empty for "no notice"
     stops: frozenset[str]
+
+    @property
+    def effect(self) -> str:
+        """What the lock stops, for the lock form: "Stops edits and deletion"."""
+        names = [name for action, name in ACTION_NAMES.items() if action in self.stops]
+        if len(names) == len(ACTION_NAMES):
+            return "Stops everything: edits, deletion, answers, comments, votes, flags, closing."
+        return "Stops " + ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
 LOCK_KINDS = (
@@ -132,13 +149,13 @@ def lock_refusal(post: Post, action: str, now: datetime | None = None) -> str:
     if state is None or not state.stops(action):
         return ""
     noun = "question" if post.post_type == PostType.QUESTION else "post"
-    return f"This {noun} is locked ({state.kind.title.lower()}); {_STOPPED[action]}."
+    return f"This {noun} is locked ({state.kind.title.lower()}); {STOPPED[action]}."
 
 
 # Policies
 
 
-def _moderator(user) -> Decision:
+def may_manage_locks(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "You need to log in as a moderator to lock posts."
     if not user.is_active:
@@ -149,7 +166,7 @@ def _moderator(user) -> Decision:
 
 
 def can_lock(user, post: Post) -> Decision:
-    allowed, reason = _moderator(user)
+    allowed, reason = may_manage_locks(user)
     if not allowed:
         return allowed, reason
     if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
@@ -160,7 +177,7 @@ def can_lock(user, post: Post) -> Decision:
 
 
 def can_unlock(user, post: Post, now: datetime | None = None) -> Decision:
-    allowed, reason = _moderator(user)
+    allowed, reason = may_manage_locks(user)
     if not allowed:
         return allowed, reason
     if lock_state(post, now) is None:
@@ -250,7 +267,7 @@ def post_unlock(user, post_id: int, now: datetime | None = None) -> LockOutcome:
     with transaction.atomic():
         post = _lock_post(post_id)
         now = now or timezone.now()
-        allowed, reason = _moderator(user)
+        allowed, reason = may_manage_locks(user)
         if not allowed:
             raise PermissionDenied(reason)
         if lock_state(post, now) is None:

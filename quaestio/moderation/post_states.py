@@ -44,6 +44,7 @@ class NoticeView:
     title: str
     text: str
     date: datetime
+    owner_user_id: int | None  # the moderator who added it
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,8 @@ def _lock_view(state: locks.LockState | None) -> LockView | None:
 
 
 def notice_views(posts: list[Post]) -> dict[int, NoticeView]:
-    """The standing notice of each post: our PostNotice rows (one query), and for imported
-    posts without one, the latest of their notice history rows (one more query)."""
+    """The standing notice of each post: our PostNotice rows (one query), and for posts without
+    one (a dump's), the latest of their notice history rows (one more query)."""
     ids = [p.id for p in posts]
     if not ids:
         return {}
@@ -123,19 +124,22 @@ def notice_views(posts: list[Post]) -> dict[int, NoticeView]:
         n.post_id: _notice_view(n)
         for n in PostNotice.objects.filter(post_id__in=ids, removed_date=None)
     }
-    imported = [p.id for p in posts if p.imported_from and p.id not in views]
+    imported = [p.id for p in posts if p.id not in views]
     views.update(imported_notices(imported))
     return views
 
 
 def _notice_view(notice: PostNotice) -> NoticeView:
     kind = notices.notice_kind(notice.kind)
-    return NoticeView(notice.id, kind.key, kind.title, kind.text, notice.creation_date)
+    return NoticeView(
+        notice.id, kind.key, kind.title, kind.text, notice.creation_date, notice.owner_id
+    )
 
 
 def imported_notices(post_ids: list[int]) -> dict[int, NoticeView]:
     """A dump's notices: a post whose latest type 33/34 row is an addition (33) has one. Our
-    own rows are PostNotice rows, so only posts without a PostNotice are asked about."""
+    own notices are PostNotice rows, and ours removed end in a type 34 row: either way the
+    latest row decides."""
     if not post_ids:
         return {}
     latest: dict[int, PostHistory] = {}
@@ -147,14 +151,16 @@ def imported_notices(post_ids: list[int]) -> dict[int, NoticeView]:
                 PostHistoryType.POST_NOTICE_REMOVED,
             ),
         )
-        .only("post_id", "post_history_type", "creation_date", "comment")
+        .only("post_id", "post_history_type", "creation_date", "comment", "user_id")
         .order_by("post_id", "creation_date", "id")
     )
     for row in rows:
         latest[row.post_id] = row
     kind = notices.IMPORTED
     return {
-        post_id: NoticeView(_int(row.comment), kind.key, kind.title, kind.text, row.creation_date)
+        post_id: NoticeView(
+            _int(row.comment), kind.key, kind.title, kind.text, row.creation_date, row.user_id
+        )
         for post_id, row in latest.items()
         if row.post_history_type == PostHistoryType.POST_NOTICE_ADDED
     }
