@@ -149,7 +149,8 @@ def lock_refusal(post: Post, action: str, now: datetime | None = None) -> str:
     if state is None or not state.stops(action):
         return ""
     noun = "question" if post.post_type == PostType.QUESTION else "post"
-    return f"This {noun} is locked ({state.kind.title.lower()}); {STOPPED[action]}."
+    kind = "" if state.kind is IMPORTED else f" ({state.kind.title.lower()})"
+    return f"This {noun} is locked{kind}; {STOPPED[action]}."
 
 
 # Policies
