@@ -142,7 +142,7 @@ def test_protect_form_refuses_forged_and_unprivileged_posts():
     refused = logged_in(user(100)).post(f"/questions/{q.id}/protect")
     assert refused.status_code == 403 and "15,000 reputation" in refused.content.decode()
     page = logged_in(user(100)).get(f"/questions/{q.id}/protect")
-    assert page.status_code == 403 and "<form method=\"post\">" not in page.content.decode()
+    assert page.status_code == 403 and '<form method="post">' not in page.content.decode()
     assert fresh(q).protected_date is None and not history(q, PROTECTED)
 
 
