@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
+from quaestio.core.errors import PermissionDenied, ValidationFailed
 from quaestio.moderation.models import PostLock
+from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
 
 Decision = tuple[bool, str]
@@ -216,23 +217,14 @@ def lock_duration(amount: str | int | None, unit: str) -> timedelta | None:
     return duration
 
 
-def _lock_post(post_id: int) -> Post:
-    post = Post.objects.select_for_update().filter(id=post_id).first()
-    if post is None:
-        raise NotFound("No post with that id.")
-    return post
-
-
 def post_lock(
     user, post_id: int, kind_key: str, duration: timedelta | None, now: datetime | None = None
 ) -> LockOutcome:
     """Lock the post (a lock of another kind or time replaces the one in force); locking it
     again as it stands changes nothing."""
-    from quaestio.moderation.services import _history
-
     kind = LOCK_KINDS_BY_KEY.get(kind_key)
     with transaction.atomic():
-        post = _lock_post(post_id)
+        post = locked_post(post_id)
         now = now or timezone.now()  # read after the row lock: the order of events is the lock's
         allowed, reason = can_lock(user, post)
         if not allowed:
@@ -248,10 +240,8 @@ def post_lock(
             post_id=post.id,
             defaults={"kind": kind.key, "moderator": user, "creation_date": now, "until": until},
         )
-        details = {"Voters": [_voter(user)], "LockType": kind.key}
-        if until is not None:
-            details["Until"] = until.isoformat()
-        _history(post.id, PostHistoryType.POST_LOCKED, user, "", details, now)
+        extra = {"Until": until.isoformat()} if until is not None else {}
+        state_history(post.id, PostHistoryType.POST_LOCKED, user, now, LockType=kind.key, **extra)
         return LockOutcome(post.id, "locked")
 
 
@@ -263,10 +253,8 @@ def _same_end(current: datetime | None, wanted: datetime | None) -> bool:
 
 
 def post_unlock(user, post_id: int, now: datetime | None = None) -> LockOutcome:
-    from quaestio.moderation.services import _history
-
     with transaction.atomic():
-        post = _lock_post(post_id)
+        post = locked_post(post_id)
         now = now or timezone.now()
         allowed, reason = may_manage_locks(user)
         if not allowed:
@@ -274,7 +262,7 @@ def post_unlock(user, post_id: int, now: datetime | None = None) -> LockOutcome:
         if lock_state(post, now) is None:
             return LockOutcome(post.id, "unchanged", "This post is not locked.")
         _unlock(post.id)
-        _history(post.id, PostHistoryType.POST_UNLOCKED, user, "", {"Voters": [_voter(user)]}, now)
+        state_history(post.id, PostHistoryType.POST_UNLOCKED, user, now)
         return LockOutcome(post.id, "unlocked")
 
 
@@ -283,15 +271,10 @@ def _unlock(post_id: int) -> None:
     PostLock.objects.filter(post_id=post_id).delete()
 
 
-def _voter(user) -> dict:
-    return {"Id": user.id, "DisplayName": user.display_name}
-
-
 def locks_expire(now: datetime | None = None) -> int:
     """The daily job: locks whose time ran out are unlocked by Community (the type 15 row),
     each in its own transaction; returns how many."""
     from quaestio.accounts.models import COMMUNITY_USER_ID, User
-    from quaestio.moderation.services import _history
 
     now = now or timezone.now()
     community = User.objects.filter(id=COMMUNITY_USER_ID).first()
@@ -301,13 +284,12 @@ def locks_expire(now: datetime | None = None) -> int:
     done = 0
     for post_id in expired:
         with transaction.atomic():
-            _lock_post(post_id)
+            locked_post(post_id)
             row = PostLock.objects.filter(post_id=post_id, until__lte=now).first()
             if row is None:  # relocked or unlocked meanwhile
                 continue
             _unlock(post_id)
             if community is not None:
-                voters = {"Voters": [_voter(community)]}
-                _history(post_id, PostHistoryType.POST_UNLOCKED, community, "", voters, now)
+                state_history(post_id, PostHistoryType.POST_UNLOCKED, community, now)
             done += 1
     return done

@@ -14,8 +14,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
+from quaestio.core.errors import PermissionDenied, ValidationFailed
 from quaestio.moderation.models import PostNotice
+from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
 
 Decision = tuple[bool, str]
@@ -116,17 +117,10 @@ class NoticeOutcome:
     message: str = ""
 
 
-def _lock_post(post_id: int) -> Post:
-    post = Post.objects.select_for_update().filter(id=post_id).first()
-    if post is None:
-        raise NotFound("No post with that id.")
-    return post
-
-
 def notice_add(user, post_id: int, kind_key: str, now: datetime | None = None) -> NoticeOutcome:
     """Add a notice; the same kind again changes nothing, another kind replaces the standing one."""
     with transaction.atomic():
-        post = _lock_post(post_id)
+        post = locked_post(post_id)
         now = now or timezone.now()
         allowed, reason = can_manage_notices(user, post)
         if not allowed:
@@ -150,7 +144,7 @@ def notice_add(user, post_id: int, kind_key: str, now: datetime | None = None) -
 
 def notice_remove(user, post_id: int, now: datetime | None = None) -> NoticeOutcome:
     with transaction.atomic():
-        post = _lock_post(post_id)
+        post = locked_post(post_id)
         now = now or timezone.now()
         allowed, reason = can_manage_notices(user, post)
         if not allowed:
@@ -168,8 +162,5 @@ def _remove(notice: PostNotice, user, now: datetime) -> None:
 
 
 def _write(post_id: int, history_type, user, notice: PostNotice, now: datetime) -> None:
-    from quaestio.moderation.services import _history
-
-    details = {"Voters": [{"Id": user.id, "DisplayName": user.display_name}]}
-    details["NoticeType"] = notice.kind  # ours: the dump keeps only the notice's id
-    _history(post_id, history_type, user, str(notice.id), details, now)
+    # The Comment is the notice's id, as in the dump; NoticeType is ours (the dump has none).
+    state_history(post_id, history_type, user, now, str(notice.id), NoticeType=notice.kind)

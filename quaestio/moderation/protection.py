@@ -22,6 +22,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied
+from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
 from quaestio.reputation.models import Reason, ReputationChange
 from quaestio.reputation.privileges import has_privilege, threshold
@@ -121,8 +122,8 @@ class ProtectOutcome:
 
 
 def _lock_question(question_id: int) -> Post:
-    question = Post.objects.select_for_update().filter(id=question_id).first()
-    if question is None or question.post_type != PostType.QUESTION:
+    question = locked_post(question_id)
+    if question.post_type != PostType.QUESTION:
         raise NotFound("No question with that id.")
     return question
 
@@ -142,8 +143,6 @@ def question_protect(user, question_id: int, now: datetime | None = None) -> Pro
 
 
 def question_unprotect(user, question_id: int, now: datetime | None = None) -> ProtectOutcome:
-    from quaestio.moderation.services import _history
-
     with transaction.atomic():
         question = _lock_question(question_id)
         now = now or timezone.now()
@@ -153,17 +152,13 @@ def question_unprotect(user, question_id: int, now: datetime | None = None) -> P
         if not allowed:
             raise PermissionDenied(reason)
         Post.objects.filter(id=question.id).update(protected_date=None)
-        voters = {"Voters": [{"Id": user.id, "DisplayName": user.display_name}]}
-        _history(question.id, PostHistoryType.QUESTION_UNPROTECTED, user, "", voters, now)
+        state_history(question.id, PostHistoryType.QUESTION_UNPROTECTED, user, now)
         return ProtectOutcome(question.id, "unprotected")
 
 
 def _protect(question_id: int, user, now: datetime) -> None:
-    from quaestio.moderation.services import _history
-
     Post.objects.filter(id=question_id).update(protected_date=now)
-    voters = {"Voters": [{"Id": user.id, "DisplayName": user.display_name}]}
-    _history(question_id, PostHistoryType.QUESTION_PROTECTED, user, "", voters, now)
+    state_history(question_id, PostHistoryType.QUESTION_PROTECTED, user, now)
 
 
 def _new_user_answers() -> Q:
