@@ -82,11 +82,14 @@ def can_unprotect(user, question: Post) -> Decision:
 
 
 def site_reputation(user) -> int:
-    """Reputation earned on this site: the association bonus taken out (one query)."""
-    bonus = ReputationChange.objects.filter(
-        user_id=user.id, reason=Reason.ASSOCIATION_BONUS
-    ).aggregate(total=Sum("amount"))["total"]
-    return user.reputation - (bonus or 0)
+    """Reputation earned on this site: the association bonus taken out (one query, once per
+    user object: a list of protected questions asks once)."""
+    cache = user.__dict__.setdefault("_association_bonus", {})
+    if "total" not in cache:
+        cache["total"] = ReputationChange.objects.filter(
+            user_id=user.id, reason=Reason.ASSOCIATION_BONUS
+        ).aggregate(total=Sum("amount"))["total"]
+    return user.reputation - (cache["total"] or 0)
 
 
 def answer_refusal(user, question: Post) -> str:

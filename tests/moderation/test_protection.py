@@ -24,6 +24,7 @@ from tests.moderation.states_support import (
     import_states_dump,
     logged_in,
     moderator,
+    queries,
 )
 from tests.moderation.support import question, user
 
@@ -157,3 +158,15 @@ def test_answers_cannot_be_protected():
     q = question(user(10))
     a = answer(q, user(10))
     assert logged_in(user(15_000)).get(f"/questions/{a.id}/protect").status_code == 404
+
+
+def test_post_states_asks_the_viewer_s_bonus_once_for_many_protected_questions():
+    """A list of protected questions costs the same queries for two as for six."""
+    protector = user(15_000)
+    questions = [question(user(10)) for _ in range(6)]
+    for q in questions:
+        protection.question_protect(protector, q.id)
+    questions = [fresh(q) for q in questions]
+    assert queries(lambda: post_states(questions[:2], user(500))) == queries(
+        lambda: post_states(questions, user(500))
+    )
