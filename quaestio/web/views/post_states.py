@@ -36,6 +36,16 @@ def _load(request, post_id: int, question_only: bool = False):
     return found
 
 
+def _gate(request, post_id: int, policy):
+    """(post, state, None) when the policy lets the viewer use the form, else the response to
+    send instead (the login page, or the refusal with its reason)."""
+    if not request.user.is_authenticated:
+        return None, None, _login(request)
+    post, state = _load(request, post_id)
+    allowed, reason = policy(request.user, post)
+    return post, state, None if allowed else _refused(request, reason)
+
+
 def _context(post, state, **extra) -> dict:
     return {"post": post, "state": state, "back": links.post_url(post), "error": "", **extra}
 
@@ -55,12 +65,9 @@ def _act(request, template: str, context: dict, action):
 
 @require_http_methods(["GET", "POST"])
 def lock_form(request, post_id: int):
-    if not request.user.is_authenticated:
-        return _login(request)
-    post, state = _load(request, post_id)
-    allowed, reason = locks.can_lock(request.user, post)
-    if not allowed:
-        return _refused(request, reason)
+    post, state, refusal = _gate(request, post_id, locks.can_lock)
+    if refusal:
+        return refusal
     context = _context(
         post,
         state,
@@ -82,12 +89,9 @@ def lock_form(request, post_id: int):
 
 @require_http_methods(["GET", "POST"])
 def unlock_form(request, post_id: int):
-    if not request.user.is_authenticated:
-        return _login(request)
-    post, state = _load(request, post_id)
-    allowed, reason = locks.may_manage_locks(request.user)
-    if not allowed:
-        return _refused(request, reason)
+    post, state, refusal = _gate(request, post_id, lambda user, _post: locks.may_manage_locks(user))
+    if refusal:
+        return refusal
     context = _context(post, state, message="")
     if request.method == "GET":
         return render(request, "post_states/unlock.html", context)
@@ -133,12 +137,9 @@ def unprotect_form(request, question_id: int):
 
 @require_http_methods(["GET", "POST"])
 def notice_form(request, post_id: int):
-    if not request.user.is_authenticated:
-        return _login(request)
-    post, state = _load(request, post_id)
-    allowed, reason = notices.can_manage_notices(request.user, post)
-    if not allowed:
-        return _refused(request, reason)
+    post, state, refusal = _gate(request, post_id, notices.can_manage_notices)
+    if refusal:
+        return refusal
     context = _context(
         post, state, kinds=notices.kinds_for(post), chosen=request.POST.get("kind", ""), message=""
     )
