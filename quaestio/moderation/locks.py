@@ -158,13 +158,9 @@ def lock_refusal(post: Post, action: str, now: datetime | None = None) -> str:
 
 
 def may_manage_locks(user) -> Decision:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False, "You need to log in as a moderator to lock posts."
-    if not user.is_active:
-        return False, "This account is suspended."
-    if not user.is_moderator:
-        return False, "Only moderators lock and unlock posts."
-    return ALLOWED
+    from quaestio.moderation.policies import moderators_only
+
+    return moderators_only(user, "lock and unlock posts")
 
 
 def can_lock(user, post: Post) -> Decision:

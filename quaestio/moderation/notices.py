@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from quaestio.core.errors import PermissionDenied, ValidationFailed
 from quaestio.moderation.models import PostNotice
+from quaestio.moderation.policies import moderators_only
 from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
 
@@ -85,12 +86,9 @@ def kinds_for(post: Post) -> list[NoticeKind]:
 
 
 def can_manage_notices(user, post: Post) -> Decision:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False, "You need to log in as a moderator to add post notices."
-    if not user.is_active:
-        return False, "This account is suspended."
-    if not user.is_moderator:
-        return False, "Only moderators add and remove post notices."
+    allowed, reason = moderators_only(user, "add and remove post notices")
+    if not allowed:
+        return allowed, reason
     if post.post_type not in BOTH:
         return False, "Only questions and answers take post notices."
     if post.deletion_date is not None:
@@ -99,11 +97,7 @@ def can_manage_notices(user, post: Post) -> Decision:
 
 
 def can_see_annotated_posts(user) -> Decision:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False, "You need to log in as a moderator to see annotated posts."
-    if not user.is_moderator:
-        return False, "Only moderators see the list of annotated posts."
-    return ALLOWED
+    return moderators_only(user, "see the list of annotated posts")
 
 
 # Services

@@ -24,6 +24,17 @@ def _signed_in(user) -> Decision:
     return ALLOWED
 
 
+def moderators_only(user, doing: str) -> Decision:
+    """Actions only moderators take (locks, post notices): `doing` completes "Only moderators …"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, f"You need to log in as a moderator to {doing}."
+    if not user.is_active:
+        return False, "This account is suspended."
+    if not user.is_moderator:
+        return False, f"Only moderators {doing}."
+    return ALLOWED
+
+
 def _question_refusal(user, question: Post) -> str:
     if question.post_type != PostType.QUESTION:
         return "Only questions can be closed or reopened."
