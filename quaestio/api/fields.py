@@ -111,6 +111,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "title",
             "last_editor",
             "accepted",
+            "notice",
             "can_flag",
             "upvoted",
             "downvoted",
@@ -317,6 +318,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "original_question": (("question_id", "title", "answer_count", "accepted_answer_id"), ()),
+    "notice": (("owner_user_id", "creation_date", "body"), ()),
     "flag_option": (
         (
             "option_id",

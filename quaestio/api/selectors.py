@@ -229,6 +229,10 @@ def load_related(
         from quaestio.moderation.selectors import standing_vote_counts
 
         related.close_votes = standing_vote_counts([q.id for q in questions])
+    if all_posts and out.wants_any(("question", "answer"), "notice"):
+        from quaestio.moderation.post_states import notice_views
+
+        related.notices = notice_views(all_posts)
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
     user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):

@@ -86,6 +86,7 @@ class Related:
     viewer_votes: dict[int, int] = field(default_factory=dict)
     closings: dict[int, object] = field(default_factory=dict)  # moderation ClosedNotice by id
     close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
+    notices: dict[int, object] = field(default_factory=dict)  # moderation NoticeView by post id
 
 
 def user_link(out: Out, user_id: int, display_name: str) -> str:
@@ -210,6 +211,18 @@ def closed_details(out: Out, related: Related, notice) -> dict:
     )
 
 
+def notice(out: Out, view) -> dict:
+    """A moderator's post notice, as moderation.post_states.notice_views reads it."""
+    return out.emit(
+        "notice",
+        {
+            "owner_user_id": view.owner_user_id,
+            "creation_date": epoch(view.date),
+            "body": f"<p><b>{html.escape(view.title)}</b>: {html.escape(view.text)}</p>",
+        },
+    )
+
+
 def _votes(related: Related, post_id: int) -> tuple[int, int]:
     return related.votes_by_post.get(post_id, (0, 0))
 
@@ -264,6 +277,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if wants("question", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("question", "notice") and post.id in related.notices:
+        values["notice"] = notice(out, related.notices[post.id])
     if wants("question", "closed_details") and post.id in related.closings:
         values["closed_details"] = closed_details(out, related, related.closings[post.id])
     if wants("question", "answers") and post.id in related.answers_by_question:
@@ -309,6 +324,8 @@ def answer(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if wants("answer", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("answer", "notice") and post.id in related.notices:
+        values["notice"] = notice(out, related.notices[post.id])
     if wants("answer", "comments"):
         values["comments"] = [
             comment(out, c, related) for c in related.comments_by_post.get(post.id, [])

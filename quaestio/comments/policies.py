@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from quaestio.moderation.locks import lock_refusal
 from quaestio.reputation.privileges import has_privilege
 
 Decision = tuple[bool, str]
@@ -21,8 +22,8 @@ def can_comment(user, post) -> Decision:
         return False, "This account is suspended."
     if post.deletion_date:
         return False, "This post was deleted; it cannot take comments."
-    if post.locked_date and not user.is_moderator:
-        return False, "This post is locked; it is not accepting comments."
+    if not user.is_moderator and (refusal := lock_refusal(post, "comment")):
+        return False, refusal
     if post.owner_id == user.id:
         return True, ""
     if post.parent_id and post.parent and post.parent.owner_id == user.id:

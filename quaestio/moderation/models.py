@@ -92,3 +92,55 @@ class CloseVote(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == CloseVoteState.PENDING
+
+
+class PostLock(models.Model):
+    """A post's standing lock (spec §7.5): which kind, by whom, until when (None: for good).
+
+    The post's `locked_date` says that it is locked (the dump's column); this row says how. A
+    lock imported from a dump has only its PostHistory row, hence no row here: it freezes all.
+    Unlocking deletes the row; the PostHistory rows (types 14 and 15) keep the story.
+    """
+
+    post = models.OneToOneField(
+        "posts.Post", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    kind = models.CharField(max_length=24)  # a key of moderation.locks.LOCK_KINDS
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The daily job reads the locks that ran out.
+        indexes = [models.Index(fields=["until"], name="postlock_until_idx")]
+
+
+class PostNotice(models.Model):
+    """A moderator's notice under a post (spec §7.10). Its id is the Comment of the post's
+    PostHistory rows of types 33 and 34, as in the dump. Removed notices stay, with the date."""
+
+    id = models.BigAutoField(primary_key=True)
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)  # a key of moderation.notices.NOTICE_KINDS
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    removed_date = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # /annotated-posts pages the standing notices newest first, by id.
+            models.Index(fields=["removed_date", "-id"], name="postnotice_standing_idx"),
+        ]
+        constraints = [
+            # One standing notice per post: two moderators adding at once cannot stack two.
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(removed_date=None), name="postnotice_one_standing"
+            )
+        ]

@@ -8,7 +8,7 @@ Each `can_*` returns (allowed, reason). Reputation is only compared with thresho
 from __future__ import annotations
 
 from quaestio.badges.models import Badge, BadgeClass
-from quaestio.moderation import rules
+from quaestio.moderation import locks, rules
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
 from quaestio.reputation.privileges import has_privilege, threshold
 
@@ -24,13 +24,24 @@ def _signed_in(user) -> Decision:
     return ALLOWED
 
 
+def moderators_only(user, doing: str) -> Decision:
+    """Actions only moderators take (locks, post notices): `doing` completes "Only moderators …"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, f"You need to log in as a moderator to {doing}."
+    if not user.is_active:
+        return False, "This account is suspended."
+    if not user.is_moderator:
+        return False, f"Only moderators {doing}."
+    return ALLOWED
+
+
 def _question_refusal(user, question: Post) -> str:
     if question.post_type != PostType.QUESTION:
         return "Only questions can be closed or reopened."
     if question.deletion_date is not None:
         return "This question is deleted."
-    if question.locked_date is not None and not user.is_moderator:
-        return "This question is locked; it cannot be closed or reopened."
+    if not user.is_moderator and (refusal := locks.lock_refusal(question, locks.CLOSE)):
+        return refusal
     return ""
 
 

@@ -12,3 +12,21 @@ def age_close_votes() -> int:
     from quaestio.moderation.services import close_votes_age
 
     return close_votes_age()
+
+
+@task()
+def expire_locks() -> int:
+    """Daily (or hourly): lift locks whose time ran out (§7.5). Reads already ignore them;
+    this clears the post's locked_date and writes Community's unlock row."""
+    from quaestio.moderation.locks import locks_expire
+
+    return locks_expire()
+
+
+@task()
+def auto_protect() -> int:
+    """Hourly: Community protects questions drawing new users' deleted or non-positive
+    answers (§7.4)."""
+    from quaestio.moderation.protection import auto_protect_sweep
+
+    return auto_protect_sweep()

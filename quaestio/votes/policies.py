@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quaestio.moderation.locks import lock_refusal
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.privileges import has_privilege
 from quaestio.votes import rules
@@ -21,15 +22,16 @@ def post_frozen_reason(post: Post) -> str:
     if post.deletion_date is not None:
         return "This post is deleted and cannot be voted on."
     if post.post_type == PostType.ANSWER:
-        parent = Post.objects.filter(id=post.parent_id).values("deletion_date", "locked_date")
-        parent = parent.first() or {}
-        if parent.get("deletion_date"):
+        parent = (
+            Post.objects.filter(id=post.parent_id)
+            .only("id", "post_type", "deletion_date", "locked_date")
+            .first()
+        )
+        if parent is not None and parent.deletion_date:
             return "This answer's question is deleted; its posts cannot be voted on."
-        if parent.get("locked_date"):
+        if parent is not None and lock_refusal(parent, "vote"):
             return "This answer's question is locked; votes are disabled."
-    if post.locked_date is not None:
-        return "This post is locked; votes are disabled."
-    return ""
+    return lock_refusal(post, "vote")
 
 
 def can_vote_on_post(user, post: Post, vote_type: int) -> str:

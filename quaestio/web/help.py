@@ -156,6 +156,9 @@ PRIVILEGE_FEATURES: dict[str, str] = {
         "Vote to close and reopen any question; enough votes (three by default) close or reopen it."
     ),
     "moderator_tools": "See deleted posts in search results (deleted:yes).",
+    "protect_questions": (
+        "Protect questions a day old or more, so only users with reputation earned here answer."
+    ),
 }
 
 

@@ -4,6 +4,7 @@ from quaestio.web.views import (
     accounts,
     closing,
     moderation,
+    post_states,
     questions,
     revisions,
     search,
@@ -20,6 +21,7 @@ urlpatterns = (
     # early: after the one route its <slug> would otherwise take, /questions/<id>/answer.
     + [route for route in writing.urlpatterns if route.name == "answer"]
     + closing.urlpatterns  # before questions/<id>/<slug>, which would take /close
+    + post_states.urlpatterns  # and /protect, /unprotect
     + questions.urlpatterns
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns
