@@ -12,7 +12,8 @@ from django.db import connection
 
 from quaestio.core.counters import COUNTERS, POST_SCORES, recount
 from quaestio.dumps.progress import say
-from quaestio.posts.models import BODY_HISTORY_TYPES, PostHistoryType
+from quaestio.posts.models import BODY_HISTORY_TYPES, PostHistoryType, PostType
+from quaestio.votes.models import VoteType
 
 _BODY_TYPES = ", ".join(str(t) for t in BODY_HISTORY_TYPES)
 
@@ -162,22 +163,30 @@ def recount_except_scores(
     return recount(progress=progress, only=names & only if only else names)
 
 
+# The type numbers of the SQL below come from the enums, once, here.
+_POSTS = f"({int(PostType.QUESTION)}, {int(PostType.ANSWER)})"
+_SCORE = (
+    f"SUM(CASE v.vote_type WHEN {int(VoteType.UP_MOD)} THEN 1"
+    f" WHEN {int(VoteType.DOWN_MOD)} THEN -1 ELSE 0 END)"
+)
+
+
 def scores_differing_from_votes(site: str) -> int:
-    score = "SUM(CASE v.vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END)"
+    score = _SCORE
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one pass over the votes, grouped
             cursor.execute(
                 f"""SELECT COUNT(*) FROM posts_post p LEFT JOIN (
                        SELECT v.post_id, {score} AS n FROM votes_vote v GROUP BY v.post_id) s
                        ON s.post_id = p.id
-                   WHERE p.imported_from = %s AND p.post_type IN (1, 2)
+                   WHERE p.imported_from = %s AND p.post_type IN {_POSTS}
                    AND p.score <> COALESCE(s.n, 0)""",
                 [site],
             )
         else:  # SQLite: one probe of the votes' post_id index per post
             cursor.execute(
                 f"""SELECT COUNT(*) FROM posts_post p
-                   WHERE p.imported_from = %s AND p.post_type IN (1, 2) AND p.score <> (
+                   WHERE p.imported_from = %s AND p.post_type IN {_POSTS} AND p.score <> (
                        SELECT COALESCE({score}, 0) FROM votes_vote v WHERE v.post_id = p.id)""",
                 [site],
             )
