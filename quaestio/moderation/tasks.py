@@ -12,3 +12,19 @@ def age_close_votes() -> int:
     from quaestio.moderation.services import close_votes_age
 
     return close_votes_age()
+
+
+@task()
+def community_clean_up() -> dict[str, int]:
+    """Daily: the Community user's three clean-up deletions (spec §7.7)."""
+    from quaestio.moderation.roomba import roomba_run
+
+    return roomba_run()
+
+
+@task()
+def community_bump() -> int | None:
+    """Hourly: the Community user bumps one old unanswered question (spec §7.11)."""
+    from quaestio.moderation.roomba import bump_question
+
+    return bump_question()

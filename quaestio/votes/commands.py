@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def daily_jobs(args) -> int:
     from quaestio.badges.services import award_badges
+    from quaestio.moderation.roomba import roomba_run
     from quaestio.moderation.services import close_votes_age
     from quaestio.votes.services import bounties_close_expired
     from quaestio.votes.services.serial import reverse_serial_voting
@@ -15,6 +16,12 @@ def daily_jobs(args) -> int:
     )
     print(f"Serial voting: {reverse_serial_voting():,} votes reversed.")
     print(f"Close votes: {close_votes_age():,} aged away.")
+    cleaned = roomba_run()
+    print(
+        "Community clean-up: "
+        + ", ".join(f"{name} {count:,} deleted" for name, count in cleaned.items())
+        + "."
+    )
     awarded = award_badges(None)
     print(f"Badges: {sum(awarded.values()):,} awarded.")
     return 0

@@ -3,12 +3,14 @@
 from quaestio.web.views import (
     accounts,
     closing,
+    deletion,
     moderation,
     questions,
     revisions,
     search,
     site,
     tags,
+    timeline,
     users,
     voting,
     writing,
@@ -29,4 +31,6 @@ urlpatterns = (
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns
+    + deletion.urlpatterns
+    + timeline.urlpatterns
 )
