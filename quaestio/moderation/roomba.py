@@ -10,15 +10,24 @@ so a post that changed meanwhile is checked again under the lock.
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
-from quaestio.comments.models import Comment
 from quaestio.moderation import rules
 from quaestio.moderation.deletion import community_delete
 from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState
@@ -80,29 +89,22 @@ def dead_questions(now: datetime, only: int | None = None) -> list[int]:
 def abandoned_questions(now: datetime, only: int | None = None) -> list[int]:
     """RemoveAbandonedQuestions: older than 365 days, score 0 or less (1 or less when the owner
     is gone), no answers, not locked, at most 1.5 views per day of age, at most one comment."""
-    comments = (
-        Comment.objects.filter(post_id=OuterRef("id"), deletion_date__isnull=True)
-        .values("post_id")
-        .annotate(n=Count("id"))
-        .values("n")
+    # views <= 1.5 x age in days  <=>  created at least views / 1.5 days (16 hours a view) ago
+    per_view = timedelta(days=1) / rules.ABANDONED_VIEWS_PER_DAY
+    views_age = ExpressionWrapper(
+        Coalesce(F("view_count"), 0) * per_view, output_field=DurationField()
     )
-    rows = (
+    viewed_enough = ExpressionWrapper(F("creation_date") + views_age, output_field=DateTimeField())
+    return list(
         _live_questions(only)
         .filter(creation_date__lt=now - rules.ABANDONED_QUESTION_AGE)
         .filter(Q(score__lte=0) | Q(score__lte=1, owner__isnull=True))
         .filter(Q(answer_count=0) | Q(answer_count__isnull=True))
-        .annotate(comments=Coalesce(Subquery(comments), 0))
-        .filter(comments__lte=rules.ABANDONED_MAX_COMMENTS)
-        .values_list("id", "creation_date", "view_count")
+        .filter(comment_count__lte=rules.ABANDONED_MAX_COMMENTS)  # the counter of live ones
+        .alias(viewed_enough=viewed_enough)
+        .filter(viewed_enough__lte=now)
+        .values_list("id", flat=True)[:BATCH]
     )
-    found = []
-    for post_id, created, views in rows:
-        age_days = (now - created).total_seconds() / 86_400
-        if (views or 0) <= rules.ABANDONED_VIEWS_PER_DAY * age_days:
-            found.append(post_id)
-            if len(found) >= BATCH:
-                break
-    return found
 
 
 def abandoned_closed(now: datetime, only: int | None = None) -> list[int]:
