@@ -23,6 +23,7 @@ from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.core.errors import NotFound, PermissionDenied
 from quaestio.moderation import policies, rules
 from quaestio.moderation.models import DeletionVote, DeletionVoteKind, DeletionVoteState
+from quaestio.moderation.services import resolve_votes, voters_list
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
 from quaestio.posts.services import apply_deletion, apply_undeletion
 from quaestio.votes.models import Vote
@@ -63,7 +64,7 @@ def _standing(post: Post, kind: int, now) -> list[DeletionVote]:
         )
     )
     stale = [v for v in rows if since is not None and v.creation_date < since]
-    _resolve(stale, DeletionVoteState.DISMISSED, now)
+    resolve_votes(stale, DeletionVoteState.DISMISSED, now)
     return [v for v in rows if v not in stale]
 
 
@@ -131,7 +132,7 @@ def _cast(user, post_id: int, kind: int, now: datetime | None) -> DeletionOutcom
             apply_deletion(post, user, now, text, comment)
         else:
             apply_undeletion(post, user, now, text, comment)
-        _resolve(standing, DeletionVoteState.APPLIED, now)
+        resolve_votes(standing, DeletionVoteState.APPLIED, now)
         _dismiss_other_kind(post.id, kind, now)
         action = "deleted" if deleting else "undeleted"
         return _outcome(post, action, [], needed, voters=[v.user_id for v in standing])
@@ -189,18 +190,7 @@ def _already_applied(user, post: Post, kind: int) -> DeletionOutcome | None:
 
 def voters_json(user_ids: list[int]) -> str:
     """The dump's Text of a deletion or undeletion: {"Voters":[{"Id":..,"DisplayName":..}]}."""
-    names = dict(User.objects.filter(id__in=user_ids).values_list("id", "display_name"))
-    voters = [{"Id": i, "DisplayName": names.get(i, "")} for i in user_ids]
-    return json.dumps({"Voters": voters}, separators=(",", ":"))
-
-
-def _resolve(votes: list[DeletionVote], state: str, now) -> None:
-    if votes:
-        DeletionVote.objects.filter(id__in=[v.id for v in votes]).update(
-            state=state, resolved_date=now
-        )
-        for vote in votes:
-            vote.state, vote.resolved_date = state, now
+    return json.dumps({"Voters": voters_list(user_ids)}, separators=(",", ":"))
 
 
 def _outcome(post, action, votes, needed, message="", voters=None) -> DeletionOutcome:

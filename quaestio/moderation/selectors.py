@@ -546,8 +546,8 @@ def deletion_state(post_ids, viewer, now: datetime | None = None) -> dict[int, D
             viewer_voted=(post_id, kind) in mine,
             may_vote_delete=may_delete,
             may_vote_undelete=may_undelete,
-            vote_delete_url=links.page_url("post_vote_delete", post_id),
-            vote_undelete_url=links.page_url("post_vote_undelete", post_id),
+            vote_delete_url=links.post_action_url(post_id, "vote_delete"),
+            vote_undelete_url=links.post_action_url(post_id, "vote_undelete"),
         )
     return states
 

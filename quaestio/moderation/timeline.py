@@ -17,10 +17,13 @@ from quaestio.comments.models import Comment
 from quaestio.core import links
 from quaestio.moderation.models import CloseVote, CloseVoteKind, DeletionVote, DeletionVoteKind
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
+from quaestio.posts.revisions import EVENT_LABELS
 from quaestio.votes.models import Vote, VoteType
 
-# What each PostHistory type is called on the timeline (rows of one GUID make one event).
+# What each PostHistory type is called on the timeline (rows of one GUID make one event):
+# the revisions page's names of events, and the content revisions' own.
 EVENT_NAMES = {
+    **EVENT_LABELS,
     PostHistoryType.INITIAL_TITLE: "asked",
     PostHistoryType.INITIAL_BODY: "created",
     PostHistoryType.INITIAL_TAGS: "asked",
@@ -30,22 +33,8 @@ EVENT_NAMES = {
     PostHistoryType.ROLLBACK_TITLE: "rolled back",
     PostHistoryType.ROLLBACK_BODY: "rolled back",
     PostHistoryType.ROLLBACK_TAGS: "rolled back",
-    PostHistoryType.POST_CLOSED: "closed",
-    PostHistoryType.POST_REOPENED: "reopened",
-    PostHistoryType.POST_DELETED: "deleted",
-    PostHistoryType.POST_UNDELETED: "undeleted",
-    PostHistoryType.POST_LOCKED: "locked",
-    PostHistoryType.POST_UNLOCKED: "unlocked",
-    PostHistoryType.COMMUNITY_OWNED: "made community wiki",
-    PostHistoryType.QUESTION_PROTECTED: "protected",
-    PostHistoryType.QUESTION_UNPROTECTED: "unprotected",
-    PostHistoryType.SUGGESTED_EDIT_APPLIED: "suggested edit applied",
-    PostHistoryType.POST_NOTICE_ADDED: "notice added",
-    PostHistoryType.POST_NOTICE_REMOVED: "notice removed",
     PostHistoryType.POST_MIGRATED_HERE: "migrated here",
     PostHistoryType.POST_MIGRATED_AWAY: "migrated away",
-    PostHistoryType.BUMPED_BY_COMMUNITY: "bumped",
-    PostHistoryType.DISCUSSION_MOVED_TO_CHAT: "comments moved to chat",
 }
 # Types whose Text is the dump's JSON of voters.
 VOTER_TYPES = {10, 11, 12, 13, 14, 15, 19, 20, 35}
