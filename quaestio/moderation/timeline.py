@@ -74,7 +74,13 @@ def post_timeline(post: Post) -> Timeline:
     events += _close_and_delete_votes(post) + _vote_totals(post)
     if post.post_type == PostType.QUESTION:
         events += _answer_events(post)
-    events.sort(key=lambda e: (e.when, e.kind != "history"))
+    created = "asked" if post.post_type == PostType.QUESTION else "answered"
+    if not any(e.name == created for e in events):
+        # A post without its initial history rows (a partial import): its creation still shows.
+        owner = _person(post.owner, post.owner_display_name)
+        events.append(Event(post.creation_date, "history", created, owner))
+    # At the same moment the vote comes before the closing or deletion it decided.
+    events.sort(key=lambda e: (e.when, e.kind == "history"))
     question = post if post.post_type == PostType.QUESTION else post.parent
     title = question.title if question is not None else f"post {post.id}"
     url = (

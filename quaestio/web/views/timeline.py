@@ -15,7 +15,11 @@ from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 @require_GET
 def timeline(request, post_id: int):
-    post = Post.objects.select_related("parent").filter(id=post_id, post_type__in=(1, 2)).first()
+    post = (
+        Post.objects.select_related("parent", "owner")
+        .filter(id=post_id, post_type__in=(1, 2))
+        .first()
+    )
     if post is None:
         raise Http404("No post with that id")
     gone = post.deletion_date is not None or (post.parent is not None and post.parent.deletion_date)
