@@ -500,7 +500,7 @@ class DeletionState:
 
 def deletion_state(post_ids, viewer, now: datetime | None = None) -> dict[int, DeletionState]:
     """Per post: standing delete/undelete votes, the viewer's vote, what the viewer may do.
-    Four queries whatever the number of posts or votes."""
+    At most four queries whatever the number of posts or votes."""
     from quaestio.moderation.deletion import standing_since
     from quaestio.moderation.models import DeletionVote, DeletionVoteKind, DeletionVoteState
 
