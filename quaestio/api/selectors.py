@@ -205,7 +205,9 @@ def load_related(
         )
 
     # Parents of answers: for is_accepted, and title/tags when asked.
-    parent_ids = {a.parent_id for a in answers + [p for p in posts if p.post_type == 2]}
+    parent_ids = {
+        a.parent_id for a in answers + [p for p in posts if p.post_type == PostType.ANSWER]
+    }
     parent_ids |= {a.parent_id for a in nested_answers}
     known = {q.id: q for q in questions}
     missing = parent_ids - set(known)
@@ -246,7 +248,7 @@ def post_counts(user_ids: list[int]) -> dict[int, dict]:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        counts[owner_id]["question_count" if post_type == 1 else "answer_count"] = n
+        counts[owner_id]["question_count" if post_type == PostType.QUESTION else "answer_count"] = n
     return counts
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from quaestio.accounts import limits
 from quaestio.comments import policies
 from quaestio.comments.models import Comment
+from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_comment
 from quaestio.notifications.mentions import comment_recipients, strip_redundant_owner_mention
@@ -36,7 +37,7 @@ def _clean_text(text: str) -> str:
 
 
 def _render(text: str, post_id: int) -> str:
-    return render_comment(text, edit_url=f"/posts/{post_id}/edit")
+    return render_comment(text, edit_url=links.post_action_url(post_id, "edit"))
 
 
 def comment_add(user, post_id: int, text: str, *, automatic: bool = False) -> Comment:

@@ -204,14 +204,6 @@ class Post(models.Model):
         return self.deletion_date is not None
 
     @property
-    def is_closed(self) -> bool:
-        return self.closed_date is not None
-
-    @property
-    def is_community_wiki(self) -> bool:
-        return self.community_owned_date is not None
-
-    @property
     def tag_names(self) -> list[str]:
         return parse_tags(self.tags)
 
@@ -336,3 +328,21 @@ class PostSubmission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="post_submission_once")
         ]
+
+
+class QuestionView(models.Model):
+    """A visitor's last counted view of a question, so that reloads within the view window do not
+    count again (spec §10.3). Kept in the database, which every web process sees: a memory per
+    process counted one visitor once in each process. `visitor` is a keyed hash of the user id or
+    address, never the address itself; rows older than the window are swept away."""
+
+    id = models.BigAutoField(primary_key=True)
+    question_id = models.BigIntegerField()  # no foreign key: a view must never hold up a delete
+    visitor = models.CharField(max_length=32)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "visitor"], name="question_view_once")
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="question_view_seen_idx")]

@@ -284,9 +284,3 @@ def structured_filter(
     return StructuredFilter(
         condition, tuple(id_sets), tuple(tag_groups), tuple(created), tuple(scores)
     )
-
-
-def structured_condition(
-    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
-) -> Q:
-    return structured_filter(query, viewer, context_question_id).condition

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from quaestio.core import links
 from quaestio.posts.policies import NEW_USER_MAX_LINKS
 
 
@@ -278,7 +279,9 @@ def _api(request) -> dict:
         "quota_anonymous": settings.QUAESTIO_API_QUOTA_ANONYMOUS,
         "quota_keyed": settings.QUAESTIO_API_QUOTA_KEYED,
         "requests_per_second": settings.QUAESTIO_API_REQUESTS_PER_SECOND,
-        "apps_url": (f"/users/{request.user.id}/apps" if request.user.is_authenticated else None),
+        "apps_url": (
+            links.page_url("user_apps", request.user.id) if request.user.is_authenticated else None
+        ),
     }
 
 

@@ -53,9 +53,9 @@ def test_question_page_query_count_does_not_grow_with_answers_and_comments(clien
     and it stays within the budget of 8 queries for an anonymous reader."""
     small = _queries_for_page(client)
     _grow_thread(answers=30, comments_each=8)
-    from django.core.cache import cache
+    from quaestio.posts.models import QuestionView
 
-    cache.clear()  # count the view again, as for a new visitor
+    QuestionView.objects.all().delete()  # count the view again, as for a new visitor
     large = _queries_for_page(client)
     assert large == small
     assert large <= QUERY_BUDGET

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("moderation", "0002_default_off_topic_reason"),
-        ("posts", "0006_post_post_deleted_idx_post_post_closed_idx"),
+        ("posts", "0007_post_deleted_closed_idx"),
         ("votes", "0003_fk_index_covered_by_composite"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

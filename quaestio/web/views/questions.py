@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import get_script_prefix, path, reverse
+from django.urls import path
 from django.utils import timezone
 
 from quaestio.core.client import client_address
+from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_page
 from quaestio.posts.services import count_question_view
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 from quaestio.web.jinja import csrf_field, render_encoded
 from quaestio.web.post_blocks import Viewer, thread_html
-from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
 from quaestio.web.text import excerpt
 
 DESCRIPTION_LENGTH = 160  # the meta description search engines show under the title
-
-
-def question_url(question_id: int, title: str) -> str:
-    return _question_url(get_script_prefix(), question_id, title)
-
-
-@lru_cache(maxsize=4096)
-def _question_url(script_prefix: str, question_id: int, title: str) -> str:
-    # Remembered per URL prefix, id and title: reversing it was a fiftieth of the question
-    # page's cost, on every view and every redirect to it.
-    return reverse("question", args=[question_id, slug(title) or "question"])
 
 
 def _count_view(request, question) -> None:
@@ -47,7 +35,7 @@ def question_detail(request, question_id: int, slug: str | None = None):
             Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
         )
         if answer is not None:
-            return HttpResponsePermanentRedirect(reverse("answer_short", args=[answer.id]))
+            return HttpResponsePermanentRedirect(answer_url(answer.id))
         raise Http404("No question with that id")
     question = page.question.post
     canonical = question_url(question.id, question.title)
@@ -97,16 +85,16 @@ def answer_short(request, answer_id: int, user_id: int | None = None):
     if answer is None or answer.parent is None:
         raise Http404("No answer with that id")
     return HttpResponsePermanentRedirect(
-        f"{question_url(answer.parent.id, answer.parent.title)}#answer-{answer.id}"
+        answer_in_thread_url(answer.parent.id, answer.parent.title, answer.id)
     )
 
 
 urlpatterns = [
-    path("questions/<int:question_id>", question_detail, name="question_noslug"),
-    path("questions/<int:question_id>/", question_detail, name="question_noslug_slash"),
-    path("questions/<int:question_id>/<str:slug>", question_detail, name="question"),
-    path("q/<int:question_id>", question_short, name="question_short"),
-    path("q/<int:question_id>/<int:user_id>", question_short),
-    path("a/<int:answer_id>", answer_short, name="answer_short"),
-    path("a/<int:answer_id>/<int:user_id>", answer_short),
+    path("questions/<id:question_id>", question_detail, name="question_noslug"),
+    path("questions/<id:question_id>/", question_detail, name="question_noslug_slash"),
+    path("questions/<id:question_id>/<str:slug>", question_detail, name="question"),
+    path("q/<id:question_id>", question_short, name="question_short"),
+    path("q/<id:question_id>/<id:user_id>", question_short),
+    path("a/<id:answer_id>", answer_short, name="answer_short"),
+    path("a/<id:answer_id>/<id:user_id>", answer_short),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0005_close_reasons_2019"),
+        ("posts", "0006_question_view"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
