@@ -133,7 +133,7 @@ def _cast(user, post_id: int, kind: int, now: datetime | None) -> DeletionOutcom
         else:
             apply_undeletion(post, user, now, text, comment)
         resolve_votes(standing, DeletionVoteState.APPLIED, now)
-        _dismiss_other_kind(post.id, kind, now)
+        dismiss_pending(post.id, now)  # votes of the other kind from before no longer stand
         action = "deleted" if deleting else "undeleted"
         return _outcome(post, action, [], needed, voters=[v.user_id for v in standing])
 
@@ -147,20 +147,9 @@ def community_delete(post: Post, now: datetime, reason: str) -> None:
     dismiss_pending(post.id, now)
 
 
-def _dismiss_other_kind(post_id: int, kind: int, now) -> None:
-    """After a deletion, undelete votes still pending from an earlier one (and the other way
-    round) no longer stand."""
-    other = (
-        DeletionVoteKind.UNDELETE if kind == DeletionVoteKind.DELETE else DeletionVoteKind.DELETE
-    )
-    DeletionVote.objects.filter(post_id=post_id, kind=other, state=PENDING).update(
-        state=DeletionVoteState.DISMISSED, resolved_date=now
-    )
-
-
 def dismiss_pending(post_id: int, now=None) -> int:
-    """The owner or a moderator deleted or undeleted the post another way: pending votes of
-    both kinds no longer stand. Returns how many were dismissed."""
+    """The post changed state: pending votes of both kinds no longer stand. Returns how many
+    were dismissed."""
     now = now or timezone.now()
     return DeletionVote.objects.filter(post_id=post_id, state=PENDING).update(
         state=DeletionVoteState.DISMISSED, resolved_date=now
@@ -178,8 +167,8 @@ def _already_applied(user, post: Post, kind: int) -> DeletionOutcome | None:
         .values_list("resolved_date", flat=True)
         .first()
     )
-    if last is None or last < (post.deletion_date or last):
-        return None
+    if last is None or (deleted and last != post.deletion_date):
+        return None  # not deleted by votes, or deleted again since
     if not DeletionVote.objects.filter(
         post_id=post.id, kind=kind, user_id=user.id, resolved_date=last
     ).exists():

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quaestio.core import links
 from quaestio.core.errors import DomainError
 from quaestio.moderation import deletion, policies, selectors
-from quaestio.posts.models import Post
+from quaestio.posts.models import Post, PostType
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
@@ -24,7 +24,7 @@ def _login(request):
 
 def _post(request, post_id: int) -> Post:
     post = Post.objects.select_related("parent").filter(id=post_id).first()
-    if post is None or post.post_type not in (1, 2):
+    if post is None or post.post_type not in (PostType.QUESTION, PostType.ANSWER):
         raise Http404("No post with that id")
     if post.deletion_date is not None and not policies.can_see_deleted(request.user, post):
         raise Http404("No post with that id")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from quaestio.moderation import policies
 from quaestio.moderation.timeline import post_timeline
-from quaestio.posts.models import Post
+from quaestio.posts.models import Post, PostType
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
@@ -17,7 +17,7 @@ from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 def timeline(request, post_id: int):
     post = (
         Post.objects.select_related("parent", "owner")
-        .filter(id=post_id, post_type__in=(1, 2))
+        .filter(id=post_id, post_type__in=(PostType.QUESTION, PostType.ANSWER))
         .first()
     )
     if post is None:
