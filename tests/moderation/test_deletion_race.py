@@ -6,10 +6,7 @@ suite's in-memory SQLite refuses a second writer at once)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,7 +17,7 @@ from quaestio.moderation.models import DeletionVote, DeletionVoteState
 from quaestio.posts.models import Post, PostHistory
 from quaestio.votes.models import Vote
 from tests.moderation.support import question, user, voters
-from tests.votes.conftest import SQLITE_FILE
+from tests.votes.conftest import SQLITE_FILE, rerun_on_sqlite_file
 from tests.votes.test_concurrency import run_at_once
 
 IN_MEMORY_SQLITE = connection.vendor == "sqlite" and not os.environ.get(SQLITE_FILE)
@@ -82,26 +79,5 @@ def test_three_undelete_voters_at_once_undelete_it_once():
 )
 def test_the_races_on_a_sqlite_file(tmp_path):
     """Every race above, in a pytest process whose SQLite test database is a file."""
-    env = {**os.environ, SQLITE_FILE: str(tmp_path / "races.sqlite3")}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:cacheprovider",
-            __file__,
-        ],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    progress = result.stdout.split("[")[0].strip()
-    assert progress.count(".") == 4 and set(progress) == {".", "s"}, result.stdout
+    progress = rerun_on_sqlite_file(__file__, tmp_path)  # one "." per race passed
+    assert progress.count(".") == 4 and set(progress) == {".", "s"}, progress
