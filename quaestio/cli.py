@@ -48,7 +48,13 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     ),
     "daily-jobs": (
         "quaestio.votes.commands:daily_jobs",
-        "close expired bounties, reverse serial voting, award badges",
+        "close expired bounties, reverse serial voting, age close votes, the Community "
+        "clean-up (Roomba), award badges",
+        None,
+    ),
+    "hourly-jobs": (
+        "quaestio.moderation.commands:hourly_jobs",
+        "the Community user bumps one old unanswered question into the active list",
         None,
     ),
     "import-dump": (

@@ -203,6 +203,7 @@ QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
 # with "all" (benchmarks), or to nobody with "off".
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
+QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

@@ -143,6 +143,9 @@ _POST_ACTIONS = {
     "bounty_award": "bounty_award",
     "accept": "accept",
     "comment": "comment_new",
+    "vote_delete": "post_vote_delete",
+    "vote_undelete": "post_vote_undelete",
+    "timeline": "post_timeline",
 }
 
 

@@ -144,3 +144,59 @@ class PostNotice(models.Model):
                 fields=["post"], condition=Q(removed_date=None), name="postnotice_one_standing"
             )
         ]
+
+
+class DeletionVoteKind(models.IntegerChoices):
+    # The dump's VoteTypeId numbers; each vote is also a votes.Vote row of this type.
+    DELETE = 10, "delete"
+    UNDELETE = 11, "undelete"
+
+
+class DeletionVoteState(models.TextChoices):
+    PENDING = "pending"
+    APPLIED = "applied"  # counted in the deletion or undeletion it led to
+    DISMISSED = "dismissed"  # the post changed state another way (its owner, a moderator)
+
+
+class DeletionVote(models.Model):
+    """One user's delete or undelete vote on a post (spec §7.6), with the state it ended in.
+
+    The dump keeps only the anonymous Votes row (type 10 or 11, linked here as `vote`); this
+    row keeps who voted and whether the vote still stands, for the counts, /tools and the
+    timeline.
+    """
+
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="deletion_votes", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.SmallIntegerField(choices=DeletionVoteKind.choices)
+    vote = models.ForeignKey(
+        "votes.Vote",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    state = models.CharField(
+        max_length=10, choices=DeletionVoteState.choices, default=DeletionVoteState.PENDING
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    resolved_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["post", "kind", "state"], name="deletionvote_post_idx"),
+            # /tools lists the pending ones, newest first.
+            models.Index(fields=["state", "kind", "-creation_date"], name="deletionvote_state_idx"),
+        ]
+        constraints = [
+            # One standing vote per user, post and kind: a retried or concurrent request
+            # cannot count twice.
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"],
+                condition=Q(state="pending"),
+                name="deletionvote_one_pending",
+            )
+        ]

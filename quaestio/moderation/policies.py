@@ -202,3 +202,88 @@ def can_edit_close_reasons(user) -> Decision:
     if not user.is_moderator:
         return False, "Only moderators can edit the site's close reasons."
     return ALLOWED
+
+
+# Deletion and undeletion votes (spec §7.6)
+
+
+def _post_refusal(post: Post) -> str:
+    if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
+        return "Only questions and answers can be deleted."
+    if post.locked_date is not None:
+        return "This post is locked; it cannot be deleted or undeleted."
+    return ""
+
+
+def _question_of(post: Post) -> Post | None:
+    return post if post.post_type == PostType.QUESTION else post.parent
+
+
+def can_vote_to_delete(user, post: Post, now) -> Decision:
+    """Delete votes: 10k users (2k beta) on questions closed 48 hours or more; 20k (4k beta)
+    on questions closed less than 48 hours with score -3 or less, and on answers scored -1 or
+    less (an accepted answer of someone else's question too). Moderators delete alone."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.deletion_date is not None:
+        return False, "This post is already deleted."
+    if user.is_moderator:
+        return ALLOWED
+    refusal = _post_refusal(post)
+    if refusal:
+        return False, refusal
+    if post.post_type == PostType.ANSWER:
+        if post.parent is not None and post.parent.deletion_date is not None:
+            return False, "This answer's question is deleted."
+        if post.score > rules.ANSWER_DELETE_MAX_SCORE:
+            return False, "Answers take delete votes only at a score of -1 or less."
+        return has_privilege(user, "trusted_user")
+    if post.closed_date is None:
+        return False, "Only closed questions take delete votes."
+    if now - post.closed_date >= rules.DELETE_AFTER_CLOSING:
+        return has_privilege(user, "moderator_tools")
+    if post.score > rules.EARLY_DELETE_MAX_SCORE:
+        return False, (
+            "A question closed less than 48 hours ago takes delete votes only at a score of "
+            "-3 or less."
+        )
+    return has_privilege(user, "trusted_user")
+
+
+def can_vote_to_undelete(user, post: Post) -> Decision:
+    """Undelete votes need the privilege the delete votes needed (the owner's vote counts too,
+    when they hold it); moderators undelete alone."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.deletion_date is None:
+        return False, "This post is not deleted."
+    if user.is_moderator:
+        return ALLOWED
+    refusal = _post_refusal(post)
+    if refusal:
+        return False, refusal
+    question = _question_of(post)
+    if post.post_type == PostType.ANSWER and question is not None and question.deletion_date:
+        return False, "This answer's question is deleted; undelete the question first."
+    if post.post_type == PostType.ANSWER:
+        return has_privilege(user, "trusted_user")
+    return has_privilege(user, "moderator_tools")
+
+
+def can_see_deleted(user, post: Post) -> bool:
+    """Deleted posts are visible to their owner and to users with the moderator tools (10k);
+    an answer of a deleted question is deleted with it (spec §7.6)."""
+    from quaestio.search.policies import can_see_deleted_posts
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return post.owner_id == user.id or can_see_deleted_posts(user)
+
+
+def can_use_moderator_tools(user) -> Decision:
+    """/tools: recent deletions and pending close and delete votes (10k, 2k beta)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "The moderator tools need an account; log in."
+    return has_privilege(user, "moderator_tools")

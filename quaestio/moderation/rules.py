@@ -102,3 +102,48 @@ def notice_for_code(code: int | None) -> tuple[str, str]:
         label = CloseReason(code).label
         return f"This question was closed as {label}. It is not currently accepting answers.", ""
     return "This question is closed. It is not currently accepting answers.", ""
+
+
+# Deletion and undeletion votes (spec §7.6)
+
+# A closed question takes delete votes from the moderator-tools privilege this long after its
+# closing; before that only trusted users may, and only on questions scored at most -3.
+DELETE_AFTER_CLOSING = timedelta(hours=48)
+EARLY_DELETE_MAX_SCORE = -3
+ANSWER_DELETE_MAX_SCORE = -1
+MAX_DELETE_VOTES = 10  # "more for popular questions, max 10"
+# Our rule for "popular" (the spec gives only the maximum): one vote more for every 1,000
+# views and for every 10 points of score a question has, up to 10 votes in all.
+DELETE_VOTES_PER_VIEWS = 1_000
+DELETE_VOTES_PER_SCORE = 10
+
+
+def delete_votes_base() -> int:
+    """Votes that delete or undelete a post: 3 by default (a site setting)."""
+    return max(1, int(getattr(settings, "QUAESTIO_DELETE_VOTES", 3)))
+
+
+def delete_votes_needed(post) -> int:
+    """Votes this post needs to be deleted: the base for answers and ordinary questions, more
+    for popular questions (capped at 10)."""
+    base = delete_votes_base()
+    if post.post_type != 1:
+        return base
+    extra = (post.view_count or 0) // DELETE_VOTES_PER_VIEWS
+    extra += max(0, post.score) // DELETE_VOTES_PER_SCORE
+    return min(max(base, MAX_DELETE_VOTES), base + extra)
+
+
+def undelete_votes_needed(post) -> int:
+    return delete_votes_base()
+
+
+# The Community user's clean-up (spec §7.7, "Roomba") and bumping (§7.11)
+
+DEAD_QUESTION_AGE = timedelta(days=30)
+DEAD_DOWNVOTE_AGE = timedelta(days=2)  # newer downvotes do not count toward the score
+ABANDONED_QUESTION_AGE = timedelta(days=365)
+ABANDONED_VIEWS_PER_DAY = 1.5
+ABANDONED_MAX_COMMENTS = 1
+ABANDONED_CLOSED_AGE = timedelta(days=9)  # closed and not edited for this long
+BUMP_MIN_AGE = timedelta(days=30)  # a bumped question has been quiet this long

@@ -474,3 +474,217 @@ def standing_vote_counts(question_ids: list[int], now: datetime | None = None) -
         pair = counts.setdefault(row["question_id"], [0, 0])
         pair[0 if row["kind"] == CloseVoteKind.CLOSE else 1] += row["n"]
     return {qid: (pair[0], pair[1]) for qid, pair in counts.items()}
+
+
+# Deletion state of posts, and the moderator tools (spec §7.6)
+
+
+@dataclass
+class DeletionState:
+    """What a page shows about a post's deletion and what the viewer may do about it."""
+
+    post_id: int
+    deleted: bool
+    deleted_by: Closer | None  # who deleted it (the last PostHistory 12), when deleted
+    deletion_date: datetime | None
+    delete_votes: int  # standing votes, shown only when can_see_votes
+    undelete_votes: int
+    votes_needed: int  # for the vote the post takes now (delete when live, undelete deleted)
+    can_see_votes: bool
+    viewer_voted: bool  # the viewer's vote of the kind the post takes now stands
+    may_vote_delete: tuple[bool, str]
+    may_vote_undelete: tuple[bool, str]
+    vote_delete_url: str
+    vote_undelete_url: str
+
+
+def deletion_state(post_ids, viewer, now: datetime | None = None) -> dict[int, DeletionState]:
+    """Per post: standing delete/undelete votes, the viewer's vote, what the viewer may do.
+    At most four queries whatever the number of posts or votes."""
+    from quaestio.moderation.deletion import standing_since
+    from quaestio.moderation.models import DeletionVote, DeletionVoteKind, DeletionVoteState
+
+    now = now or timezone.now()
+    posts = {p.id: p for p in Post.objects.select_related("parent").filter(id__in=list(post_ids))}
+    if not posts:
+        return {}
+    since = {
+        kind: standing_since(posts, kind)
+        for kind in (DeletionVoteKind.DELETE, DeletionVoteKind.UNDELETE)
+    }
+    counts: dict[tuple[int, int], int] = {}
+    mine: set[tuple[int, int]] = set()
+    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    for post_id, kind, user_id, created in DeletionVote.objects.filter(
+        post_id__in=list(posts), state=DeletionVoteState.PENDING
+    ).values_list("post_id", "kind", "user_id", "creation_date"):
+        start = since[kind].get(post_id)
+        if start is not None and created < start:
+            continue  # cast before the post last changed state: no longer standing
+        counts[post_id, kind] = counts.get((post_id, kind), 0) + 1
+        if user_id == viewer_id:
+            mine.add((post_id, kind))
+    deleters = _last_deleters([i for i, p in posts.items() if p.deletion_date is not None])
+    tools = policies.can_use_moderator_tools(viewer)[0]
+    states = {}
+    for post_id, post in posts.items():
+        deleted = post.deletion_date is not None
+        kind = DeletionVoteKind.UNDELETE if deleted else DeletionVoteKind.DELETE
+        may_delete = policies.can_vote_to_delete(viewer, post, now)
+        may_undelete = policies.can_vote_to_undelete(viewer, post)
+        states[post_id] = DeletionState(
+            post_id=post_id,
+            deleted=deleted,
+            deleted_by=deleters.get(post_id),
+            deletion_date=post.deletion_date,
+            delete_votes=counts.get((post_id, DeletionVoteKind.DELETE), 0),
+            undelete_votes=counts.get((post_id, DeletionVoteKind.UNDELETE), 0),
+            votes_needed=(
+                rules.undelete_votes_needed(post) if deleted else rules.delete_votes_needed(post)
+            ),
+            can_see_votes=tools or may_delete[0] or may_undelete[0],
+            viewer_voted=(post_id, kind) in mine,
+            may_vote_delete=may_delete,
+            may_vote_undelete=may_undelete,
+            vote_delete_url=links.post_action_url(post_id, "vote_delete"),
+            vote_undelete_url=links.post_action_url(post_id, "vote_undelete"),
+        )
+    return states
+
+
+def _last_deleters(post_ids: list[int]) -> dict[int, Closer]:
+    """Who deleted each post last, from its PostHistory type 12 rows (one query)."""
+    if not post_ids:
+        return {}
+    rows = (
+        PostHistory.objects.filter(
+            post_id__in=post_ids, post_history_type=PostHistoryType.POST_DELETED
+        )
+        .select_related("user")
+        .order_by("post_id", "creation_date", "id")
+    )
+    found: dict[int, Closer] = {}
+    for row in rows:
+        found[row.post_id] = _person(row.user, row.user_display_name)
+    return found
+
+
+def _person(user, fallback_name: str = "") -> Closer:
+    if user is None:
+        return Closer(None, fallback_name or "deleted user", False, None)
+    return Closer(
+        user.id, user.display_name, user.is_moderator, links.user_url(user.id, user.display_name)
+    )
+
+
+TOOLS_PAGE_SIZE = 50
+TOOLS_SECTIONS = ("deletions", "close", "delete")
+
+
+@dataclass
+class ToolsRow:
+    post_id: int
+    title: str  # the question's title (an answer's question)
+    url: str
+    when: datetime
+    who: Closer | None
+    detail: str  # the close reason, "answer", or the deleter's comment
+    votes: int = 0  # pending votes of this kind on the post
+
+
+@dataclass
+class ToolsPage:
+    section: str
+    rows: list[ToolsRow]
+    next_key: str  # the "before" of the next page, "" on the last
+
+
+def tools_page(section: str, before: str = "", size: int = TOOLS_PAGE_SIZE) -> ToolsPage:
+    """/tools: recent deletions, pending close votes or pending delete votes, newest first,
+    keyset-paged on (date, id): each page reads at most `size` + 1 rows through an index, and
+    a fixed number of queries besides."""
+    from quaestio.moderation.models import DeletionVote, DeletionVoteKind, DeletionVoteState
+
+    section = section if section in TOOLS_SECTIONS else "deletions"
+    key = _tools_key(before)
+    if section == "deletions":
+        posts = Post.objects.filter(deletion_date__isnull=False).select_related("parent")
+        if key:
+            posts = posts.filter(
+                Q(deletion_date__lt=key[0]) | Q(deletion_date=key[0], id__lt=key[1])
+            )
+        found = list(posts.order_by("-deletion_date", "-id")[: size + 1])
+        deleters = _last_deleters([p.id for p in found[:size]])
+        rows = [
+            ToolsRow(
+                p.id,
+                post_title(p),
+                post_link(p),
+                p.deletion_date,
+                deleters.get(p.id),
+                "answer" if p.post_type == PostType.ANSWER else "question",
+            )
+            for p in found[:size]
+        ]
+        keys = [(p.deletion_date, p.id) for p in found]
+    else:
+        if section == "close":
+            votes = CloseVote.objects.filter(
+                state=CloseVoteState.PENDING, kind=CloseVoteKind.CLOSE, is_flag=False
+            )
+        else:
+            votes = DeletionVote.objects.filter(
+                state=DeletionVoteState.PENDING, kind=DeletionVoteKind.DELETE
+            )
+        if key:
+            votes = votes.filter(
+                Q(creation_date__lt=key[0]) | Q(creation_date=key[0], id__lt=key[1])
+            )
+        post_field = "question" if section == "close" else "post"
+        found = list(
+            votes.select_related(post_field, f"{post_field}__parent", "user").order_by(
+                "-creation_date", "-id"
+            )[: size + 1]
+        )
+        rows = []
+        for vote in found[:size]:
+            post = getattr(vote, post_field)
+            detail = (
+                CloseReason(vote.reason).label
+                if section == "close" and vote.reason in CloseReason.values
+                else ("answer" if post.post_type == PostType.ANSWER else "question")
+            )
+            rows.append(
+                ToolsRow(
+                    post.id,
+                    post_title(post),
+                    post_link(post),
+                    vote.creation_date,
+                    _person(vote.user),
+                    detail,
+                )
+            )
+        keys = [(v.creation_date, v.id) for v in found]
+    more = len(found) > size
+    next_key = f"{keys[size - 1][0].isoformat()}|{keys[size - 1][1]}" if more else ""
+    return ToolsPage(section, rows, next_key)
+
+
+def _tools_key(before: str):
+    stamp, _, row_id = (before or "").partition("|")
+    try:
+        return datetime.fromisoformat(stamp), int(row_id)
+    except ValueError:
+        return None
+
+
+def post_title(post: Post) -> str:
+    if post.post_type == PostType.ANSWER and post.parent is not None:
+        return post.parent.title
+    return post.title
+
+
+def post_link(post: Post) -> str:
+    if post.post_type == PostType.ANSWER and post.parent is not None:
+        return links.answer_in_thread_url(post.parent_id, post.parent.title, post.id)
+    return links.question_url(post.id, post.title)

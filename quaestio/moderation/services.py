@@ -327,7 +327,7 @@ def _retract(user, question_id: int, kind: int, now: datetime | None) -> CloseOu
         mine = [v for v in standing if user is not None and v.user_id == user.id]
         if not mine:
             return _outcome(question, "unchanged", standing, "You have no vote to retract.")
-        _resolve(mine, CloseVoteState.RETRACTED, now)
+        resolve_votes(mine, CloseVoteState.RETRACTED, now)
         for vote in mine:
             if vote.auto_comment_id:
                 comment_services.comment_remove(vote.auto_comment_id)
@@ -346,7 +346,7 @@ def _has_voted(standing: list[CloseVote], user, now) -> bool:
         return False
     if not mine.is_flag:
         return True
-    _resolve([mine], CloseVoteState.DISMISSED, now)
+    resolve_votes([mine], CloseVoteState.DISMISSED, now)
     standing.remove(mine)
     return False
 
@@ -429,7 +429,7 @@ def _close(question, closer, votes, standing, choice: CloseChoice, gold_tags, no
     if gold_tags:
         details["BindingReason"] = {"GoldTagBadge": sorted(gold_tags)[0]}
     _history(question.id, PostHistoryType.POST_CLOSED, closer, str(int(choice.code)), details, now)
-    _resolve(standing, CloseVoteState.APPLIED, now)
+    resolve_votes(standing, CloseVoteState.APPLIED, now)
     _remove_duplicate_suggestions(question.id)
 
 
@@ -440,16 +440,19 @@ def _reopen(question, opener, votes, standing, now) -> None:
     _history(
         question.id, PostHistoryType.POST_REOPENED, opener, "", {"Voters": _voters_json(votes)}, now
     )
-    _resolve(standing, CloseVoteState.APPLIED, now)
+    resolve_votes(standing, CloseVoteState.APPLIED, now)
 
 
 def _voters_json(votes: list[CloseVote]) -> list[dict]:
+    return voters_list([v.user_id for v in votes])
+
+
+def voters_list(user_ids: list[int]) -> list[dict]:
+    """The dump's "Voters" of a history row: [{"Id": .., "DisplayName": ..}] (one query)."""
     from quaestio.accounts.models import User
 
-    names = dict(
-        User.objects.filter(id__in=[v.user_id for v in votes]).values_list("id", "display_name")
-    )
-    return [{"Id": v.user_id, "DisplayName": names.get(v.user_id, "")} for v in votes]
+    names = dict(User.objects.filter(id__in=user_ids).values_list("id", "display_name"))
+    return [{"Id": i, "DisplayName": names.get(i, "")} for i in user_ids]
 
 
 def _history(post_id, history_type, user, comment: str, details: dict, now) -> None:
@@ -483,9 +486,11 @@ def _link_originals(question_id: int, original_ids, now) -> None:
     )
 
 
-def _resolve(votes: list[CloseVote], state: str, now) -> None:
+def resolve_votes(votes: list, state: str, now) -> None:
+    """Mark close/reopen or delete/undelete votes (rows of one model) with the state they
+    ended in."""
     if votes:
-        CloseVote.objects.filter(id__in=[v.id for v in votes]).update(
+        type(votes[0]).objects.filter(id__in=[v.id for v in votes]).update(
             state=state, resolved_date=now
         )
         for vote in votes:

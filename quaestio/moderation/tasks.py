@@ -30,3 +30,19 @@ def auto_protect() -> int:
     from quaestio.moderation.protection import auto_protect_sweep
 
     return auto_protect_sweep()
+
+
+@task()
+def community_clean_up() -> dict[str, int]:
+    """Daily: the Community user's three clean-up deletions (spec §7.7)."""
+    from quaestio.moderation.roomba import roomba_run
+
+    return roomba_run()
+
+
+@task()
+def community_bump() -> int | None:
+    """Hourly: the Community user bumps one old unanswered question (spec §7.11)."""
+    from quaestio.moderation.roomba import bump_question
+
+    return bump_question()

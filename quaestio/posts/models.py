@@ -173,6 +173,19 @@ class Post(models.Model):
                 ],
                 name="post_search_facts_idx",
             ),
+            # Few posts are deleted or closed: these partial indexes let /tools list recent
+            # deletions and the Community user's clean-up find closed questions without reading
+            # the table (issue 16).
+            models.Index(
+                fields=["-deletion_date"],
+                condition=models.Q(deletion_date__isnull=False),
+                name="post_deleted_idx",
+            ),
+            models.Index(
+                fields=["closed_date"],
+                condition=models.Q(closed_date__isnull=False),
+                name="post_closed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

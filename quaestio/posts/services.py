@@ -69,6 +69,8 @@ __all__ = [
     "TITLE_MIN",
     "EditResult",
     "answer_post",
+    "apply_deletion",
+    "apply_undeletion",
     "current_content",
     "post_delete",
     "post_edit",
@@ -269,21 +271,27 @@ def post_delete(user, post_id: int) -> Post:
         if post.parent_id:
             post.parent = Post.objects.select_for_update().get(id=post.parent_id)
         require(policies.can_delete(user, post))
-        now = timezone.now()
-        post.deletion_date = now
-        post.save(update_fields=["deletion_date"])
-        history_row(
-            post, PostHistoryType.POST_DELETED, new_guid(), user, now, _voters_json(user)
-        ).save()
-        if post.is_question:
-            move_tag_counts(post, -1)
-        else:
-            Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
-        # In this transaction, so the post and its owners' reputation change together or not.
-        reputation.post_deleted(post)
-        announce_post_written(post.id, "delete")
-        check_badges_on_commit(deleted=[post.owner_id])
+        apply_deletion(post, user, timezone.now(), _voters_json(user))
     return post
+
+
+def apply_deletion(post: Post, user, now, voters_text: str, comment: str = "") -> None:
+    """Write a decided deletion: the caller holds the locks on the post (and its question) in
+    its transaction and has checked its own policy (the owner's, a moderator's, delete votes,
+    the Community user's clean-up)."""
+    post.deletion_date = now
+    post.save(update_fields=["deletion_date"])
+    history_row(
+        post, PostHistoryType.POST_DELETED, new_guid(), user, now, voters_text, comment
+    ).save()
+    if post.is_question:
+        move_tag_counts(post, -1)
+    else:
+        Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
+    # In this transaction, so the post and its owners' reputation change together or not.
+    reputation.post_deleted(post)
+    announce_post_written(post.id, "delete")
+    check_badges_on_commit(deleted=[post.owner_id])
 
 
 def post_undelete(user, post_id: int) -> Post:
@@ -305,19 +313,23 @@ def post_undelete(user, post_id: int) -> Post:
             raise PermissionDenied(
                 "Only the author of a self-deleted post or a moderator can undelete it."
             )
-        now = timezone.now()
-        post.deletion_date = None
-        post.save(update_fields=["deletion_date"])
-        history_row(
-            post, PostHistoryType.POST_UNDELETED, new_guid(), user, now, _voters_json(user)
-        ).save()
-        if post.is_question:
-            move_tag_counts(post, +1)
-        else:
-            Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
-        reputation.post_undeleted(post)
-        announce_post_written(post.id, "undelete")
+        apply_undeletion(post, user, timezone.now(), _voters_json(user))
     return post
+
+
+def apply_undeletion(post: Post, user, now, voters_text: str, comment: str = "") -> None:
+    """Write a decided undeletion (the caller locked the post and checked its policy)."""
+    post.deletion_date = None
+    post.save(update_fields=["deletion_date"])
+    history_row(
+        post, PostHistoryType.POST_UNDELETED, new_guid(), user, now, voters_text, comment
+    ).save()
+    if post.is_question:
+        move_tag_counts(post, +1)
+    else:
+        Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
+    reputation.post_undeleted(post)
+    announce_post_written(post.id, "undelete")
 
 
 VIEW_WINDOW_SECONDS = 15 * 60

@@ -7,6 +7,7 @@ def daily_jobs(args) -> int:
     from quaestio.badges.services import award_badges
     from quaestio.moderation.locks import locks_expire
     from quaestio.moderation.protection import auto_protect_sweep
+    from quaestio.moderation.roomba import roomba_run
     from quaestio.moderation.services import close_votes_age
     from quaestio.votes.services import bounties_close_expired
     from quaestio.votes.services.serial import reverse_serial_voting
@@ -19,6 +20,12 @@ def daily_jobs(args) -> int:
     print(f"Close votes: {close_votes_age():,} aged away.")
     print(f"Locks: {locks_expire():,} ran out and were lifted.")
     print(f"Protection: {auto_protect_sweep():,} questions protected by Community.")
+    cleaned = roomba_run()
+    print(
+        "Community clean-up: "
+        + ", ".join(f"{name} {count:,} deleted" for name, count in cleaned.items())
+        + "."
+    )
     awarded = award_badges(None)
     print(f"Badges: {sum(awarded.values()):,} awarded.")
     return 0

@@ -155,9 +155,16 @@ PRIVILEGE_FEATURES: dict[str, str] = {
     "cast_close_votes": (
         "Vote to close and reopen any question; enough votes (three by default) close or reopen it."
     ),
-    "moderator_tools": "See deleted posts in search results (deleted:yes).",
+    "moderator_tools": (
+        "See deleted posts (in search results too, deleted:yes) and the moderator tools (/tools);"
+        " vote to delete questions closed for 48 hours, and to undelete them."
+    ),
     "protect_questions": (
         "Protect questions a day old or more, so only users with reputation earned here answer."
+    ),
+    "trusted_user": (
+        "Vote to delete answers scored -1 or less, and questions closed less than 48 hours ago"
+        " scored -3 or less; vote to undelete answers."
     ),
 }
 

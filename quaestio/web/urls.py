@@ -3,6 +3,7 @@
 from quaestio.web.views import (
     accounts,
     closing,
+    deletion,
     moderation,
     post_states,
     questions,
@@ -10,6 +11,7 @@ from quaestio.web.views import (
     search,
     site,
     tags,
+    timeline,
     users,
     voting,
     writing,
@@ -31,4 +33,6 @@ urlpatterns = (
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns
+    + deletion.urlpatterns
+    + timeline.urlpatterns
 )

@@ -11,10 +11,7 @@ separate pytest process whose test database is a file (tests/votes/conftest.py).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -27,7 +24,7 @@ from quaestio.posts.models import Post
 from quaestio.reputation.models import ReputationChange
 from quaestio.votes.models import CommentVote, Vote, VoteType
 from quaestio.votes.services import vote_set
-from tests.votes.conftest import SQLITE_FILE
+from tests.votes.conftest import SQLITE_FILE, rerun_on_sqlite_file
 from tests.votes.factories import make_answer, make_question, make_user
 
 IN_MEMORY_SQLITE = connection.vendor == "sqlite" and not os.environ.get(SQLITE_FILE)
@@ -225,26 +222,5 @@ def test_vote_form_posted_concurrently_with_intent_stays_one_upvote():
 @pytest.mark.skipif(not IN_MEMORY_SQLITE, reason="the races run in this process")
 def test_the_races_on_a_sqlite_file(tmp_path):
     """Every test above, in a pytest process whose SQLite test database is a file."""
-    env = {**os.environ, SQLITE_FILE: str(tmp_path / "races.sqlite3")}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:cacheprovider",
-            __file__,
-        ],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    progress = result.stdout.split("[")[0].strip()  # one "." per race passed, "s" for this one
-    assert progress.count(".") == 8 and set(progress) == {".", "s"}, result.stdout
+    progress = rerun_on_sqlite_file(__file__, tmp_path)  # one "." per race passed
+    assert progress.count(".") == 8 and set(progress) == {".", "s"}, progress
