@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import get_script_prefix, path, reverse
+from django.urls import path
 from django.utils import timezone
 
 from quaestio.posts.models import Post, PostType
-from quaestio.posts.selectors import ANSWER_SORTS, question_page
+from quaestio.core.links import answer_in_thread_url, answer_url, question_url
+from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
 from quaestio.posts.services import count_question_view
 from quaestio.web.jinja import csrf_field, render_encoded
 from quaestio.web.post_blocks import Viewer, thread_html
-from quaestio.web.presenters import slug
 from quaestio.web.structured_data import qa_page_json_ld
 from quaestio.web.text import excerpt
 
 DESCRIPTION_LENGTH = 160  # the meta description search engines show under the title
-
-
-def question_url(question_id: int, title: str) -> str:
-    return _question_url(get_script_prefix(), question_id, title)
-
-
-@lru_cache(maxsize=4096)
-def _question_url(script_prefix: str, question_id: int, title: str) -> str:
-    # Remembered per URL prefix, id and title: reversing it was a fiftieth of the question
-    # page's cost, on every view and every redirect to it.
-    return reverse("question", args=[question_id, slug(title) or "question"])
 
 
 def _count_view(request, question) -> None:
@@ -42,31 +29,29 @@ def _count_view(request, question) -> None:
 
 
 def question_detail(request, question_id: int, slug: str | None = None):
-    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
     viewer = request.user if request.user.is_authenticated else None
-    page = question_page(question_id, viewer, sort)
-    if page is None:
+    thread = question_thread(question_id, viewer)
+    if thread is None:
         answer = (
             Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
         )
         if answer is not None:
-            return HttpResponsePermanentRedirect(reverse("answer_short", args=[answer.id]))
+            return HttpResponsePermanentRedirect(answer_url(answer.id))
         raise Http404("No question with that id")
-    question = page.question.post
+    question = thread.question
     canonical = question_url(question.id, question.title)
     if request.path != canonical:
+        # Redirected from the thread's first query alone, before the page's work.
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
+    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
+    page = thread_page(thread, viewer, sort)
     _count_view(request, question)
-    viewer_id = request.user.id if request.user.is_authenticated else None
     viewer = Viewer(
-        user_id=viewer_id,
-        csrf=str(csrf_field(request)) if viewer_id is not None else "",
-        question_owner_id=question.owner_id,
+        user_id=request.user.id if viewer is not None else None,
+        csrf=str(csrf_field(request)) if viewer is not None else "",
         page_path=canonical,
-        accepted_answer_id=page.accepted_answer_id,
         now=timezone.now(),
-        votes=page.viewer_votes,
     )
     authors = list(dict.fromkeys(block.owner.name for block in [page.question, *page.answers]))
     context = {
@@ -100,7 +85,7 @@ def answer_short(request, answer_id: int, user_id: int | None = None):
     if answer is None or answer.parent is None:
         raise Http404("No answer with that id")
     return HttpResponsePermanentRedirect(
-        f"{question_url(answer.parent.id, answer.parent.title)}#answer-{answer.id}"
+        answer_in_thread_url(answer.parent.id, answer.parent.title, answer.id)
     )
 
 

@@ -8,14 +8,14 @@ from django.urls import path
 
 from quaestio.core.diff import inline_diff, side_by_side_diff
 from quaestio.posts.models import Post
+from quaestio.posts.policies import can_view_deleted
 from quaestio.posts.revisions import post_revisions
 
 
 def revisions(request, post_id: int):
-    post = (
-        Post.objects.select_related("parent").filter(id=post_id, deletion_date__isnull=True).first()
-    )
-    if post is None:
+    post = Post.objects.select_related("parent").filter(id=post_id).first()
+    # A deleted post's history is shown to those who may see the post (its owner, moderators).
+    if post is None or (post.deletion_date and not can_view_deleted(request.user, post)[0]):
         raise Http404("No post with that id")
     history = post_revisions(post_id)
     side_by_side = request.GET.get("view") == "side-by-side"
