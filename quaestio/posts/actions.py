@@ -143,9 +143,7 @@ def post_actions(
         edit=from_decision(post_policies.can_edit(user, post)),
         delete=from_decision(post_policies.delete_decision(user, post, facts, now)),
         comment=from_decision(
-            comment_policies.comment_decision(
-                user, post, question.owner_id if is_answer else None
-            )
+            comment_policies.comment_decision(user, post, question.owner_id if is_answer else None)
         ),
     )
     if not actions.edit:

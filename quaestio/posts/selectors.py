@@ -164,7 +164,9 @@ def question_thread(question_id: int, viewer: User | None = None) -> Thread | No
     return Thread(question, [p for p in posts if p.post_type == PostType.ANSWER])
 
 
-def thread_page(thread: Thread, viewer: User | None, sort: str = DEFAULT_ANSWER_SORT) -> QuestionPage:
+def thread_page(
+    thread: Thread, viewer: User | None, sort: str = DEFAULT_ANSWER_SORT
+) -> QuestionPage:
     """The rest of the page: comments, people, sidebar, and for a signed-in viewer their votes
     and what they may do with every post and comment (see posts/sql.py, posts/actions.py)."""
     sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT

@@ -191,8 +191,7 @@ def post_menu(post, kind: str, actions) -> str:
     if actions.offer_bounty:
         items.append(_link(links.post_action_url(post_id, "bounty"), "Bounty"))
     return (
-        f'<div class="post-menu">{" ".join(items)}'
-        f"{_licence_link(post.content_license, kind)}</div>"
+        f'<div class="post-menu">{" ".join(items)}{_licence_link(post.content_license, kind)}</div>'
     )
 
 
@@ -224,9 +223,7 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     """The "useful comment" button: a form where the viewer may cast or take back the vote,
     their standing vote shown pressed either way."""
     on = actions.upvoted
-    button = (
-        f'<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
-    )
+    button = '<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
     if actions.upvote:
         return (
             f'<form method="post" action="{escape_html(links.comment_action_url(comment_id, "vote"))}"'

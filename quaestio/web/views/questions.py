@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import path
 from django.utils import timezone
 
-from quaestio.posts.models import Post, PostType
 from quaestio.core.links import answer_in_thread_url, answer_url, question_url
+from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
 from quaestio.posts.services import count_question_view
 from quaestio.web.jinja import csrf_field, render_encoded
