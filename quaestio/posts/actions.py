@@ -21,7 +21,7 @@ from quaestio.comments import policies as comment_policies
 from quaestio.posts import policies as post_policies
 from quaestio.posts.models import PostType
 from quaestio.votes import policies as vote_policies
-from quaestio.votes.models import Bounty, BountyState, VoteType
+from quaestio.votes.models import VoteType
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,24 +156,21 @@ def post_actions(
     return actions
 
 
-def bounty_verdict(user, question, answers, now: datetime) -> Verdict:
-    """Whether the viewer may offer a bounty of at least the smallest amount. The count of
-    their open bounties (a query) is asked only when everything else allows it."""
-    common = {"has_open_bounty": question.bounty_amount is not None}
-    refusal = vote_policies.bounty_refusal(user, question, now, open_bounties_of_user=0, **common)
-    if refusal:
-        return Verdict(False, refusal)
-    answered = any(a.owner_id == user.id and not a.deletion_date for a in answers)
-    refusal = vote_policies.bounty_amount_refusal(
-        user, vote_policies.bounty_minimum(answered), answered
+def bounty_verdict(user, question, answers, open_bounties: int, now: datetime) -> Verdict:
+    """Whether the viewer may offer a bounty of at least the smallest amount. `open_bounties`:
+    how many bounties they have open now, on any question."""
+    refusal = vote_policies.bounty_refusal(
+        user,
+        question,
+        now,
+        has_open_bounty=question.bounty_amount is not None,
+        open_bounties_of_user=open_bounties,
     )
     if refusal:
         return Verdict(False, refusal)
-    open_bounties = Bounty.objects.filter(offerer_id=user.id, state=BountyState.OPEN).count()
+    answered = any(a.owner_id == user.id and not a.deletion_date for a in answers)
     return from_refusal(
-        vote_policies.bounty_refusal(
-            user, question, now, open_bounties_of_user=open_bounties, **common
-        )
+        vote_policies.bounty_amount_refusal(user, vote_policies.bounty_minimum(answered), answered)
     )
 
 

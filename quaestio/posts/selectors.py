@@ -30,7 +30,6 @@ from quaestio.posts.policies import can_view_deleted, may_answer
 from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
 from quaestio.search.selectors import related_questions
 from quaestio.votes.models import Vote, VoteType
-from quaestio.votes.selectors import open_bounty_for
 
 ANSWER_SORTS = {
     "score": "Highest score (default)",
@@ -185,9 +184,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         user_ids.add(post.owner_id)
         user_ids.add(post.last_editor_id)
     user_ids.update(d.user_id for d in deletions.values())
-    bounty = open_bounty_for(question.id) if question.bounty_amount is not None else None
-    if bounty is not None:
-        user_ids.add(bounty.offerer_id)
+    user_ids.add(question.bounty_offerer_id)
     user_ids.discard(None)
     users = sql.user_cards(cursor, user_ids)
 
@@ -242,7 +239,9 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
 
     question_block = block(question)
     if viewer is not None:
-        question_block.actions.offer_bounty = bounty_verdict(viewer, question, answers, decide.now)
+        question_block.actions.offer_bounty = bounty_verdict(
+            viewer, question, answers, decide.votes.open_bounties, decide.now
+        )
     return QuestionPage(
         question=question_block,
         answers=[block(a) for a in answers],
@@ -253,8 +252,12 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         else [],
         related=related_questions(question, SIDEBAR_LIMIT, cursor),
         can_answer=from_decision(may_answer(viewer, question)),
-        bounty=OpenBounty(bounty.amount, card(bounty.offerer_id, ""), bounty.ends_at)
-        if bounty is not None
+        bounty=OpenBounty(
+            question.bounty_amount,
+            card(question.bounty_offerer_id, ""),
+            question.bounty_ends_at,
+        )
+        if question.bounty_amount is not None
         else None,
     )
 

@@ -72,7 +72,10 @@ class PostRow:
     content_license: str
     imported_from: str
     has_links: bool  # a question linking or linked to another (answers: always false)
-    bounty_amount: int | None  # a question's open bounty (answers: always None)
+    # A question's open bounty (answers: always None): its amount, who offered it, its end.
+    bounty_amount: int | None
+    bounty_offerer_id: int | None
+    bounty_ends_at: datetime | None
 
     def get_close_reason_display(self) -> str:
         return (
@@ -83,6 +86,7 @@ class PostRow:
 _POST_DATES = (
     "creation_date",
     "deletion_date",
+    "bounty_ends_at",
     "last_edit_date",
     "last_activity_date",
     "closed_date",
@@ -108,18 +112,33 @@ def _post_columns(vendor: str) -> str:
     return ", ".join(_post_column(name) for name in PostRow.__dataclass_fields__)
 
 
-# The open bounty's amount, so that only bountied questions run the query for the rest of it.
-_BOUNTY_AMOUNT = (
-    "CASE WHEN post_type = 1 THEN (SELECT MAX(b.amount) FROM votes_bounty b"
-    " WHERE b.question_id = posts_post.id AND b.state = 'open') END"
-)
+# The question's open bounty (at most one, bounty_offer checks), read on the question's row:
+# an index probe per column costs less than a query of its own.
+_BOUNTY_COLUMNS = {
+    "bounty_amount": "amount",
+    "bounty_offerer_id": "offerer_id",
+    "bounty_ends_at": "ends_at",
+}
+
+
+def _bounty_column(name: str) -> str:
+    column = _BOUNTY_COLUMNS[name]
+    if name == "bounty_ends_at" and connection.vendor == "sqlite":
+        column = f"+b.{column}"  # the stored text, as _date does
+    else:
+        column = f"b.{column}"
+    return (
+        f"CASE WHEN post_type = 1 THEN (SELECT {column} FROM votes_bounty b"
+        f" WHERE b.question_id = posts_post.id AND b.state = 'open' ORDER BY b.id LIMIT 1)"
+        f" END AS {name}"
+    )
 
 
 def _post_column(name: str) -> str:
     if name == "has_links":
         return f"{_HAS_LINKS} AS has_links"
-    if name == "bounty_amount":
-        return f"{_BOUNTY_AMOUNT} AS bounty_amount"
+    if name in _BOUNTY_COLUMNS:
+        return _bounty_column(name)
     return _date(name) if name in _POST_DATES else name
 
 
@@ -269,11 +288,13 @@ def linked_questions(cursor, question_id: int, limit: int) -> list[SidebarRow]:
 class ViewerVotes:
     posts: dict[int, tuple[int, datetime]]  # post id -> (2 up or 3 down, when cast)
     comments: set[int]  # ids of the comments the viewer upvoted
+    open_bounties: int = 0  # bounties the viewer offered that are still open (anywhere)
 
 
 def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: int) -> ViewerVotes:
-    """The viewer's up (2) or down (3) vote on each post of the thread, and their comment
-    upvotes (type 0 here), in one query."""
+    """The viewer's up (2) or down (3) vote on each post of the thread, their comment upvotes
+    (type 0 here) and their open bounties (type -1, any question: the bounty policy limits
+    them per user), in one query."""
     votes = ViewerVotes({}, set())
     if not post_ids:
         return votes
@@ -281,8 +302,10 @@ def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: i
     sql = (
         f"SELECT post_id, vote_type, {_date('creation_date')} FROM votes_vote"
         f" WHERE user_id = %s AND post_id IN ({post_marks}) AND vote_type IN (2, 3)"
+        " UNION ALL SELECT question_id, -1, NULL FROM votes_bounty"
+        " WHERE offerer_id = %s AND state = 'open'"
     )
-    params = [user_id, *post_ids]
+    params = [user_id, *post_ids, user_id]
     if comment_ids:
         comment_marks = ", ".join(["%s"] * len(comment_ids))
         sql += (
@@ -293,6 +316,9 @@ def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: i
     for target, vote_type, date in _rows(cursor, sql, params):
         if vote_type == 0:
             votes.comments.add(target)
+            continue
+        if vote_type == -1:
+            votes.open_bounties += 1
             continue
         if date.__class__ is str:
             date = _utc_from_text(date)

@@ -18,9 +18,11 @@ of their own; a comment, being short, is one part with its text and author insid
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from functools import lru_cache
+
+from django.urls import get_script_prefix
 
 from quaestio.core import links
 from quaestio.core.formatting import number_short, relative_time
@@ -47,12 +49,65 @@ class Viewer:
     # Worked out once: every post and comment asks.
     signed_in: bool = field(init=False)
     login_next: str = field(init=False)  # page_path, escaped for the login forms' attribute
-    login_url: str = field(init=False)
+    prefix: str = field(init=False)  # the script prefix, read once (see core.links)
+    urls: ThreadUrls = field(init=False)
 
     def __post_init__(self) -> None:
         self.signed_in = self.user_id is not None
         self.login_next = escape_html(self.page_path)
-        self.login_url = escape_html(links.page_url("login"))
+        self.prefix = get_script_prefix()
+        self.urls = thread_urls(self.prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadUrls:
+    """The thread's links from core.links, escaped for attributes: the per-post and per-comment
+    ones as patterns to format with the id."""
+
+    login: str
+    signup: str
+    ask: str
+    question_short: str
+    answer_short: str
+    vote_up: str
+    vote_down: str
+    accept: str
+    edit: str
+    revisions: str
+    delete: str
+    undelete: str
+    bounty: str
+    comment_new: str
+    comment_vote: str
+    comment_edit: str
+    comment_delete: str
+
+
+@lru_cache(maxsize=8)
+def thread_urls(prefix: str) -> ThreadUrls:
+    """Once per script prefix (the key; core.links reads the same one)."""
+    post = links.post_action_pattern
+    comment = links.comment_action_pattern
+    urls = ThreadUrls(
+        login=links.page_url("login"),
+        signup=links.page_url("signup"),
+        ask=links.page_url("ask"),
+        question_short=links.question_short_pattern(),
+        answer_short=links.answer_pattern(),
+        vote_up=links.post_vote_pattern("up"),
+        vote_down=links.post_vote_pattern("down"),
+        accept=post("accept"),
+        edit=post("edit"),
+        revisions=post("revisions"),
+        delete=post("delete"),
+        undelete=post("undelete"),
+        bounty=post("bounty"),
+        comment_new=post("comment"),
+        comment_vote=comment("vote"),
+        comment_edit=comment("edit"),
+        comment_delete=comment("delete"),
+    )
+    return ThreadUrls(*(escape_html(url) for url in astuple(urls)))
 
 
 def ascii_runs(parts: list[str]) -> list[str]:
@@ -93,11 +148,11 @@ def _refused(verdict) -> str:
     return f' aria-disabled="true" title="{reason}" data-refusal="{reason}"'
 
 
-def _accept_form(post_id: int, accepted: bool, csrf: str) -> str:
+def _accept_form(post_id: int, accepted: bool, viewer: Viewer) -> str:
     """The asker's toggle: accept this answer, or click again to undo."""
     return (
-        f'<form method="post" action="{escape_html(links.post_action_url(post_id, "accept"))}"'
-        f' class="accept-form">{csrf}<button type="submit" class="accept{_pressed(accepted)}'
+        f'<form method="post" action="{viewer.urls.accept.format(id=post_id)}"'
+        f' class="accept-form">{viewer.csrf}<button type="submit" class="accept{_pressed(accepted)}'
         ' title="Accept this answer if it solved your problem (click again to undo)">'
         f'{_CHECK}<span class="visually-hidden">Accept this answer</span></button></form>'
     )
@@ -123,15 +178,18 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
     button = f'<span class="visually-hidden">{label}</span>{arrow}</button>'
     if not viewer.signed_in:
         return (
-            f'<form method="get" action="{viewer.login_url}" class="vote-form">'
+            f'<form method="get" action="{viewer.urls.login}" class="vote-form">'
             f'<input type="hidden" name="next" value="{viewer.login_next}#{_anchor(post_id, kind)}">'
             f'<button type="submit" class="{css}{_pressed(False)} title="{title.format(kind=kind)}">'
             f"{button}</form>"
         )
     if not verdict:
         return f'<button type="button" class="{css}{_pressed(on)}{_refused(verdict)}>{button}'
+    action = (viewer.urls.vote_up if direction == "up" else viewer.urls.vote_down).format(
+        id=post_id
+    )
     return (
-        f'<form method="post" action="{escape_html(links.post_vote_url(post_id, direction))}"'
+        f'<form method="post" action="{action}"'
         f' class="vote-form">{viewer.csrf}<button type="submit" class="{css}{_pressed(on)}'
         f' title="{title.format(kind=kind)}">{button}</form>'
     )
@@ -143,7 +201,7 @@ def vote_cell(post, kind: str, actions, viewer: Viewer) -> str:
     post_id = int(post.id)
     score = int(post.score)
     if actions.accept:
-        accept = _accept_form(post_id, actions.accepted, viewer.csrf)
+        accept = _accept_form(post_id, actions.accepted, viewer)
     else:
         accept = _ACCEPTED if actions.accepted else ""
     up = _vote_button(viewer, post_id, kind, "up", actions.vote_up, actions.vote == 2)
@@ -169,44 +227,47 @@ def _licence_link(licence: str, kind: str) -> str:
 
 
 def _link(url: str, text: str, title: str = "") -> str:
+    """A link; `url` is escaped already (ThreadUrls)."""
     title = f' title="{escape_html(title)}"' if title else ""
-    return f'<a href="{escape_html(url)}"{title}>{text}</a>'
+    return f'<a href="{url}"{title}>{text}</a>'
 
 
-def post_menu(post, kind: str, actions) -> str:
+def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
     """Share and History for everyone; Edit, Delete, Undelete and Bounty where allowed."""
     post_id = int(post.id)
-    share = links.question_short_url(post_id) if kind == "question" else links.answer_url(post_id)
-    items = [_link(share, "Share", f"Short permalink to this {kind}")]
+    share = urls.question_short if kind == "question" else urls.answer_short
+    items = [_link(share.format(id=post_id), "Share", f"Short permalink to this {kind}")]
     if actions.edit:
-        items.append(_link(links.post_action_url(post_id, "edit"), "Edit"))
+        items.append(_link(urls.edit.format(id=post_id), "Edit"))
     elif actions.suggest_edit:
-        items.append(
-            _link(links.post_action_url(post_id, "edit"), "Edit", "Suggest an edit for review")
-        )
-    items.append(_link(links.revisions_url(post_id), "History"))
-    for name, label in (("delete", "Delete"), ("undelete", "Undelete")):
-        if getattr(actions, name):
-            items.append(_link(links.post_action_url(post_id, name), label))
+        items.append(_link(urls.edit.format(id=post_id), "Edit", "Suggest an edit for review"))
+    items.append(_link(urls.revisions.format(id=post_id), "History"))
+    if actions.delete:
+        items.append(_link(urls.delete.format(id=post_id), "Delete"))
+    if actions.undelete:
+        items.append(_link(urls.undelete.format(id=post_id), "Undelete"))
     if actions.offer_bounty:
-        items.append(_link(links.post_action_url(post_id, "bounty"), "Bounty"))
+        items.append(_link(urls.bounty.format(id=post_id), "Bounty"))
     return (
         f'<div class="post-menu">{" ".join(items)}{_licence_link(post.content_license, kind)}</div>'
     )
 
 
-def signatures(block, kind: str, now: datetime) -> str:
+def signatures(block, kind: str, viewer: Viewer) -> str:
     """ "edited <date>" (with the editor's card when not the owner), then "asked/answered"."""
     post = block.post
-    revisions = links.revisions_url(int(post.id))
+    now, prefix = viewer.now, viewer.prefix
+    revisions = viewer.urls.revisions.format(id=int(post.id))
     edited = ""
     if post.last_edit_date:
         if block.editor is not None:
-            edited = user_card_html("edited", post.last_edit_date, block.editor, now, revisions)
+            edited = user_card_html(
+                "edited", post.last_edit_date, block.editor, now, revisions, prefix
+            )
         else:
             edited = (
                 f'<div class="user-card edited-only"><div class="user-action">'
-                f'<a href="{escape_html(revisions)}">edited</a> {time_html(post.last_edit_date, now)}'
+                f'<a href="{revisions}">edited</a> {time_html(post.last_edit_date, now)}'
                 "</div></div>"
             )
     if post.community_owned_date:
@@ -215,7 +276,7 @@ def signatures(block, kind: str, now: datetime) -> str:
         )
     else:
         action = "asked" if kind == "question" else "answered"
-        owner = user_card_html(action, post.creation_date, block.owner, now)
+        owner = user_card_html(action, post.creation_date, block.owner, now, prefix=prefix)
     return f'<div class="signatures">{edited}{owner}</div>'
 
 
@@ -226,7 +287,7 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     button = '<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
     if actions.upvote:
         return (
-            f'<form method="post" action="{escape_html(links.comment_action_url(comment_id, "vote"))}"'
+            f'<form method="post" action="{viewer.urls.comment_vote.format(id=comment_id)}"'
             f' class="comment-vote-form">{viewer.csrf}<button type="submit" class="comment-up"'
             f' aria-pressed="{"true" if on else "false"}" title="This comment adds something'
             f' useful to the post">{button}</form>'
@@ -242,10 +303,10 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
 def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
     tools = ""
     if actions.edit:
-        url = escape_html(links.comment_action_url(comment_id, "edit"))
+        url = viewer.urls.comment_edit.format(id=comment_id)
         tools += f' <a class="comment-edit" href="{url}">edit</a>'
     if actions.delete:
-        url = escape_html(links.comment_action_url(comment_id, "delete"))
+        url = viewer.urls.comment_delete.format(id=comment_id)
         tools += (
             f' <form method="post" action="{url}" class="comment-delete-form">{viewer.csrf}'
             '<button type="submit" class="comment-delete" title="Delete this comment">'
@@ -277,7 +338,7 @@ def comment_items(out: list[str], views, viewer: Viewer) -> None:
             f' data-score="{score}"><div class="comment-score"><span class="comment-score-count"'
             f""" title="number of 'useful comment' votes received">{score or ""}</span>{vote}</div>"""
             f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span>'
-            f" &ndash;&nbsp;{user_link_html(view.author)}"
+            f" &ndash;&nbsp;{user_link_html(view.author, viewer.prefix)}"
             f' <a class="comment-date" href="#comment-{comment_id}">'
             f"{time_html(comment.creation_date, now)}</a>{tools}</div></li>\n"
         )
@@ -302,18 +363,18 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
         )
     add = ""
     if block.actions.comment:
-        url = escape_html(links.post_action_url(post_id, "comment"))
+        url = viewer.urls.comment_new.format(id=post_id)
         add = f'<a class="add-comment" href="{url}">Add a comment</a>'
     out.append(f'<div class="comment-actions">{show_more}{add}</div></div>')
 
 
-def _deletion_notice(block, now: datetime) -> str:
+def _deletion_notice(block, viewer: Viewer) -> str:
     """On a deleted post its owner or a moderator is shown: who deleted it, and when."""
     if block.deletion is None:
         return '<p class="deleted-notice">This post is deleted.</p>'
     return (
-        f'<p class="deleted-notice">Deleted by {user_link_html(block.deleted_by)}'
-        f" {time_html(block.deletion.date, now)}.</p>"
+        f'<p class="deleted-notice">Deleted by {user_link_html(block.deleted_by, viewer.prefix)}'
+        f" {time_html(block.deletion.date, viewer.now)}.</p>"
     )
 
 
@@ -321,8 +382,8 @@ def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     """One post of the thread, "question" or "answer", as the reader sees it."""
     post = block.post
     actions = block.actions
-    tags = tag_list_html(post.tags) if kind == "question" else ""
-    deleted = _deletion_notice(block, viewer.now) if post.deletion_date else ""
+    tags = tag_list_html(post.tags, viewer.prefix) if kind == "question" else ""
+    deleted = _deletion_notice(block, viewer) if post.deletion_date else ""
     out.append(
         f'<div class="post-layout">{vote_cell(post, kind, actions, viewer)}<div class="post-cell">'
         f'{deleted}<div class="post-body s-prose">'
@@ -330,13 +391,19 @@ def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     out.append(post.body)
     out.append(
         f"</div>{tags}"
-        f'<div class="post-footer">{post_menu(post, kind, actions)}{signatures(block, kind, viewer.now)}</div></div>'
+        f'<div class="post-footer">{post_menu(post, kind, actions, viewer.urls)}{signatures(block, kind, viewer)}</div></div>'
     )
     comment_list(out, block, viewer)
     out.append("</div>")
 
 
-def sidebar_questions(out: list[str], rows) -> None:
+@lru_cache(maxsize=4096)
+def _question_href(prefix: str, question_id: int, title: str) -> str:
+    # The prefix is part of the key: core.links reads the same one.
+    return escape_html(links.question_url(question_id, title))
+
+
+def sidebar_questions(out: list[str], rows, prefix: str) -> None:
     """The Linked or Related list: each question's score (marked when it has an accepted
     answer) and its title linked to it."""
     out.append("<ul>")
@@ -346,14 +413,15 @@ def sidebar_questions(out: list[str], rows) -> None:
         title = escape_html(row.title)
         out.append(
             f'<li><span class="mini-score{answered}">{int(row.score)}</span> '
-            f'<a href="{escape_html(links.question_url(question_id, row.title))}">'
+            f'<a href="{_question_href(prefix, question_id, row.title)}">'
         )
         out.append(title)
         out.append("</a></li>")
     out.append("</ul>")
 
 
-def _question_header(out: list[str], page, canonical: str, now: datetime) -> None:
+def _question_header(out: list[str], page, canonical: str, viewer: Viewer) -> None:
+    now = viewer.now
     question = page.question.post
     views = question.view_count or 0
     bounty = ""
@@ -369,7 +437,7 @@ def _question_header(out: list[str], page, canonical: str, now: datetime) -> Non
     out.append(escape_html(question.title))
     out.append(
         f"{title_suffix(question.closed_date, question.close_reason)}</a></h1>\n"
-        f'  <a class="button ask" href="{escape_html(links.page_url("ask"))}">Ask Question</a>\n'
+        f'  <a class="button ask" href="{viewer.urls.ask}">Ask Question</a>\n'
         "</div>\n"
         '<div class="question-meta">\n'
         f"  <span>Asked {time_html(question.creation_date, now, relative=True)}</span>\n"
@@ -380,7 +448,7 @@ def _question_header(out: list[str], page, canonical: str, now: datetime) -> Non
     )
 
 
-def _bounty_notice(out: list[str], bounty, now: datetime) -> None:
+def _bounty_notice(out: list[str], bounty, viewer: Viewer) -> None:
     """Stack Exchange's notice under the title of a question with an open bounty."""
     if bounty is None:
         return
@@ -388,10 +456,10 @@ def _bounty_notice(out: list[str], bounty, now: datetime) -> None:
         '<aside class="notice bounty" role="note"><p><strong>Bounty.</strong> This question has'
         f" an open bounty worth +{bounty.amount:,} reputation from "
     )
-    out.append(user_link_html(bounty.offerer))
+    out.append(user_link_html(bounty.offerer, viewer.prefix))
     out.append(
         f' ending <time datetime="{bounty.ends_at.isoformat()}">'
-        f"{escape_html(relative_time(bounty.ends_at, now))}</time>.</p></aside>\n"
+        f"{escape_html(relative_time(bounty.ends_at, viewer.now))}</time>.</p></aside>\n"
     )
 
 
@@ -475,8 +543,8 @@ def _answer_form(out: list[str], page, viewer: Viewer) -> None:
         out.append(f"<p>{escape_html(page.can_answer.reason)}</p>\n")
     else:
         out.append(
-            f'<p><a href="{escape_html(links.page_url("signup"))}">Sign up</a> or'
-            f' <a href="{viewer.login_url}">log in</a> to answer this question.</p>\n'
+            f'<p><a href="{viewer.urls.signup}">Sign up</a> or'
+            f' <a href="{viewer.urls.login}">log in</a> to answer this question.</p>\n'
         )
     out.append("</section>\n")
 
@@ -497,7 +565,7 @@ def _attribution(out: list[str], question, authors: list[str]) -> None:
     )
 
 
-def _sidebar(out: list[str], page) -> None:
+def _sidebar(out: list[str], page, prefix: str) -> None:
     out.append('<aside class="sidebar" aria-label="Related content">\n')
     for css, heading, rows in (
         ("linked", "Linked", page.linked),
@@ -505,7 +573,7 @@ def _sidebar(out: list[str], page) -> None:
     ):
         if rows:
             out.append(f'<section class="sidebar-box {css}"><h2>{heading}</h2>\n')
-            sidebar_questions(out, rows)
+            sidebar_questions(out, rows, prefix)
             out.append("\n</section>\n")
     out.append("</aside>\n")
 
@@ -516,9 +584,9 @@ def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list
     out: list[str] = [
         '<div class="question-page" itemscope itemtype="https://schema.org/QAPage">\n'
     ]
-    _question_header(out, page, canonical, viewer.now)
+    _question_header(out, page, canonical, viewer)
     out.append('<div class="question-grid">\n<div class="mainbar">\n')
-    _bounty_notice(out, page.bounty, viewer.now)
+    _bounty_notice(out, page.bounty, viewer)
     _notices(out, question, viewer.now)
     deleted = " deleted-post" if question.deletion_date else ""
     out.append(
@@ -530,6 +598,6 @@ def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list
     _answer_form(out, page, viewer)
     _attribution(out, question, authors)
     out.append("</div>\n")
-    _sidebar(out, page)
+    _sidebar(out, page, viewer.prefix)
     out.append("</div>\n</div>\n")
     return ascii_runs(out)

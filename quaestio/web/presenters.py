@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from django.urls import get_script_prefix
 from django.utils.text import slugify
 from markupsafe import Markup
 
+from quaestio.core import links
 from quaestio.core.formatting import (
     RELATIVE_LIMIT,
     absolute_date,
@@ -72,11 +74,12 @@ def user_link(card) -> Markup:
     return Markup(user_link_html(card))
 
 
-def user_link_html(card) -> str:
+def user_link_html(card, prefix: str | None = None) -> str:
+    """`prefix`: the script prefix, when the caller has it (see core.links on its cost)."""
     user = card.user
     if user is None:
         return _deleted_name_html(card.name)
-    return _user_link_html(user.id, card.name, user.is_moderator)
+    return _user_link_html(prefix or get_script_prefix(), user.id, card.name, user.is_moderator)
 
 
 @lru_cache(maxsize=4096)
@@ -85,8 +88,9 @@ def _deleted_name_html(name: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _user_link_html(user_id: int, name: str, moderator: bool) -> str:
-    url = f"/users/{int(user_id)}/{slug(name) or 'user'}"
+def _user_link_html(prefix: str, user_id: int, name: str, moderator: bool) -> str:
+    # The prefix is part of the key: links.user_url reads the same one.
+    url = links.user_url(user_id, name)
     html = f'<a class="user-name" href="{escape_html(url)}">{escape_html(name)}</a>'
     if moderator or user_id == -1:
         html += '<span class="diamond" title="moderator">&#9830;</span>'
@@ -121,18 +125,26 @@ def _user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> st
 
 
 @lru_cache(maxsize=4096)
-def _avatar_html(user_id: int | None, size: int) -> str:
+def _avatar_html(prefix: str, user_id: int | None, size: int) -> str:
     if user_id is None:
         return f'<span class="avatar avatar-deleted" style="width:{size:d}px;height:{size:d}px" aria-hidden="true"></span>'
-    return f'<img class="avatar" src="/avatar/{int(user_id)}.svg" width="{size:d}" height="{size:d}" alt="" loading="lazy">'
+    src = escape_html(links.page_url("identicon", str(int(user_id))))
+    return (
+        f'<img class="avatar" src="{src}" width="{size:d}" height="{size:d}" alt="" loading="lazy">'
+    )
 
 
 def user_card_html(
-    action: str, date: datetime, card, now: datetime, revisions_url: str | None = None
+    action: str,
+    date: datetime,
+    card,
+    now: datetime,
+    revisions_url: str | None = None,
+    prefix: str | None = None,
 ) -> str:
     """A post signature: "asked/answered/edited <date>" over the person's avatar, name and stats."""
     deleted = " deleted" if card is not None and card.is_deleted else ""
-    person = person_html(card) if card is not None else ""
+    person = person_html(card, prefix) if card is not None else ""
     return (
         f'<div class="user-card{deleted}"><div class="user-action">{_action_label(action, revisions_url)}'
         f" {time_html(date, now)}</div>{person}</div>"
@@ -146,12 +158,14 @@ def _action_label(action: str, revisions_url: str | None) -> str:
     return escape_html(action)
 
 
-def person_html(card) -> str:
+def person_html(card, prefix: str | None = None) -> str:
     """Avatar, name and stats of a card."""
+    prefix = prefix or get_script_prefix()
     user = card.user
     if user is None:
-        return _person_html(None, card.name, 0, 0, 0, 0, False)
+        return _person_html(prefix, None, card.name, 0, 0, 0, 0, False)
     return _person_html(
+        prefix,
         user.id,
         card.name,
         user.reputation,
@@ -164,6 +178,7 @@ def person_html(card) -> str:
 
 @lru_cache(maxsize=4096)
 def _person_html(
+    prefix: str,
     user_id: int | None,
     name: str,
     reputation: int,
@@ -175,23 +190,28 @@ def _person_html(
     if user_id is None:
         link, stats = _deleted_name_html(name), ""
     else:
-        link = _user_link_html(user_id, name, moderator)
+        link = _user_link_html(prefix, user_id, name, moderator)
         stats = _user_stats_html(reputation, gold, silver, bronze)
     return (
-        f'<div class="user-info">{_avatar_html(user_id, 32)}<div class="user-details">'
+        f'<div class="user-info">{_avatar_html(prefix, user_id, 32)}<div class="user-details">'
         f"{link}{stats}</div></div>"
     )
 
 
+def tag_list_html(tags: str, prefix: str | None = None) -> str:
+    """A question's tags, given as stored ("<a><b>" or "|a|b|"), as links."""
+    return _tag_list_html(prefix or get_script_prefix(), tags)
+
+
 @lru_cache(maxsize=4096)
-def tag_list_html(tags: str) -> str:
-    """A question's tags, given as stored ("<a><b>" or "|a|b|"), as links. Formatted once per
-    process for each stored value: a question's tags recur on every view of it and every list."""
-    links = "".join(
-        f'<li><a class="tag" href="/questions/tagged/{escape_html(name)}" rel="tag">{escape_html(name)}</a></li>'
+def _tag_list_html(prefix: str, tags: str) -> str:
+    # Formatted once per process for each stored value: a question's tags recur on every view
+    # of it and every list.
+    items = "".join(
+        f'<li><a class="tag" href="{escape_html(links.tag_url(name))}" rel="tag">{escape_html(name)}</a></li>'
         for name in parse_tags(tags)
     )
-    return f'<ul class="tags">{links}</ul>'
+    return f'<ul class="tags">{items}</ul>'
 
 
 def tag_list(tags: str) -> Markup:
