@@ -162,10 +162,18 @@ def _anchor(post_id: int, kind: str) -> str:
     return "question" if kind == "question" else f"answer-{post_id}"
 
 
-_VOTE_TITLES = {
-    "up": ("vote-up", "This {kind} is useful and clear", "Up vote", _UP_ARROW),
-    "down": ("vote-down", "This {kind} is not useful or unclear", "Down vote", _DOWN_ARROW),
-}
+@lru_cache(maxsize=8)
+def _vote_parts(direction: str, kind: str) -> tuple[str, str, str]:
+    """The class, title and inside of a vote button, the same on every post of a kind."""
+    if direction == "up":
+        css, title, label, arrow = "vote-up", "useful and clear", "Up vote", _UP_ARROW
+    else:
+        css, title, label, arrow = "vote-down", "not useful or unclear", "Down vote", _DOWN_ARROW
+    return (
+        css,
+        f"This {kind} is {title}",
+        f'<span class="visually-hidden">{label}</span>{arrow}</button>',
+    )
 
 
 def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdict, on: bool) -> str:
@@ -174,13 +182,12 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
     here, as Stack Exchange asks visitors to log in to vote. Anonymous pages thus carry no CSRF
     token: no per-visitor secret is minted for a reader who cannot write, and the page is the
     same for every visitor."""
-    css, title, label, arrow = _VOTE_TITLES[direction]
-    button = f'<span class="visually-hidden">{label}</span>{arrow}</button>'
+    css, title, button = _vote_parts(direction, kind)
     if not viewer.signed_in:
         return (
             f'<form method="get" action="{viewer.urls.login}" class="vote-form">'
             f'<input type="hidden" name="next" value="{viewer.login_next}#{_anchor(post_id, kind)}">'
-            f'<button type="submit" class="{css}{_pressed(False)} title="{title.format(kind=kind)}">'
+            f'<button type="submit" class="{css}" aria-pressed="false" title="{title}">'
             f"{button}</form>"
         )
     if not verdict:
@@ -191,7 +198,7 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
     return (
         f'<form method="post" action="{action}"'
         f' class="vote-form">{viewer.csrf}<button type="submit" class="{css}{_pressed(on)}'
-        f' title="{title.format(kind=kind)}">{button}</form>'
+        f' title="{title}">{button}</form>'
     )
 
 
@@ -226,30 +233,29 @@ def _licence_link(licence: str, kind: str) -> str:
     )
 
 
-def _link(url: str, text: str, title: str = "") -> str:
-    """A link; `url` is escaped already (ThreadUrls)."""
-    title = f' title="{escape_html(title)}"' if title else ""
-    return f'<a href="{url}"{title}>{text}</a>'
-
-
 def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
-    """Share and History for everyone; Edit, Delete, Undelete and Bounty where allowed."""
+    """Share and History for everyone; Edit, Delete, Undelete and Bounty where allowed. The
+    URLs are escaped already (ThreadUrls)."""
     post_id = int(post.id)
-    share = urls.question_short if kind == "question" else urls.answer_short
-    items = [_link(share.format(id=post_id), "Share", f"Short permalink to this {kind}")]
+    share = (urls.question_short if kind == "question" else urls.answer_short).format(id=post_id)
+    edit = ""
     if actions.edit:
-        items.append(_link(urls.edit.format(id=post_id), "Edit"))
+        edit = f' <a href="{urls.edit.format(id=post_id)}">Edit</a>'
     elif actions.suggest_edit:
-        items.append(_link(urls.edit.format(id=post_id), "Edit", "Suggest an edit for review"))
-    items.append(_link(urls.revisions.format(id=post_id), "History"))
+        edit = (
+            f' <a href="{urls.edit.format(id=post_id)}" title="Suggest an edit for review">Edit</a>'
+        )
+    more = ""
     if actions.delete:
-        items.append(_link(urls.delete.format(id=post_id), "Delete"))
+        more += f' <a href="{urls.delete.format(id=post_id)}">Delete</a>'
     if actions.undelete:
-        items.append(_link(urls.undelete.format(id=post_id), "Undelete"))
+        more += f' <a href="{urls.undelete.format(id=post_id)}">Undelete</a>'
     if actions.offer_bounty:
-        items.append(_link(urls.bounty.format(id=post_id), "Bounty"))
+        more += f' <a href="{urls.bounty.format(id=post_id)}">Bounty</a>'
     return (
-        f'<div class="post-menu">{" ".join(items)}{_licence_link(post.content_license, kind)}</div>'
+        f'<div class="post-menu"><a href="{share}" title="Short permalink to this {kind}">Share</a>'
+        f'{edit} <a href="{urls.revisions.format(id=post_id)}">History</a>{more}'
+        f"{_licence_link(post.content_license, kind)}</div>"
     )
 
 
