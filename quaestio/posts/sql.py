@@ -180,6 +180,11 @@ class SidebarRow:
     accepted_answer_id: int | None
 
 
+def _marks(values) -> str:
+    """One bound parameter per value, for an IN list."""
+    return ", ".join(["%s"] * len(values))
+
+
 def _rows(cursor, sql: str, params: list) -> list[tuple]:
     cursor.execute(sql, params)
     return cursor.fetchall()
@@ -211,7 +216,7 @@ def last_deletions(cursor, post_ids: list[int]) -> dict[int, Deletion]:
     viewer is shown."""
     if not post_ids:
         return {}
-    marks = ", ".join(["%s"] * len(post_ids))
+    marks = _marks(post_ids)
     rows = _rows(
         cursor,
         f"SELECT post_id, user_id, user_display_name, {_date('creation_date')}"
@@ -239,7 +244,7 @@ def _with_aware_dates(row: tuple) -> list:
 def thread_comments(cursor, post_ids: list[int]) -> list[CommentRow]:
     if not post_ids:
         return []
-    marks = ", ".join(["%s"] * len(post_ids))
+    marks = _marks(post_ids)
     rows = _rows(
         cursor,
         f"SELECT id, post_id, score, text_html, {_date('creation_date')}, user_id, user_display_name "
@@ -259,7 +264,7 @@ def user_cards(cursor, user_ids: set[int]) -> dict[int, UserCardRow]:
     if not user_ids:
         return {}
     ids = sorted(user_ids)
-    marks = ", ".join(["%s"] * len(ids))
+    marks = _marks(ids)
     rows = _rows(
         cursor,
         "SELECT id, display_name, reputation, gold_badges, silver_badges, bronze_badges, is_moderator "
@@ -298,7 +303,7 @@ def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: i
     votes = ViewerVotes({}, set())
     if not post_ids:
         return votes
-    post_marks = ", ".join(["%s"] * len(post_ids))
+    post_marks = _marks(post_ids)
     sql = (
         f"SELECT post_id, vote_type, {_date('creation_date')} FROM votes_vote"
         f" WHERE user_id = %s AND post_id IN ({post_marks}) AND vote_type IN (2, 3)"
@@ -307,7 +312,7 @@ def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: i
     )
     params = [user_id, *post_ids, user_id]
     if comment_ids:
-        comment_marks = ", ".join(["%s"] * len(comment_ids))
+        comment_marks = _marks(comment_ids)
         sql += (
             f" UNION ALL SELECT comment_id, 0, {_date('creation_date')} FROM votes_commentvote"
             f" WHERE user_id = %s AND comment_id IN ({comment_marks})"

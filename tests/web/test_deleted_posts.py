@@ -10,6 +10,7 @@ from quaestio.core import links
 from quaestio.posts.models import Post
 from quaestio.posts.services import answer_post, post_delete
 from quaestio.reputation.privileges import threshold
+from tests.web.pages import question_html
 
 
 @pytest.fixture
@@ -20,15 +21,6 @@ def deleted_answer(ask, make_user):
     answer = answer_post(author, question.id, body="An answer that its author will delete.")
     post_delete(author, answer.id)
     return question, answer, author
-
-
-def _page(client, user, question) -> str:
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    response = client.get(links.question_url(question.id, question.title))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _article(html: str, answer_id: int) -> str:
@@ -47,7 +39,7 @@ def test_owner_and_privileged_viewers_see_the_deleted_answer_shaded(
     moderator = make_user(reputation=1, is_moderator=True)
     undelete = links.post_action_url(answer.id, "undelete")
     for viewer, may_undelete in ((author, True), (moderator, True), (ten_k, False)):
-        article = _article(_page(client, viewer, question), answer.id)
+        article = _article(question_html(client, viewer, question), answer.id)
         assert "deleted-post" in article
         assert "Deleted by" in article and "Author" in article
         assert (f'href="{undelete}"' in article) is may_undelete
@@ -59,7 +51,7 @@ def test_others_never_see_the_deleted_answer(client, deleted_answer, make_user):
     below = make_user(reputation=threshold("moderator_tools") - 1)
     asker = question.owner
     for viewer in (None, asker, below):
-        html = _page(client, viewer, question)
+        html = question_html(client, viewer, question)
         assert f'id="answer-{answer.id}"' not in html
         assert "An answer that its author will delete" not in html
 
@@ -76,7 +68,7 @@ def test_undelete_confirm_page_and_post(client, deleted_answer):
     assert client.post(url).status_code == 302
     answer.refresh_from_db()
     assert answer.deletion_date is None
-    assert f'id="answer-{answer.id}"' in _page(client, None, question)
+    assert f'id="answer-{answer.id}"' in question_html(client, None, question)
 
 
 def test_undelete_is_404_for_those_who_may_not_see_the_post(client, deleted_answer, make_user):
@@ -113,7 +105,7 @@ def test_deleted_question_shown_to_its_owner_with_undelete(client, ask):
     question = ask()
     owner = question.owner
     post_delete(owner, question.id)
-    html = _page(client, owner, question)
+    html = question_html(client, owner, question)
     assert 'class="question deleted-post"' in html
     url = links.post_action_url(question.id, "undelete")
     assert f'href="{url}"' in html

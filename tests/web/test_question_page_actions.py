@@ -25,6 +25,7 @@ from quaestio.posts.models import Post
 from quaestio.posts.services import answer_post
 from quaestio.votes import policies as vote_policies
 from quaestio.votes.models import Bounty, CommentVote, Vote, VoteType
+from tests.web.pages import question_html
 
 ROLES = ("anonymous", "new user", "owner", "2k editor", "moderator")
 
@@ -59,15 +60,6 @@ def _viewer(role: str, thread, make_user) -> User | None:
     if role == "2k editor":
         return make_user(reputation=2000)
     return make_user(reputation=1, is_moderator=True)
-
-
-def _page(client, viewer, question) -> str:
-    client.logout()
-    if viewer is not None:
-        client.force_login(viewer)
-    response = client.get(links.question_url(question.id, question.title))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def offered(html: str) -> set[str]:
@@ -123,7 +115,7 @@ def test_page_offers_what_the_policies_allow(client, thread, make_user, role):
     """For each role, the set of actions the page offers (forms and links) equals the set the
     policies allow, post by post and comment by comment."""
     viewer = _viewer(role, thread, make_user)
-    html = _page(client, viewer, thread["question"])
+    html = question_html(client, viewer, thread["question"])
     assert offered(html) == allowed_by_policies(viewer, thread["question"].id)
 
 
@@ -132,17 +124,17 @@ def test_roles_see_what_each_may_do(client, thread, make_user):
     bounty; the 2k editor edits and votes; the moderator deletes others' posts (shown only to
     owners before); the new user and the visitor get no action at all."""
     question, answer = thread["question"], thread["answer"]
-    owner = offered(_page(client, thread["asker"], question))
+    owner = offered(question_html(client, thread["asker"], question))
     assert links.post_action_url(answer.id, "accept") in owner
     assert links.post_action_url(question.id, "bounty") in owner
     assert links.post_action_url(question.id, "delete") in owner
-    editor = offered(_page(client, make_user(reputation=2000), question))
+    editor = offered(question_html(client, make_user(reputation=2000), question))
     assert links.post_action_url(answer.id, "edit") in editor
     assert links.post_vote_url(answer.id, "down") in editor
-    moderator = offered(_page(client, make_user(reputation=1, is_moderator=True), question))
+    moderator = offered(question_html(client, make_user(reputation=1, is_moderator=True), question))
     assert links.post_action_url(answer.id, "delete") in moderator
-    assert offered(_page(client, None, question)) == set()
-    new_user = offered(_page(client, make_user(reputation=1), question))
+    assert offered(question_html(client, None, question)) == set()
+    new_user = offered(question_html(client, make_user(reputation=1), question))
     assert new_user == {links.page_url("answer", question.id)} | {
         links.post_action_url(post.id, "edit") for post in (question, answer)
     }  # answering, and suggesting edits
@@ -196,7 +188,7 @@ def test_every_offered_action_succeeds(client, thread, make_user, role):
     from quaestio.votes import rules
 
     viewer = _viewer(role, thread, make_user)
-    urls = offered(_page(client, viewer, thread["question"]))
+    urls = offered(question_html(client, viewer, thread["question"]))
     for url in sorted(urls):
         cache.clear()
         with transaction.atomic():
@@ -213,8 +205,8 @@ def test_moderator_may_answer_a_locked_question(client, thread, make_user):
     question = thread["question"]
     Post.objects.filter(id=question.id).update(locked_date=timezone.now())
     moderator = make_user(reputation=1, is_moderator=True)
-    assert 'id="answer-form"' in _page(client, moderator, question)
-    owner_page = _page(client, thread["asker"], question)
+    assert 'id="answer-form"' in question_html(client, moderator, question)
+    owner_page = question_html(client, thread["asker"], question)
     assert 'id="answer-form"' not in owner_page
     assert "locked" in owner_page
 
@@ -227,7 +219,7 @@ def test_comment_upvoted_by_the_viewer_renders_pressed(client, thread, make_user
     client.force_login(voter)
     client.post(links.comment_action_url(comment.id, "vote"))
     assert CommentVote.objects.filter(comment=comment, user=voter).exists()
-    html = _page(client, voter, thread["question"])
+    html = question_html(client, voter, thread["question"])
     item = re.search(rf'<li [^>]*id="comment-{comment.id}".*?</li>', html, re.S).group(0)
     assert 'aria-pressed="true"' in item
 
@@ -239,9 +231,9 @@ def test_post_vote_renders_pressed_and_locked_vote_is_refused(client, thread, ma
     answer = thread["answer"]
     client.force_login(voter)
     client.post(links.post_vote_url(answer.id, "up"))
-    html = _page(client, voter, thread["question"])
+    html = question_html(client, voter, thread["question"])
     assert links.post_vote_url(answer.id, "up") in offered(html)
     Vote.objects.filter(user=voter).update(creation_date=timezone.now() - timedelta(hours=1))
-    html = _page(client, voter, thread["question"])
+    html = question_html(client, voter, thread["question"])
     assert links.post_vote_url(answer.id, "up") not in offered(html)
     assert "your vote is locked in" in html
