@@ -84,19 +84,23 @@ class _StandingVote:
 
 
 class ThreadFacts(post_policies.DeleteFacts):
-    """DeleteFacts answered from the thread's rows; whether an answer is upvoted is still asked
-    of the database (once, for the asker's own question with a single answer)."""
+    """DeleteFacts answered from the rows the page loaded: the thread's posts, and for the
+    asker which live answers have an upvote (posts.sql.viewer_votes)."""
 
-    def __init__(self, post, question, live_answer_ids: list[int]) -> None:
+    def __init__(self, post, question, live_answer_ids: list[int], upvoted: set[int]) -> None:
         super().__init__(post)
         self.question = question
         self.live_answers = live_answer_ids
+        self.upvoted = upvoted
 
     def is_accepted_answer(self) -> bool:
         return self.question.accepted_answer_id == self.post.id
 
     def live_answer_ids(self) -> list[int]:
         return self.live_answers
+
+    def has_upvoted_answer(self, answer_ids: list[int]) -> bool:
+        return any(answer_id in self.upvoted for answer_id in answer_ids)
 
 
 def vote_verdicts(user, post, question, standing, now: datetime) -> tuple[Verdict, Verdict]:

@@ -278,8 +278,13 @@ class _Decider:
         self.live_answer_ids = [a.id for a in answers if not a.deletion_date]
         self.votes = ViewerVotes({}, set())
         if viewer is not None:
+            asker = viewer.id == question.owner_id
             self.votes = sql.viewer_votes(
-                cursor, [question.id, *(a.id for a in answers)], [c.id for c in comments], viewer.id
+                cursor,
+                [question.id, *(a.id for a in answers)],
+                [c.id for c in comments],
+                viewer.id,
+                upvoted_among=self.live_answer_ids if asker else (),
             )
         self._upvoted_deletions: set[int] | None = None
         self._anonymous: dict[tuple, PostActions | CommentActions] = {}
@@ -303,7 +308,7 @@ class _Decider:
             self.viewer,
             post,
             self.question,
-            facts=ThreadFacts(post, self.question, self.live_answer_ids),
+            facts=ThreadFacts(post, self.question, self.live_answer_ids, self.votes.upvoted_posts),
             standing=self.votes.posts.get(post.id),
             deleted_by_id=deletion.user_id if deletion else None,
             now=self.now,

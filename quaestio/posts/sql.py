@@ -12,7 +12,7 @@ running one of the smaller queries (callgrind).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import ClassVar
@@ -294,12 +294,20 @@ class ViewerVotes:
     posts: dict[int, tuple[int, datetime]]  # post id -> (2 up or 3 down, when cast)
     comments: set[int]  # ids of the comments the viewer upvoted
     open_bounties: int = 0  # bounties the viewer offered that are still open (anywhere)
+    upvoted_posts: set[int] = field(default_factory=set)  # of those asked, with an upvote
 
 
-def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: int) -> ViewerVotes:
+def viewer_votes(
+    cursor,
+    post_ids: list[int],
+    comment_ids: list[int],
+    user_id: int,
+    upvoted_among: list[int] = (),
+) -> ViewerVotes:
     """The viewer's up (2) or down (3) vote on each post of the thread, their comment upvotes
-    (type 0 here) and their open bounties (type -1, any question: the bounty policy limits
-    them per user), in one query."""
+    (type 0 here), their open bounties (type -1, any question: the bounty policy limits them
+    per user) and which of `upvoted_among` have an upvote from anyone (type -2: whether the
+    asker may delete their question), in one query."""
     votes = ViewerVotes({}, set())
     if not post_ids:
         return votes
@@ -318,12 +326,21 @@ def viewer_votes(cursor, post_ids: list[int], comment_ids: list[int], user_id: i
             f" WHERE user_id = %s AND comment_id IN ({comment_marks})"
         )
         params += [user_id, *comment_ids]
+    if upvoted_among:
+        sql += (
+            " UNION ALL SELECT DISTINCT post_id, -2, NULL FROM votes_vote"
+            f" WHERE vote_type = 2 AND post_id IN ({_marks(upvoted_among)})"
+        )
+        params += list(upvoted_among)
     for target, vote_type, date in _rows(cursor, sql, params):
         if vote_type == 0:
             votes.comments.add(target)
             continue
         if vote_type == -1:
             votes.open_bounties += 1
+            continue
+        if vote_type == -2:
+            votes.upvoted_posts.add(target)
             continue
         if date.__class__ is str:
             date = _utc_from_text(date)

@@ -8,6 +8,11 @@ surrounding page (head, top bar, footer) stays in base.html. Every value that co
 is escaped here exactly as autoescaping would; post bodies and comment HTML were sanitised by the
 renderer when saved.
 
+It only formats: what the viewer may do with each post and comment (vote, accept, edit, delete,
+undelete, comment, offer a bounty ...) and their current state come decided in the page model
+(posts/actions.py, from the policies); nothing here compares reputation, roles or ownership.
+Every URL comes from core.links, fetched once per view as patterns (ThreadUrls).
+
 The builders append to one list of parts, and `ascii_runs` joins them into as few pieces as
 keep every non-ASCII text (a body with a curly quote, a name with an accent) on its own: CPython
 copies and encodes pure-ASCII text with memcpy, but a string holding a single "é" is widened and

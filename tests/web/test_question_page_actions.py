@@ -237,3 +237,14 @@ def test_post_vote_renders_pressed_and_locked_vote_is_refused(client, thread, ma
     html = question_html(client, voter, thread["question"])
     assert links.post_vote_url(answer.id, "up") not in offered(html)
     assert "your vote is locked in" in html
+
+
+def test_asker_may_not_delete_a_question_with_an_upvoted_answer(client, thread, make_user):
+    """Once its only answer is upvoted, the asker is no longer offered Delete (spec §5.7), as
+    the policy decides from the database."""
+    question, answer = thread["question"], thread["answer"]
+    client.force_login(make_user(reputation=2000))
+    client.post(links.post_vote_url(answer.id, "up"))
+    html = question_html(client, thread["asker"], question)
+    assert links.post_action_url(question.id, "delete") not in offered(html)
+    assert offered(html) == allowed_by_policies(thread["asker"], question.id)
