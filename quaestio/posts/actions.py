@@ -31,9 +31,6 @@ class Verdict:
     allowed: bool
     reason: str = ""
 
-    def __bool__(self) -> bool:
-        return self.allowed
-
 
 YES = Verdict(True)
 NO = Verdict(False)
@@ -150,7 +147,7 @@ def post_actions(
             comment_policies.comment_decision(user, post, question.owner_id if is_answer else None)
         ),
     )
-    if not actions.edit:
+    if not actions.edit.allowed:
         actions.suggest_edit = from_decision(post_policies.can_suggest_edit(user, post))
     if post.deletion_date:
         actions.undelete = from_decision(post_policies.can_undelete(user, post, deleted_by_id))

@@ -213,10 +213,12 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
 
     decide = _Decider(viewer, question, answers, comments, cursor)
     comments_by_post: dict[int, list[CommentView]] = {}
+    # A reader's actions on comments, when the same for every comment (see _Decider).
+    shared = decide.comment(comments[0]) if comments and viewer is None else None
     for comment in comments:
         author = card(comment.user_id, comment.user_display_name)
         comments_by_post.setdefault(comment.post_id, []).append(
-            CommentView(comment, author, actions=decide.comment(comment))
+            CommentView(comment, author, actions=shared or decide.comment(comment))
         )
     shown = settings.QUAESTIO_COMMENTS_SHOWN
 
@@ -269,7 +271,8 @@ class _Decider:
     An anonymous reader is refused everything at each policy's first check (log in), so what
     differs between two posts for them is only what comes before that check (votes.policies
     .frozen_reason: deleted, locked) and the accepted mark: their actions are decided once per
-    such kind of post and shared, which keeps the page everyone reads as cheap as before."""
+    such kind of post and shared (and on comments, once for all), which keeps the page
+    everyone reads nearly as cheap as before."""
 
     def __init__(self, viewer: User | None, question: PostRow, answers, comments, cursor) -> None:
         self.viewer = viewer
@@ -287,7 +290,7 @@ class _Decider:
                 upvoted_among=self.live_answer_ids if asker else (),
             )
         self._upvoted_deletions: set[int] | None = None
-        self._anonymous: dict[tuple, PostActions | CommentActions] = {}
+        self._anonymous: dict[tuple, PostActions] = {}
 
     def post(self, post: PostRow, deletion: Deletion | None) -> PostActions:
         if self.viewer is None:
@@ -315,14 +318,6 @@ class _Decider:
         )
 
     def comment(self, comment: CommentRow) -> CommentActions:
-        if self.viewer is None:
-            shared = self._anonymous.get(())
-            if shared is None:
-                shared = self._anonymous[()] = self._comment(comment)
-            return shared
-        return self._comment(comment)
-
-    def _comment(self, comment: CommentRow) -> CommentActions:
         return comment_actions(
             self.viewer,
             comment,

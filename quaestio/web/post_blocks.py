@@ -195,7 +195,7 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
             f'<button type="submit" class="{css}" aria-pressed="false" title="{title}">'
             f"{button}</form>"
         )
-    if not verdict:
+    if not verdict.allowed:
         return f'<button type="button" class="{css}{_pressed(on)}{_refused(verdict)}>{button}'
     action = (viewer.urls.vote_up if direction == "up" else viewer.urls.vote_down).format(
         id=post_id
@@ -212,7 +212,7 @@ def vote_cell(post, kind: str, actions, viewer: Viewer) -> str:
     accepted mark, or for the asker the form that accepts the answer."""
     post_id = int(post.id)
     score = int(post.score)
-    if actions.accept:
+    if actions.accept.allowed:
         accept = _accept_form(post_id, actions.accepted, viewer)
     else:
         accept = _ACCEPTED if actions.accepted else ""
@@ -244,18 +244,18 @@ def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
     post_id = int(post.id)
     share = (urls.question_short if kind == "question" else urls.answer_short).format(id=post_id)
     edit = ""
-    if actions.edit:
+    if actions.edit.allowed:
         edit = f' <a href="{urls.edit.format(id=post_id)}">Edit</a>'
-    elif actions.suggest_edit:
+    elif actions.suggest_edit.allowed:
         edit = (
             f' <a href="{urls.edit.format(id=post_id)}" title="Suggest an edit for review">Edit</a>'
         )
     more = ""
-    if actions.delete:
+    if actions.delete.allowed:
         more += f' <a href="{urls.delete.format(id=post_id)}">Delete</a>'
-    if actions.undelete:
+    if actions.undelete.allowed:
         more += f' <a href="{urls.undelete.format(id=post_id)}">Undelete</a>'
-    if actions.offer_bounty:
+    if actions.offer_bounty.allowed:
         more += f' <a href="{urls.bounty.format(id=post_id)}">Bounty</a>'
     return (
         f'<div class="post-menu"><a href="{share}" title="Short permalink to this {kind}">Share</a>'
@@ -296,7 +296,7 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     their standing vote shown pressed either way."""
     on = actions.upvoted
     button = '<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
-    if actions.upvote:
+    if actions.upvote.allowed:
         return (
             f'<form method="post" action="{viewer.urls.comment_vote.format(id=comment_id)}"'
             f' class="comment-vote-form">{viewer.csrf}<button type="submit" class="comment-up"'
@@ -313,10 +313,10 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
 
 def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
     tools = ""
-    if actions.edit:
+    if actions.edit.allowed:
         url = viewer.urls.comment_edit.format(id=comment_id)
         tools += f' <a class="comment-edit" href="{url}">edit</a>'
-    if actions.delete:
+    if actions.delete.allowed:
         url = viewer.urls.comment_delete.format(id=comment_id)
         tools += (
             f' <form method="post" action="{url}" class="comment-delete-form">{viewer.csrf}'
@@ -373,7 +373,7 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
             f"Show <b>{hidden}</b> more comment{plural}</a> "
         )
     add = ""
-    if block.actions.comment:
+    if block.actions.comment.allowed:
         url = viewer.urls.comment_new.format(id=post_id)
         add = f'<a class="add-comment" href="{url}">Add a comment</a>'
     out.append(f'<div class="comment-actions">{show_more}{add}</div></div>')
@@ -535,7 +535,7 @@ def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonica
 def _answer_form(out: list[str], page, viewer: Viewer) -> None:
     out.append('<section class="your-answer">\n    <h2>Your Answer</h2>\n')
     question_id = int(page.question.post.id)
-    if page.can_answer:
+    if page.can_answer.allowed:
         action = escape_html(links.page_url("answer", question_id))
         out.append(
             f'<form method="post" action="{action}" id="answer-form" class="post-form" data-once>\n'
