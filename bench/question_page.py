@@ -43,7 +43,8 @@ def free_port() -> int:
 
 def start_server(port: int, workers: int) -> tuple[subprocess.Popen, str]:
     data_dir = tempfile.mkdtemp(prefix="quaestio-bench-")
-    env = {**os.environ, "QUAESTIO_DATA_DIR": data_dir}
+    # Server-Timing goes to staff only unless turned on for everyone; the bench reads it.
+    env = {**os.environ, "QUAESTIO_DATA_DIR": data_dir, "QUAESTIO_SERVER_TIMING": "all"}
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
         [

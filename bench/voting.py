@@ -5,7 +5,7 @@
 
     QUAESTIO_DATA_DIR=/tmp/bench-votes .venv/bin/python -m bench.voting --queued
 
-A vote through `vote_cast` checks policy and limits, locks the post and the users, writes the
+A vote through `vote_set` checks policy and limits, locks the post and the users, writes the
 Vote row, the score and the ledger. The "bare" figure is the least any vote could cost: insert
 the Vote row and bump the score in one transaction. The two are interleaved in rounds so the
 machine's background load affects both alike; the script prints medians and their ratio.
@@ -43,7 +43,7 @@ def main() -> None:
     from quaestio.accounts.models import User
     from quaestio.posts.models import Post, PostType
     from quaestio.votes.models import Vote
-    from quaestio.votes.services import vote_cast
+    from quaestio.votes.services import vote_set
 
     call_command("migrate", verbosity=0)
     run = int(time.time())
@@ -58,7 +58,7 @@ def main() -> None:
     ]
 
     def service_vote(voter, post):
-        vote_cast(voter, post.id, "up")
+        vote_set(voter, post.id, "up")
 
     def bare_vote(voter, post):
         with transaction.atomic():
@@ -76,7 +76,7 @@ def main() -> None:
     p95 = statistics.quantiles(service, n=20)[-1]
     badges = "queued for a worker" if args.queued else "checked inline (immediate backend)"
     print(f"database: {connection.vendor}, votes: {args.votes}, badge check {badges}")
-    print(f"vote_cast median {median_service:.2f} ms, p95 {p95:.2f} ms")
+    print(f"vote_set median {median_service:.2f} ms, p95 {p95:.2f} ms")
     print(f"bare insert+score median {median_bare:.2f} ms")
     print(f"ratio service/bare: {median_service / median_bare:.1f}x")
 

@@ -16,7 +16,8 @@ from collections.abc import Callable
 COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "demo": (
         "quaestio.cli_commands:demo",
-        "build the demo community in a fresh data directory and serve it",
+        "load the demo community (into an empty data directory; one that holds a site is served "
+        "as it is) and serve it",
         "quaestio.cli_commands:serve_arguments",
     ),
     "serve": (
@@ -37,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
     "recalc-reputation": (
         "quaestio.reputation.commands:recalc_reputation",
-        "rebuild every user's reputation from the ledger and report differences",
+        "replay each user's reputation from the events that stand; report and fix differences",
         None,
     ),
     "award-badges": (

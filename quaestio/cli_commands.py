@@ -32,6 +32,9 @@ def setup(args=None) -> int:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from quaestio.dumps.pipeline import remove_stale_spools
+
+    remove_stale_spools()  # left by an import that was killed (kill -9) before cleaning up
     return 0
 
 
@@ -48,11 +51,25 @@ def demo(args) -> int:
     return serve(args, already_set_up=True)
 
 
+def served_site_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at: the site's own links (API
+    `link` fields, feeds) are built on it unless QUAESTIO_SITE_URL names the public address."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def serve(args, already_set_up: bool = False) -> int:
     if not already_set_up:
         setup()
+    # The workers read settings afresh from this environment, so the links they write name the
+    # port being served, not the default's.
+    os.environ.setdefault("QUAESTIO_SITE_URL", served_site_url(args.host, args.port))
     print(
-        f"Quaestio is serving {settings.DATA_DIR} on http://{args.host}:{args.port}/ (Ctrl+C stops it)",
+        f"Quaestio is serving {settings.DATA_DIR} on {served_site_url(args.host, args.port)}/ "
+        "(Ctrl+C stops it)",
         flush=True,
     )
     command = [

@@ -29,6 +29,11 @@ ALLOWED_HOSTS = env_list(
     "QUAESTIO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("QUAESTIO_CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy: the header it puts the client's address in (X-Forwarded-For), and
+# how many proxies append to it. Read by quaestio.core.client.client_address; unset, the
+# client is REMOTE_ADDR. Only set it when every request comes through those proxies.
+QUAESTIO_TRUSTED_PROXY_HEADER = env_str("QUAESTIO_TRUSTED_PROXY_HEADER")
+QUAESTIO_TRUSTED_PROXY_COUNT = max(1, env_int("QUAESTIO_TRUSTED_PROXY_COUNT", 1))
 SITE_NAME = env_str("QUAESTIO_SITE_NAME", "Quaestio History")
 SITE_URL = env_str("QUAESTIO_SITE_URL", "http://127.0.0.1:8000")
 
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "quaestio.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "quaestio.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +124,16 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("QUAESTIO_SECURE_COOKIES", False)
+# QUAESTIO_HTTPS=1 for a site served over HTTPS: plain http is redirected, browsers are told
+# to use HTTPS for a year (HSTS), and cookies are sent only over HTTPS. Behind a reverse proxy
+# that ends TLS (QUAESTIO_TRUSTED_PROXY_HEADER set), its X-Forwarded-Proto says the scheme.
+QUAESTIO_HTTPS = env_bool("QUAESTIO_HTTPS", False)
+SECURE_SSL_REDIRECT = QUAESTIO_HTTPS
+SECURE_HSTS_SECONDS = env_int("QUAESTIO_HSTS_SECONDS", 365 * 86_400) if QUAESTIO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # other sites under the domain may not be HTTPS
+if QUAESTIO_HTTPS and QUAESTIO_TRUSTED_PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("QUAESTIO_SECURE_COOKIES", QUAESTIO_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AUTH_USER_MODEL = "accounts.User"
@@ -180,6 +195,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
+# Server-Timing (database, template, total) tells how long the server worked on a request,
+# which helps an attacker time queries: it goes to staff and moderators only, or to everyone
+# with "all" (benchmarks), or to nobody with "off".
+QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

@@ -1,15 +1,24 @@
-"""Rate limits on Django's cache (spec §11): counters that expire with their window.
+"""Rate limits (spec §11): counters that expire with their window.
 
-With the local-memory cache a limit holds per server process; with Redis (REDIS_URL) it holds
-for the whole site. Limits that follow from stored rows (time since your last question) are
-checked against the rows instead, in the policies, so they hold everywhere.
+The functions on Django's cache (`attempts`, `record_attempt`, `claim_interval`) hold per
+server process with the local-memory cache and for the whole site with Redis (REDIS_URL): good
+enough for a preview or comment pace. Limits that guard accounts (log-in failures, sign-ups)
+must hold in every process, so they use `shared_counters()`: the database by default, Redis
+when it is set. Limits that follow from stored rows (time since your last question) are checked
+against the rows instead, in the policies, so they hold everywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from quaestio.accounts.models import ThrottleCounter
 
 
 def _key(scope: str, who: object) -> str:
@@ -41,3 +50,64 @@ def clear_attempts(scope: str, who: object) -> None:
 def claim_interval(scope: str, who: object, seconds: int) -> bool:
     """True when `who` may act now, and starts the next `seconds` of quiet; False when too soon."""
     return cache.add(_key(scope, who), 1, seconds)
+
+
+# --- counters every process sees ------------------------------------------------------------
+
+
+class CacheCounters:
+    """Shared counters in the cache, when the cache is Redis (one store for every process)."""
+
+    def count(self, scope: str, who: object) -> int:
+        return attempts(scope, who)
+
+    def add(self, scope: str, who: object, window_seconds: int) -> int:
+        return record_attempt(scope, who, window_seconds)
+
+    def clear(self, scope: str, who: object) -> None:
+        clear_attempts(scope, who)
+
+
+class DatabaseCounters:
+    """Shared counters as rows of ThrottleCounter, each expiring with its window."""
+
+    def count(self, scope: str, who: object) -> int:
+        row = (
+            ThrottleCounter.objects.filter(key=_key(scope, who), expires__gt=timezone.now())
+            .values_list("count", flat=True)
+            .first()
+        )
+        return row or 0
+
+    def add(self, scope: str, who: object, window_seconds: int) -> int:
+        """Count one more in the window that started with the first; returns the count.
+
+        One upsert, so two processes counting at the same moment both count: an expired row
+        starts again at 1. The same statement on SQLite (3.35+) and PostgreSQL.
+        """
+        now = timezone.now()
+        quote = connection.ops.quote_name
+        table, key, count, expires = (
+            quote(name) for name in (ThrottleCounter._meta.db_table, "key", "count", "expires")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({key}, {count}, {expires}) VALUES (%s, 1, %s) "
+                f"ON CONFLICT ({key}) DO UPDATE SET "
+                f"{count} = CASE WHEN {table}.{expires} > %s THEN {table}.{count} + 1 ELSE 1 END, "
+                f"{expires} = CASE WHEN {table}.{expires} > %s THEN {table}.{expires} "
+                f"ELSE excluded.{expires} END "
+                f"RETURNING {count}",
+                [_key(scope, who), now + timedelta(seconds=window_seconds), now, now],
+            )
+            total = cursor.fetchone()[0]
+        # Failures are rare, so each one also sweeps the rows whose window has passed.
+        ThrottleCounter.objects.filter(expires__lte=now).delete()
+        return total
+
+    def clear(self, scope: str, who: object) -> None:
+        ThrottleCounter.objects.filter(key=_key(scope, who)).delete()
+
+
+def shared_counters() -> CacheCounters | DatabaseCounters:
+    return CacheCounters() if settings.REDIS_URL else DatabaseCounters()

@@ -77,3 +77,29 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label) -> bool:
         return self.is_active and self.is_staff
+
+
+class ThrottleCounter(models.Model):
+    """A failure counter that every server process sees (log-in throttling), with its expiry.
+
+    The default store of `quaestio.accounts.limits.shared_counters`; with Redis the counters
+    live there instead. Keys are hashed, so no e-mail address or IP is stored in clear.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for its address to be confirmed; the account is made on confirmation.
+
+    Kept apart from User so an unconfirmed address holds no account: whoever owns the mailbox
+    can sign up again and replace it (nobody can squat an address they cannot read).
+    """
+
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=40)
+    password = models.CharField(max_length=128)  # hashed, as User.password
+    token_digest = models.CharField(max_length=64, unique=True)  # sha256 of the e-mailed token
+    created = models.DateTimeField(default=timezone.now)

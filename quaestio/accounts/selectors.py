@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 
 from quaestio.accounts.models import User
 from quaestio.badges.models import Badge
+from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import Post, PostType
 
 
@@ -46,6 +47,11 @@ class Profile:
     answers: list[Post]
     question_count: int
     answer_count: int
+
+    @property
+    def website_link(self) -> str | None:
+        """The website as an href, or None when it is not a link to show (only as text)."""
+        return safe_link(self.user.website_url)
 
 
 def user_profile(user_id: int, posts_shown: int = 10) -> Profile | None:

@@ -1,27 +1,35 @@
-"""Every write to accounts: sign up, profile edits; and the login throttle."""
+"""Every write to accounts: sign up (with e-mail confirmation), profile edits; the login throttle."""
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
+import hashlib
+import secrets
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from quaestio.accounts import limits
-from quaestio.accounts.models import User
-from quaestio.core.errors import RateLimited, ValidationFailed
+from quaestio.accounts.models import PendingSignup, User
+from quaestio.core import links
+from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.core.safe_urls import safe_link
 
 DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 3, 30
 ABOUT_ME_MAX = 5000
 LOCATION_MAX = 100
 WEBSITE_MAX = 200
 LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+SIGNUP_CONFIRM_SECONDS = 3 * 86_400
 
 
 def _fail(fields: dict[str, list[str]]) -> None:
@@ -46,13 +54,17 @@ def _email_errors(email: str) -> list[str]:
         validate_email(email)
     except ValidationError:
         return ["Please enter a valid e-mail address."]
-    if User.objects.filter(email__iexact=email).exists():
-        return ["An account with this e-mail address already exists; log in instead."]
     return []
 
 
-def user_signup(*, display_name: str, email: str, password: str) -> User:
-    """A new account with 1 reputation; the password hashed with the configured hasher (Argon2)."""
+def signup_request(*, display_name: str, email: str, password: str, site_root: str) -> str:
+    """Checks the form, then e-mails the address; returns the address as stored.
+
+    The visitor sees the same answer whether or not the address has an account (no account
+    enumeration): a new address gets a link that creates the account, an address in use gets
+    a notice that someone tried to sign up with it. The password is hashed either way, so
+    both answers take the same time.
+    """
     display_name = " ".join((display_name or "").split())
     email = (email or "").strip().lower()
     fields = {"display_name": _display_name_errors(display_name), "email": _email_errors(email)}
@@ -62,21 +74,87 @@ def user_signup(*, display_name: str, email: str, password: str) -> User:
     except ValidationError as error:
         fields["password"] = list(error.messages)
     _fail(fields)
+    hashed = make_password(password)
+    if User.objects.filter(email__iexact=email).exists():
+        _mail_signup_attempt(email, site_root)
+        return email
+    token = secrets.token_urlsafe(32)
+    # Sign-ups never confirmed go once their link has expired.
+    PendingSignup.objects.filter(created__lte=_oldest_confirmable()).delete()
+    PendingSignup.objects.update_or_create(
+        email=email,
+        defaults={
+            "display_name": display_name,
+            "password": hashed,
+            "token_digest": _token_digest(token),
+            "created": timezone.now(),
+        },
+    )
+    _mail_signup_confirmation(email, token, site_root)
+    return email
+
+
+def signup_confirm(token: str) -> User:
+    """The account of a confirmed sign-up: 1 reputation, the password chosen at sign-up."""
+    pending = PendingSignup.objects.filter(
+        token_digest=_token_digest(token or ""), created__gt=_oldest_confirmable()
+    ).first()
+    if pending is None:
+        raise NotFound(
+            "This confirmation link has expired or was used already; please sign up again."
+        )
     try:
         with transaction.atomic():
-            return User.objects.create_user(email, display_name, password)
-    except IntegrityError as error:  # two sign-ups with one address at the same moment
+            # Deleting first makes a second click (or a double submit) find nothing to confirm.
+            if not PendingSignup.objects.filter(pk=pending.pk).delete()[0]:
+                raise NotFound("This confirmation link was used already; please log in.")
+            user = User(email=pending.email, display_name=pending.display_name)
+            user.password = pending.password
+            user.save()
+            return user
+    except IntegrityError as error:  # the address got an account since (only its owner sees this)
         raise ValidationFailed(
-            "An account with this e-mail address already exists; log in instead.",
-            {"email": ["taken"]},
+            "This address has an account already; please log in.", {"email": ["taken"]}
         ) from error
+
+
+def _oldest_confirmable():
+    return timezone.now() - timedelta(seconds=SIGNUP_CONFIRM_SECONDS)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _mail_signup_confirmation(email: str, token: str, site_root: str) -> None:
+    link = site_root + links.page_url("signup_confirm", token)
+    send_mail(
+        f"Confirm your e-mail address for {settings.SITE_NAME}",
+        f"Someone, hopefully you, signed up on {settings.SITE_NAME} with this address.\n\n"
+        f"To finish creating your account, open this link (it works once, for 3 days):\n\n"
+        f"{link}\n\nIf it was not you, ignore this e-mail; no account is made.\n",
+        None,
+        [email],
+    )
+
+
+def _mail_signup_attempt(email: str, site_root: str) -> None:
+    send_mail(
+        f"Someone tried to sign up on {settings.SITE_NAME} with your address",
+        f"Someone tried to create an account on {settings.SITE_NAME} with this address, which "
+        "already has one.\n\n"
+        f"If it was you, log in: {site_root + links.page_url('login')}\n"
+        f"Forgotten your password? Reset it: {site_root + links.page_url('password_reset')}\n\n"
+        "If it was not you, ignore this e-mail; nothing has changed on your account.\n",
+        None,
+        [email],
+    )
 
 
 def _website_errors(url: str) -> list[str]:
     if not url:
         return []
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > WEBSITE_MAX:
+    if safe_link(url) != url or len(url) > WEBSITE_MAX:
         return [
             f"Website must be an http:// or https:// address of at most {WEBSITE_MAX} characters."
         ]
@@ -116,30 +194,69 @@ def profile_update(
 
 def check_signup_allowed(address: str) -> None:
     """Counts every sign-up attempt from one address, so scripts cannot mass-create accounts."""
-    if limits.record_attempt("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
+    if limits.shared_counters().add("signup-address", address, 3600) > SIGNUPS_PER_ADDRESS_PER_HOUR:
         raise RateLimited("Too many sign-ups from your network; please try again in an hour.")
 
 
 # --- login throttle --------------------------------------------------------------------------
+#
+# Failures are counted so that an attacker cannot lock the owner out (Stack Exchange asks for
+# more proof after failures; it does not refuse the right password to the owner):
+# * per account and address: 5 failures for an account from one address refuse that address
+#   for that account for 15 minutes. Guessing from A does nothing to the owner at B.
+# * per address: 20 failures from one address, over any accounts, refuse that address
+#   (password spraying).
+# * per account: when an account has had 20 failures in the window from anywhere (guessing
+#   from many addresses), only addresses the owner has logged in from in the last 30 days may
+#   try; others are asked to wait or to reset the password by e-mail, the extra proof.
+# A successful log-in clears its (account, address) failures and remembers the address; it
+# does not clear the address's or the account's counts, so an attacker's own account cannot
+# wipe them. The counters are shared by every process (`limits.shared_counters`).
+
+LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = 5
+LOGIN_FAILURES_BEFORE_KNOWN_ADDRESSES_ONLY = 20
+KNOWN_ADDRESS_SECONDS = 30 * 86_400
+
+
+def _account(email: str) -> str:
+    return (email or "").strip().lower()
 
 
 def check_login_allowed(email: str, address: str) -> None:
-    """Too many failed logins for an account, or from one address, wait out the window."""
-    email = (email or "").strip().lower()
+    """Refuses a log-in attempt from an address that failed too often, as described above."""
+    email = _account(email)
+    counters = limits.shared_counters()
     if (
-        limits.attempts("login-account", email) >= LOGIN_FAILURES_PER_ACCOUNT
-        or limits.attempts("login-address", address) >= LOGIN_FAILURES_PER_ADDRESS
+        counters.count("login-pair", (email, address)) >= LOGIN_FAILURES_PER_ACCOUNT_ADDRESS
+        or counters.count("login-address", address) >= LOGIN_FAILURES_PER_ADDRESS
     ):
         raise RateLimited(
             "Too many failed log-in attempts; please wait 15 minutes or reset your password.",
             retry_after=LOGIN_WINDOW_SECONDS,
         )
+    if counters.count(
+        "login-account", email
+    ) >= LOGIN_FAILURES_BEFORE_KNOWN_ADDRESSES_ONLY and not counters.count(
+        "login-known", (email, address)
+    ):
+        raise RateLimited(
+            "This account has had many failed log-in attempts; please log in from a network "
+            "you have used before, wait 15 minutes, or reset your password.",
+            retry_after=LOGIN_WINDOW_SECONDS,
+        )
 
 
 def record_login_failure(email: str, address: str) -> None:
-    limits.record_attempt("login-account", (email or "").strip().lower(), LOGIN_WINDOW_SECONDS)
-    limits.record_attempt("login-address", address, LOGIN_WINDOW_SECONDS)
+    email = _account(email)
+    counters = limits.shared_counters()
+    counters.add("login-pair", (email, address), LOGIN_WINDOW_SECONDS)
+    counters.add("login-address", address, LOGIN_WINDOW_SECONDS)
+    counters.add("login-account", email, LOGIN_WINDOW_SECONDS)
 
 
-def record_login_success(email: str) -> None:
-    limits.clear_attempts("login-account", (email or "").strip().lower())
+def record_login_success(email: str, address: str) -> None:
+    email = _account(email)
+    counters = limits.shared_counters()
+    counters.clear("login-pair", (email, address))
+    counters.clear("login-known", (email, address))
+    counters.add("login-known", (email, address), KNOWN_ADDRESS_SECONDS)

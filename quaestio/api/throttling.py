@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from quaestio.api.errors import ThrottleViolation
+from quaestio.core.client import client_address
 
 DAY_SECONDS = 86_400
 BACKOFF_WINDOW_SECONDS = 5
@@ -59,7 +60,7 @@ def _count(key: str, timeout: int) -> int:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request) or "unknown"
 
 
 def admit(request, method: str, key: str | None) -> Allowance:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api.filters import Filter
 from quaestio.comments.models import Comment
+from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType, parse_tags
 
 DEFAULT_LICENSE = "CC BY-SA 4.0"
@@ -88,7 +89,7 @@ def user_link(user_id: int, display_name: str) -> str:
 
 
 def profile_image(user: User) -> str:
-    return user.profile_image_url or f"{site_url()}/avatar/{user.id}.svg"
+    return safe_link(user.profile_image_url) or f"{site_url()}/avatar/{user.id}.svg"
 
 
 def user_type(user: User) -> str:
@@ -341,7 +342,7 @@ def user(out: Out, row: User, extra: dict) -> dict:
         "link": user_link(row.id, row.display_name),
         "profile_image": profile_image(row),
         "location": row.location or None,
-        "website_url": row.website_url or None,
+        "website_url": safe_link(row.website_url),
         "about_me": row.about_me or None,
         "view_count": row.views,
         "up_vote_count": row.up_votes,

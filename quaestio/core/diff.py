@@ -48,3 +48,40 @@ def side_by_side_diff(old: str, new: str) -> tuple[Markup, Markup]:
         if added:
             right.append(Markup('<ins class="diff-ins">{}</ins>').format(added))
     return Markup("").join(left), Markup("").join(right)
+
+
+_TAG_CHIP = {
+    "equal": '<span class="tag">{}</span>',
+    "removed": '<del class="tag diff-del" title="removed">{}</del>',
+    "added": '<ins class="tag diff-ins" title="added">{}</ins>',
+}
+
+
+def _tag_opcodes(old: list[str], new: list[str]):
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        yield tag, old[i1:i2], new[j1:j2]
+
+
+def _chips(kind: str, names: list[str]) -> list[Markup]:
+    return [Markup(_TAG_CHIP[kind]).format(name) for name in names]
+
+
+def inline_tag_diff(old: list[str], new: list[str]) -> Markup:
+    """Tags as chips in their new order, removed ones struck through where they stood."""
+    chips = []
+    for tag, removed, added in _tag_opcodes(old, new):
+        if tag == "equal":
+            chips += _chips("equal", added)
+            continue
+        chips += _chips("removed", removed) + _chips("added", added)
+    return Markup(" ").join(chips)
+
+
+def side_by_side_tag_diff(old: list[str], new: list[str]) -> tuple[Markup, Markup]:
+    """The old tags with the removed ones marked, and the new tags with the added ones marked."""
+    left, right = [], []
+    for tag, removed, added in _tag_opcodes(old, new):
+        left += _chips("equal" if tag == "equal" else "removed", removed)
+        right += _chips("equal" if tag == "equal" else "added", added)
+    return Markup(" ").join(left), Markup(" ").join(right)

@@ -20,6 +20,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from quaestio.core.safe_urls import LINK_SCHEMES
+
 MAX_SOURCE_CHARS = 60_000  # twice the 30,000 body limit: bounds the work for hostile input
 
 _PYGMENTS_CLASSES = {cls for cls in STANDARD_TYPES.values() if cls}
@@ -93,8 +95,12 @@ POST_CLASSES = {
     "a": {"footnote-backref", "magic-link", "tag-chip"},
     "hr": {"footnotes-sep"},
     "pre": {"highlight"},
+    "td": {"align-left", "align-center", "align-right"},
+    "th": {"align-left", "align-center", "align-right"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+# The one link rule (quaestio.core.safe_urls): http and https, and relative links, which nh3
+# passes through; mailto: and every other scheme are removed from href and src.
+URL_SCHEMES = set(LINK_SCHEMES)
 
 
 def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -120,9 +126,27 @@ def _post_cleaner() -> nh3.Cleaner:
     )
 
 
+# Only cells may carry style (POST_ATTRIBUTES); in text nh3 leaves quotes as they are, so the
+# match is anchored in a cell's start tag.
+_CELL_STYLE = re.compile(r'(<t[dh]\b[^>]*?) style="([^"]*)"')
+_ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
+
+
+def _alignment_class(match: re.Match) -> str:
+    alignment = _ALIGNMENT.fullmatch(match.group(2).strip().rstrip(";"))
+    return match.group(1) + (f' class="align-{alignment.group(1)}"' if alignment else "")
+
+
 def sanitize_html(html: str) -> str:
-    """Cut HTML from any source down to what a post may contain."""
-    return _post_cleaner().clean(html)
+    """Cut HTML from any source down to what a post may contain.
+
+    Table cells' alignment (the one style nh3 lets through, as `style="text-align:right"`)
+    becomes a class: the Content-Security-Policy allows no style attributes.
+    """
+    clean = _post_cleaner().clean(html)
+    if ' style="' in clean:
+        clean = _CELL_STYLE.sub(_alignment_class, clean)
+    return clean
 
 
 def _highlight_code(code: str, lang: str, _attrs) -> str:

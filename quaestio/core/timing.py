@@ -1,10 +1,16 @@
-"""Server-Timing on every response: database time and query count, template time, total."""
+"""Server-Timing: database time and query count, template time, total.
+
+Sent to staff and moderators, or to everyone when QUAESTIO_SERVER_TIMING is "all" (the
+benchmarks read it); "off" sends it to nobody. Timings help an attacker tell what a request
+made the server do, so visitors do not get them by default.
+"""
 
 from __future__ import annotations
 
 import time
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import connections
 
 _template_seconds: ContextVar[float] = ContextVar("template_seconds", default=0.0)
@@ -49,8 +55,26 @@ class ServerTimingMiddleware:
         total_ms = (time.perf_counter() - started) * 1000
         template_ms = _template_seconds.get() * 1000
         _template_seconds.reset(token)
+        if not _shown_to(request):
+            return response
         response["Server-Timing"] = (
             f'db;dur={timer.seconds * 1000:.2f};desc="{timer.count} queries", '
             f"tpl;dur={template_ms:.2f}, total;dur={total_ms:.2f}"
         )
         return response
+
+
+def _shown_to(request) -> bool:
+    audience = settings.QUAESTIO_SERVER_TIMING
+    if audience == "all":
+        return True
+    if audience == "off":
+        return False
+    # Set by the authentication middleware, further in; absent when a middleware before it
+    # answered (then nobody is known to be staff).
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (getattr(user, "is_staff", False) or getattr(user, "is_moderator", False))
+    )

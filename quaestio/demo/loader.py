@@ -244,6 +244,23 @@ class DemoBuilder:
         if tags:
             self.post_tags.append((post.id, tags))
 
+    def add_events(self, post: Post, events: list[dict]) -> None:
+        """History rows that are not revisions, such as "comments moved to chat"."""
+        for number, event in enumerate(events):
+            guid = uuid.uuid5(uuid.NAMESPACE_URL, f"quaestio-demo/{post.id}/event/{number}")
+            self.history.append(
+                PostHistory(
+                    id=self.history_ids(),
+                    post_id=post.id,
+                    post_history_type=event["type"],
+                    revision_guid=str(guid),
+                    creation_date=_date(event["date"]),
+                    user_id=event.get("user"),
+                    text=event.get("text", ""),
+                    content_license=post.content_license,
+                )
+            )
+
     def add_comment(self, row: dict, origin: str, license: str) -> None:
         self.comments.append(
             Comment(
@@ -320,6 +337,7 @@ def _seed_thread(builder: DemoBuilder) -> None:
             imported_from=SEED_ORIGIN,
         )
         builder.add_post(answer, a["revisions"], a["up"], a["down"])
+        builder.add_events(answer, a.get("events", []))
         accepted = a["id"] if a.get("accepted") else accepted
     question.accepted_answer_id = accepted
     for row in data["comments"]:

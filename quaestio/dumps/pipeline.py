@@ -37,6 +37,9 @@ SPOOL_AHEAD = 128
 # A batch also ends after this much XML, so files of long rows (Posts, PostHistory) do not
 # make batches, and so memory, grow with the batch's row count.
 BATCH_BYTES = 1024 * 1024
+# A spool folder is named for the importer's process id, so a later import can tell the
+# folders of importers that died without cleaning up (kill -9) from those still running.
+SPOOL_PREFIX = "quaestio-import-spool-"
 
 
 @dataclass
@@ -223,6 +226,36 @@ def _parse_all(channel, waiting, room, spool: str, source: DumpSource, jobs: lis
         channel.put(("crash", f"{type(error).__name__}: {error}"))
 
 
+def remove_stale_spools(folder: str | None = None) -> list[str]:
+    """Deletes the spool folders of importers no longer running; returns their paths."""
+    folder = folder or tempfile.gettempdir()
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(SPOOL_PREFIX) :].partition("-")[0]
+        if not name.startswith(SPOOL_PREFIX) or not pid.isdigit() or _running(int(pid)):
+            continue
+        path = os.path.join(folder, name)
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
 class Parser:
     """Parses the dump's files, in import order, in one forked process (or, with workers=0 or
     without fork, lazily in this process as the importer asks for each file's batches).
@@ -241,7 +274,8 @@ class Parser:
         self.waited = 0.0  # seconds the importer waited for the parsing process (the bench)
         if workers >= 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            self.spool = tempfile.mkdtemp(prefix="quaestio-import-spool-")
+            remove_stale_spools()
+            self.spool = tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
             self.channel = context.Queue()  # small messages: at most SPOOL_AHEAD + 1 pending
             self.room = context.Semaphore(SPOOL_AHEAD)
             # 1 while the importer waits for the next batch (shared memory, no lock: one

@@ -14,14 +14,17 @@ from django.apps import apps
 from django.db import connection
 
 from quaestio.core.markdown import sanitize_html
+from quaestio.core.safe_urls import url_field_value
 from quaestio.dumps.errors import DumpError
-from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, DumpFileSpec
+from quaestio.dumps.schema import BOOL, DATE, HTML, INT, STR, URL, DumpFileSpec
 from quaestio.dumps.xmlio import canonical_date, is_canonical_date, sqlite_date
 
 Converter = Callable[[dict[str, str], int], tuple[list, dict | None]]
 # Real dumps have a handful of attribute layouts per file; a hostile one could give every row
 # its own, so the memo of which attributes are unknown stays bounded (memory must stay flat).
 MAX_REMEMBERED_LAYOUTS = 256
+# Kinds whose stored value is a cleaned form of the dump's; the original is kept for export.
+CLEANERS = {HTML: sanitize_html, URL: url_field_value}
 
 
 def digest(text: str) -> str:
@@ -109,9 +112,9 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
                 )
             else:
                 lines.append(f"        values[{index}] = raw")
-        elif attr.kind == HTML:
+        elif attr.kind in CLEANERS:
             lines += [
-                "        clean = sanitize_html(raw) if raw else raw",
+                f"        clean = {CLEANERS[attr.kind].__name__}(raw) if raw else raw",
                 f"        values[{index}] = clean",
                 f"        if clean != raw{' or not raw' if not attr.required else ''}:",
                 f"            kept[{name!r}] = raw",
@@ -185,7 +188,7 @@ def build_converter(spec: DumpFileSpec, columns: list[str], defaults: list) -> C
         "not_int": not_int,
         "to_canonical": to_canonical,
         "to_bool": to_bool,
-        "sanitize_html": sanitize_html,
+        **{clean.__name__: clean for clean in CLEANERS.values()},
         "digest": digest,
         "known": frozenset(known),
         "unknown_by_keys": {},
@@ -242,8 +245,8 @@ def reference_converter(spec: DumpFileSpec, columns: list[str], defaults: list) 
                     kept[name] = raw
                     raw = canonical
                 values[index] = to_db_date(raw)
-            elif kind == HTML:
-                clean = sanitize_html(raw) if raw else raw
+            elif kind in CLEANERS:
+                clean = CLEANERS[kind](raw) if raw else raw
                 values[index] = clean
                 if clean != raw or (not raw and not attr.required):
                     kept[name] = raw

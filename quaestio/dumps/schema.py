@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-INT, STR, DATE, BOOL, HTML = "int", "str", "date", "bool", "html"
+INT, STR, DATE, BOOL, HTML, URL = "int", "str", "date", "bool", "html", "url"
 
 
 @dataclass(frozen=True)
 class Attr:
     name: str  # the dump attribute
     column: str  # the database column
-    kind: str  # INT, STR, DATE, BOOL or HTML (HTML: sanitised on import, original kept)
+    # INT, STR, DATE, BOOL, HTML (sanitised on import, original kept) or URL (kept only when it
+    # is a link by quaestio.core.safe_urls, original kept)
+    kind: str
     required: bool = False
     nullable: bool = False  # the column holds NULL for an absent attribute
     omit_false: bool = False  # a False boolean is written by leaving the attribute out
@@ -64,7 +66,7 @@ USERS = DumpFileSpec(
         _attr("CreationDate", "creation_date", DATE, req=True),
         _attr("DisplayName", "display_name", STR, req=True),
         _attr("LastAccessDate", "last_access_date", DATE, req=True),
-        _attr("WebsiteUrl", "website_url", STR),
+        _attr("WebsiteUrl", "website_url", URL),
         _attr("Location", "location", STR),
         _attr("AboutMe", "about_me", HTML),
         _attr("Views", "views", INT),
@@ -72,7 +74,7 @@ USERS = DumpFileSpec(
         _attr("DownVotes", "down_votes", INT),
         _attr("AccountId", "account_id", INT, null=True),
         _attr("Age", "age", INT, null=True),
-        _attr("ProfileImageUrl", "profile_image_url", STR),
+        _attr("ProfileImageUrl", "profile_image_url", URL),
     ),
     required_file=True,
 )

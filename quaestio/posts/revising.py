@@ -267,3 +267,10 @@ def notify_on_commit(
     transaction.on_commit(
         lambda: notify(user_id, kind, actor=actor, post=post, summary=summary, url=url)
     )
+
+
+def check_badges_on_commit(**users_by_event) -> None:
+    """Badges a write may have earned are checked once it is committed (`edited=[user_id]`)."""
+    from quaestio.badges.tasks import check_badges
+
+    transaction.on_commit(lambda: check_badges(**users_by_event))

@@ -40,6 +40,7 @@ from quaestio.posts.revising import (
     TITLE_MIN,
     Content,
     changed_fields,
+    check_badges_on_commit,
     clean_content,
     current_content,
     history_row,
@@ -53,6 +54,7 @@ from quaestio.posts.revising import (
 from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.suggested_edits import suggest_edit, suggested_edit_review
 from quaestio.posts.tagging import move_tag_counts, set_post_tags
+from quaestio.reputation import services as reputation
 
 __all__ = [
     "BODY_MAX",
@@ -219,6 +221,7 @@ def post_edit(
         )
         folded = write_revision(post, user, content, html, comment=comment)
         announce_post_written(post.id, "edit")
+        check_badges_on_commit(edited=[user.id])
     return EditResult(post, folded=folded)
 
 
@@ -243,6 +246,7 @@ def post_rollback(user, post_id: int, revision_number: int) -> Post:
             post, user, content, render_post(content.body), comment="", rollback_of=target.guid
         )
         announce_post_written(post.id, "rollback")
+        check_badges_on_commit(edited=[user.id])
     return post
 
 
@@ -270,7 +274,10 @@ def post_delete(user, post_id: int) -> Post:
             move_tag_counts(post, -1)
         else:
             Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
+        # In this transaction, so the post and its owners' reputation change together or not.
+        reputation.post_deleted(post)
         announce_post_written(post.id, "delete")
+        check_badges_on_commit(deleted=[post.owner_id])
     return post
 
 
@@ -291,6 +298,7 @@ def post_undelete(user, post_id: int) -> Post:
             move_tag_counts(post, +1)
         else:
             Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
+        reputation.post_undeleted(post)
         announce_post_written(post.id, "undelete")
     return post
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.posts import policies
-from quaestio.posts.events import announce_post_written, announce_suggested_edit_approved
+from quaestio.posts.events import announce_post_written
 from quaestio.posts.models import (
     Post,
     PostHistory,
@@ -26,12 +26,14 @@ from quaestio.posts.models import (
 from quaestio.posts.revising import (
     Content,
     changed_fields,
+    check_badges_on_commit,
     clean_content,
     locked_post,
     notify_on_commit,
     require,
     write_revision,
 )
+from quaestio.reputation import services as reputation
 
 SUGGESTED_EDIT_QUEUE_SIZE = 500
 SUGGESTED_EDIT_VOTES_NEEDED = 2
@@ -150,5 +152,8 @@ def _apply_suggestion(suggestion: SuggestedEdit, post: Post, approver_ids: list[
     )
     suggestion.approval_date = now
     suggestion.save(update_fields=["approval_date"])
+    # The suggester's +2 is written in this transaction: the edit and its reputation stand or
+    # fall together.
+    reputation.suggested_edit_approved(suggestion.owner_id, post.id, edit_id=suggestion.id, now=now)
     announce_post_written(post.id, "edit")
-    announce_suggested_edit_approved(suggestion.id, suggestion.owner_id, post.id)
+    check_badges_on_commit(edited=[suggestion.owner_id], scored=[suggestion.owner_id])

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-SHOWN = 20
+import sys
+
+
+def _progress(done: int, total: int) -> None:
+    print(
+        f"\rChecked {done:,} of {total:,} users", end="" if done < total else "\n", file=sys.stderr
+    )
+    sys.stderr.flush()
 
 
 def recalc_reputation(args) -> int:
-    """Rebuild every user's reputation from the ledger and report what was wrong."""
-    from quaestio.reputation.services import recalculate, record_opening_balances
+    """Replay every user's events from the votes, accepts, bounties, suggested edits and
+    deletions that stand; report and fix every user whose reputation differs."""
+    from quaestio.reputation.recalc import recalculate
+    from quaestio.reputation.services import record_opening_balances
 
-    # Every change made here writes a ledger row, so a user with a total but no rows at all
-    # came from an import or the seed: open their ledger instead of resetting them to 1.
+    # A user with a total but no ledger row at all came from an import or the seed (every
+    # change made here writes a row): open their ledger instead of resetting them to 1.
     opened = record_opening_balances(only_new_users=True)
     if opened:
         print(f"Recorded opening balances for {opened:,} imported users.")
-    differences = recalculate(fix=True)
+    differences = recalculate(fix=True, progress=_progress)
     if not differences:
-        print("Every user's reputation matches the ledger.")
+        print("Every user's reputation matches the replay of their events.")
         return 0
     print(f"Fixed {len(differences):,} user{'s' if len(differences) != 1 else ''}:")
-    for difference in differences[:SHOWN]:
-        print(f"  user {difference.user_id}: {difference.stored:,} → {difference.ledger:,}")
-    if len(differences) > SHOWN:
-        print(f"  … and {len(differences) - SHOWN:,} more")
+    for difference in differences:
+        print(f"  user {difference.user_id}: {difference.stored:,} → {difference.expected:,}")
     return 0

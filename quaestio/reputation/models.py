@@ -1,9 +1,12 @@
-"""The reputation ledger: one row per change to a user's reputation.
+"""The reputation ledger: one row per event that moves a user's reputation.
 
-A user's `reputation` is a cached value: `BASE_REPUTATION + SUM(amount)` over their rows, so
-`quaestio recalc-reputation` can rebuild it. `amount` is what was actually applied after the
-daily cap and the floor at 1; `nominal` is what the rule table says the event is worth, so the
-reputation page can show when the cap or the floor cut an event down.
+A row is an event that stands (a vote, an accept, a bounty, an approved suggested edit, an
+opening balance ...) with `nominal`, what the rule table says it is worth, and `amount`, what
+replaying the user's events in time order with the daily cap and the floor of 1 gave it
+(`reputation.replay`). A user's `reputation` is `BASE_REPUTATION + SUM(amount)`. A retracted
+vote or removed accept takes its rows out of the ledger, and the user's events are replayed
+from that moment, exactly as Stack Exchange's recalculation would count them; an event on a
+deleted post stays, applying nothing until the post is undeleted.
 """
 
 from __future__ import annotations
@@ -22,25 +25,14 @@ class Reason(models.TextChoices):
     OPENING_BALANCE = "opening_balance", "opening balance (imported total)"
     UPVOTE = "upvote", "upvote"
     DOWNVOTE = "downvote", "downvote"
-    UNUPVOTE = "unupvote", "upvote retracted"
-    UNDOWNVOTE = "undownvote", "downvote retracted"
     DOWNVOTED_ANSWER = "downvoted", "you downvoted an answer"
-    UNDOWNVOTED_ANSWER = "undownvoted", "you retracted an answer downvote"
     ACCEPT = "accept", "answer accepted"
-    UNACCEPT = "unaccept", "accept removed"
     ACCEPTER = "accepter", "you accepted an answer"
-    UNACCEPTER = "unaccepter", "you removed an accept"
     SUGGESTED_EDIT = "edit", "suggested edit approved"
     BOUNTY_OFFERED = "bounty_offered", "bounty offered"
     BOUNTY_AWARDED = "bounty_awarded", "bounty awarded"
     ASSOCIATION_BONUS = "association", "association bonus"
     SPAM_PENALTY = "spam_penalty", "post deleted as spam or rude"
-    REMOVED = "removed", "post deleted"
-    RESTORED = "restored", "post undeleted"
-    # A vote or accept undone while its post is deleted: the undo and this row cancel out, so
-    # the deleted post still contributes nothing and undeleting restores the right amount.
-    REMOVED_ADJUSTMENT = "removed_adjust", "post deleted (adjustment)"
-    REVERSAL = "reversal", "voting corrected"
 
 
 class ReputationChange(models.Model):
@@ -60,10 +52,9 @@ class ReputationChange(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    # The Vote row behind the change. Retracted votes are deleted (the dump keeps only standing
-    # votes), so this is a plain id the ledger keeps after the vote is gone.
+    # The Vote row behind the event (a vote or an accept); its rows leave the ledger with it.
     vote_id = models.BigIntegerField(null=True, blank=True)
-    # Other events (a bounty, a serial-voting run) name their row here.
+    # Other events (a bounty, an approved suggested edit) name their row here.
     event_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from quaestio.reputation.models import Reason
 
 QUESTION_UPVOTE = 10
@@ -18,30 +20,45 @@ SPAM_PENALTY = -100
 DAILY_CAP = 200
 
 # Events in the capped bucket: they count toward the day's tally and gains stop at the cap.
-# The voter's own answer-downvote cost and its refund also move the tally (spec §1.2, observed
-# behaviour of the live counter). Accepts, bounties and the association bonus are exempt.
-CAPPED = frozenset(
-    {
-        Reason.UPVOTE,
-        Reason.DOWNVOTE,
-        Reason.UNUPVOTE,
-        Reason.UNDOWNVOTE,
-        Reason.DOWNVOTED_ANSWER,
-        Reason.UNDOWNVOTED_ANSWER,
-        Reason.SUGGESTED_EDIT,
-    }
+# The voter's own answer-downvote cost also moves the tally (spec §1.2, observed behaviour of
+# the live counter). Accepts, bounties and the association bonus are exempt.
+CAPPED = frozenset({Reason.UPVOTE, Reason.DOWNVOTE, Reason.DOWNVOTED_ANSWER, Reason.SUGGESTED_EDIT})
+
+# Reputation "gained or lost through votes on the post": it stands only while the post (and, for
+# an answer, its question) is not deleted, so deleting takes it away and undeleting gives it back
+# (spec §1.4). Bounties are not: an offered bounty is never refunded.
+POST_BOUND = frozenset(
+    {Reason.UPVOTE, Reason.DOWNVOTE, Reason.DOWNVOTED_ANSWER, Reason.ACCEPT, Reason.ACCEPTER}
 )
 
-# What reverses what, when a vote is retracted or an accept removed.
-UNDO = {
-    Reason.UPVOTE: Reason.UNUPVOTE,
-    Reason.DOWNVOTE: Reason.UNDOWNVOTE,
-    Reason.DOWNVOTED_ANSWER: Reason.UNDOWNVOTED_ANSWER,
-    Reason.ACCEPT: Reason.UNACCEPT,
-    Reason.ACCEPTER: Reason.UNACCEPTER,
-}
+# Events with no source row of their own: `recalc-reputation` takes them from the ledger.
+LEDGER_ONLY = frozenset({Reason.OPENING_BALANCE, Reason.SPAM_PENALTY, Reason.ASSOCIATION_BONUS})
 
-# Reputation "gained or lost through votes on the post": removed when it is deleted and given
-# back on undelete (spec §1.4). Bounties are not: an offered bounty is never refunded.
-# Serial-voting reversals take back vote reputation on the post, so they count here too.
-POST_BOUND = frozenset(set(UNDO) | set(UNDO.values()) | {Reason.REVERSAL})
+
+# Who each event moves and by how much: (user id, nominal, reason). The live services and
+# `recalc-reputation` both ask here, so they cannot disagree.
+Move = tuple[int | None, int, str]
+
+
+def earns_from_votes(owner_id: int | None, community_owned: datetime | None, at: datetime) -> bool:
+    """Votes and accepts on community wiki give nothing; what was earned before the conversion
+    is kept (spec §1.4). A post without an owner earns nobody anything."""
+    return owner_id is not None and (community_owned is None or at < community_owned)
+
+
+def vote_moves(up: bool, on_answer: bool, owner_id: int | None, voter_id: int | None) -> list[Move]:
+    """An upvote: +10 to the owner. A downvote: −2 to the owner, and −1 to the voter on an
+    answer (downvotes on questions are free)."""
+    if up:
+        return [(owner_id, ANSWER_UPVOTE if on_answer else QUESTION_UPVOTE, Reason.UPVOTE)]
+    moves: list[Move] = [(owner_id, POST_DOWNVOTE, Reason.DOWNVOTE)]
+    if on_answer:
+        moves.append((voter_id, ANSWER_DOWNVOTE_COST, Reason.DOWNVOTED_ANSWER))
+    return moves
+
+
+def accept_moves(answerer_id: int | None, asker_id: int | None) -> list[Move]:
+    """+15 to the answerer, +2 to the asker; nothing for accepting your own answer."""
+    if answerer_id == asker_id:
+        return []
+    return [(answerer_id, ACCEPTED_ANSWER, Reason.ACCEPT), (asker_id, ACCEPTER, Reason.ACCEPTER)]

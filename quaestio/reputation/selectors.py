@@ -116,14 +116,15 @@ def reputation_graph(daily: list[dict]) -> Graph:
     """The running total over time as an SVG polyline, drawn on the server (no script needed).
 
     x is proportional to the date, so quiet weeks show as flat stretches; y spans the lowest
-    to the highest total.
+    to the highest total. The line starts the day before the first change, so a user whose
+    changes all fall on one day sees that day's rise across the box, not a vertical stroke.
     """
     running = BASE_REPUTATION
     first = daily[0]["day"] if daily else None
     values: list[tuple[int, int]] = [(0, running)]
     for entry in daily:
         running += entry["total"] or 0
-        values.append(((entry["day"] - first).days, running))
+        values.append(((entry["day"] - first).days + 1, running))
     low = min(v for _x, v in values)
     high = max(v for _x, v in values)
     span = max(high - low, 1)

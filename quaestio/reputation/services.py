@@ -1,23 +1,25 @@
 """Every write to the reputation ledger.
 
-Callers (the voting, accepting and bounty services, the delete service, the importer) run
-inside their own transaction; `change` locks the user's row so the daily cap and the floor are
-computed against a tally nobody else is moving at the same time.
+Callers (the voting, accepting and bounty services, the posts services, the importer) run
+inside their own transaction, having locked the post first; the functions here lock the users
+whose reputation moves, in id order, and replay each one's events from the moment something
+changed (`reputation.replay`), so a user's total always equals what Stack Exchange's
+recalculation gives from the events that stand. Lock order: post(s), then users by id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
+from quaestio.reputation.replay import Replay, utc_day
 
 
 def utc_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
@@ -42,6 +44,53 @@ def day_tally(user_id: int, moment: datetime) -> int:
     return total or 0
 
 
+def standing(reason: str, post_deleted: object, question_deleted: object) -> bool:
+    """Vote and accept reputation stands while its post and the post's question do (§1.4)."""
+    return reason not in rules.POST_BOUND or (post_deleted is None and question_deleted is None)
+
+
+def replay_user(user_id: int, since: datetime, withdrawn: int = 0) -> int:
+    """Replay the user's events from `since` on and store what each applied and the total.
+
+    The caller holds the lock on the user's row. Events before `since` keep their amounts: the
+    total before `since` is the stored total less what the later events applied, and the day's
+    tally is what the day's earlier capped events applied. `withdrawn` is what events just
+    taken out of the ledger had applied. Returns the change of the total.
+    """
+    day_start, _ = utc_day_bounds(since)
+    rows = list(
+        ReputationChange.objects.filter(user_id=user_id, created_at__gte=day_start)
+        .order_by("created_at", "id")
+        .values_list(
+            "id",
+            "amount",
+            "nominal",
+            "reason",
+            "created_at",
+            "post__deletion_date",
+            "post__parent__deletion_date",
+        )
+    )
+    stored = User.objects.values_list("reputation", flat=True).get(id=user_id)
+    earlier = [row for row in rows if row[4] < since]
+    later = rows[len(earlier) :]
+    state = Replay(
+        reputation=stored - withdrawn - sum(row[1] for row in later),
+        day=utc_day(since),
+        tally=sum(row[1] for row in earlier if row[3] in rules.CAPPED),
+    )
+    changed = []
+    for row_id, amount, nominal, reason, moment, deleted, question_deleted in later:
+        applied = state.apply(nominal, reason, moment, standing(reason, deleted, question_deleted))
+        if applied != amount:
+            changed.append(ReputationChange(id=row_id, amount=applied))
+    if changed:
+        ReputationChange.objects.bulk_update(changed, ["amount"])
+    if state.reputation != stored:
+        User.objects.filter(id=user_id).update(reputation=state.reputation)
+    return state.reputation - stored
+
+
 def change(
     user_id: int | None,
     nominal: int,
@@ -52,23 +101,19 @@ def change(
     event_id: int | None = None,
     now: datetime | None = None,
 ) -> ReputationChange | None:
-    """Apply one event to one user: cap gains in the capped bucket, keep everyone at 1 or more.
+    """Record one event for one user and apply it: the cap, the floor, in its place in time.
 
     Writes the row even when the cap or the floor reduced it to nothing, so the history shows
-    the event and a later retraction knows exactly what to take back (nothing).
+    the event. An event dated before others of the user's (a back-dated import, a test) is
+    replayed in its place, and the later ones after it.
     """
     if user_id is None or user_id == COMMUNITY_USER_ID:
         return None
     now = now or timezone.now()
-    user = User.objects.select_for_update().only("id", "reputation").get(id=user_id)
-    amount = nominal
-    if reason in rules.CAPPED and amount > 0:
-        amount = max(0, min(amount, rules.DAILY_CAP - day_tally(user_id, now)))
-    if amount < 0:
-        amount = max(amount, BASE_REPUTATION - user.reputation)
+    lock_users([user_id])
     row = ReputationChange.objects.create(
         user_id=user_id,
-        amount=amount,
+        amount=0,
         nominal=nominal,
         reason=reason,
         post_id=post_id,
@@ -76,80 +121,33 @@ def change(
         event_id=event_id,
         created_at=now,
     )
-    if amount:
-        User.objects.filter(id=user_id).update(reputation=user.reputation + amount)
+    replay_user(user_id, now)
+    row.amount = ReputationChange.objects.values_list("amount", flat=True).get(id=row.id)
     return row
 
 
-def undo_vote(
-    vote_id: int, *, reason: str | None = None, now: datetime | None = None
-) -> list[ReputationChange]:
-    """Take back what one vote (or accept) gave each user: exactly what was applied, net.
+def withdraw(vote_id: int) -> int:
+    """A vote retracted or reversed, an accept removed: its events leave the ledger.
 
-    `reason` overrides the undo reason (serial-voting reversal); by default an upvote is undone
-    by "unupvote", a downvote by "undownvote" and so on.
+    Each user it moved is replayed from the vote's moment, so what it gave or took is undone
+    as if it had never been cast; an earlier loss the floor cut stays cut. Returns how many
+    users' totals changed.
     """
-    rows = list(ReputationChange.objects.filter(vote_id=vote_id).order_by("id"))
-    by_user: dict[int, tuple[int, str, int | None]] = {}
-    for row in rows:
-        net, original, post_id = by_user.get(row.user_id, (0, row.reason, row.post_id))
-        by_user[row.user_id] = (net + row.amount, original, post_id)
-    lock_users(by_user)
-    post_ids = [post_id for _net, _original, post_id in by_user.values() if post_id]
-    state = _removal_state(post_ids) if post_ids else {}
-    written = []
-    for user_id, (net, original, post_id) in sorted(by_user.items()):
-        if net == 0:
-            continue
-        undo_reason = reason or rules.UNDO.get(original, Reason.REVERSAL)
-        removal = state.get((post_id, user_id))
-        if removal and _is_removed(removal):
-            # The post's reputation is already removed: record the undo and cancel it out, so
-            # the user's total does not move now and undeleting gives back nothing for it.
-            written += _cancelling_pair(user_id, -net, undo_reason, post_id, vote_id, now)
-            continue
-        written.append(
-            change(user_id, -net, undo_reason, post_id=post_id, vote_id=vote_id, now=now)
-        )
-    return [row for row in written if row is not None]
-
-
-def _cancelling_pair(user_id, amount, reason, post_id, vote_id, now) -> list[ReputationChange]:
-    now = now or timezone.now()
-    common = {"user_id": user_id, "post_id": post_id, "created_at": now}
-    return ReputationChange.objects.bulk_create(
-        [
-            ReputationChange(
-                amount=amount, nominal=amount, reason=reason, vote_id=vote_id, **common
-            ),
-            ReputationChange(
-                amount=-amount, nominal=-amount, reason=Reason.REMOVED_ADJUSTMENT, **common
-            ),
-        ]
+    rows = ReputationChange.objects.filter(vote_id=vote_id)
+    # Lock first: another user's replay may rewrite what these rows applied until then.
+    lock_users(rows.values_list("user_id", flat=True))
+    moved = {
+        user_id: (first, applied)
+        for user_id, first, applied in rows.values("user_id")
+        .annotate(first=Min("created_at"), applied=Sum("amount"))
+        .values_list("user_id", "first", "applied")
+    }
+    rows.delete()
+    return sum(
+        1
+        for user_id, (first, applied) in sorted(moved.items())
+        if replay_user(user_id, first, applied)
     )
-
-
-MOVES = (Reason.REMOVED, Reason.RESTORED, Reason.REMOVED_ADJUSTMENT)
-
-
-def _is_removed(state: dict) -> bool:
-    return state["removals"] > state["restorations"]
-
-
-def _removal_state(post_ids: list[int]) -> dict[tuple[int, int], dict]:
-    """Per (post, user): rep from votes and accepts, and how often it was removed/restored."""
-    rows = (
-        ReputationChange.objects.filter(post_id__in=post_ids)
-        .filter(Q(reason__in=rules.POST_BOUND) | Q(reason__in=MOVES))
-        .values("post_id", "user_id")
-        .annotate(
-            earned=Sum("amount", filter=Q(reason__in=rules.POST_BOUND)),
-            moved=Sum("amount", filter=Q(reason__in=MOVES)),
-            removals=Count("id", filter=Q(reason=Reason.REMOVED)),
-            restorations=Count("id", filter=Q(reason=Reason.RESTORED)),
-        )
-    )
-    return {(r["post_id"], r["user_id"]): r for r in rows}
 
 
 def _with_answers(post) -> list[int]:
@@ -161,20 +159,39 @@ def _with_answers(post) -> list[int]:
     return ids
 
 
-def post_deleted(post, now: datetime | None = None, as_spam: bool = False) -> int:
-    """Remove the reputation votes and accepts on a post gave or took (spec §1.4).
+def post_standing_changed(post) -> int:
+    """The post (a question with its answers) was deleted or undeleted: replay everyone whose
+    vote or accept reputation on it stands or falls with it (spec §1.4).
 
-    A deleted question takes its answers with it. Safe to call twice: a post whose reputation is
-    already removed is skipped. `as_spam` (six spam/rude flags or a moderator's binding one)
-    also costs the author 100, which undeleting does not give back. Returns the number of ledger
-    rows written. Call inside the delete service's transaction.
+    Call inside the posts service's transaction, after writing `deletion_date`, with the post
+    locked. Answers deleted on their own stay removed when their question comes back, as their
+    own `deletion_date` says. Returns how many users' totals changed.
     """
-    written = _move(_with_answers(post), Reason.REMOVED, now)
+    since = dict(
+        ReputationChange.objects.filter(
+            post_id__in=_with_answers(post), reason__in=rules.POST_BOUND
+        )
+        .values("user_id")
+        .annotate(first=Min("created_at"))
+        .values_list("user_id", "first")
+    )
+    lock_users(since)
+    return sum(1 for user_id in sorted(since) if replay_user(user_id, since[user_id]))
+
+
+def post_deleted(post, now: datetime | None = None, as_spam: bool = False) -> int:
+    """Remove the reputation votes and accepts on a deleted post gave or took (spec §1.4).
+
+    `as_spam` (six spam/rude flags or a moderator's binding one) also costs the author 100,
+    which undeleting does not give back.
+    """
+    moved = post_standing_changed(post)
     if as_spam and post.owner_id is not None:
-        lock_users([post.owner_id])
         change(post.owner_id, rules.SPAM_PENALTY, Reason.SPAM_PENALTY, post_id=post.id, now=now)
-        written += 1
-    return written
+    return moved
+
+
+post_undeleted = post_standing_changed
 
 
 def suggested_edit_approved(
@@ -185,58 +202,30 @@ def suggested_edit_approved(
     The caller (the suggested-edit review) only calls this for users without the full edit
     privilege, as those are the only ones whose edits are suggestions.
     """
+    if user_id is None:
+        return None
     lock_users([user_id])
     already = ReputationChange.objects.filter(
         user_id=user_id, reason=Reason.SUGGESTED_EDIT, event_id=edit_id
     )
     if edit_id is not None and already.exists():
-        return None  # announced twice (event and direct call): pay once
-    earned = (
+        return None  # the same approval announced twice: pay once
+    nominal = suggested_edit_worth(
         ReputationChange.objects.filter(user_id=user_id, reason=Reason.SUGGESTED_EDIT).aggregate(
-            total=Sum("amount")
+            total=Sum("nominal")
         )["total"]
         or 0
     )
-    remaining = rules.SUGGESTED_EDIT_LIFETIME_CAP - earned
-    if remaining <= 0:
+    if not nominal:
         return None
     return change(
-        user_id,
-        min(rules.SUGGESTED_EDIT, remaining),
-        Reason.SUGGESTED_EDIT,
-        post_id=post_id,
-        event_id=edit_id,
-        now=now,
+        user_id, nominal, Reason.SUGGESTED_EDIT, post_id=post_id, event_id=edit_id, now=now
     )
 
 
-def post_undeleted(post, now: datetime | None = None) -> int:
-    """Give back exactly what `post_deleted` removed (answers deleted on their own stay removed)."""
-    from quaestio.posts.models import Post
-
-    ids = [post.id]
-    if post.post_type == 1:
-        ids += list(
-            Post.objects.filter(parent_id=post.id, deletion_date__isnull=True).values_list(
-                "id", flat=True
-            )
-        )
-    return _move(ids, Reason.RESTORED, now)
-
-
-def _move(post_ids: list[int], reason: str, now: datetime | None) -> int:
-    state = _removal_state(post_ids)
-    lock_users(user_id for _post, user_id in state)
-    written = 0
-    for (post_id, user_id), row in sorted(state.items()):
-        removed = _is_removed(row)
-        if reason == Reason.REMOVED and not removed and (row["earned"] or 0):
-            change(user_id, -(row["earned"] or 0), reason, post_id=post_id, now=now)
-            written += 1
-        elif reason == Reason.RESTORED and removed:
-            change(user_id, -(row["moved"] or 0), reason, post_id=post_id, now=now)
-            written += 1
-    return written
+def suggested_edit_worth(earned_before: int) -> int:
+    """+2, or what is left of the lifetime 1000 (counted on what the rule gave, not the cap)."""
+    return max(0, min(rules.SUGGESTED_EDIT, rules.SUGGESTED_EDIT_LIFETIME_CAP - earned_before))
 
 
 def record_opening_balances(now: datetime | None = None, only_new_users: bool = False) -> int:
@@ -266,31 +255,3 @@ def record_opening_balances(now: datetime | None = None, only_new_users: bool = 
             [Reason.OPENING_BALANCE.value, now, COMMUNITY_USER_ID],
         )
         return cursor.rowcount
-
-
-@dataclass
-class Difference:
-    user_id: int
-    stored: int
-    ledger: int
-
-
-def recalculate(fix: bool = True) -> list[Difference]:
-    """Compare every user's stored reputation with the ledger; rebuild the ones that differ."""
-    ledger_totals = dict(
-        ReputationChange.objects.values("user_id")
-        .annotate(total=Sum("amount"))
-        .values_list("user_id", "total")
-    )
-    differences = []
-    for user_id, stored in User.objects.exclude(id=COMMUNITY_USER_ID).values_list(
-        "id", "reputation"
-    ):
-        expected = BASE_REPUTATION + (ledger_totals.get(user_id) or 0)
-        if stored != expected:
-            differences.append(Difference(user_id, stored, expected))
-    if fix and differences:
-        with transaction.atomic():
-            for difference in differences:
-                User.objects.filter(id=difference.user_id).update(reputation=difference.ledger)
-    return differences

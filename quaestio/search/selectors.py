@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 from markupsafe import Markup
 
 from quaestio.accounts.models import User
-from quaestio.accounts.selectors import Card
+from quaestio.accounts.selectors import Card, person_card
 from quaestio.posts.models import Post, PostType
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import SearchBackend
@@ -281,7 +281,7 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
             Hit(
                 post=post,
                 question=question,
-                owner=Card(owner, owner.display_name if owner else post.owner_display_name),
+                owner=person_card(owner, post.owner_display_name),
                 title=highlighter.mark(question.title),
                 excerpt=highlighter.excerpt(plain_text(post.body)),
             )

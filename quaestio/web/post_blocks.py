@@ -145,6 +145,12 @@ def _pressed(on: bool) -> str:
     return f'{" on" if on else ""}" aria-pressed="{"true" if on else "false"}"'
 
 
+def _intent(state: str) -> str:
+    """What a form asks to be true (web/views/voting.py): a post sent twice cannot undo itself.
+    From what the page shows; voting.js sets it again from the buttons' state when it posts."""
+    return f'<input type="hidden" name="intent" value="{state}">'
+
+
 def _refused(verdict) -> str:
     """A button the viewer may not use: shown (so the score and their vote read as always),
     marked disabled, with the policy's reason as its tooltip, which voting.js shows on a click
@@ -157,7 +163,7 @@ def _accept_form(post_id: int, accepted: bool, viewer: Viewer) -> str:
     """The asker's toggle: accept this answer, or click again to undo."""
     return (
         f'<form method="post" action="{viewer.urls.accept.format(id=post_id)}"'
-        f' class="accept-form">{viewer.csrf}<button type="submit" class="accept{_pressed(accepted)}'
+        f' class="accept-form">{viewer.csrf}{_intent("unaccept" if accepted else "accept")}<button type="submit" class="accept{_pressed(accepted)}'
         ' title="Accept this answer if it solved your problem (click again to undo)">'
         f'{_CHECK}<span class="visually-hidden">Accept this answer</span></button></form>'
     )
@@ -202,7 +208,8 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
     )
     return (
         f'<form method="post" action="{action}"'
-        f' class="vote-form">{viewer.csrf}<button type="submit" class="{css}{_pressed(on)}'
+        f' class="vote-form">{viewer.csrf}{_intent("none" if on else direction)}'
+        f'<button type="submit" class="{css}{_pressed(on)}'
         f' title="{title}">{button}</form>'
     )
 
@@ -299,7 +306,8 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     if actions.upvote.allowed:
         return (
             f'<form method="post" action="{viewer.urls.comment_vote.format(id=comment_id)}"'
-            f' class="comment-vote-form">{viewer.csrf}<button type="submit" class="comment-up"'
+            f' class="comment-vote-form">{viewer.csrf}{_intent("none" if on else "up")}'
+            '<button type="submit" class="comment-up"'
             f' aria-pressed="{"true" if on else "false"}" title="This comment adds something'
             f' useful to the post">{button}</form>'
         )

@@ -127,7 +127,8 @@ def _user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> st
 @lru_cache(maxsize=4096)
 def _avatar_html(prefix: str, user_id: int | None, size: int) -> str:
     if user_id is None:
-        return f'<span class="avatar avatar-deleted" style="width:{size:d}px;height:{size:d}px" aria-hidden="true"></span>'
+        # Sized by class, not a style attribute: the Content-Security-Policy allows no inline style.
+        return f'<span class="avatar avatar-deleted avatar-{size:d}" aria-hidden="true"></span>'
     src = escape_html(links.page_url("identicon", str(int(user_id))))
     return (
         f'<img class="avatar" src="{src}" width="{size:d}" height="{size:d}" alt="" loading="lazy">'

@@ -16,7 +16,7 @@ from quaestio.posts.models import Post, PostHistory
 from quaestio.reputation import services as ledger
 from quaestio.reputation.models import Reason
 from quaestio.tags.models import PostTag, Tag
-from quaestio.votes.services import answer_accept_toggle, bounty_award, bounty_offer, vote_cast
+from quaestio.votes.services import accept_set, bounty_award, bounty_offer, vote_set
 from tests.votes.factories import make_answer, make_question, make_user
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_scholar_after_accepting_and_event_task_awards_it(django_capture_on_comm
     question = make_question(asker)
     answer = make_answer(question, make_user(1))
     with django_capture_on_commit_callbacks(execute=True):
-        answer_accept_toggle(asker, answer.id)
+        accept_set(asker, answer.id, True)
     assert "Scholar" in names(asker)
 
 
@@ -96,8 +96,8 @@ def test_supporter_and_critic_after_votes(django_capture_on_commit_callbacks):
     """First upvote: Supporter; first downvote: Critic (awarded by the after-vote task)."""
     voter = make_user(200)
     with django_capture_on_commit_callbacks(execute=True):
-        vote_cast(voter, make_question(make_user(1)).id, "up")
-        vote_cast(voter, make_question(make_user(1)).id, "down")
+        vote_set(voter, make_question(make_user(1)).id, "up")
+        vote_set(voter, make_question(make_user(1)).id, "down")
     assert names(voter) == ["Critic", "Supporter"]
 
 
@@ -284,7 +284,7 @@ def test_badge_list_query_count_is_fixed(django_assert_num_queries):
 def test_after_vote_check_uses_a_few_queries(django_assert_max_num_queries):
     """The after-vote check for a voter runs the vote badges in a handful of queries."""
     voter = make_user(200)
-    vote_cast(voter, make_question(make_user(1)).id, "up")
+    vote_set(voter, make_question(make_user(1)).id, "up")
     with django_assert_max_num_queries(10):
         award_badges([voter.id], events={"voted"})
 
@@ -307,5 +307,5 @@ def test_after_event_awards_reach_the_inbox(django_capture_on_commit_callbacks):
     assert notifications  # the inbox room is merged
     voter = make_user(200)
     with django_capture_on_commit_callbacks(execute=True):
-        vote_cast(voter, make_question(make_user(1)).id, "up")
+        vote_set(voter, make_question(make_user(1)).id, "up")
     assert Notification.objects.filter(user=voter, kind="badge").count() == 1

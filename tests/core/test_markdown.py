@@ -25,7 +25,7 @@ def test_stack_exchange_extensions_render():
         ">! the butler did it\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\nclaim[^1]\n\n[^1]: a source\n\n~~gone~~"
     )
     assert '<blockquote class="spoiler">' in html and "the butler did it" in html
-    assert "<table>" in html and 'style="text-align:right"' in html
+    assert "<table>" in html and 'class="align-right"' in html and "style=" not in html
     assert 'class="footnote-ref"' in html and 'class="footnotes"' in html
     assert "<s>gone</s>" in html
 

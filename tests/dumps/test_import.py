@@ -201,7 +201,7 @@ def test_imported_reputation_opens_the_ledger_instead_of_inventing_history(gener
     creation, so the ledger explains every total and a recalculation changes nothing."""
     from quaestio.accounts.models import User
     from quaestio.reputation.models import ReputationChange
-    from quaestio.reputation.services import recalculate
+    from quaestio.reputation.recalc import recalculate
 
     generate(generated, SMALL)
     import_dump(generated, out=quiet)

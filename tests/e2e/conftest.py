@@ -49,8 +49,15 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_server():
-    """`quaestio demo` in a fresh data directory, exactly as the README runs it."""
+def demo_server(demo_site):
+    """The demo's address."""
+    return demo_site[0]
+
+
+@pytest.fixture(scope="session")
+def demo_site():
+    """`quaestio demo` in a fresh data directory, exactly as the README runs it: its address
+    and its data directory (where the file e-mail backend writes the site's e-mails)."""
     data_dir = tempfile.mkdtemp(prefix="quaestio-e2e-")
     port = free_port()
     env = {**os.environ, "QUAESTIO_DATA_DIR": data_dir}
@@ -65,7 +72,7 @@ def demo_server():
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url + "/", process)
-        yield url
+        yield url, Path(data_dir)
     finally:
         process.terminate()
         process.wait(timeout=20)

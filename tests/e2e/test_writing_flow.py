@@ -8,6 +8,7 @@ diff inline and side by side, and rolls back. Screenshots go to tests/artifacts/
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -82,11 +83,19 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"writing-{name}.png"), full_page=True)
 
 
-def _sign_up(page, base: str, name: str, email: str) -> None:
+def _sign_up(page, base: str, name: str, email: str, env: dict[str, str]) -> None:
+    """Sign up, then follow the confirmation link from the e-mail (the file mail backend)."""
     page.goto(base + "/users/signup")
     page.fill("#display_name", name)
     page.fill("#email", email)
     page.fill("#password", "a long enough passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Check your e-mail")
+    mails = sorted(
+        Path(env["QUAESTIO_DATA_DIR"], "mail").glob("*"), key=lambda p: p.stat().st_mtime
+    )
+    text = next(m.read_text() for m in reversed(mails) if f"To: {email}" in m.read_text())
+    page.goto(base + re.search(r"/users/signup/confirm/\S+", text).group(0))
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
 
@@ -100,7 +109,7 @@ def test_sign_up_ask_answer_mention_edit_diff_rollback(server, browser):
     bob = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     # Ada signs up and asks; the preview comes from the server's renderer as she types.
-    _sign_up(ada, base, "Ada Lovelace", "ada@example.org")
+    _sign_up(ada, base, "Ada Lovelace", "ada@example.org", env)
     ada.goto(base + "/questions/ask")
     ada.fill("#title", "How did Roman legions cross wide rivers?")
     ada.locator("#wmd-input").press_sequentially(BODY, delay=2)
@@ -114,7 +123,7 @@ def test_sign_up_ask_answer_mention_edit_diff_rollback(server, browser):
     _shot(ada, "2-question")
 
     # Bob signs up and answers.
-    _sign_up(bob, base, "Bob Builder", "bob@example.org")
+    _sign_up(bob, base, "Bob Builder", "bob@example.org", env)
     bob.goto(question_url)
     bob.locator("#wmd-input").fill(
         "They built pontoon bridges of boats; Caesar's Rhine bridge was of timber piles."

@@ -11,7 +11,8 @@ from quaestio.accounts.models import User
 from quaestio.posts.models import Post
 from quaestio.reputation import services
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
-from quaestio.votes.services import answer_accept_toggle, vote_cast
+from quaestio.reputation.recalc import recalculate
+from quaestio.votes.services import accept_set, vote_set
 from tests.votes.factories import make_answer, make_question, make_user
 
 pytestmark = pytest.mark.django_db
@@ -99,18 +100,25 @@ def test_community_user_earns_nothing():
     assert not ReputationChange.objects.filter(user_id=-1).exists()
 
 
+def set_deleted(post, deleted: bool) -> None:
+    """What the posts services write before they call the ledger (tests/posts use them)."""
+    Post.objects.filter(id=post.id).update(deletion_date=NOON if deleted else None)
+
+
 def test_post_deleted_removes_vote_reputation_and_undelete_restores_it():
     """Deleting a post removes what votes on it gave or took; undeleting gives it back."""
     asker, answerer, voter, downvoter = make_user(1), make_user(1), make_user(200), make_user(200)
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    vote_cast(voter, answer.id, "up")
-    vote_cast(downvoter, answer.id, "down")
+    vote_set(voter, answer.id, "up")
+    vote_set(downvoter, answer.id, "down")
     assert rep(answerer) == 1 + 10 - 2 and rep(downvoter) == 199
     answer.refresh_from_db()
+    set_deleted(answer, True)
     assert services.post_deleted(answer) == 2
     assert rep(answerer) == 1 and rep(downvoter) == 200  # the -1 is refunded
     assert services.post_deleted(answer) == 0  # twice is harmless
+    set_deleted(answer, False)
     services.post_undeleted(answer)
     assert rep(answerer) == 9 and rep(downvoter) == 199
     assert services.post_undeleted(answer) == 0
@@ -122,10 +130,12 @@ def test_question_deletion_takes_its_answers_reputation():
     asker, answerer, voter = make_user(1), make_user(1), make_user(200)
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    vote_cast(voter, question.id, "up")
-    vote_cast(voter, answer.id, "up")
+    vote_set(voter, question.id, "up")
+    vote_set(voter, answer.id, "up")
+    set_deleted(question, True)
     services.post_deleted(question)
     assert rep(asker) == 1 and rep(answerer) == 1
+    set_deleted(question, False)
     services.post_undeleted(question)
     assert rep(asker) == 11 and rep(answerer) == 11
 
@@ -135,11 +145,12 @@ def test_deleted_accepted_answer_loses_accept_reputation():
     asker, answerer = make_user(1), make_user(1)
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    answer_accept_toggle(asker, answer.id)
+    accept_set(asker, answer.id, True)
     assert rep(answerer) == 16 and rep(asker) == 3
+    set_deleted(answer, True)
     services.post_deleted(answer)
     assert rep(answerer) == 1 and rep(asker) == 1
-    Post.objects.filter(id=answer.id).update(deletion_date=None)
+    set_deleted(answer, False)
     services.post_undeleted(answer)
     assert rep(answerer) == 16 and rep(asker) == 3
 
@@ -157,26 +168,39 @@ def test_opening_balances_make_the_ledger_explain_imported_totals():
 
 
 def test_recalculate_reports_and_fixes_differences():
-    """recalc rebuilds totals from the ledger and reports the users whose total was wrong."""
-    user = make_user(1)
-    services.change(user.id, 10, Reason.UPVOTE)
+    """recalc replays the user's events and reports and fixes the users whose total was wrong."""
+    user, voter = make_user(1), make_user(200)
+    services.record_opening_balances()  # the voter's 200 is an imported total
+    vote_set(voter, make_question(user).id, "up")
     User.objects.filter(id=user.id).update(reputation=999)
-    differences = services.recalculate()
-    assert [(d.user_id, d.stored, d.ledger) for d in differences] == [(user.id, 999, 11)]
-    assert rep(user) == 11
-    assert services.recalculate() == []
+    differences = recalculate(fix=True)
+    assert [(d.user_id, d.stored, d.expected) for d in differences] == [(user.id, 999, 11)]
+    assert rep(user) == 11 == ledger_total(user)
+    assert recalculate() == []
+
+
+def test_recalculate_replays_the_source_rows_not_the_ledger():
+    """A ledger that agrees with a wrong total is no alibi: the votes that stand decide."""
+    user, voter = make_user(1), make_user(200)
+    services.record_opening_balances()
+    vote_set(voter, make_question(user).id, "up")
+    ReputationChange.objects.filter(user=user).update(amount=40)
+    User.objects.filter(id=user.id).update(reputation=41)
+    assert [(d.stored, d.expected) for d in recalculate()] == [(41, 11)]
 
 
 def test_recalc_reputation_command(capsys):
-    """`quaestio recalc-reputation` prints the differences it fixed."""
+    """`quaestio recalc-reputation` prints every user it fixed, with its progress."""
     from quaestio.reputation.commands import recalc_reputation
 
-    user = make_user(1)
-    services.change(user.id, 10, Reason.UPVOTE)
+    user, voter = make_user(1), make_user(200)
+    services.record_opening_balances()
+    vote_set(voter, make_question(user).id, "up")
     User.objects.filter(id=user.id).update(reputation=5)
     assert recalc_reputation(None) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "1 user" in out and "5 → 11" in out
+    assert "Checked" in err and "users" in err
     assert rep(user) == 11
 
 
@@ -184,7 +208,8 @@ def test_spam_deletion_costs_100_on_top_of_vote_reputation():
     """A post deleted as spam loses its vote reputation and costs the author 100 more."""
     author = make_user(300)
     question = make_question(author)
-    vote_cast(make_user(200), question.id, "up")
+    vote_set(make_user(200), question.id, "up")
+    set_deleted(question, True)
     services.post_deleted(question, as_spam=True)
     assert rep(author) == 200
     assert ReputationChange.objects.filter(user=author, reason=Reason.SPAM_PENALTY).count() == 1
@@ -216,13 +241,13 @@ def test_moving_the_accept_off_a_deleted_answer_takes_nothing_twice():
     asker, first, second = make_user(1), make_user(1), make_user(1)
     question = make_question(asker)
     deleted, other = make_answer(question, first), make_answer(question, second)
-    answer_accept_toggle(asker, deleted.id)
-    Post.objects.filter(id=deleted.id).update(deletion_date=NOON)
+    accept_set(asker, deleted.id, True)
+    set_deleted(deleted, True)
     services.post_deleted(deleted)
     assert rep(first) == 1
-    answer_accept_toggle(asker, other.id)
+    accept_set(asker, other.id, True)
     assert rep(first) == 1 and rep(second) == 16 and rep(asker) == 3
-    Post.objects.filter(id=deleted.id).update(deletion_date=None)
+    set_deleted(deleted, False)
     services.post_undeleted(deleted)
     assert rep(first) == 1 and rep(asker) == 3  # that accept is gone for good
 
@@ -235,7 +260,7 @@ def test_answers_of_a_deleted_question_take_no_votes():
     answer = make_answer(question, make_user(1))
     Post.objects.filter(id=question.id).update(deletion_date=NOON)
     with pytest.raises(PermissionDenied, match="question is deleted"):
-        vote_cast(make_user(200), answer.id, "up")
+        vote_set(make_user(200), answer.id, "up")
 
 
 def test_recalc_keeps_imported_totals_by_opening_their_ledger(capsys):

@@ -69,4 +69,5 @@ def test_graph_spaces_days_by_date():
         ]
     )
     xs = [float(p.split(",")[0]) for p in graph.points.split()]
-    assert xs == [0.0, 0.0, 64.0, 640.0]
+    # The line starts the day before the first change: eleven days wide, each day 640/11 px.
+    assert xs == [0.0, 58.2, 116.4, 640.0]

@@ -141,7 +141,7 @@ def test_a_score_written_in_bulk_is_refreshed_only_where_it_changed(postgres_onl
 def test_a_vote_moves_a_post_in_and_out_of_score_searches(django_capture_on_commit_callbacks):
     """A vote cast or taken back changes which `word score:` searches find the post, as soon
     as it commits (on either database)."""
-    from quaestio.votes.services import vote_cast
+    from quaestio.votes.services import vote_set
 
     owner = User.objects.create_user("owner@example.com", "owner", reputation=1)
     voter = User.objects.create_user("voter@example.com", "voter", reputation=5000)
@@ -151,11 +151,11 @@ def test_a_vote_moves_a_post_in_and_out_of_score_searches(django_capture_on_comm
         )
     assert search_ids("aqueducts score:1..")[0] == []
     with django_capture_on_commit_callbacks(execute=True):
-        vote_cast(voter, post.id, "up")
+        vote_set(voter, post.id, "up")
     assert search_ids("aqueducts score:1..")[0] == [post.id]
     assert search_ids("aqueducts score:..0")[0] == []
     with django_capture_on_commit_callbacks(execute=True):
-        vote_cast(voter, post.id, "up")  # the same vote again takes it back
+        vote_set(voter, post.id, None)  # taken back
     assert search_ids("aqueducts score:1..")[0] == []
     assert search_ids("aqueducts score:..0")[0] == [post.id]
 

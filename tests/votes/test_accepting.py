@@ -11,7 +11,7 @@ from quaestio.core.errors import PermissionDenied
 from quaestio.posts.models import Post
 from quaestio.posts.selectors import question_page
 from quaestio.votes.models import Vote, VoteType
-from quaestio.votes.services import answer_accept_toggle, vote_cast
+from quaestio.votes.services import accept_set, vote_set
 from tests.votes.factories import make_answer, make_question, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_accept_gives_fifteen_and_two_and_records_vote_type_1():
     asker, answerer = make_user(1), make_user(1)
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    outcome = answer_accept_toggle(asker, answer.id)
+    outcome = accept_set(asker, answer.id, True)
     assert outcome.accepted_answer_id == answer.id == accepted(question)
     assert rep(answerer) == 16 and rep(asker) == 3
     vote = Vote.objects.get(post=answer)
@@ -45,19 +45,43 @@ def test_only_the_asker_can_accept():
     question = make_question(asker)
     answer = make_answer(question, answerer)
     with pytest.raises(PermissionDenied, match="asked"):
-        answer_accept_toggle(other, answer.id)
+        accept_set(other, answer.id, True)
     assert accepted(question) is None and not Vote.objects.exists()
 
 
-def test_accepting_again_removes_the_accept_and_its_reputation():
-    """The same click again un-accepts and reverses +15/+2."""
+def test_accepting_again_changes_nothing_and_unaccepting_removes_the_reputation():
+    """Accepting the accepted answer is "unchanged"; un-accepting reverses +15/+2, once."""
     asker, answerer = make_user(1), make_user(1)
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    answer_accept_toggle(asker, answer.id)
-    outcome = answer_accept_toggle(asker, answer.id)
-    assert outcome.accepted_answer_id is None and accepted(question) is None
+    accept_set(asker, answer.id, True)
+    outcome = accept_set(asker, answer.id, True)
+    assert (outcome.accepted_answer_id, outcome.changed) == (answer.id, False)
+    assert rep(answerer) == 16 and Vote.objects.count() == 1
+    outcome = accept_set(asker, answer.id, False)
+    assert (outcome.accepted_answer_id, outcome.changed) == (None, True)
+    assert accepted(question) is None
     assert rep(answerer) == 1 and rep(asker) == 1 and not Vote.objects.exists()
+    assert accept_set(asker, answer.id, False).changed is False
+
+
+def test_unaccepting_another_answer_leaves_the_accepted_one():
+    """accept/undo on an answer that is not the accepted one does not remove the mark."""
+    asker = make_user(1)
+    question = make_question(asker)
+    a1, a2 = make_answer(question, make_user(1)), make_answer(question, make_user(1))
+    accept_set(asker, a1.id, True)
+    assert accept_set(asker, a2.id, False).changed is False
+    assert accepted(question) == a1.id
+
+
+def test_flip_unaccepts_the_accepted_answer():
+    """A form without intent flips, decided under the lock."""
+    asker = make_user(1)
+    question = make_question(asker)
+    answer = make_answer(question, make_user(1))
+    assert accept_set(asker, answer.id, True, flip=True).accepted_answer_id == answer.id
+    assert accept_set(asker, answer.id, True, flip=True).accepted_answer_id is None
 
 
 def test_accepting_another_answer_moves_the_mark():
@@ -65,8 +89,8 @@ def test_accepting_another_answer_moves_the_mark():
     asker, first, second = make_user(1), make_user(1), make_user(1)
     question = make_question(asker)
     a1, a2 = make_answer(question, first), make_answer(question, second)
-    answer_accept_toggle(asker, a1.id)
-    answer_accept_toggle(asker, a2.id)
+    accept_set(asker, a1.id, True)
+    accept_set(asker, a2.id, True)
     assert accepted(question) == a2.id
     assert rep(first) == 1 and rep(second) == 16 and rep(asker) == 3
     assert list(Vote.objects.values_list("post_id", flat=True)) == [a2.id]
@@ -78,10 +102,10 @@ def test_self_answer_only_after_48_hours_and_without_reputation():
     recent = make_question(asker, age=timedelta(hours=47))
     own = make_answer(recent, asker)
     with pytest.raises(PermissionDenied, match="48 hours"):
-        answer_accept_toggle(asker, own.id)
+        accept_set(asker, own.id, True)
     old = make_question(asker, age=timedelta(hours=49))
     own_old = make_answer(old, asker)
-    answer_accept_toggle(asker, own_old.id)
+    accept_set(asker, own_old.id, True)
     assert accepted(old) == own_old.id and rep(asker) == 1
 
 
@@ -90,7 +114,7 @@ def test_accepting_a_community_wiki_answer_gives_nobody_reputation():
     asker, answerer = make_user(1), make_user(1)
     question = make_question(asker)
     answer = make_answer(question, answerer, community_owned_date=timezone.now())
-    answer_accept_toggle(asker, answer.id)
+    accept_set(asker, answer.id, True)
     assert rep(answerer) == 1 and rep(asker) == 1
 
 
@@ -99,11 +123,11 @@ def test_accept_is_exempt_from_the_daily_cap():
     asker, answerer = make_user(1), make_user(1)
     for _ in range(20):
         q = make_question(make_user(1))
-        vote_cast(make_user(15), make_answer(q, answerer).id, "up")
+        vote_set(make_user(15), make_answer(q, answerer).id, "up")
     assert rep(answerer) == 201
     question = make_question(asker)
     answer = make_answer(question, answerer)
-    answer_accept_toggle(asker, answer.id)
+    accept_set(asker, answer.id, True)
     assert rep(answerer) == 216
 
 
@@ -114,7 +138,7 @@ def test_accepted_answer_is_marked_not_pinned():
     low = make_answer(question, make_user(1))
     high = make_answer(question, make_user(1))
     Post.objects.filter(id=high.id).update(score=5)
-    answer_accept_toggle(asker, low.id)
+    accept_set(asker, low.id, True)
     page = question_page(question.id)
     assert [b.post.id for b in page.answers] == [high.id, low.id]
     assert page.accepted_answer_id == low.id
@@ -126,4 +150,4 @@ def test_answers_to_other_questions_and_deleted_answers_cannot_be_accepted():
     question = make_question(asker)
     answer = make_answer(question, make_user(1), deletion_date=timezone.now())
     with pytest.raises(PermissionDenied, match="Deleted"):
-        answer_accept_toggle(asker, answer.id)
+        accept_set(asker, answer.id, True)

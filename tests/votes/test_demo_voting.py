@@ -10,7 +10,7 @@ from quaestio.accounts.models import User
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.models import ReputationChange
 from quaestio.votes.models import Vote
-from quaestio.votes.services import vote_cast
+from quaestio.votes.services import vote_set
 from tests.votes.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -31,5 +31,5 @@ def test_vote_on_a_demo_question(demo):
     _reset_sequences()
     question = Post.objects.filter(post_type=PostType.QUESTION).order_by("id").first()
     before = question.score
-    outcome = vote_cast(make_user(200), question.id, "up")
+    outcome = vote_set(make_user(200), question.id, "up")
     assert outcome.score == before + 1

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.posts.models import Post
-from quaestio.reputation.models import Reason, ReputationChange
+from quaestio.reputation.models import ReputationChange
 from quaestio.votes.models import Vote, VoteType
-from quaestio.votes.services import vote_cast
+from quaestio.votes.services import vote_set
 from tests.votes.factories import make_answer, make_question, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_question_upvote_gives_asker_ten_and_records_dump_vote(thread):
     """An upvote on a question: +10 to the asker, score +1, a Vote row of type 2 with the voter."""
     question, _answer, asker, _ = thread
     voter = make_user(15)
-    outcome = vote_cast(voter, question.id, "up")
+    outcome = vote_set(voter, question.id, "up")
     assert (outcome.score, outcome.vote_type, outcome.action) == (1, VoteType.UP_MOD, "cast")
     assert rep(asker) == 11 and score(question) == 1
     vote = Vote.objects.get(post=question)
@@ -50,7 +50,7 @@ def test_question_upvote_gives_asker_ten_and_records_dump_vote(thread):
 def test_answer_upvote_gives_answerer_ten(thread):
     """An upvote on an answer gives its owner +10."""
     _q, answer, _asker, answerer = thread
-    vote_cast(make_user(15), answer.id, "up")
+    vote_set(make_user(15), answer.id, "up")
     assert rep(answerer) == 11
 
 
@@ -61,7 +61,7 @@ def test_question_downvote_costs_owner_two_and_voter_nothing(thread):
 
     User.objects.filter(id=asker.id).update(reputation=50)
     voter = make_user(125)
-    vote_cast(voter, question.id, "down")
+    vote_set(voter, question.id, "down")
     assert rep(asker) == 48 and rep(voter) == 125 and score(question) == -1
     assert Vote.objects.get(post=question).vote_type == VoteType.DOWN_MOD
 
@@ -73,23 +73,54 @@ def test_answer_downvote_costs_voter_one(thread):
 
     User.objects.filter(id=answerer.id).update(reputation=50)
     voter = make_user(125)
-    vote_cast(voter, answer.id, "down")
+    vote_set(voter, answer.id, "down")
     assert rep(answerer) == 48 and rep(voter) == 124
 
 
-def test_same_vote_again_retracts_and_refunds(thread):
-    """Posting the same vote again retracts it: row gone, score and reputation restored."""
+def test_same_vote_again_changes_nothing(thread):
+    """Asking for the vote that already stands is "unchanged": one row, one score, one +10."""
     _q, answer, _asker, answerer = thread
     voter = make_user(125)
-    vote_cast(voter, answer.id, "up")
-    outcome = vote_cast(voter, answer.id, "up")
+    vote_set(voter, answer.id, "up")
+    outcome = vote_set(voter, answer.id, "up")
+    assert (outcome.action, outcome.vote, outcome.score) == ("unchanged", "up", 1)
+    assert rep(answerer) == 11 and Vote.objects.filter(post=answer).count() == 1
+
+
+def test_retracting_takes_back_the_vote_and_refunds(thread):
+    """Asking for no vote retracts it: row gone, score and reputation restored."""
+    _q, answer, _asker, answerer = thread
+    voter = make_user(125)
+    vote_set(voter, answer.id, "up")
+    outcome = vote_set(voter, answer.id, None)
     assert (outcome.action, outcome.vote_type, outcome.score) == ("retracted", None, 0)
     assert rep(answerer) == 1 and not Vote.objects.filter(post=answer).exists()
-    vote_cast(voter, answer.id, "down")
-    vote_cast(voter, answer.id, "down")
+    vote_set(voter, answer.id, "down")
+    assert rep(voter) == 124
+    vote_set(voter, answer.id, None)
     assert rep(voter) == 125  # the −1 is refunded
-    reasons = list(ReputationChange.objects.filter(user=voter).values_list("reason", flat=True))
-    assert reasons == [Reason.DOWNVOTED_ANSWER, Reason.UNDOWNVOTED_ANSWER]
+    assert not ReputationChange.objects.filter(user=voter).exists()  # the event is gone
+    assert vote_set(voter, answer.id, None).action == "unchanged"  # nothing left to retract
+
+
+def test_only_if_leaves_the_other_vote_alone(thread):
+    """Undoing an upvote (only_if="up") when a downvote stands leaves the downvote."""
+    _q, answer, *_ = thread
+    voter = make_user(125)
+    vote_set(voter, answer.id, "down")
+    outcome = vote_set(voter, answer.id, None, only_if="up")
+    assert (outcome.action, outcome.vote) == ("unchanged", "down")
+    assert vote_set(voter, answer.id, None, only_if="down").action == "retracted"
+
+
+def test_flip_retracts_the_vote_that_stands(thread):
+    """A form without intent flips: the same arrow again retracts, decided under the lock."""
+    _q, answer, *_ = thread
+    voter = make_user(125)
+    assert vote_set(voter, answer.id, "up", flip=True).action == "cast"
+    assert vote_set(voter, answer.id, "up", flip=True).action == "retracted"
+    assert vote_set(voter, answer.id, "down", flip=True).action == "cast"
+    assert vote_set(voter, answer.id, "up", flip=True).action == "switched"
 
 
 def test_switch_from_up_to_down_directly(thread):
@@ -99,8 +130,8 @@ def test_switch_from_up_to_down_directly(thread):
 
     User.objects.filter(id=answerer.id).update(reputation=100)
     voter = make_user(125)
-    vote_cast(voter, answer.id, "up")
-    outcome = vote_cast(voter, answer.id, "down")
+    vote_set(voter, answer.id, "up")
+    outcome = vote_set(voter, answer.id, "down")
     assert (outcome.action, outcome.score, outcome.vote_type) == ("switched", -1, 3)
     assert rep(answerer) == 98
     assert list(Vote.objects.filter(post=answer).values_list("vote_type", flat=True)) == [3]
@@ -114,7 +145,7 @@ def test_cannot_vote_on_own_post(thread):
     User.objects.filter(id=asker.id).update(reputation=500)
     asker.refresh_from_db()
     with pytest.raises(PermissionDenied, match="own post"):
-        vote_cast(asker, question.id, "up")
+        vote_set(asker, question.id, "up")
     assert score(question) == 0 and not Vote.objects.exists()
 
 
@@ -122,7 +153,7 @@ def test_upvote_needs_15_reputation(thread):
     """Upvoting needs the 15-reputation privilege."""
     question, *_ = thread
     with pytest.raises(PermissionDenied, match="15"):
-        vote_cast(make_user(14), question.id, "up")
+        vote_set(make_user(14), question.id, "up")
     assert not Vote.objects.exists()
 
 
@@ -130,7 +161,7 @@ def test_downvote_needs_125_reputation(thread):
     """Downvoting needs the 125-reputation privilege."""
     question, *_ = thread
     with pytest.raises(PermissionDenied, match="125"):
-        vote_cast(make_user(124), question.id, "down")
+        vote_set(make_user(124), question.id, "down")
 
 
 def test_vote_locks_in_after_five_minutes(thread):
@@ -138,11 +169,12 @@ def test_vote_locks_in_after_five_minutes(thread):
     question, *_ = thread
     voter = make_user(200)
     cast_at = timezone.now() - timedelta(minutes=6)
-    vote_cast(voter, question.id, "up", now=cast_at)
+    vote_set(voter, question.id, "up", now=cast_at)
     with pytest.raises(PermissionDenied, match="locked in"):
-        vote_cast(voter, question.id, "up")
+        vote_set(voter, question.id, None)
     with pytest.raises(PermissionDenied, match="locked in"):
-        vote_cast(voter, question.id, "down")
+        vote_set(voter, question.id, "down")
+    assert vote_set(voter, question.id, "up").action == "unchanged"  # a retry still succeeds
     assert score(question) == 1
 
 
@@ -150,19 +182,19 @@ def test_vote_can_change_within_five_minutes(thread):
     """Within the window the vote can still be retracted."""
     question, *_ = thread
     voter = make_user(200)
-    vote_cast(voter, question.id, "up", now=timezone.now() - timedelta(minutes=4))
-    assert vote_cast(voter, question.id, "up").action == "retracted"
+    vote_set(voter, question.id, "up", now=timezone.now() - timedelta(minutes=4))
+    assert vote_set(voter, question.id, None).action == "retracted"
 
 
 def test_edit_unlocks_a_locked_vote(thread):
     """An edit after the vote lifts the lock: the voter may change it again."""
     question, *_ = thread
     voter = make_user(200)
-    vote_cast(voter, question.id, "up", now=timezone.now() - timedelta(hours=1))
+    vote_set(voter, question.id, "up", now=timezone.now() - timedelta(hours=1))
     Post.objects.filter(id=question.id).update(
         last_edit_date=timezone.now() - timedelta(minutes=30)
     )
-    assert vote_cast(voter, question.id, "up").action == "retracted"
+    assert vote_set(voter, question.id, None).action == "retracted"
 
 
 def test_daily_limit_forty_with_last_ten_for_questions():
@@ -172,13 +204,13 @@ def test_daily_limit_forty_with_last_ten_for_questions():
     questions = [make_question(owner) for _ in range(41)]
     answers = [make_answer(q, owner) for q in questions[:31]]
     for answer in answers[:30]:
-        vote_cast(voter, answer.id, "up")
+        vote_set(voter, answer.id, "up")
     with pytest.raises(RateLimited, match="questions only"):
-        vote_cast(voter, answers[30].id, "up")
+        vote_set(voter, answers[30].id, "up")
     for question in questions[:10]:
-        vote_cast(voter, question.id, "up")
+        vote_set(voter, question.id, "up")
     with pytest.raises(RateLimited, match="all 40"):
-        vote_cast(voter, questions[10].id, "up")
+        vote_set(voter, questions[10].id, "up")
     assert Vote.objects.filter(user=voter).count() == 40
 
 
@@ -187,8 +219,8 @@ def test_daily_limit_resets_next_utc_day():
     voter, owner = make_user(200), make_user(1)
     yesterday = timezone.now() - timedelta(days=1)
     for _ in range(40):
-        vote_cast(voter, make_question(owner).id, "up", now=yesterday)
-    vote_cast(voter, make_question(owner).id, "up")
+        vote_set(voter, make_question(owner).id, "up", now=yesterday)
+    vote_set(voter, make_question(owner).id, "up")
 
 
 def test_no_reputation_from_community_wiki_posts(thread):
@@ -196,7 +228,7 @@ def test_no_reputation_from_community_wiki_posts(thread):
     _q, answer, _asker, answerer = thread
     Post.objects.filter(id=answer.id).update(community_owned_date=timezone.now())
     voter = make_user(125)
-    vote_cast(voter, answer.id, "down")
+    vote_set(voter, answer.id, "down")
     assert score(answer) == -1 and rep(answerer) == 1 and rep(voter) == 125
     assert not ReputationChange.objects.exists()
 
@@ -207,10 +239,10 @@ def test_deleted_and_locked_posts_take_no_votes(thread):
     voter = make_user(200)
     Post.objects.filter(id=answer.id).update(deletion_date=timezone.now())
     with pytest.raises(PermissionDenied, match="deleted"):
-        vote_cast(voter, answer.id, "up")
+        vote_set(voter, answer.id, "up")
     Post.objects.filter(id=question.id).update(locked_date=timezone.now())
     with pytest.raises(PermissionDenied, match="locked"):
-        vote_cast(voter, question.id, "up")
+        vote_set(voter, question.id, "up")
 
 
 def test_unknown_post_and_direction_are_clear_errors(thread):
@@ -218,9 +250,9 @@ def test_unknown_post_and_direction_are_clear_errors(thread):
     question, *_ = thread
     voter = make_user(200)
     with pytest.raises(NotFound):
-        vote_cast(voter, 999999, "up")
+        vote_set(voter, 999999, "up")
     with pytest.raises(ValidationFailed):
-        vote_cast(voter, question.id, "sideways")
+        vote_set(voter, question.id, "sideways")
 
 
 def test_upvote_retraction_takes_back_only_what_the_cap_gave():
@@ -229,9 +261,9 @@ def test_upvote_retraction_takes_back_only_what_the_cap_gave():
     posts = [make_question(owner) for _ in range(21)]
     voters = [make_user(15) for _ in range(21)]
     for voter, post in zip(voters, posts, strict=True):
-        vote_cast(voter, post.id, "up")
+        vote_set(voter, post.id, "up")
     assert rep(owner) == 201
-    vote_cast(voters[-1], posts[-1].id, "up")  # retract the capped one
+    vote_set(voters[-1], posts[-1].id, None)  # retract the capped one
     assert rep(owner) == 201
 
 
@@ -242,11 +274,11 @@ def test_retracting_a_downvote_on_you_gives_back_two(thread):
 
     User.objects.filter(id=asker.id).update(reputation=10)
     voter = make_user(125)
-    vote_cast(voter, question.id, "down")
+    vote_set(voter, question.id, "down")
     assert rep(asker) == 8
-    vote_cast(voter, question.id, "down")
+    vote_set(voter, question.id, None)
     assert rep(asker) == 10
-    assert ReputationChange.objects.filter(user=asker).last().reason == Reason.UNDOWNVOTE
+    assert not ReputationChange.objects.filter(user=asker).exists()
 
 
 def test_answers_of_a_locked_question_take_no_votes(thread):
@@ -254,4 +286,31 @@ def test_answers_of_a_locked_question_take_no_votes(thread):
     question, answer, *_ = thread
     Post.objects.filter(id=question.id).update(locked_date=timezone.now())
     with pytest.raises(PermissionDenied, match="locked"):
-        vote_cast(make_user(200), answer.id, "up")
+        vote_set(make_user(200), answer.id, "up")
+
+
+def test_retracting_every_vote_near_the_floor_gives_back_no_more_than_was_taken(thread):
+    """Issue 15.2: on a new user's question one upvote and two downvotes, then all three
+    retracted: no votes stand, so the owner is back at 1 (it was 5: each downvote retraction
+    paid +2 that the floor had never taken)."""
+    question, _a, asker, _ = thread
+    up, down1, down2 = make_user(200), make_user(200), make_user(200)
+    vote_set(up, question.id, "up")
+    vote_set(down1, question.id, "down")
+    vote_set(down2, question.id, "down")
+    assert rep(asker) == 7
+    for voter in (up, down1, down2):
+        vote_set(voter, question.id, None)
+    assert score(question) == 0
+    assert rep(asker) == 1
+
+
+def test_farming_by_repeating_a_downvote_at_the_floor_earns_nothing(thread):
+    """At the floor, a downvote takes nothing, so retracting it gives nothing back, however
+    often two friends repeat it."""
+    question, _a, asker, _ = thread
+    voter = make_user(200)
+    for _ in range(5):
+        vote_set(voter, question.id, "down")
+        vote_set(voter, question.id, None)
+    assert rep(asker) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from quaestio.votes.models import Vote
+from quaestio.votes.services import vote_set
 from tests.votes.factories import make_answer, make_question, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,6 +51,8 @@ def _log_in(context, live_server, user) -> None:
 
 def test_vote_click_updates_count_in_place(browser_page):
     """Clicking the up arrow votes through fetch: the count and pressed state change, no reload."""
+    from playwright.sync_api import expect  # matches without eval, which the CSP forbids
+
     context, live_server = browser_page
     voter = make_user(200)
     question = make_question(make_user(1))
@@ -60,17 +63,35 @@ def test_vote_click_updates_count_in_place(browser_page):
     page.evaluate("window.__notReloaded = true")
     cell = page.locator(f"#answer-{answer.id} .vote-cell")
     cell.locator("button.vote-up").click()
-    page.wait_for_function(
-        f"document.querySelector('#answer-{answer.id} .vote-count').textContent.trim() === '1'"
-    )
+    expect(page.locator(f"#answer-{answer.id} .vote-count")).to_have_text("1")
     assert cell.locator("button.vote-up").get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__notReloaded") is True
     assert Vote.objects.filter(post=answer, user=voter, vote_type=2).count() == 1
     cell.locator("button.vote-up").click()
-    page.wait_for_function(
-        f"document.querySelector('#answer-{answer.id} .vote-count').textContent.trim() === '0'"
-    )
+    expect(page.locator(f"#answer-{answer.id} .vote-count")).to_have_text("0")
     assert not Vote.objects.filter(post=answer).exists()
+
+
+def test_vote_click_sends_the_state_the_page_shows_as_intent(browser_page):
+    """voting.js posts the intent read from the page: after another tab retracted the vote,
+    a click on the arrow still shown pressed asks for no vote, and does not cast one again."""
+    context, live_server = browser_page
+    voter = make_user(200)
+    question = make_question(make_user(1))
+    _log_in(context, live_server, voter)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/questions/{question.id}/x")
+    cell = page.locator("#question .vote-cell")
+    cell.locator("button.vote-up").click()
+    page.wait_for_function(
+        "document.querySelector('#question .vote-count').textContent.trim() === '1'"
+    )
+    vote_set(voter, question.id, None)  # the other tab's retraction
+    cell.locator("button.vote-up").click()
+    page.wait_for_function(
+        "document.querySelector('#question .vote-up').getAttribute('aria-pressed') === 'false'"
+    )
+    assert not Vote.objects.filter(post=question).exists()
 
 
 def test_refused_vote_shows_the_reason(browser_page):

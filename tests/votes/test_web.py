@@ -56,6 +56,39 @@ def test_vote_with_json_returns_score_and_state(voter_client):
     assert response.json()["vote"] is None and response.json()["score"] == 0
 
 
+def test_vote_form_with_intent_cannot_undo_itself_when_sent_twice(voter_client):
+    """A form that says intent=up, posted twice (a retry, a double click), leaves one upvote;
+    intent=none retracts, twice is still no vote; intent=down switches."""
+    _voter, client = voter_client
+    question = make_question(make_user(1))
+    url = f"/posts/{question.id}/vote/up"
+    first = client.post(url, {"intent": "up"}, HTTP_ACCEPT="application/json").json()
+    again = client.post(url, {"intent": "up"}, HTTP_ACCEPT="application/json").json()
+    assert (first["action"], again["action"], again["vote"], again["score"]) == (
+        "cast",
+        "unchanged",
+        "up",
+        1,
+    )
+    for expected in ("retracted", "unchanged"):
+        body = client.post(url, {"intent": "none"}, HTTP_ACCEPT="application/json").json()
+        assert (body["action"], body["vote"], body["score"]) == (expected, None, 0)
+    body = client.post(url, {"intent": "down"}, HTTP_ACCEPT="application/json").json()
+    assert (body["action"], body["vote"]) == ("cast", "down")
+    assert Vote.objects.filter(post=question).count() == 1
+
+
+def test_unknown_intent_is_a_clear_error(voter_client):
+    """intent=sideways is refused with the accepted values and writes nothing."""
+    _voter, client = voter_client
+    question = make_question(make_user(1))
+    response = client.post(
+        f"/posts/{question.id}/vote/up", {"intent": "sideways"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 400 and "up, down, none" in response.json()["error"]
+    assert not Vote.objects.exists()
+
+
 def test_refused_vote_gives_json_error_and_changes_nothing():
     """A refused vote answers 403 with the reason; nothing is written."""
     owner = make_user(500)
@@ -117,7 +150,7 @@ def test_vote_get_is_not_allowed(voter_client):
     assert client.get(f"/posts/{question.id}/vote/up").status_code == 405
 
 
-def test_accept_endpoint_toggles_and_question_page_shows_button():
+def test_accept_endpoint_without_intent_flips_and_question_page_shows_button():
     """The asker sees an accept button on each answer; posting it accepts the answer."""
     asker = make_user(1)
     question = make_question(asker)
@@ -128,18 +161,50 @@ def test_accept_endpoint_toggles_and_question_page_shows_button():
     assert f'action="/posts/{answer.id}/accept"'.encode() in page.content
     assert b"voting.js" in page.content
     response = client.post(f"/posts/{answer.id}/accept", HTTP_ACCEPT="application/json")
-    assert response.json() == {"question_id": question.id, "accepted_answer_id": answer.id}
+    assert response.json() == {
+        "question_id": question.id,
+        "accepted_answer_id": answer.id,
+        "changed": True,
+    }
+
+
+def test_accept_form_with_intent_is_idempotent():
+    """intent=accept twice keeps the accept; intent=unaccept twice removes it once."""
+    asker = make_user(1)
+    question = make_question(asker)
+    answer = make_answer(question, make_user(1))
+    client = Client()
+    client.force_login(asker)
+    url = f"/posts/{answer.id}/accept"
+    for intent, accepted, changed in [
+        ("accept", answer.id, True),
+        ("accept", answer.id, False),
+        ("unaccept", None, True),
+        ("unaccept", None, False),
+    ]:
+        body = client.post(url, {"intent": intent}, HTTP_ACCEPT="application/json").json()
+        assert (body["accepted_answer_id"], body["changed"]) == (accepted, changed)
 
 
 def test_comment_upvote_endpoint():
-    """A comment upvote toggles and reports the score."""
+    """A comment upvote without intent flips; with intent it sets; both report the score."""
     question = make_question(make_user(1))
     comment = Comment.objects.create(post=question, user=make_user(1), text="a useful comment")
     voter = make_user(15)
     client = Client()
     client.force_login(voter)
     response = client.post(f"/comments/{comment.id}/vote/up", HTTP_ACCEPT="application/json")
-    assert response.json() == {"comment_id": comment.id, "score": 1, "voted": True}
+    assert response.json() == {
+        "comment_id": comment.id,
+        "score": 1,
+        "voted": True,
+        "changed": True,
+    }
+    url = f"/comments/{comment.id}/vote/up"
+    body = client.post(url, {"intent": "up"}, HTTP_ACCEPT="application/json").json()
+    assert (body["score"], body["voted"], body["changed"]) == (1, True, False)
+    body = client.post(url, {"intent": "none"}, HTTP_ACCEPT="application/json").json()
+    assert (body["score"], body["voted"], body["changed"]) == (0, False, True)
 
 
 def test_reputation_page_lists_changes_and_draws_graph():

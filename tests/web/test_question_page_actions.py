@@ -174,7 +174,12 @@ def _use(client, url: str, thread) -> tuple[int, str]:
     if url.startswith("/comments/") and url.endswith("/edit"):
         text = "An edited comment with enough characters in it."
         return client.post(url, {"text": text}).status_code, "comment edit"
-    return client.post(url).status_code, "post"
+    if url.startswith("/comments/") and url.endswith("/delete"):
+        return client.post(url).status_code, "comment delete"
+    # Votes, accepts and comment votes, with the intent their forms carry (nothing is pressed
+    # in this thread yet).
+    intent = {"up": "up", "down": "down", "accept": "accept"}[url.rsplit("/", 1)[1]]
+    return client.post(url, {"intent": intent}).status_code, "post"
 
 
 @pytest.mark.parametrize("role", ROLES)

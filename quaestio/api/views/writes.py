@@ -1,60 +1,35 @@
 """Write methods (POST, access token with write_access): they call the same services as the web
 pages, so the same policies, limits, revisions and reputation apply.
 
-The services live in other rooms (posts, comments, votes) and are looked up when a write is
-made; until a room is installed its methods answer `temporarily_unavailable`.
+Votes and accepts name the state they ask for (`upvote` → an upvote stands, `upvote/undo` → no
+upvote stands), and the services read the current state under the post's lock, so a retried
+or doubled call leaves the same state and answers with the post, as the first one did.
 `preview=true` runs the write and rolls it back, so nothing is kept and nothing is sent.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from django.db import transaction
 
 from quaestio.api import types
-from quaestio.api.errors import ApiError, BadParameter
+from quaestio.api.errors import BadParameter
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import boolean
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import live_answers, live_comments, live_questions, load_related
+from quaestio.comments import services as comments
 from quaestio.comments.models import Comment
+from quaestio.posts import services as posts
 from quaestio.posts.models import Post, PostType, parse_tags
-from quaestio.votes.models import Vote, VoteType
+from quaestio.votes import services as votes
 
-# The services each write calls: "module:function".
-SERVICES = {
-    "question_ask": "quaestio.posts.services:question_ask",
-    "answer_post": "quaestio.posts.services:answer_post",
-    "post_edit": "quaestio.posts.services:post_edit",
-    "post_delete": "quaestio.posts.services:post_delete",
-    "comment_add": "quaestio.comments.services:comment_add",
-    "comment_edit": "quaestio.comments.services:comment_edit",
-    "comment_delete": "quaestio.comments.services:comment_delete",
-    "vote_cast": "quaestio.votes.services:vote_cast",
-    "answer_accept_toggle": "quaestio.votes.services:answer_accept_toggle",
-    "comment_vote_toggle": "quaestio.votes.services:comment_vote_toggle",
-}
 WRITE = {"http_method": "POST", "token": "write", "paged": False}
-
-
-class TemporarilyUnavailable(ApiError):
-    error_id = 503
 
 
 class _Preview(Exception):
     """Raised inside the transaction of a preview so that it rolls back."""
-
-
-def service(name: str) -> Callable:
-    module, function = SERVICES[name].split(":")
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        raise TemporarilyUnavailable(
-            f"writing is not available on this server yet ({function} is not installed)"
-        ) from None
 
 
 def _run(api: ApiRequest, write: Callable[[], Result]) -> Result:
@@ -126,7 +101,7 @@ def _post_kind(post_id: int, kind: int) -> None:
 )
 def question_add(api: ApiRequest) -> Result:
     def write() -> Result:
-        post = service("question_ask")(
+        post = posts.question_ask(
             api.user,
             title=_required(api, "title"),
             body=_required(api, "body"),
@@ -149,7 +124,7 @@ def answer_add(api: ApiRequest, id: str) -> Result:
     question_id = _one_id(id)
 
     def write() -> Result:
-        post = service("answer_post")(api.user, question_id, body=_required(api, "body"))
+        post = posts.answer_post(api.user, question_id, body=_required(api, "body"))
         return _answer_result(api, post.id)
 
     return _run(api, write)
@@ -160,7 +135,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
 
     def write() -> Result:
         current = Post.objects.get(id=post_id)
-        service("post_edit")(
+        posts.post_edit(
             api.user,
             post_id,
             body=api.query.get("body") or current.body_markdown,
@@ -201,7 +176,7 @@ def _delete(api: ApiRequest, post_id: int, kind: int) -> Result:
     _post_kind(post_id, kind)
 
     def write() -> Result:
-        service("post_delete")(api.user, post_id)
+        posts.post_delete(api.user, post_id)
         return Result([])
 
     return _run(api, write)
@@ -221,16 +196,11 @@ def answer_delete(api: ApiRequest, id: str) -> Result:
 
 
 def _accept(api: ApiRequest, answer_id: int, accepted: bool) -> Result:
-    """accept / accept/undo over the service's toggle: only toggles when the state differs."""
+    """accept / accept/undo: the answer is (or is not) the accepted one afterwards."""
     _post_kind(answer_id, PostType.ANSWER)
 
     def write() -> Result:
-        parent = Post.objects.filter(answers__id=answer_id).values_list(
-            "accepted_answer_id", flat=True
-        )
-        is_accepted = parent.first() == answer_id
-        if is_accepted != accepted:
-            service("answer_accept_toggle")(api.user, answer_id)
+        votes.accept_set(api.user, answer_id, accepted)
         return _answer_result(api, answer_id)
 
     return _run(api, write)
@@ -262,22 +232,16 @@ def accept_undo(api: ApiRequest, id: str) -> Result:
 
 
 def _vote(api: ApiRequest, post_id: int, kind: int, direction: str, undo: bool) -> Result:
-    """upvote, downvote and their undo over the service's toggle (same vote again = retract)."""
+    """upvote / downvote: that vote stands afterwards (switching from the other one); their
+    undo: that vote no longer stands (the other one is left alone). Already so: the same
+    answer, nothing written."""
     _post_kind(post_id, kind)
-    wanted = VoteType.UP_MOD if direction == "up" else VoteType.DOWN_MOD
 
     def write() -> Result:
-        standing = (
-            Vote.objects.filter(
-                post_id=post_id,
-                user_id=api.user.id,
-                vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD),
-            )
-            .values_list("vote_type", flat=True)
-            .first()
-        )
-        if (not undo and standing != wanted) or (undo and standing == wanted):
-            service("vote_cast")(api.user, post_id, direction)
+        if undo:
+            votes.vote_set(api.user, post_id, None, only_if=direction)
+        else:
+            votes.vote_set(api.user, post_id, direction)
         if kind == PostType.QUESTION:
             return _question_result(api, post_id)
         return _answer_result(api, post_id)
@@ -333,7 +297,7 @@ def comment_add(api: ApiRequest, id: str) -> Result:
     post_id = _one_id(id)
 
     def write() -> Result:
-        row = service("comment_add")(api.user, post_id, _required(api, "body"))
+        row = comments.comment_add(api.user, post_id, _required(api, "body"))
         return _comment_result(api, row.id)
 
     return _run(api, write)
@@ -351,7 +315,7 @@ def comment_edit(api: ApiRequest, id: str) -> Result:
     comment_id = _one_id(id)
 
     def write() -> Result:
-        service("comment_edit")(api.user, comment_id, _required(api, "body"))
+        comments.comment_edit(api.user, comment_id, _required(api, "body"))
         return _comment_result(api, comment_id)
 
     return _run(api, write)
@@ -362,7 +326,7 @@ def comment_delete(api: ApiRequest, id: str) -> Result:
     comment_id = _one_id(id)
 
     def write() -> Result:
-        service("comment_delete")(api.user, comment_id)
+        comments.comment_delete(api.user, comment_id)
         return Result([])
 
     return _run(api, write)
@@ -373,23 +337,10 @@ def _comment_vote(api: ApiRequest, comment_id: int, undo: bool) -> Result:
         raise BadParameter("id", f"no comment with id {comment_id}")
 
     def write() -> Result:
-        model = _comment_votes_model()
-        voted = (
-            model is not None
-            and model.objects.filter(comment_id=comment_id, user_id=api.user.id).exists()
-        )
-        if voted == undo:
-            service("comment_vote_toggle")(api.user, comment_id)
+        votes.comment_vote_set(api.user, comment_id, not undo)
         return _comment_result(api, comment_id)
 
     return _run(api, write)
-
-
-def _comment_votes_model():
-    """Comment upvotes have their own table in the votes room once it is merged."""
-    from quaestio.votes import models
-
-    return getattr(models, "CommentVote", None)
 
 
 @endpoint("comments/{id}/upvote", "comment", "Upvotes a comment.", params=("preview",), **WRITE)

@@ -1,6 +1,6 @@
 """Every write of the votes room: voting, accepting, bounties."""
 
-from quaestio.votes.services.accepting import AcceptOutcome, answer_accept_toggle
+from quaestio.votes.services.accepting import AcceptOutcome, accept_set
 from quaestio.votes.services.bounties import (
     bounties_close_expired,
     bounty_award,
@@ -9,20 +9,20 @@ from quaestio.votes.services.bounties import (
 from quaestio.votes.services.voting import (
     CommentVoteOutcome,
     VoteOutcome,
-    comment_vote_toggle,
+    comment_vote_set,
     reverse_votes,
-    vote_cast,
+    vote_set,
 )
 
 __all__ = [
     "AcceptOutcome",
     "CommentVoteOutcome",
     "VoteOutcome",
-    "answer_accept_toggle",
+    "accept_set",
     "bounties_close_expired",
     "bounty_award",
     "bounty_offer",
-    "comment_vote_toggle",
+    "comment_vote_set",
     "reverse_votes",
-    "vote_cast",
+    "vote_set",
 ]

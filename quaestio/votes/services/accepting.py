@@ -16,7 +16,6 @@ from quaestio.core.errors import NotFound, PermissionDenied
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
-from quaestio.reputation.models import Reason
 from quaestio.votes import policies
 from quaestio.votes.models import Vote, VoteType
 
@@ -25,10 +24,19 @@ from quaestio.votes.models import Vote, VoteType
 class AcceptOutcome:
     question_id: int
     accepted_answer_id: int | None
+    changed: bool = True  # False: the answer already was (or was not) the accepted one
 
 
-def answer_accept_toggle(user, answer_id: int, now: datetime | None = None) -> AcceptOutcome:
-    """Accept the answer, or un-accept it if it is the accepted one; moves the mark otherwise."""
+def accept_set(
+    user, answer_id: int, accepted: bool, *, flip: bool = False, now: datetime | None = None
+) -> AcceptOutcome:
+    """Make the answer the accepted one (moving the mark from another) or not (spec §5.4).
+
+    Idempotent: accepting the accepted answer, or un-accepting one that is not accepted,
+    changes nothing (`changed` is False). `flip` serves forms that send no intent: the
+    accepted answer is un-accepted, any other accepted, decided under the lock.
+    Lock order: the question, then the answer, then the users whose reputation moves.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         parent_id = (
@@ -44,16 +52,18 @@ def answer_accept_toggle(user, answer_id: int, now: datetime | None = None) -> A
         if reason:
             raise PermissionDenied(reason)
         previous_id = question.accepted_answer_id
+        is_accepted = previous_id == answer.id
+        wanted = not is_accepted if flip else accepted
+        if wanted == is_accepted:
+            return AcceptOutcome(question.id, previous_id, changed=False)
         if previous_id is not None:
-            _unaccept(question, previous_id, now)
-        if previous_id == answer.id:
-            accepted = None
-        else:
+            _unaccept(previous_id)
+        result = answer.id if wanted else None
+        if wanted:
             _accept(question, answer, now)
-            accepted = answer.id
-        Post.objects.filter(id=question.id).update(accepted_answer_id=accepted)
+        Post.objects.filter(id=question.id).update(accepted_answer_id=result)
     transaction.on_commit(lambda: _after_accept([user.id, answer.owner_id]))
-    return AcceptOutcome(question.id, accepted)
+    return AcceptOutcome(question.id, result)
 
 
 def _accept(question: Post, answer: Post, now: datetime) -> None:
@@ -63,35 +73,21 @@ def _accept(question: Post, answer: Post, now: datetime) -> None:
         user_id=question.owner_id,
         creation_date=now,
     )
-    self_answer = answer.owner_id == question.owner_id
-    if self_answer or answer.community_owned_date is not None:
+    if not rep_rules.earns_from_votes(answer.owner_id, answer.community_owned_date, now):
         return
-    ledger.lock_users([question.owner_id, answer.owner_id])
-    ledger.change(
-        answer.owner_id,
-        rep_rules.ACCEPTED_ANSWER,
-        Reason.ACCEPT,
-        post_id=answer.id,
-        vote_id=vote.id,
-        now=now,
-    )
-    ledger.change(
-        question.owner_id,
-        rep_rules.ACCEPTER,
-        Reason.ACCEPTER,
-        post_id=answer.id,
-        vote_id=vote.id,
-        now=now,
-    )
+    moves = rep_rules.accept_moves(answer.owner_id, question.owner_id)
+    ledger.lock_users(user_id for user_id, _nominal, _reason in moves)
+    for user_id, nominal, reason in moves:
+        ledger.change(user_id, nominal, reason, post_id=answer.id, vote_id=vote.id, now=now)
 
 
-def _unaccept(question: Post, answer_id: int, now: datetime) -> None:
-    for vote in Vote.objects.filter(
+def _unaccept(answer_id: int) -> None:
+    """The accept vote goes, and its +15/+2 leave the ledger with it."""
+    for vote_id in Vote.objects.filter(
         post_id=answer_id, vote_type=VoteType.ACCEPTED_BY_ORIGINATOR
-    ).order_by("id"):
-        vote_id = vote.id
+    ).values_list("id", flat=True):
         Vote.objects.filter(id=vote_id).delete()
-        ledger.undo_vote(vote_id, now=now)
+        ledger.withdraw(vote_id)
 
 
 def _after_accept(user_ids) -> None:

@@ -1,5 +1,5 @@
 """Serial voting (spec §1.4): a daily job finds runs of votes from one voter on one user's posts
-and reverses them through the ledger ("voting corrected")."""
+and reverses them: the votes go, and with them the reputation they moved."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from quaestio.reputation.models import Reason
 from quaestio.votes import rules
 from quaestio.votes.models import Vote, VoteType
 from quaestio.votes.services.voting import reverse_votes
@@ -47,4 +46,4 @@ def reverse_serial_voting(day: date | None = None, now: datetime | None = None) 
     """Run for yesterday (UTC) by default; returns how many votes were reversed."""
     now = now or timezone.now()
     day = day or (now - timedelta(days=1)).date()
-    return reverse_votes(serial_vote_ids(day), reason=Reason.REVERSAL, now=now)
+    return reverse_votes(serial_vote_ids(day))

@@ -1,15 +1,21 @@
-"""Casting, retracting and switching votes on posts; comment upvotes.
+"""Votes on posts (up, down, none) and comment upvotes, set to what the user intends.
 
 One vote per voter per post, kept as the dump keeps it (a Vote row of type 2 or 3 with the
-voter). Retracting deletes the row; switching deletes it and casts the other. The post is locked
-first, then the users whose reputation moves, so concurrent votes on one post serialise and the
-score always equals the sum of its Vote rows.
+voter). The services take the state the user wants, not a toggle: `vote_set(user, post, "up")`
+twice leaves one upvote, so a retried or doubled request cannot undo itself. Retracting deletes
+the row; switching deletes it and casts the other.
+
+Lock order: the post (or comment) first, with `select_for_update`, then the users whose
+reputation moves, in id order (`reputation.services.lock_users`). The standing vote is read
+under the post's lock, so concurrent requests on one post serialise and the score always equals
+the sum of its Vote rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -21,14 +27,17 @@ from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, Valida
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
-from quaestio.reputation.models import Reason
 from quaestio.reputation.services import utc_day_bounds
 from quaestio.search import services as search_services
 from quaestio.votes import policies
 from quaestio.votes.models import CommentVote, Vote, VoteType
 
+Direction = Literal["up", "down"]
 DIRECTIONS = {"up": VoteType.UP_MOD, "down": VoteType.DOWN_MOD}
+DIRECTION_OF = {vote_type: direction for direction, vote_type in DIRECTIONS.items()}
 SCORE_DELTA = {VoteType.UP_MOD: 1, VoteType.DOWN_MOD: -1}
+# What an action did. "unchanged": the vote already stood as asked (a retry, a second tab).
+Action = Literal["cast", "switched", "retracted", "unchanged"]
 
 
 @dataclass
@@ -36,7 +45,11 @@ class VoteOutcome:
     post_id: int
     score: int
     vote_type: int | None  # the viewer's standing vote after the action, None if none
-    action: str  # "cast", "retracted" or "switched"
+    action: Action
+
+    @property
+    def vote(self) -> Direction | None:
+        return DIRECTION_OF.get(self.vote_type)
 
 
 def votes_cast_today(user_id: int, now: datetime) -> int:
@@ -49,44 +62,65 @@ def votes_cast_today(user_id: int, now: datetime) -> int:
     ).count()
 
 
-def vote_cast(user: User, post_id: int, direction: str, now: datetime | None = None) -> VoteOutcome:
-    """Vote up or down; the same vote again retracts it, the other one switches (spec §4)."""
-    if direction not in DIRECTIONS:
+def vote_set(
+    user: User,
+    post_id: int,
+    target: Direction | None,
+    *,
+    only_if: Direction | None = None,
+    flip: bool = False,
+    now: datetime | None = None,
+) -> VoteOutcome:
+    """Make `target` the user's vote on the post: "up", "down", or None for no vote (spec §4).
+
+    Idempotent: when that vote already stands nothing is written and the action is
+    "unchanged". `only_if` acts only when the standing vote is that one, so the API's
+    /upvote/undo takes back an upvote and never a downvote. `flip` serves forms that send no
+    intent (pages rendered before forms carried one): when `target` already stands it is
+    retracted, decided here under the lock rather than from what the page showed.
+    """
+    if target is not None and target not in DIRECTIONS:
         raise ValidationFailed("A vote is either up or down.")
-    vote_type = DIRECTIONS[direction]
     now = now or timezone.now()
     with transaction.atomic():
         post = Post.objects.select_for_update().filter(id=post_id).first()
         if post is None:
             raise NotFound("No post with that id.")
-        frozen = policies.post_frozen_reason(post)
-        if frozen:
-            raise PermissionDenied(frozen)
         existing = (
             Vote.objects.filter(post_id=post.id, user_id=user.id, vote_type__in=tuple(SCORE_DELTA))
             .order_by("id")
             .first()
         )
+        current = DIRECTION_OF.get(existing.vote_type) if existing else None
+        wanted = _wanted(current, target, only_if=only_if, flip=flip)
+        if wanted == current:
+            return VoteOutcome(post.id, post.score or 0, DIRECTIONS.get(current), "unchanged")
+        frozen = policies.post_frozen_reason(post)
+        if frozen:
+            raise PermissionDenied(frozen)
         if existing is not None:
             reason = policies.can_change_vote(existing, post, now)
             if reason:
                 raise PermissionDenied(reason)
-            if existing.vote_type == vote_type:
-                _retract(post, existing, now)
-                action = "retracted"
-                standing = None
-            else:
-                _check_may_vote(user, post, vote_type, now, replacing=existing)
-                _retract(post, existing, now)
-                _cast(user, post, vote_type, now)
-                action, standing = "switched", vote_type
-        else:
-            _check_may_vote(user, post, vote_type, now, replacing=None)
-            _cast(user, post, vote_type, now)
-            action, standing = "cast", vote_type
+        if wanted is not None:
+            _check_may_vote(user, post, DIRECTIONS[wanted], now, replacing=existing)
+        if existing is not None:
+            _retract(post, existing)
+        if wanted is not None:
+            _cast(user, post, DIRECTIONS[wanted], now)
         score = Post.objects.values_list("score", flat=True).get(id=post.id)
     transaction.on_commit(lambda: _after_vote(user.id, post.owner_id))
-    return VoteOutcome(post.id, score, standing, action)
+    action = "retracted" if wanted is None else ("switched" if existing else "cast")
+    return VoteOutcome(post.id, score, DIRECTIONS.get(wanted), action)
+
+
+def _wanted(current, target, *, only_if, flip):
+    """The vote that should stand, from the one that does and what was asked."""
+    if only_if is not None and current != only_if:
+        return current
+    if flip and current == target:
+        return None
+    return target
 
 
 def _check_may_vote(user, post: Post, vote_type: int, now: datetime, replacing) -> None:
@@ -104,10 +138,6 @@ def _check_may_vote(user, post: Post, vote_type: int, now: datetime, replacing) 
         raise RateLimited(reason)
 
 
-def _earns_reputation(post: Post) -> bool:
-    return post.community_owned_date is None and post.owner_id is not None
-
-
 def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     vote = Vote.objects.create(
         post_id=post.id, vote_type=vote_type, user_id=user.id, creation_date=now
@@ -115,45 +145,23 @@ def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     Post.objects.filter(id=post.id).update(score=F("score") + SCORE_DELTA[vote_type])
     search_services.schedule_score(post.id)
     counter = "up_votes" if vote_type == VoteType.UP_MOD else "down_votes"
-    if _earns_reputation(post):
-        ledger.lock_users([user.id, post.owner_id])
-        if vote_type == VoteType.UP_MOD:
-            amount = (
-                rep_rules.QUESTION_UPVOTE
-                if post.post_type == PostType.QUESTION
-                else rep_rules.ANSWER_UPVOTE
-            )
-            ledger.change(
-                post.owner_id, amount, Reason.UPVOTE, post_id=post.id, vote_id=vote.id, now=now
-            )
-        else:
-            ledger.change(
-                post.owner_id,
-                rep_rules.POST_DOWNVOTE,
-                Reason.DOWNVOTE,
-                post_id=post.id,
-                vote_id=vote.id,
-                now=now,
-            )
-            if post.post_type == PostType.ANSWER:
-                ledger.change(
-                    user.id,
-                    rep_rules.ANSWER_DOWNVOTE_COST,
-                    Reason.DOWNVOTED_ANSWER,
-                    post_id=post.id,
-                    vote_id=vote.id,
-                    now=now,
-                )
+    if rep_rules.earns_from_votes(post.owner_id, post.community_owned_date, now):
+        moves = rep_rules.vote_moves(
+            vote_type == VoteType.UP_MOD, post.post_type == PostType.ANSWER, post.owner_id, user.id
+        )
+        ledger.lock_users(user_id for user_id, _nominal, _reason in moves)
+        for user_id, nominal, reason in moves:
+            ledger.change(user_id, nominal, reason, post_id=post.id, vote_id=vote.id, now=now)
     User.objects.filter(id=user.id).update(**{counter: F(counter) + 1})
     return vote
 
 
-def _retract(post: Post, vote: Vote, now: datetime, reason: str | None = None) -> None:
-    """Delete the vote, take back its score and exactly the reputation it gave."""
+def _retract(post: Post, vote: Vote) -> None:
+    """Delete the vote and its score; its reputation events leave the ledger with it."""
     Vote.objects.filter(id=vote.id).delete()
     Post.objects.filter(id=post.id).update(score=F("score") - SCORE_DELTA[vote.vote_type])
     search_services.schedule_score(post.id)
-    ledger.undo_vote(vote.id, reason=reason, now=now)
+    ledger.withdraw(vote.id)
     if vote.user_id is not None:
         counter = "up_votes" if vote.vote_type == VoteType.UP_MOD else "down_votes"
         User.objects.filter(id=vote.user_id, **{f"{counter}__gt": 0}).update(
@@ -161,20 +169,16 @@ def _retract(post: Post, vote: Vote, now: datetime, reason: str | None = None) -
         )
 
 
-def reverse_votes(
-    vote_ids: list[int], reason: str = Reason.REVERSAL, now: datetime | None = None
-) -> int:
-    """Invalidate votes (serial voting, a removed voter): scores and reputation follow."""
-    now = now or timezone.now()
+def reverse_votes(vote_ids: list[int]) -> int:
+    """Invalidate votes (serial voting, a removed voter): scores and reputation follow, as if
+    the votes had never been cast. Returns how many were reversed."""
     reversed_count = 0
     for vote in Vote.objects.filter(id__in=vote_ids).order_by("post_id", "id"):
         with transaction.atomic():
             post = Post.objects.select_for_update().get(id=vote.post_id)
-            # A deleted post's reputation is already removed; reversing its votes now would
-            # take it twice. They are left for a run after an undelete.
-            if post.deletion_date is not None or not Vote.objects.filter(id=vote.id).exists():
-                continue
-            _retract(post, vote, now, reason=reason)
+            if not Vote.objects.filter(id=vote.id).exists():
+                continue  # retracted meanwhile
+            _retract(post, vote)
             reversed_count += 1
     return reversed_count
 
@@ -190,35 +194,45 @@ class CommentVoteOutcome:
     comment_id: int
     score: int
     voted: bool
+    changed: bool = True
 
 
-def comment_vote_toggle(
-    user: User, comment_id: int, now: datetime | None = None
+def comment_vote_set(
+    user: User, comment_id: int, up: bool, *, flip: bool = False, now: datetime | None = None
 ) -> CommentVoteOutcome:
-    """Upvote a comment, or take the upvote back. No reputation moves (spec §4)."""
+    """Make the user's upvote on a comment stand (`up`) or not; no reputation moves (spec §4).
+
+    Idempotent like `vote_set`; `flip` serves forms that send no intent: an upvote that stands
+    is taken back. The comment is locked first, so the standing vote is read under the lock.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         comment = Comment.objects.select_for_update().filter(id=comment_id).first()
         if comment is None:
             raise NotFound("No comment with that id.")
         existing = CommentVote.objects.filter(comment_id=comment.id, user_id=user.id).first()
+        wanted = not existing if flip else up
+        if wanted == (existing is not None):
+            return CommentVoteOutcome(comment.id, comment.score or 0, wanted, changed=False)
         if existing is not None:
             existing.delete()
             Comment.objects.filter(id=comment.id).update(score=F("score") - 1)
-            voted = False
         else:
-            start, end = utc_day_bounds(now)
-            today = CommentVote.objects.filter(
-                user_id=user.id, creation_date__gte=start, creation_date__lt=end
-            ).count()
-            reason = policies.can_vote_on_comment(user, comment)
-            if reason:
-                raise PermissionDenied(reason)
-            reason = policies.comment_vote_limit_reason(today)
-            if reason:
-                raise RateLimited(reason)
+            _check_may_vote_on_comment(user, comment, now)
             CommentVote.objects.create(comment_id=comment.id, user_id=user.id, creation_date=now)
             Comment.objects.filter(id=comment.id).update(score=F("score") + 1)
-            voted = True
         score = Comment.objects.values_list("score", flat=True).get(id=comment.id)
-    return CommentVoteOutcome(comment.id, score, voted)
+    return CommentVoteOutcome(comment.id, score, wanted)
+
+
+def _check_may_vote_on_comment(user: User, comment: Comment, now: datetime) -> None:
+    reason = policies.can_vote_on_comment(user, comment)
+    if reason:
+        raise PermissionDenied(reason)
+    start, end = utc_day_bounds(now)
+    today = CommentVote.objects.filter(
+        user_id=user.id, creation_date__gte=start, creation_date__lt=end
+    ).count()
+    reason = policies.comment_vote_limit_reason(today)
+    if reason:
+        raise RateLimited(reason)

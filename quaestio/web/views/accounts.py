@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import services
+from quaestio.core import links
+from quaestio.core.client import client_address
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import inbox_mark_read
@@ -41,13 +43,17 @@ def signup(request):
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("display_name", "email")}
         try:
-            services.check_signup_allowed(_client_address(request))
-            user = services.user_signup(**form, password=request.POST.get("password", ""))
+            services.check_signup_allowed(client_address(request))
+            email = services.signup_request(
+                **form,
+                password=request.POST.get("password", ""),
+                site_root=links.absolute(request, "/").rstrip("/"),
+            )
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(_next_url(request))
+            # The same page whether the address is new or has an account: the e-mail says which.
+            return render(request, "accounts/signup_sent.html", {"email": email})
     return render(
         request,
         "accounts/signup.html",
@@ -56,15 +62,31 @@ def signup(request):
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def signup_confirm(request, token: str):
+    """The e-mailed link: a button, so a mail scanner opening the link confirms nothing."""
+    message, status = "", 200
+    if request.method == "POST":
+        try:
+            user = services.signup_confirm(token)
+        except DomainError as error:
+            message, status = error.message, error.status
+        else:
+            auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.record_login_success(user.email, client_address(request))
+            return redirect("/")
+    return render(
+        request,
+        "accounts/signup_confirm.html",
+        {"token": token, "message": message},
+        status=status,
+    )
 
 
 def login(request):
     email, message, status = "", "", 200
     if request.method == "POST":
         email = request.POST.get("email", "")
-        address = _client_address(request)
+        address = client_address(request)
         try:
             services.check_login_allowed(email, address)
         except DomainError as error:
@@ -77,7 +99,7 @@ def login(request):
                 services.record_login_failure(email, address)
                 message, status = "The e-mail address or password is incorrect.", 400
             else:
-                services.record_login_success(email)
+                services.record_login_success(email, address)
                 auth.login(request, user)
                 return redirect(_next_url(request))
     return render(
@@ -168,6 +190,7 @@ _reset_views = [
 urlpatterns: list = [
     path("users/login", login, name="login"),
     path("users/signup", signup, name="signup"),
+    path("users/signup/confirm/<str:token>", signup_confirm, name="signup_confirm"),
     path("users/logout", logout, name="logout"),
     path("users/edit", profile_edit, name="profile_edit"),
     path("users/inbox", inbox, name="inbox"),

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import path
 from django.utils import timezone
 
+from quaestio.core.client import client_address
 from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
@@ -19,11 +20,7 @@ DESCRIPTION_LENGTH = 160  # the meta description search engines show under the t
 
 
 def _count_view(request, question) -> None:
-    visitor = (
-        f"u{request.user.id}"
-        if request.user.is_authenticated
-        else request.META.get("REMOTE_ADDR", "")
-    )
+    visitor = f"u{request.user.id}" if request.user.is_authenticated else client_address(request)
     if count_question_view(question.id, visitor):
         question.view_count = (question.view_count or 0) + 1
 

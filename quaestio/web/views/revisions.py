@@ -6,8 +6,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
-from quaestio.core.diff import inline_diff, side_by_side_diff
-from quaestio.posts.models import Post
+from quaestio.core.diff import (
+    inline_diff,
+    inline_tag_diff,
+    side_by_side_diff,
+    side_by_side_tag_diff,
+)
+from quaestio.posts.models import Post, parse_tags
 from quaestio.posts.policies import can_view_deleted
 from quaestio.posts.revisions import post_revisions
 
@@ -19,14 +24,18 @@ def revisions(request, post_id: int):
         raise Http404("No post with that id")
     history = post_revisions(post_id)
     side_by_side = request.GET.get("view") == "side-by-side"
+    text_diff = side_by_side_diff if side_by_side else inline_diff
+    tag_diff = side_by_side_tag_diff if side_by_side else inline_tag_diff
     for revision in history:
         previous = revision.previous
         old = previous or type(revision)(
             guid="", date=revision.date, user=None, user_name="", comment=""
         )
         revision.diffs = {
-            name: (side_by_side_diff if side_by_side else inline_diff)(
-                getattr(old, name), getattr(revision, name)
+            name: (
+                tag_diff(parse_tags(old.tags), parse_tags(revision.tags))
+                if name == "tags"
+                else text_diff(getattr(old, name), getattr(revision, name))
             )
             for name in ("title", "body", "tags")
             if revision.number

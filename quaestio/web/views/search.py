@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 
+from quaestio.core.client import client_address
 from quaestio.search.parser import parse
 from quaestio.search.query import SearchSyntaxError
 from quaestio.search.selectors import PAGE_SIZE, SORTS, search, similar_questions
@@ -23,11 +24,7 @@ SIMILAR_MIN_TITLE = 10  # characters typed before suggestions are worth their qu
 
 
 def _over_rate_limit(request) -> bool:
-    who = (
-        f"u{request.user.id}"
-        if request.user.is_authenticated
-        else request.META.get("REMOTE_ADDR", "")
-    )
+    who = f"u{request.user.id}" if request.user.is_authenticated else client_address(request)
     key = f"search-rate:{who}"
     if cache.add(key, 1, 60):
         return False

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
-from quaestio.reputation.privileges import privilege_ladder, privilege_set
+from quaestio.web.help import HELP_PAGES, HELP_SECTIONS, help_context
 from quaestio.web.paging import page_number, paginator
 
 PAGE_SIZE = 30
@@ -40,61 +41,35 @@ def identicon(request, seed: str):
     return HttpResponse(identicon_svg(seed), content_type="image/svg+xml")
 
 
-HELP_PAGES = {
-    "": ("Help Center", "Find answers to common questions about how this site works."),
-    "how-to-ask": (
-        "How do I ask a good question?",
-        "Search first, be specific, show what you found, and pick tags that describe the subject.",
-    ),
-    "how-to-answer": (
-        "How do I write a good answer?",
-        "Answer the question asked, cite your sources, and explain rather than assert.",
-    ),
-    "on-topic": (
-        "What topics can I ask about here?",
-        "Questions about history and historical research.",
-    ),
-    "dont-ask": (
-        "What types of questions should I avoid asking?",
-        "Questions that are primarily opinion-based or too broad to answer in a post.",
-    ),
-    "behavior": ("What kind of behavior is expected of users?", "Be nice. Assume good intentions."),
-    "minimal-reproducible-example": (
-        "How to create a minimal example",
-        "Reduce your problem to the smallest case that shows it.",
-    ),
-}
+def help_index(request):
+    """The help center: every help page by section."""
+    return render(request, "site/help_index.html", {"sections": HELP_SECTIONS})
 
 
-def help_page(request, page: str = ""):
-    title, text = HELP_PAGES.get(page, HELP_PAGES[""])
-    return render(
-        request,
-        "site/info.html",
-        {"title": title, "text": text},
-        status=200 if page in HELP_PAGES else 404,
-    )
+def help_page(request, page: str):
+    """One help page: its prose, with the figures it shows read from the site's rules."""
+    entry = HELP_PAGES.get(page)
+    if entry is None:
+        raise Http404("No help page by that name")
+    context = {"page": entry, "sections": HELP_SECTIONS, **help_context(request, page)}
+    return render(request, f"site/help/{page}.html", context)
 
 
 def privileges(request):
     """What each reputation level unlocks on this site, and what the viewer holds."""
-    viewer = request.user if request.user.is_authenticated else None
-    return render(
-        request,
-        "site/privileges.html",
-        {"ladder": privilege_ladder(viewer), "privilege_set": privilege_set(), "viewer": viewer},
-    )
+    return help_page(request, "privileges")
 
 
 def tour(request):
-    return render(
-        request,
-        "site/info.html",
-        {
-            "title": "Tour",
-            "text": "Ask questions, get answers, no distractions. Good answers are voted up and rise to the top.",
-        },
-    )
+    """A first look at how the site works, for a visitor who has never used one like it."""
+    return render(request, "site/tour.html", help_context(request, "reputation"))
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def favicon(request):
+    """Browsers and crawlers that ignore the pages' <link rel="icon"> still ask for
+    /favicon.ico: send them to the icon's cache-busted static URL."""
+    return HttpResponsePermanentRedirect(static("quaestio/favicon.svg"))
 
 
 def ping(request):
@@ -106,9 +81,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("questions", home, name="questions"),
     path("avatar/<str:seed>.svg", identicon, name="identicon"),
-    path("help", help_page, name="help"),
+    path("help", help_index, name="help"),
     path("help/privileges", privileges, name="privileges"),
     path("help/<slug:page>", help_page, name="help_page"),
     path("tour", tour, name="tour"),
     path("ping", ping, name="ping"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

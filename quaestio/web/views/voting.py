@@ -2,6 +2,11 @@
 
 Every action is a plain form post that redirects back (no JavaScript needed); voting.js sends
 the same post with `Accept: application/json` and gets the new state back instead.
+
+Forms say what the user wants to be true, in an `intent` field, so a retried or doubled post
+cannot undo itself: a vote form sends `intent=up|down|none`, an accept form
+`intent=accept|unaccept`, a comment vote form `intent=up|none`. A form without one (a page
+rendered before forms carried it) flips the state, decided by the service under its lock.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from quaestio.core.errors import DomainError
+from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.votes import rules as vote_rules
 from quaestio.votes import services
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
@@ -49,13 +54,35 @@ def _login_needed(request, message: str):
     return redirect(f"/users/login?next={request.headers.get('Referer', '/')}")
 
 
+FLIP = object()
+VOTE_INTENTS = {"up": "up", "down": "down", "none": None}
+ACCEPT_INTENTS = {"accept": True, "unaccept": False}
+COMMENT_VOTE_INTENTS = {"up": True, "none": False}
+
+
+def _intent(request, choices: dict[str, object]):
+    """The state the form asks for, or `FLIP` when it sends none."""
+    raw = request.POST.get("intent")
+    if raw is None:
+        return FLIP
+    if raw not in choices:
+        raise ValidationFailed(f"intent must be one of: {', '.join(choices)}.")
+    return choices[raw]
+
+
 @require_POST
 def post_vote(request, post_id: int, direction: str):
     back = _back(request, f"/q/{post_id}")
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
-        outcome = services.vote_cast(request.user, post_id, direction)
+        if direction not in VOTE_INTENTS or direction == "none":
+            raise ValidationFailed("A vote is either up or down.")
+        intent = _intent(request, VOTE_INTENTS)
+        if intent is FLIP:
+            outcome = services.vote_set(request.user, post_id, direction, flip=True)
+        else:
+            outcome = services.vote_set(request.user, post_id, intent)
     except DomainError as error:
         return _refuse(request, error, back)
     if _wants_json(request):
@@ -63,7 +90,7 @@ def post_vote(request, post_id: int, direction: str):
             {
                 "post_id": outcome.post_id,
                 "score": outcome.score,
-                "vote": {2: "up", 3: "down"}.get(outcome.vote_type),
+                "vote": outcome.vote,
                 "action": outcome.action,
             }
         )
@@ -76,12 +103,17 @@ def accept(request, answer_id: int):
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in to accept an answer.")
     try:
-        outcome = services.answer_accept_toggle(request.user, answer_id)
+        intent = _intent(request, ACCEPT_INTENTS)
+        outcome = services.accept_set(request.user, answer_id, intent is True, flip=intent is FLIP)
     except DomainError as error:
         return _refuse(request, error, back)
     if _wants_json(request):
         return JsonResponse(
-            {"question_id": outcome.question_id, "accepted_answer_id": outcome.accepted_answer_id}
+            {
+                "question_id": outcome.question_id,
+                "accepted_answer_id": outcome.accepted_answer_id,
+                "changed": outcome.changed,
+            }
         )
     return redirect(back)
 
@@ -92,12 +124,20 @@ def comment_vote(request, comment_id: int):
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
-        outcome = services.comment_vote_toggle(request.user, comment_id)
+        intent = _intent(request, COMMENT_VOTE_INTENTS)
+        outcome = services.comment_vote_set(
+            request.user, comment_id, intent is True, flip=intent is FLIP
+        )
     except DomainError as error:
         return _refuse(request, error, back)
     if _wants_json(request):
         return JsonResponse(
-            {"comment_id": outcome.comment_id, "score": outcome.score, "voted": outcome.voted}
+            {
+                "comment_id": outcome.comment_id,
+                "score": outcome.score,
+                "voted": outcome.voted,
+                "changed": outcome.changed,
+            }
         )
     return redirect(back)
 

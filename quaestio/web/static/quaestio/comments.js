@@ -21,8 +21,6 @@ function openCommentForm(event) {
   }
   const form = document.createElement("form");
   form.className = "inline-comment";
-  // Styled here: the question page loads only the site's shared stylesheet.
-  form.style.cssText = "display:flex;flex-direction:column;align-items:flex-start;gap:.4rem;padding:.5rem 0 0 2rem";
   form.method = "post";
   form.action = link.getAttribute("href");
   const token = document.createElement("input");
@@ -38,7 +36,6 @@ function openCommentForm(event) {
   text.minLength = MIN;
   text.maxLength = MAX;
   text.required = true;
-  text.style.cssText = "width:100%;font:inherit;padding:.4rem;border:1px solid #babfc4;border-radius:4px";
   text.id = `comment-text-${link.closest("[data-post-id]")?.dataset.postId || "new"}`;
   label.htmlFor = text.id;
   const count = document.createElement("span");

@@ -1,6 +1,10 @@
 // Voting, accepting and comment upvotes without a page reload. Each form still works as a plain
 // post when this script is absent: the server redirects back. Here we send the same post,
 // ask for JSON, and update the count and the pressed state in place.
+//
+// Every post says what the user wants to be true (`intent`), read from what the page shows: a
+// click on a pressed arrow asks for no vote, on another for that vote. A post sent twice, or
+// after another tab changed the vote, then cannot undo itself.
 
 function csrfToken(form) {
   const field = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -21,10 +25,21 @@ function showError(container, message) {
   setTimeout(() => box.remove(), 6000);
 }
 
+function intentOf(form) {
+  const pressed = form.querySelector("button")?.getAttribute("aria-pressed") === "true";
+  if (form.classList.contains("accept-form")) return pressed ? "unaccept" : "accept";
+  if (form.classList.contains("comment-vote-form")) return pressed ? "none" : "up";
+  return pressed ? "none" : form.action.endsWith("/down") ? "down" : "up";
+}
+
 async function post(form) {
+  const body = new FormData(form);
+  // The page may have changed since the markup's own intent field was written (an earlier
+  // click updated it in place): what the buttons show now is what the click means.
+  body.set("intent", intentOf(form));
   const response = await fetch(form.action, {
     method: "POST",
-    body: new FormData(form),
+    body,
     headers: { "X-CSRFToken": csrfToken(form), Accept: "application/json" },
     credentials: "same-origin",
   });
