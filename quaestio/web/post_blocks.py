@@ -67,7 +67,7 @@ class Viewer:
 @dataclass(frozen=True, slots=True)
 class ThreadUrls:
     """The thread's links from core.links, escaped for attributes: the per-post and per-comment
-    ones as patterns to format with the id."""
+    ones as patterns to format with the id (`urls.edit % post_id`)."""
 
     login: str
     signup: str
@@ -112,7 +112,10 @@ def thread_urls(prefix: str) -> ThreadUrls:
         comment_edit=comment("edit"),
         comment_delete=comment("delete"),
     )
-    return ThreadUrls(*(escape_html(url) for url in astuple(urls)))
+    # "%d" in the id's place: formatting an int with % costs less than str.format per link.
+    return ThreadUrls(
+        *(escape_html(url).replace("%", "%%").replace("{id}", "%d") for url in astuple(urls))
+    )
 
 
 def ascii_runs(parts: list[str]) -> list[str]:
@@ -162,7 +165,7 @@ def _refused(verdict) -> str:
 def _accept_form(post_id: int, accepted: bool, viewer: Viewer) -> str:
     """The asker's toggle: accept this answer, or click again to undo."""
     return (
-        f'<form method="post" action="{viewer.urls.accept.format(id=post_id)}"'
+        f'<form method="post" action="{viewer.urls.accept % post_id}"'
         f' class="accept-form">{viewer.csrf}{_intent("unaccept" if accepted else "accept")}<button type="submit" class="accept{_pressed(accepted)}'
         ' title="Accept this answer if it solved your problem (click again to undo)">'
         f'{_CHECK}<span class="visually-hidden">Accept this answer</span></button></form>'
@@ -203,9 +206,7 @@ def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdic
         )
     if not verdict.allowed:
         return f'<button type="button" class="{css}{_pressed(on)}{_refused(verdict)}>{button}'
-    action = (viewer.urls.vote_up if direction == "up" else viewer.urls.vote_down).format(
-        id=post_id
-    )
+    action = (viewer.urls.vote_up if direction == "up" else viewer.urls.vote_down) % post_id
     return (
         f'<form method="post" action="{action}"'
         f' class="vote-form">{viewer.csrf}{_intent("none" if on else direction)}'
@@ -249,24 +250,22 @@ def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
     """Share and History for everyone; Edit, Delete, Undelete and Bounty where allowed. The
     URLs are escaped already (ThreadUrls)."""
     post_id = int(post.id)
-    share = (urls.question_short if kind == "question" else urls.answer_short).format(id=post_id)
+    share = (urls.question_short if kind == "question" else urls.answer_short) % post_id
     edit = ""
     if actions.edit.allowed:
-        edit = f' <a href="{urls.edit.format(id=post_id)}">Edit</a>'
+        edit = f' <a href="{urls.edit % post_id}">Edit</a>'
     elif actions.suggest_edit.allowed:
-        edit = (
-            f' <a href="{urls.edit.format(id=post_id)}" title="Suggest an edit for review">Edit</a>'
-        )
+        edit = f' <a href="{urls.edit % post_id}" title="Suggest an edit for review">Edit</a>'
     more = ""
     if actions.delete.allowed:
-        more += f' <a href="{urls.delete.format(id=post_id)}">Delete</a>'
+        more += f' <a href="{urls.delete % post_id}">Delete</a>'
     if actions.undelete.allowed:
-        more += f' <a href="{urls.undelete.format(id=post_id)}">Undelete</a>'
+        more += f' <a href="{urls.undelete % post_id}">Undelete</a>'
     if actions.offer_bounty.allowed:
-        more += f' <a href="{urls.bounty.format(id=post_id)}">Bounty</a>'
+        more += f' <a href="{urls.bounty % post_id}">Bounty</a>'
     return (
         f'<div class="post-menu"><a href="{share}" title="Short permalink to this {kind}">Share</a>'
-        f'{edit} <a href="{urls.revisions.format(id=post_id)}">History</a>{more}'
+        f'{edit} <a href="{urls.revisions % post_id}">History</a>{more}'
         f"{_licence_link(post.content_license, kind)}</div>"
     )
 
@@ -275,7 +274,7 @@ def signatures(block, kind: str, viewer: Viewer) -> str:
     """ "edited <date>" (with the editor's card when not the owner), then "asked/answered"."""
     post = block.post
     now, prefix = viewer.now, viewer.prefix
-    revisions = viewer.urls.revisions.format(id=int(post.id))
+    revisions = viewer.urls.revisions % int(post.id)
     edited = ""
     if post.last_edit_date:
         if block.editor is not None:
@@ -305,7 +304,7 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     button = '<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
     if actions.upvote.allowed:
         return (
-            f'<form method="post" action="{viewer.urls.comment_vote.format(id=comment_id)}"'
+            f'<form method="post" action="{viewer.urls.comment_vote % comment_id}"'
             f' class="comment-vote-form">{viewer.csrf}{_intent("none" if on else "up")}'
             '<button type="submit" class="comment-up"'
             f' aria-pressed="{"true" if on else "false"}" title="This comment adds something'
@@ -322,10 +321,10 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
 def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
     tools = ""
     if actions.edit.allowed:
-        url = viewer.urls.comment_edit.format(id=comment_id)
+        url = viewer.urls.comment_edit % comment_id
         tools += f' <a class="comment-edit" href="{url}">edit</a>'
     if actions.delete.allowed:
-        url = viewer.urls.comment_delete.format(id=comment_id)
+        url = viewer.urls.comment_delete % comment_id
         tools += (
             f' <form method="post" action="{url}" class="comment-delete-form">{viewer.csrf}'
             '<button type="submit" class="comment-delete" title="Delete this comment">'
@@ -382,7 +381,7 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
         )
     add = ""
     if block.actions.comment.allowed:
-        url = viewer.urls.comment_new.format(id=post_id)
+        url = viewer.urls.comment_new % post_id
         add = f'<a class="add-comment" href="{url}">Add a comment</a>'
     out.append(f'<div class="comment-actions">{show_more}{add}</div></div>')
 
