@@ -328,8 +328,9 @@ def viewer_votes(
         params += [user_id, *comment_ids]
     if upvoted_among:
         sql += (
-            " UNION ALL SELECT DISTINCT post_id, -2, NULL FROM votes_vote"
-            f" WHERE vote_type = 2 AND post_id IN ({_marks(upvoted_among)})"
+            # A typed date column, not NULL: PostgreSQL types a grouped NULL as text.
+            " UNION ALL SELECT post_id, -2, MIN(creation_date) FROM votes_vote"
+            f" WHERE vote_type = 2 AND post_id IN ({_marks(upvoted_among)}) GROUP BY post_id"
         )
         params += list(upvoted_among)
     for target, vote_type, date in _rows(cursor, sql, params):
