@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from quaestio.comments import policies as comment_policies
 from quaestio.posts import policies as post_policies
@@ -39,12 +40,18 @@ NO = Verdict(False)
 def from_decision(decision: tuple[bool, str]) -> Verdict:
     """From the posts and comments policies' (allowed, reason)."""
     allowed, reason = decision
-    return YES if allowed else Verdict(False, reason)
+    return YES if allowed else _refusal(reason)
 
 
 def from_refusal(reason: str) -> Verdict:
     """From the votes policies' "" (allowed) or reason."""
-    return Verdict(False, reason) if reason else YES
+    return _refusal(reason) if reason else YES
+
+
+@lru_cache(maxsize=1024)
+def _refusal(reason: str) -> Verdict:
+    # The same few reasons recur on every post of every page: one immutable Verdict each.
+    return Verdict(False, reason)
 
 
 @dataclass(slots=True)
