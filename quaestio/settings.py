@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "quaestio.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "quaestio.web.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,10 +196,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
+# The deepest page a list serves (Stack Exchange caps list paging): deeper asks show this page.
+QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
 # Server-Timing (database, template, total) tells how long the server worked on a request,
 # which helps an attacker time queries: it goes to staff and moderators only, or to everyone
 # with "all" (benchmarks), or to nobody with "off".
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
+QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

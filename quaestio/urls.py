@@ -5,3 +5,5 @@ urlpatterns = [
     path("", include("quaestio.api.pages")),
     path("", include("quaestio.web.urls")),
 ]
+
+handler500 = "quaestio.web.views.errors.server_error"

@@ -37,3 +37,30 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def api_operations(demo, settings):
+    """Every operation of /2.3/openapi.json as schemathesis loads it, called in-process through
+    WSGI on the demo data, with quotas out of the way.
+
+    Calling the WSGI application directly fires request_started and request_finished, which
+    would close the test's database connection: they are disconnected meanwhile, as Django's
+    own test client does."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from quaestio.api.registry import ENDPOINTS
+    from quaestio.wsgi import application
+
+    settings.QUAESTIO_API_QUOTA_ANONYMOUS = 10**9
+    settings.QUAESTIO_API_REQUESTS_PER_SECOND = 10**9
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    schema = schemathesis.openapi.from_wsgi("/2.3/openapi.json", application)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= len(ENDPOINTS)
+    yield operations
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
-from quaestio.accounts.models import User
+from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.badges.models import Badge
 from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import Post, PostType
@@ -86,6 +86,6 @@ def user_profile(user_id: int, posts_shown: int = 10) -> Profile | None:
 
 
 def user_list(page: int, page_size: int = 36) -> tuple[list[User], int]:
-    queryset = User.objects.exclude(id=-1)
+    queryset = User.objects.exclude(id=COMMUNITY_USER_ID)
     start = (page - 1) * page_size
     return list(queryset.order_by("-reputation", "id")[start : start + page_size]), queryset.count()

@@ -111,6 +111,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "title",
             "last_editor",
             "accepted",
+            "notice",
             "can_flag",
             "upvoted",
             "downvoted",
@@ -312,6 +313,27 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "filter": (("filter", "included_fields", "filter_type"), ()),
     "error": (("error_id", "error_name", "description"), ()),
     "access_token": (("access_token", "expires_on_date", "account_id", "scope"), ()),
+    "closed_details": (
+        ("on_hold", "reason", "description", "by_users", "original_questions"),
+        (),
+    ),
+    "original_question": (("question_id", "title", "answer_count", "accepted_answer_id"), ()),
+    "notice": (("owner_user_id", "creation_date", "body"), ()),
+    "flag_option": (
+        (
+            "option_id",
+            "requires_comment",
+            "requires_site",
+            "requires_question_id",
+            "title",
+            "description",
+            "sub_options",
+            "has_flagged",
+            "dialog_title",
+            "count",
+        ),
+        (),
+    ),
 }
 
 # Types whose body the `withbody` filter adds.

@@ -25,6 +25,7 @@ from quaestio.api.errors import (
 from quaestio.api.params import Paging, paging
 from quaestio.api.throttling import admit
 from quaestio.api.types import Out
+from quaestio.core import links
 from quaestio.core.errors import DomainError, NotFound, PermissionDenied, RateLimited
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,10 @@ def handle(
     try:
         _reject_nul_bytes(query, kwargs)
         allowance = admit(request, method, query.get("key"))
-        out = Out(api_filters.resolve(query.get("filter") or api_filters.legacy_name(query)))
+        out = Out(
+            api_filters.resolve(query.get("filter") or api_filters.legacy_name(query)),
+            origin=links.origin(request),
+        )
         api = ApiRequest(http=request, query=query, out=out, method=method, item_type=item_type)
         if authenticate is not None:
             authenticate(api)

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quaestio.api.models import AccessToken, Scope
 from quaestio.api.services import token_create, token_revoke
+from quaestio.core import links
 from quaestio.core.errors import DomainError
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 @cache
@@ -64,11 +66,11 @@ def revoke(request, user_id: int, token_id: int):
         token_revoke(request.user, token_id)
     except DomainError as error:
         return _render(request, status=404, error=error.message)
-    return HttpResponseRedirect(f"/users/{user_id}/apps/")
+    return HttpResponseRedirect(links.page_url("user_apps", user_id))
 
 
 urlpatterns = [
-    path("users/<int:user_id>/apps/", apps, name="user_apps"),
-    path("users/<int:user_id>/apps", apps),
-    path("users/<int:user_id>/apps/<int:token_id>/revoke", revoke, name="user_app_revoke"),
+    path("users/<id:user_id>/apps/", apps, name="user_apps"),
+    path("users/<id:user_id>/apps", apps),
+    path("users/<id:user_id>/apps/<id:token_id>/revoke", revoke, name="user_app_revoke"),
 ]

@@ -15,6 +15,10 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 30
 MAX_IDS = 100
 MAX_TAGGED = 5
+# The largest number a parameter may carry: ids and counts are 64-bit in the database, and the
+# site's <id:...> routes take 18 digits, so a longer number is a bad parameter here too (a
+# number the database cannot hold would otherwise fail inside the query).
+MAX_NUMBER = 10**18 - 1
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,16 @@ def integer(
         value = int(raw)
     except ValueError:
         raise BadParameter(name, f"{name} must be an integer") from None
+    _within_reach(value, name)
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise BadParameter(name, f"{name} must be {bounds}")
+    return value
+
+
+def _within_reach(value: int, name: str) -> int:
+    if abs(value) > MAX_NUMBER:
+        raise BadParameter(name, f"{name} must be at most {len(str(MAX_NUMBER))} digits long")
     return value
 
 
@@ -80,9 +91,10 @@ def id_vector(raw: str, name: str = "ids") -> list[int]:
     ids = []
     for part in parts:
         try:
-            ids.append(int(part))
+            number = int(part)
         except ValueError:
             raise NoMethod(f"no method found with this name; `{part}` is not a number") from None
+        ids.append(_within_reach(number, name))
     return list(dict.fromkeys(ids))
 
 
@@ -119,7 +131,7 @@ def _bound(query, name: str, spec: Sort | None):
         return epoch(query, name)
     if spec.kind == "int":
         try:
-            return int(float(raw))
+            return _within_reach(int(float(raw)), name)
         except (ValueError, OverflowError):
             raise BadParameter(name, f"{name} must be a number for sort {spec.field}") from None
     return raw

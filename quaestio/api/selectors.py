@@ -205,7 +205,9 @@ def load_related(
         )
 
     # Parents of answers: for is_accepted, and title/tags when asked.
-    parent_ids = {a.parent_id for a in answers + [p for p in posts if p.post_type == 2]}
+    parent_ids = {
+        a.parent_id for a in answers + [p for p in posts if p.post_type == PostType.ANSWER]
+    }
     parent_ids |= {a.parent_id for a in nested_answers}
     known = {q.id: q for q in questions}
     missing = parent_ids - set(known)
@@ -217,7 +219,22 @@ def load_related(
         )
     related.questions = known
 
+    if questions and out.wants("question", "closed_details"):
+        from quaestio.moderation.selectors import closed_notices
+
+        related.closings = closed_notices(questions)
+    if questions and (
+        out.wants("question", "close_vote_count") or out.wants("question", "reopen_vote_count")
+    ):
+        from quaestio.moderation.selectors import standing_vote_counts
+
+        related.close_votes = standing_vote_counts([q.id for q in questions])
+    if all_posts and out.wants_any(("question", "answer"), "notice"):
+        from quaestio.moderation.post_states import notice_views
+
+        related.notices = notice_views(all_posts)
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
+    user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):
         user_ids |= {p.last_editor_id for p in all_posts}
     user_ids.discard(None)
@@ -235,7 +252,7 @@ def post_counts(user_ids: list[int]) -> dict[int, dict]:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        counts[owner_id]["question_count" if post_type == 1 else "answer_count"] = n
+        counts[owner_id]["question_count" if post_type == PostType.QUESTION else "answer_count"] = n
     return counts
 
 

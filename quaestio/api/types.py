@@ -15,11 +15,11 @@ from functools import cache
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils.text import slugify
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api.filters import Filter
 from quaestio.comments.models import Comment
+from quaestio.core import links
 from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType, parse_tags
 
@@ -49,10 +49,12 @@ def _forget_site_url(setting, **kwargs) -> None:
 
 @dataclass
 class Out:
-    """What serialising one response needs: the filter, and who is asking (for `upvoted`...)."""
+    """What serialising one response needs: the filter, who is asking (for `upvoted`...), and
+    the scheme and host the request came to, which make the `link` fields absolute."""
 
     filter: Filter
     viewer_id: int | None = None
+    origin: str = ""
 
     def wants(self, type_: str, name: str) -> bool:
         return self.filter.wants(type_, name)
@@ -82,14 +84,17 @@ class Related:
     votes_by_post: dict[int, tuple[int, int]] = field(default_factory=dict)
     questions: dict[int, Post] = field(default_factory=dict)  # parents of answers
     viewer_votes: dict[int, int] = field(default_factory=dict)
+    closings: dict[int, object] = field(default_factory=dict)  # moderation ClosedNotice by id
+    close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
+    notices: dict[int, object] = field(default_factory=dict)  # moderation NoticeView by post id
 
 
-def user_link(user_id: int, display_name: str) -> str:
-    return f"{site_url()}/users/{user_id}/{slugify(display_name) or 'user'}"
+def user_link(out: Out, user_id: int, display_name: str) -> str:
+    return out.origin + links.user_url(user_id, display_name)
 
 
-def profile_image(user: User) -> str:
-    return safe_link(user.profile_image_url) or f"{site_url()}/avatar/{user.id}.svg"
+def profile_image(out: Out, user: User) -> str:
+    return safe_link(user.profile_image_url) or out.origin + links.avatar_url(user.id)
 
 
 def user_type(user: User) -> str:
@@ -112,7 +117,7 @@ def shallow_user(out: Out, user: User | None, fallback_name: str = "") -> dict:
                 "display_name": fallback_name or "deleted user",
                 "user_type": "does_not_exist",
                 "reputation": 0,
-                "profile_image": f"{site_url()}/avatar/deleted.svg",
+                "profile_image": out.origin + links.avatar_url("deleted"),
             },
         )
         # user_id is null rather than absent: py-stackexchange reads owner["user_id"] on
@@ -128,8 +133,8 @@ def shallow_user(out: Out, user: User | None, fallback_name: str = "") -> dict:
             "display_name": user.display_name,
             "reputation": user.reputation,
             "user_type": user_type(user),
-            "profile_image": profile_image(user),
-            "link": user_link(user.id, user.display_name),
+            "profile_image": profile_image(out, user),
+            "link": user_link(out, user.id, user.display_name),
             "badge_counts": badge_counts(user)
             if out.wants("shallow_user", "badge_counts")
             else None,
@@ -147,18 +152,18 @@ def _editor(out: Out, related: Related, post: Post) -> dict | None:
     return _owner(out, related, post.last_editor_id, post.last_editor_display_name)
 
 
-def question_link(post_id: int, title: str) -> str:
-    return f"{site_url()}/questions/{post_id}/{slugify(title) or 'question'}"
+def question_link(out: Out, post_id: int, title: str) -> str:
+    return out.origin + links.question_url(post_id, title)
 
 
-def answer_link(answer_id: int) -> str:
-    return f"{site_url()}/a/{answer_id}"
+def answer_link(out: Out, answer_id: int) -> str:
+    return out.origin + links.answer_url(answer_id)
 
 
-def post_link(post: Post) -> str:
+def post_link(out: Out, post: Post) -> str:
     if post.post_type == PostType.QUESTION:
-        return question_link(post.id, post.title)
-    return answer_link(post.id)
+        return question_link(out, post.id, post.title)
+    return answer_link(out, post.id)
 
 
 def closed_reason(post: Post) -> str | None:
@@ -168,6 +173,54 @@ def closed_reason(post: Post) -> str | None:
         return "Duplicate"
     label = CloseReason(post.close_reason).label
     return label[:1].upper() + label[1:]
+
+
+def closed_details(out: Out, related: Related, notice) -> dict:
+    """Who closed the question, why, and (duplicates) the originals: from the closing's
+    PostHistory row and PostLinks, as moderation.selectors.closed_notices reads them."""
+    by_users = [
+        shallow_user(out, related.users.get(c.user_id), c.display_name)
+        if c.user_id in related.users
+        else out.emit(
+            "shallow_user",
+            {"user_id": c.user_id, "display_name": c.display_name, "user_type": "registered"},
+        )
+        for c in notice.closed_by
+    ]
+    originals = [
+        out.emit(
+            "original_question",
+            {
+                "question_id": o.id,
+                "title": o.title,
+                "answer_count": o.answer_count,
+                "accepted_answer_id": o.accepted_answer_id,
+            },
+        )
+        for o in notice.originals
+    ]
+    return out.emit(
+        "closed_details",
+        {
+            "on_hold": False,  # "on hold" ended in 2019 (spec §7.2)
+            "reason": notice.reason_title,
+            "description": f"<p>{html.escape(notice.text)}</p>",
+            "by_users": by_users,
+            "original_questions": originals if notice.is_duplicate else None,
+        },
+    )
+
+
+def notice(out: Out, view) -> dict:
+    """A moderator's post notice, as moderation.post_states.notice_views reads it."""
+    return out.emit(
+        "notice",
+        {
+            "owner_user_id": view.owner_user_id,
+            "creation_date": epoch(view.date),
+            "body": f"<p><b>{html.escape(view.title)}</b>: {html.escape(view.text)}</p>",
+        },
+    )
 
 
 def _votes(related: Related, post_id: int) -> tuple[int, int]:
@@ -199,8 +252,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         "creation_date": epoch(post.creation_date),
         "last_activity_date": epoch(post.last_activity_date),
         "last_edit_date": epoch(post.last_edit_date),
-        "link": question_link(post.id, post.title),
-        "share_link": f"{site_url()}/q/{post.id}",
+        "link": question_link(out, post.id, post.title),
+        "share_link": out.origin + links.question_short_url(post.id),
         "content_license": post.content_license or DEFAULT_LICENSE,
         "accepted_answer_id": post.accepted_answer_id,
         "closed_date": epoch(post.closed_date),
@@ -212,8 +265,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         "favorite_count": post.favorite_count or 0,
         "up_vote_count": up,
         "down_vote_count": down,
-        "close_vote_count": 0,
-        "reopen_vote_count": 0,
+        "close_vote_count": related.close_votes.get(post.id, (0, 0))[0],
+        "reopen_vote_count": related.close_votes.get(post.id, (0, 0))[1],
         "delete_vote_count": 0,
         "upvoted": _viewer_vote(out, related, post.id, 2),
         "downvoted": _viewer_vote(out, related, post.id, 3),
@@ -224,6 +277,10 @@ def question(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if wants("question", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("question", "notice") and post.id in related.notices:
+        values["notice"] = notice(out, related.notices[post.id])
+    if wants("question", "closed_details") and post.id in related.closings:
+        values["closed_details"] = closed_details(out, related, related.closings[post.id])
     if wants("question", "answers") and post.id in related.answers_by_question:
         values["answers"] = [answer(out, a, related) for a in related.answers_by_question[post.id]]
     if wants("question", "comments"):
@@ -254,8 +311,8 @@ def answer(out: Out, post: Post, related: Related) -> dict:
         "comment_count": post.comment_count,
         "up_vote_count": up,
         "down_vote_count": down,
-        "link": answer_link(post.id),
-        "share_link": answer_link(post.id),
+        "link": answer_link(out, post.id),
+        "share_link": answer_link(out, post.id),
         "title": parent.title if parent is not None else None,
         "tags": parse_tags(parent.tags) if parent is not None else None,
         "upvoted": _viewer_vote(out, related, post.id, 2),
@@ -267,6 +324,8 @@ def answer(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if wants("answer", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("answer", "notice") and post.id in related.notices:
+        values["notice"] = notice(out, related.notices[post.id])
     if wants("answer", "comments"):
         values["comments"] = [
             comment(out, c, related) for c in related.comments_by_post.get(post.id, [])
@@ -287,8 +346,8 @@ def post_item(out: Out, post: Post, related: Related) -> dict:
         "creation_date": epoch(post.creation_date),
         "last_activity_date": epoch(post.last_activity_date),
         "last_edit_date": epoch(post.last_edit_date),
-        "link": post_link(post),
-        "share_link": post_link(post),
+        "link": post_link(out, post),
+        "share_link": post_link(out, post),
         "content_license": post.content_license or DEFAULT_LICENSE,
         "comment_count": post.comment_count,
         "up_vote_count": up,
@@ -320,8 +379,9 @@ def comment(out: Out, row: Comment, related: Related) -> dict:
         "content_license": row.content_license or DEFAULT_LICENSE,
         "body": row.text_html,
         "body_markdown": row.text,
-        "post_type": {1: "question", 2: "answer"}.get(post_type),
-        "link": f"{site_url()}/{'a' if post_type == 2 else 'q'}/{row.post_id}#comment{row.id}_{row.post_id}",
+        "post_type": {PostType.QUESTION: "question", PostType.ANSWER: "answer"}.get(post_type),
+        "link": out.origin
+        + links.comment_share_url(row.post_id, post_type == PostType.ANSWER, row.id),
     }
     return out.emit("comment", values)
 
@@ -339,8 +399,8 @@ def user(out: Out, row: User, extra: dict) -> dict:
         "last_access_date": epoch(row.last_access_date),
         "last_modified_date": epoch(row.last_access_date),
         "is_employee": False,
-        "link": user_link(row.id, row.display_name),
-        "profile_image": profile_image(row),
+        "link": user_link(out, row.id, row.display_name),
+        "profile_image": profile_image(out, row),
         "location": row.location or None,
         "website_url": safe_link(row.website_url),
         "about_me": row.about_me or None,

@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from quaestio.accounts.models import User
+from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.badges.models import BadgeClass
 from quaestio.comments.models import Comment
 from quaestio.posts.models import Post, PostHistory, PostType
@@ -184,7 +184,7 @@ def zero_score_accepted(more_than: int, share: float):
 
 
 def autobiographer(user_ids: UserIds) -> Earned:
-    users = _limit(User.objects.exclude(about_me="").exclude(id=-1), "id", user_ids)
+    users = _limit(User.objects.exclude(about_me="").exclude(id=COMMUNITY_USER_ID), "id", user_ids)
     return {user_id: 1 for user_id in users.values_list("id", flat=True)}
 
 

@@ -22,6 +22,7 @@ from quaestio.badges.definitions import (
     tag_badges_earned,
 )
 from quaestio.badges.models import Badge, BadgeClass
+from quaestio.core import links
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import notify
 
@@ -105,7 +106,7 @@ def _notify(badges: list[Badge]) -> None:
             badge.user_id,
             Notification.BADGE,
             summary=f"You earned the {badge.name} badge.",
-            url=f"/badges/{badge.name}",
+            url=links.badge_url(badge.name),
         )
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from quaestio.moderation.locks import lock_refusal
 from quaestio.reputation.privileges import has_privilege
 
 Decision = tuple[bool, str]
@@ -29,8 +30,8 @@ def comment_decision(user, post, question_owner_id: int | None) -> Decision:
         return False, "This account is suspended."
     if post.deletion_date:
         return False, "This post was deleted; it cannot take comments."
-    if post.locked_date and not user.is_moderator:
-        return False, "This post is locked; it is not accepting comments."
+    if not user.is_moderator and (refusal := lock_refusal(post, "comment")):
+        return False, refusal
     if post.owner_id == user.id:
         return True, ""
     if question_owner_id is not None and question_owner_id == user.id:

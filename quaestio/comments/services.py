@@ -9,6 +9,7 @@ from django.utils import timezone
 from quaestio.accounts import limits
 from quaestio.comments import policies
 from quaestio.comments.models import Comment
+from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_comment
 from quaestio.notifications.mentions import comment_recipients, strip_redundant_owner_mention
@@ -36,10 +37,12 @@ def _clean_text(text: str) -> str:
 
 
 def _render(text: str, post_id: int) -> str:
-    return render_comment(text, edit_url=f"/posts/{post_id}/edit")
+    return render_comment(text, edit_url=links.post_action_url(post_id, "edit"))
 
 
-def comment_add(user, post_id: int, text: str) -> Comment:
+def comment_add(user, post_id: int, text: str, *, automatic: bool = False) -> Comment:
+    """`automatic`: a comment the site writes for the user (the duplicate suggestion of a close
+    vote, spec §6.4), which the comment rate limit does not hold back."""
     post = Post.objects.select_related("parent").filter(id=post_id).first()
     if post is None or post.post_type not in (1, 2):
         raise NotFound("No post with that id.")
@@ -47,7 +50,7 @@ def comment_add(user, post_id: int, text: str) -> Comment:
     if not allowed:
         raise PermissionDenied(reason)
     text = _clean_text(text)
-    if not user.is_moderator and not limits.claim_interval(
+    if not (user.is_moderator or automatic) and not limits.claim_interval(
         "comment", user.id, COMMENT_INTERVAL_SECONDS
     ):
         raise RateLimited(
@@ -121,7 +124,20 @@ def comment_delete(user, comment_id: int) -> Comment:
         allowed, reason = policies.can_delete_comment(user, comment)
         if not allowed:
             raise PermissionDenied(reason)
-        comment.deletion_date = timezone.now()
-        comment.save(update_fields=["deletion_date"])
-        Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
+        _remove(comment)
     return comment
+
+
+def comment_remove(comment_id: int) -> None:
+    """The site removes a comment it wrote (the duplicate suggestion, once the question is
+    closed: spec §7.3); no policy, as no user asks for it. A removed comment stays removed."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(id=comment_id).first()
+        if comment is not None and comment.deletion_date is None:
+            _remove(comment)
+
+
+def _remove(comment: Comment) -> None:
+    comment.deletion_date = timezone.now()
+    comment.save(update_fields=["deletion_date"])
+    Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)

@@ -11,6 +11,18 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from quaestio.posts.models import PostType
+from quaestio.votes.models import VoteType
+
+# The SQL below compares type columns with numbers: they come from the enums, once, here.
+_QUESTION, _ANSWER = int(PostType.QUESTION), int(PostType.ANSWER)
+_POSTS = f"({_QUESTION}, {_ANSWER})"
+# A vote's worth in a post's score: up +1, down -1, any other kind (accept, bounty...) 0.
+_VOTE_WORTH = (
+    f"CASE vote_type WHEN {int(VoteType.UP_MOD)} THEN 1 WHEN {int(VoteType.DOWN_MOD)} THEN -1"
+    " ELSE 0 END"
+)
+
 
 def _set_from(table: str, column: str, totals: str, differs: str) -> str:
     """UPDATE `table`.`column` from `totals` (id, n): one pass over the summarised rows.
@@ -48,9 +60,8 @@ COUNTERS: list[tuple[str, str]] = [
             "score",
             _totals(
                 "posts_post",
-                "t.post_type IN (1, 2)",
-                "SELECT v.post_id, SUM(CASE v.vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END) AS n "
-                "FROM votes_vote v GROUP BY v.post_id",
+                f"t.post_type IN {_POSTS}",
+                f"SELECT v.post_id, SUM({_VOTE_WORTH}) AS n FROM votes_vote v GROUP BY v.post_id",
                 "post_id",
             ),
             "posts_post.score <> s.n",
@@ -63,9 +74,9 @@ COUNTERS: list[tuple[str, str]] = [
             "answer_count",
             _totals(
                 "posts_post",
-                "t.post_type = 1",
+                f"t.post_type = {_QUESTION}",
                 "SELECT a.parent_id, COUNT(*) AS n FROM posts_post a "
-                "WHERE a.post_type = 2 AND a.deletion_date IS NULL GROUP BY a.parent_id",
+                f"WHERE a.post_type = {_ANSWER} AND a.deletion_date IS NULL GROUP BY a.parent_id",
                 "parent_id",
             ),
             "COALESCE(posts_post.answer_count, -1) <> s.n",
@@ -127,21 +138,23 @@ COUNTERS: list[tuple[str, str]] = [
 CORRELATED_COUNTERS: list[tuple[str, str]] = [
     (
         POST_SCORES,
-        """UPDATE posts_post SET score = (
-               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
+        f"""UPDATE posts_post SET score = (
+               SELECT COALESCE(SUM({_VOTE_WORTH}), 0)
                FROM votes_vote v WHERE v.post_id = posts_post.id)
-           WHERE post_type IN (1, 2) AND score <> (
-               SELECT COALESCE(SUM(CASE vote_type WHEN 2 THEN 1 WHEN 3 THEN -1 ELSE 0 END), 0)
+           WHERE post_type IN {_POSTS} AND score <> (
+               SELECT COALESCE(SUM({_VOTE_WORTH}), 0)
                FROM votes_vote v WHERE v.post_id = posts_post.id)""",
     ),
     (
         "answer counts",
-        """UPDATE posts_post SET answer_count = (
+        f"""UPDATE posts_post SET answer_count = (
                SELECT COUNT(*) FROM posts_post a
-               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)
-           WHERE post_type = 1 AND COALESCE(answer_count, -1) <> (
+               WHERE a.parent_id = posts_post.id AND a.post_type = {_ANSWER}
+               AND a.deletion_date IS NULL)
+           WHERE post_type = {_QUESTION} AND COALESCE(answer_count, -1) <> (
                SELECT COUNT(*) FROM posts_post a
-               WHERE a.parent_id = posts_post.id AND a.post_type = 2 AND a.deletion_date IS NULL)""",
+               WHERE a.parent_id = posts_post.id AND a.post_type = {_ANSWER}
+               AND a.deletion_date IS NULL)""",
     ),
     (
         "comment counts",

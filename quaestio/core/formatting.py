@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -46,29 +46,45 @@ def iso_title(moment: datetime) -> str:
 
 
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    """ "3 mins ago", "yesterday", "2 years, 1 month ago"; a future moment (a bounty's end) reads
+    "in 7 days", "in 3 hours", "in 1 min"."""
     now = now or timezone.now()
-    seconds = max(0, int((now - moment).total_seconds()))
+    seconds = int((now - moment).total_seconds())
+    if seconds < 0:
+        # To the nearest minute: a bounty started a moment ago ends "in 7 days", not "in 6 days"
+        # (the page is rendered a few milliseconds after the end was set).
+        ahead = -seconds if -seconds < 60 else (-seconds + 30) // 60 * 60
+        return "in " + time_span(ahead)
+    if 86_400 <= seconds < 2 * 86_400:
+        return "yesterday"
+    return time_span(seconds) + " ago"
+
+
+def time_span(seconds: int) -> str:
+    """A length of time in the largest unit that fits: "1 sec", "5 mins", "3 hours", "12 days",
+    "1 month", "2 years, 3 months" ("Member for 2 years, 3 months")."""
+    seconds = max(0, int(seconds))
     if seconds < 60:
-        return "1 sec ago" if seconds == 1 else f"{seconds} secs ago"
+        return _count(seconds, "sec")
     minutes = seconds // 60
     if minutes < 60:
-        return "1 min ago" if minutes == 1 else f"{minutes} mins ago"
+        return _count(minutes, "min")
     hours = minutes // 60
     if hours < 24:
-        return "1 hour ago" if hours == 1 else f"{hours} hours ago"
+        return _count(hours, "hour")
     days = hours // 24
-    if days == 1:
-        return "yesterday"
     if days < 31:
-        return f"{days} days ago"
+        return _count(days, "day")
     months = days * 12 // 365
     if months < 12:
-        return "1 month ago" if months <= 1 else f"{months} months ago"
+        return _count(max(months, 1), "month")
     years, rest = divmod(months, 12)
-    text = "1 year" if years == 1 else f"{years} years"
-    if rest:
-        text += ", 1 month" if rest == 1 else f", {rest} months"
-    return text + " ago"
+    text = _count(years, "year")
+    return text + (", " + _count(rest, "month") if rest else "")
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
 def post_date(moment: datetime, now: datetime | None = None) -> str:
@@ -80,6 +96,11 @@ def post_date(moment: datetime, now: datetime | None = None) -> str:
     if now - moment < RELATIVE_LIMIT:
         return relative_time(moment, now)
     return absolute_date(moment, now.year)
+
+
+def day_date(day: date) -> str:
+    """A day without its time, as the reputation page heads its days: `Jan 2, 2024`."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def absolute_date(moment: datetime, this_year: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.urls import get_script_prefix, reverse
 
@@ -117,6 +117,18 @@ def comment_url(question_id: int, title: str | None, comment_id: int) -> str:
     return f"{question_url(question_id, title)}#comment-{int(comment_id)}"
 
 
+def comments_url(question_id: int, title: str | None, post_id: int) -> str:
+    """A post's comments on the question page: /questions/<id>/<slug>#comments-<post id>."""
+    return f"{question_url(question_id, title)}#comments-{int(post_id)}"
+
+
+def comment_share_url(post_id: int, is_answer: bool, comment_id: int) -> str:
+    """A comment's link as the API gives it: its post's short link with Stack Exchange's
+    anchor, /a/<post>#comment<comment>_<post> (or /q/...)."""
+    post = answer_url(post_id) if is_answer else question_short_url(post_id)
+    return f"{post}#comment{int(comment_id)}_{int(post_id)}"
+
+
 def post_action_url(post_id: int, action: str) -> str:
     """A post's action pages: edit, delete, undelete, revisions, bounty, comments/new …"""
     return _reverse(_POST_ACTIONS[action], int(post_id))
@@ -196,6 +208,11 @@ def user_reputation_url(user_id: int, display_name: str | None) -> str:
     return _reverse("user_reputation", int(user_id), url_slug(display_name) or "user")
 
 
+def avatar_url(seed: int | str) -> str:
+    """The identicon of a user id (or of "deleted")."""
+    return _reverse("identicon", str(seed))
+
+
 def tag_url(tag: str) -> str:
     """The questions in a tag: /questions/tagged/<tag>, percent-encoded (c# -> c%23)."""
     return _tag_route("tagged", tag)
@@ -214,6 +231,18 @@ def page_url(name: str, *args) -> str:
     return _reverse(name, *args)
 
 
+def login_url(next_url: str | None = None) -> str:
+    """The log-in page, returning to `next_url` afterwards (checked there, not here)."""
+    url = _reverse("login")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
 def absolute(request, url: str) -> str:
     """The URL with the request's scheme and host, for API `link` fields, feeds and e-mail."""
     return request.build_absolute_uri(url)
+
+
+def origin(request) -> str:
+    """The request's scheme and host ("https://example.com"): prefixed to the paths above (which
+    carry the script prefix already) it makes them absolute, without a call per link."""
+    return f"{request.scheme}://{request.get_host()}"

@@ -20,6 +20,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from quaestio.core import links
 from quaestio.core.safe_urls import LINK_SCHEMES
 
 MAX_SOURCE_CHARS = 60_000  # twice the 30,000 body limit: bounds the work for hostile input
@@ -316,7 +317,7 @@ def _magic_link_rule(state: StateInline, silent: bool) -> bool:
         lowered = name.lower()
         if match.group("tag"):
             tag = match.group("tag").lower()
-            _push_link(state, f"/tags/{tag}", tag, "tag-chip")
+            _push_link(state, links.tag_url(tag), tag, "tag-chip")
         elif lowered == "edit":
             _push_link(state, state.env.get("edit_url", "#"), name, "magic-link")
         elif lowered.startswith("help/"):

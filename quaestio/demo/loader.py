@@ -14,9 +14,10 @@ from importlib import resources
 
 from django.db import transaction
 
-from quaestio.accounts.models import User
+from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.comments.models import Comment
+from quaestio.core import links
 from quaestio.core.counters import recount
 from quaestio.core.db import reset_sequences
 from quaestio.core.markdown import render_comment, render_post
@@ -100,7 +101,7 @@ def _users(rows: list[dict], origin: str) -> tuple[list[User], list[Badge]]:
                 location=row.get("location", ""),
                 about_me=render_post(row["about"]) if row.get("about") else "",
                 about_me_markdown=row.get("about", ""),
-                is_moderator=row["id"] == -1,
+                is_moderator=row["id"] == COMMUNITY_USER_ID,
                 imported_from=origin,
                 password="!",
             )
@@ -268,7 +269,9 @@ class DemoBuilder:
                 post_id=row["post"],
                 score=row["score"],
                 text=row["text"],
-                text_html=render_comment(row["text"], edit_url=f"/posts/{row['post']}/edit"),
+                text_html=render_comment(
+                    row["text"], edit_url=links.post_action_url(row["post"], "edit")
+                ),
                 creation_date=_date(row["date"]),
                 user_id=row.get("user"),
                 user_display_name=self.names.get(row.get("user"), ""),
@@ -280,13 +283,13 @@ class DemoBuilder:
         # The Community user (-1) comes with the database; the demo only describes it.
         for user in self.users:
             if user.id == -1:
-                User.objects.filter(id=-1).update(
+                User.objects.filter(id=COMMUNITY_USER_ID).update(
                     about_me=user.about_me,
                     about_me_markdown=user.about_me_markdown,
                     creation_date=user.creation_date,
                     imported_from=user.imported_from,
                 )
-        User.objects.bulk_create([user for user in self.users if user.id != -1])
+        User.objects.bulk_create([user for user in self.users if user.id != COMMUNITY_USER_ID])
         Badge.objects.bulk_create(self.badges)
         # Answers reference their question, so questions go first.
         Post.objects.bulk_create(sorted(self.posts, key=lambda p: p.post_type))

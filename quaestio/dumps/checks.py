@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from quaestio.accounts.models import COMMUNITY_USER_ID
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.schema import (
     BADGES,
@@ -67,7 +68,7 @@ def diagnose(
         taken = _existing(spec.table, "id", [row_id for row_id, _, _ in pending])
         names = _existing(spec.table, "name", [n for _, n, _ in pending]) if spec is TAGS else set()
         for row_id, name, line in pending:
-            if row_id in taken and not (spec is USERS and row_id == -1):
+            if row_id in taken and not (spec is USERS and row_id == COMMUNITY_USER_ID):
                 return DumpError(
                     f"Id {row_id} is already taken by content in this database; a dump keeps its "
                     "ids, so it must go into a fresh data directory (nothing was imported)",

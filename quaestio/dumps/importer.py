@@ -23,7 +23,6 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TextIO
@@ -31,12 +30,14 @@ from typing import TextIO
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from quaestio.accounts.models import COMMUNITY_USER_ID
 from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, copy_text_formatter, driver_errors
 from quaestio.dumps.errors import DumpError
 from quaestio.dumps.models import DumpImport
 from quaestio.dumps.progress import Progress, say
 from quaestio.dumps.render import comment_html
+from quaestio.dumps.report import FileResult, ImportReport
 from quaestio.dumps.rows import build_converter, table_columns
 from quaestio.dumps.schema import (
     BADGES,
@@ -50,87 +51,16 @@ from quaestio.dumps.schema import (
     DumpFileSpec,
 )
 from quaestio.dumps.source import DumpSource
+from quaestio.dumps.sqlite_session import (
+    sqlite_import_memory,
+    sqlite_references_checked_by_importer,
+)
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
+from quaestio.search.backends import get_backend
 
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
-
-
-@dataclass
-class FileResult:
-    name: str
-    rows: int = 0
-    seconds: float = 0.0
-    extras: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
-
-
-@dataclass
-class ImportReport:
-    site: str
-    files: list[FileResult] = field(default_factory=list)
-    missing_files: list[str] = field(default_factory=list)
-    kept_dangling: dict[str, int] = field(default_factory=dict)
-    created_tags: int = 0
-    recount: dict[str, int] = field(default_factory=dict)
-    scores_differing_from_votes: int = 0
-    load_seconds: float = 0.0
-    waited_for_parsing: float = 0.0  # the importer, idle, waiting for the parsing process
-    phases: dict[str, float] = field(default_factory=dict)
-    elapsed: float = 0.0
-
-    @property
-    def rows(self) -> int:
-        return sum(result.rows for result in self.files)
-
-    def as_dict(self) -> dict:
-        return {
-            "files": {r.name: {"rows": r.rows, "seconds": round(r.seconds, 3)} for r in self.files},
-            "missing_files": self.missing_files,
-            "kept_dangling": self.kept_dangling,
-            "created_tags": self.created_tags,
-            "recount": self.recount,
-            "scores_differing_from_votes": self.scores_differing_from_votes,
-            "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
-            "elapsed": round(self.elapsed, 3),
-        }
-
-    def lines(self) -> list[str]:
-        out = [f"Imported {self.site}:"]
-        for r in self.files:
-            out.append(
-                f"  {r.name:<16} {r.rows:>12,} rows {r.seconds:8.2f} s {r.rate:>10,.0f} rows/s"
-            )
-        load_rate = self.rows / self.load_seconds if self.load_seconds else 0
-        out.append(
-            f"  {'all files':<16} {self.rows:>12,} rows {self.load_seconds:8.2f} s "
-            f"{load_rate:>10,.0f} rows/s"
-        )
-        for name, seconds in self.phases.items():
-            out.append(f"  then {name}: {seconds:.2f} s")
-        rate = self.rows / self.elapsed if self.elapsed else 0
-        out.append(
-            f"  {'end to end':<16} {self.rows:>12,} rows {self.elapsed:8.2f} s {rate:>10,.0f} rows/s"
-        )
-        if self.missing_files:
-            out.append("  files not in the dump (skipped): " + ", ".join(self.missing_files))
-        for name, count in self.kept_dangling.items():
-            out.append(f"  kept, pointing at a post not in the dump: {count:,} {name}")
-        if self.created_tags:
-            out.append(
-                f"  tags used by posts but missing from Tags.xml, created: {self.created_tags:,}"
-            )
-        for name, changed in self.recount.items():
-            out.append(f"  recount {name}: {changed:,} corrected")
-        out.append(
-            f"  scores kept from the dump; {self.scores_differing_from_votes:,} differ from the "
-            "dump's votes (votes of deleted users are not in dumps)"
-        )
-        return out
 
 
 class _Rejected(Exception):
@@ -224,7 +154,7 @@ class Importer:
         started = time.perf_counter()
         say(f"Importing {self.site} from {self.source.path}", self.out)
         try:
-            with _sqlite_import_memory(), _sqlite_references_checked_by_importer():
+            with sqlite_import_memory(), sqlite_references_checked_by_importer():
                 self._run_in_transaction(started)
         except _Rejected as rejected:
             # The transaction is rolled back; read the file again to say which row was at fault.
@@ -238,10 +168,11 @@ class Importer:
         with transaction.atomic():
             record = DumpImport.objects.create(site=self.site, source=str(self.source.path))
             self._prepare()
-            self.dropped = {table: indexes.plain_indexes([table]) for table in _LOADED_TABLES}
+            loaded = loaded_tables()
+            self.dropped = {table: indexes.plain_indexes([table]) for table in loaded}
             for table_indexes in self.dropped.values():
                 indexes.drop(table_indexes)
-            self.constraints = indexes.drop_foreign_keys(indexes.foreign_keys(_LOADED_TABLES))
+            self.constraints = indexes.drop_foreign_keys(indexes.foreign_keys(loaded))
             # With the foreign keys dropped for the load (PostgreSQL), adding them back
             # validates the same references: the named check runs only if one of them
             # fails (_restore_foreign_keys), not twice on every import.
@@ -250,11 +181,9 @@ class Importer:
             self.report.load_seconds = time.perf_counter() - started
             self._run_ready_steps()
             with self._phase("analyze, build indexes and add foreign keys of the rest"):
-                self._settle_tables(_LOADED_TABLES)
+                self._settle_tables(loaded)
                 self._restore_foreign_keys(self.constraints)
             self._finish(record)
-            with self._phase("merge the search index (built while Posts.xml loaded)"):
-                self.index_writer.finish()
             say(f"  search index: {self.index_writer.indexed:,} posts indexed", self.out)
             self.report.elapsed = time.perf_counter() - started
             record.report = self.report.as_dict()
@@ -290,7 +219,7 @@ class Importer:
             )
 
     def _prepare(self) -> None:
-        from quaestio.accounts.models import COMMUNITY_USER_ID, User
+        from quaestio.accounts.models import User
         from quaestio.tags.models import Tag
 
         self.community_exists = User.objects.filter(id=COMMUNITY_USER_ID).exists()
@@ -327,7 +256,8 @@ class Importer:
             # A site that imported another dump before keeps one Community; this dump's wins.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = -1", [USERS.code]
+                    "DELETE FROM dumps_dumpextra WHERE file = %s AND row_id = %s",
+                    [USERS.code, COMMUNITY_USER_ID],
                 )
         columns = self.columns[spec.name]
         id_index = columns.index("id")
@@ -398,7 +328,7 @@ class Importer:
             id_index = columns.index("id")
 
             def community(values: list) -> bool:
-                if values[id_index] == -1 and self.community_exists:
+                if values[id_index] == COMMUNITY_USER_ID and self.community_exists:
                     self.community_values = values
                     return False
                 return True
@@ -446,11 +376,11 @@ class Importer:
             for c, v in zip(columns, self.community_values, strict=True)
             if c in from_dump and c != "id"
         ]
-        sql = "UPDATE accounts_user SET {} WHERE id = -1".format(
+        sql = "UPDATE accounts_user SET {} WHERE id = %s".format(
             ", ".join(f"{connection.ops.quote_name(c)} = %s" for c, _ in assignments)
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [v for _, v in assignments])
+            cursor.execute(sql, [v for _, v in assignments] + [COMMUNITY_USER_ID])
         self.community_values = None
 
     # --- what the loaded files allow ------------------------------------------------------
@@ -525,14 +455,14 @@ class Importer:
     def _settle_file(self, spec: DumpFileSpec) -> None:
         """A loaded file's tables get their statistics, its references are checked, and its
         tables' indexes are built (on PostgreSQL, not those of tables later steps rewrite)."""
-        tables = [spec.table, *_ALSO_SETTLED.get(spec, ())]
+        tables = [spec.table, *_also_settled(spec)]
         indexes.analyze(tables)
         self.analyzed.update(tables)
         if self.check_references:
             checks.refuse_broken_references(self.source, self.id_ranges, [spec])
         self.kept_dangling.update(checks.count_kept_dangling(self.id_ranges, [spec]))
         if spec is POSTS:
-            self.index_writer.fill_facts(self.id_ranges.get(POSTS.name))
+            self.index_writer.finish(self.id_ranges.get(POSTS.name))
         rewritten = _REWRITTEN_LATER if connection.vendor == "postgresql" else ()
         self._settle_rewritten([table for table in tables if table not in rewritten])
 
@@ -595,66 +525,6 @@ class Importer:
         record.id_ranges = self.id_ranges
 
 
-# SQLite page cache for an import: enough for appending rows in id order (indexes are dropped
-# meanwhile); the site's larger cache would only make the importer's memory grow with the dump
-# until it is full.
-IMPORT_CACHE_KIB = 8_000
-
-
-@contextmanager
-def _sqlite_import_memory():
-    """Keep an SQLite import's memory bounded and small.
-
-    SQLite sorts (index builds) and collects rows to update in temporary storage; the site
-    keeps that in memory (fast for page-sized work), which for a whole dump would grow with
-    the dump: during an import it goes to temporary files instead (SQLite allows that switch
-    only outside a transaction, so an import inside an outer transaction keeps the setting).
-    The page cache is held at IMPORT_CACHE_KIB.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA temp_store")
-        temp_store = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size")
-        cache_size = cursor.fetchone()[0]
-        if not connection.in_atomic_block:
-            cursor.execute("PRAGMA temp_store = FILE")
-        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-            if not connection.in_atomic_block:
-                cursor.execute(f"PRAGMA temp_store = {int(temp_store)}")
-
-
-@contextmanager
-def _sqlite_references_checked_by_importer():
-    """SQLite: the import's references are checked by the importer's own queries, not row by
-    row as they are inserted.
-
-    Every foreign key of the loaded tables is either one of the references the importer
-    checks once each file is loaded (checks.refuse_broken_references, which names the file,
-    line and row) or one the importer makes itself (a post's tags, the ledger's users), so
-    SQLite's own check per row only repeats the work: a probe of the parent table for each
-    post, revision, comment and badge (about 1.5 s a million rows, measured in the importer's
-    CPU time). SQLite allows the switch only outside a transaction: an import inside an
-    outer one keeps the per-row checks as well.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    disabled = connection.disable_constraint_checking()
-    try:
-        yield
-    finally:
-        if disabled:
-            connection.enable_constraint_checking()
-
-
 def _text_of(copied: pipeline.CopyText | None) -> tuple[bytes | bytearray, int]:
     return (copied.data, copied.count) if copied else (b"", 0)
 
@@ -666,7 +536,7 @@ def _held_rows(spec: DumpFileSpec, columns: list[str]) -> Callable[[list], bool]
         return lambda values: True
     if spec is USERS:
         id_index = columns.index("id")
-        return lambda values: values[id_index] == -1
+        return lambda values: values[id_index] == COMMUNITY_USER_ID
     return None
 
 
@@ -683,18 +553,26 @@ def _finisher(spec: DumpFileSpec, columns: list[str]):
 
 
 _TAG_FLAGS = ["is_moderator_only", "is_required"]
-# Tables a file's step settles besides the file's own; Tags.xml's waits for Posts.xml, which
-# adds the tags its posts name.
-_ALSO_SETTLED = {POSTS: ["tags_posttag", "search_document"]}
+# Tags.xml's step waits for Posts.xml, which adds the tags its posts name.
 _ALSO_NEEDS = {TAGS: {POSTS}}
 # PostgreSQL: tables that steps after their file rewrite row by row (Markdown and states of
 # posts, the recount's counters): their indexes are built after those steps, so each row
 # written keeps up its primary key only.
 _REWRITTEN_LATER = ("accounts_user", "posts_post", "tags_tag")
 POST_AND_TAG_COUNTERS = {"answer counts", "comment counts", "tag counts"}
-_LOADED_TABLES = [spec.table for spec in IMPORT_ORDER] + [
-    "tags_posttag",
-    "dumps_dumpextra",
-    "search_document",  # PostgreSQL's search table: its GIN index is rebuilt once, after the load
-    "reputation_reputationchange",  # the opening balances, written before the indexes are back
-]
+
+
+def _also_settled(spec: DumpFileSpec) -> list[str]:
+    """Tables a file's step settles besides the file's own: with Posts.xml, the post tags and
+    the search engine's table (its entries are completed by finish_bulk_load first)."""
+    return ["tags_posttag", get_backend().bulk_table] if spec is POSTS else []
+
+
+def loaded_tables() -> list[str]:
+    """Every table the import writes in bulk: their plain indexes are dropped for the load."""
+    return [spec.table for spec in IMPORT_ORDER] + [
+        "tags_posttag",
+        "dumps_dumpextra",
+        get_backend().bulk_table,  # the search engine's: its indexes are rebuilt once, after
+        "reputation_reputationchange",  # the opening balances, written before the indexes
+    ]

@@ -46,10 +46,6 @@ class DumpFileSpec:
     def filename(self) -> str:
         return f"{self.name}.xml"
 
-    @property
-    def by_name(self) -> dict[str, Attr]:
-        return {attr.name: attr for attr in self.attrs}
-
 
 def _attr(name, column, kind, *, req=False, null=False, omit_false=False) -> Attr:
     return Attr(name, column, kind, required=req, nullable=null, omit_false=omit_false)
@@ -222,8 +218,6 @@ IMPORT_ORDER: tuple[DumpFileSpec, ...] = (
     VOTES,
     POST_LINKS,
 )
-BY_NAME = {spec.name: spec for spec in IMPORT_ORDER}
-BY_CODE = {spec.code: spec for spec in IMPORT_ORDER}
 
 # Sep 2023 orders (bicycles.meta), the newest era we hold; exports of a site that never
 # imported a dump use them.

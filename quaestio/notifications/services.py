@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from quaestio.core import links
 from quaestio.notifications.models import Notification
+from quaestio.posts.models import PostType
 
 
 def _url_for(post, comment) -> str:
     if post is None:
         return ""
     anchor = f"#comment-{comment.id}" if comment is not None else ""
-    if post.post_type == 1:
-        return f"/q/{post.id}{anchor}"
-    return f"/a/{post.id}{anchor}"
+    if post.post_type == PostType.QUESTION:
+        return links.question_short_url(post.id) + anchor
+    return links.answer_url(post.id) + anchor
 
 
 def notify(

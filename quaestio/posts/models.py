@@ -70,11 +70,13 @@ class CloseReason(models.IntegerChoices):
     TOO_LOCALIZED = 7, "too localized"
     GENERAL_REFERENCE = 10, "general reference"
     NOISE = 20, "noise or pointless"
+    # The current reasons keep the 2013 ids; since 2019 103-105 carry new names (spec §7.1),
+    # which Stack Exchange shows for older closings too.
     DUPLICATE = 101, "duplicate"
     OFF_TOPIC = 102, "off-topic"
-    UNCLEAR = 103, "unclear what you're asking"
-    TOO_BROAD = 104, "too broad"
-    OPINION_BASED = 105, "primarily opinion-based"
+    NEEDS_DETAILS = 103, "needs details or clarity"
+    NEEDS_FOCUS = 104, "needs more focus"
+    OPINION_BASED = 105, "opinion-based"
 
 
 # The two reasons that mark a question "[duplicate]" (the old and the current scheme).
@@ -187,14 +189,6 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deletion_date is not None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_date is not None
-
-    @property
-    def is_community_wiki(self) -> bool:
-        return self.community_owned_date is not None
 
     @property
     def tag_names(self) -> list[str]:
@@ -321,3 +315,21 @@ class PostSubmission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="post_submission_once")
         ]
+
+
+class QuestionView(models.Model):
+    """A visitor's last counted view of a question, so that reloads within the view window do not
+    count again (spec §10.3). Kept in the database, which every web process sees: a memory per
+    process counted one visitor once in each process. `visitor` is a keyed hash of the user id or
+    address, never the address itself; rows older than the window are swept away."""
+
+    id = models.BigAutoField(primary_key=True)
+    question_id = models.BigIntegerField()  # no foreign key: a view must never hold up a delete
+    visitor = models.CharField(max_length=32)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question_id", "visitor"], name="question_view_once")
+        ]
+        indexes = [models.Index(fields=["seen_at"], name="question_view_seen_idx")]

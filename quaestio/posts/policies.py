@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from quaestio.moderation.locks import lock_refusal
+from quaestio.moderation.protection import answer_refusal as protection_refusal
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.privileges import has_privilege
 from quaestio.votes.models import Vote, VoteType
@@ -95,14 +97,12 @@ def may_answer(user, question: Post) -> Decision:
         return allowed, reason
     if question.deletion_date:
         return False, "This question was deleted; it cannot be answered."
-    if question.locked_date and not user.is_moderator:
-        return False, "This question is locked; it is not accepting answers."
+    if not user.is_moderator and (refusal := lock_refusal(question, "answer")):
+        return False, refusal
     if question.closed_date:
         return False, "This question is closed; it is not accepting answers."
-    if question.protected_date:
-        allowed, reason = has_privilege(user, "remove_new_user_restrictions")
-        if not allowed:
-            return False, f"This question is protected. Answering it: {reason}"
+    if refusal := protection_refusal(user, question):
+        return False, refusal
     return has_privilege(user, "create_posts")
 
 
@@ -139,8 +139,8 @@ def can_edit(user, post: Post) -> Decision:
         return allowed, reason
     if post.deletion_date and post.owner_id != user.id and not user.is_moderator:
         return False, "This post was deleted."
-    if post.locked_date and not user.is_moderator:
-        return False, "This post is locked; it cannot be edited."
+    if not user.is_moderator and (refusal := lock_refusal(post, "edit")):
+        return False, refusal
     if post.owner_id == user.id or user.is_moderator:
         return ALLOWED
     if post.community_owned_date:
@@ -156,8 +156,8 @@ def can_suggest_edit(user, post: Post) -> Decision:
         return allowed, reason
     if post.deletion_date:
         return False, "This post was deleted."
-    if post.locked_date:
-        return False, "This post is locked; it cannot be edited."
+    if refusal := lock_refusal(post, "edit"):
+        return False, refusal
     if post.owner_id == user.id:
         return False, "You can edit your own post directly."
     return ALLOWED
@@ -218,8 +218,8 @@ def delete_decision(user, post, facts: DeleteFacts, now=None) -> Decision:
         return ALLOWED
     if post.owner_id != user.id:
         return False, "You can only delete your own posts."
-    if post.locked_date:
-        return False, "This post is locked; it cannot be deleted."
+    if refusal := lock_refusal(post, "delete"):
+        return False, refusal
     if post.post_type == PostType.ANSWER:
         if facts.is_accepted_answer():
             return False, "An accepted answer cannot be deleted by its author."

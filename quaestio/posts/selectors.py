@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import User
@@ -29,7 +30,7 @@ from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
 from quaestio.posts.policies import can_view_deleted, may_answer
 from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
 from quaestio.search.selectors import related_questions
-from quaestio.votes.models import Vote, VoteType
+from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
 ANSWER_SORTS = {
     "score": "Highest score (default)",
@@ -345,6 +346,7 @@ def last_deleter_id(post_id: int) -> int | None:
 QUESTION_LIST_SORTS = {
     "active": ("-last_activity_date", "Active"),
     "newest": ("-creation_date", "Newest"),
+    "bounties": ("-started_at", "Bountied"),  # orders bounties: the newest open bounty first
     "score": ("-score", "Score"),
     "unanswered": ("-creation_date", "Unanswered"),
 }
@@ -355,6 +357,7 @@ class QuestionSummary:
     post: Post
     owner: Card
     activity_user: Card
+    bounty_amount: int = 0  # the open bounties on the question, shown as +N; 0 for none
 
 
 def question_list(
@@ -365,7 +368,8 @@ def question_list(
     page: int = 1,
     page_size: int = 30,
 ) -> tuple[list[QuestionSummary], int]:
-    """A page of question summaries and the total count (three queries)."""
+    """A page of question summaries, each with its open bounty amount, and the total count
+    (three queries)."""
     order, _label = QUESTION_LIST_SORTS.get(sort, QUESTION_LIST_SORTS["active"])
     queryset = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
     if tag:
@@ -374,10 +378,19 @@ def question_list(
         queryset = queryset.filter(owner_id=owner_id)
     if sort == "unanswered":
         queryset = queryset.filter(answer_count=0)
-    total = queryset.count()
     start = (max(page, 1) - 1) * page_size
+    open_bounties = Bounty.objects.filter(question=OuterRef("pk"), state=BountyState.OPEN)
+    amount = open_bounties.values("question").annotate(total=Sum("amount")).values("total")
+    if sort == "bounties":
+        queryset = queryset.filter(Exists(open_bounties))
+        newest = open_bounties.order_by(order, "-id").values("started_at")[:1]
+        queryset = queryset.annotate(bounty_started=Subquery(newest))
+        order = "-bounty_started"
+    total = queryset.count()
     posts = list(
-        queryset.defer("body", "body_markdown").order_by(order, "-id")[start : start + page_size]
+        queryset.annotate(bounty_amount=Subquery(amount))
+        .defer("body", "body_markdown")
+        .order_by(order, "-id")[start : start + page_size]
     )
     user_ids = {p.owner_id for p in posts} | {p.last_editor_id for p in posts}
     user_ids.discard(None)
@@ -385,5 +398,5 @@ def question_list(
     summaries = []
     for post in posts:
         owner = person_card(users.get(post.owner_id), post.owner_display_name)
-        summaries.append(QuestionSummary(post, owner, owner))
+        summaries.append(QuestionSummary(post, owner, owner, post.bounty_amount or 0))
     return summaries, total

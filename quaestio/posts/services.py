@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -26,6 +31,7 @@ from quaestio.posts.models import (
     PostHistoryType,
     PostSubmission,
     PostType,
+    QuestionView,
     SuggestedEdit,
     format_tags,
     parse_tags,
@@ -304,12 +310,57 @@ def post_undelete(user, post_id: int) -> Post:
 
 
 VIEW_WINDOW_SECONDS = 15 * 60
+SWEEP_ONE_IN = 256  # counted views between sweeps of expired view rows, on average
 
 
 def count_question_view(question_id: int, visitor: str) -> bool:
     """Counts a view of the question: one per visitor (a user, or an address) per 15 minutes
-    (spec §10.3), so reloads do not inflate the count. Returns whether this one counted."""
-    if not cache.add(f"view:{question_id}:{visitor}", 1, VIEW_WINDOW_SECONDS):
+    (spec §10.3), so reloads do not inflate the count, whichever web process serves them.
+    Returns whether this one counted."""
+    digest = _visitor_digest(visitor)
+    now = timezone.now()
+    if isinstance(caches["default"], RedisCache):
+        # Redis is shared by every process and forgets the key when the window ends.
+        first = cache.add(f"view:{question_id}:{digest}", 1, VIEW_WINDOW_SECONDS)
+    else:
+        # The local cache is per process: remember in the database, which every process sees.
+        first = _first_view_in_window(question_id, digest, now)
+        if first and random.randrange(SWEEP_ONE_IN) == 0:
+            sweep_question_views(now)
+    if not first:
         return False
-    Post.objects.filter(id=question_id).update(view_count=F("view_count") + 1)
+    # An imported question may have no count at all (NULL), and NULL + 1 stays NULL.
+    Post.objects.filter(id=question_id).update(view_count=Coalesce(F("view_count"), 0) + 1)
     return True
+
+
+def _visitor_digest(visitor: str) -> str:
+    # Keyed, so the stored value cannot be matched with addresses by trying them all.
+    key = settings.SECRET_KEY.encode()[:64]
+    return hashlib.blake2b(visitor.encode(), digest_size=16, key=key).hexdigest()
+
+
+_VIEW_UPSERT = f"""
+    INSERT INTO {QuestionView._meta.db_table} (question_id, visitor, seen_at) VALUES (%s, %s, %s)
+    ON CONFLICT (question_id, visitor) DO UPDATE SET seen_at = excluded.seen_at
+    WHERE {QuestionView._meta.db_table}.seen_at <= %s
+"""
+
+
+def _first_view_in_window(question_id: int, digest: str, now) -> bool:
+    """Records the view and says whether it is the visitor's first within the window: a new row
+    or one older than the window is written (one row changed), a recent one is left alone (none).
+    Raw SQL because the ORM has no conditional upsert; one statement that SQLite and PostgreSQL
+    both run atomically, so two processes serving the same visitor at once count one view."""
+    adapt = connection.ops.adapt_datetimefield_value
+    cutoff = now - timedelta(seconds=VIEW_WINDOW_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(_VIEW_UPSERT, [question_id, digest, adapt(now), adapt(cutoff)])
+        return cursor.rowcount == 1
+
+
+def sweep_question_views(now=None) -> int:
+    """Deletes the view rows whose window has ended; they no longer stop a view counting."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=VIEW_WINDOW_SECONDS)
+    deleted, _ = QuestionView.objects.filter(seen_at__lte=cutoff).delete()
+    return deleted

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.posts import policies
@@ -69,7 +70,7 @@ def suggest_edit(user, post: Post, title: str, body: str, tags, comment: str) ->
             user,
             post,
             "An edit was suggested to your post.",
-            url=f"/review/suggested-edits/{suggestion.id}",
+            url=links.page_url("suggested_edit", suggestion.id),
         )
     return suggestion
 

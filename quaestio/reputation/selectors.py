@@ -9,6 +9,8 @@ from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
 from quaestio.accounts.models import User
+from quaestio.core import links
+from quaestio.posts.models import PostType
 from quaestio.reputation.models import BASE_REPUTATION, ReputationChange
 
 ROWS_SHOWN = 500
@@ -55,10 +57,10 @@ def _post_title_and_url(row: ReputationChange) -> tuple[str, str]:
     post = row.post if row.post_id else None
     if post is None:
         return ("", "")
-    if post.post_type == 1:
-        return (post.title, f"/q/{post.id}")
+    if post.post_type == PostType.QUESTION:
+        return (post.title, links.question_url(post.id, post.title))
     parent_title = post.parent.title if post.parent_id and post.parent else "an answer"
-    return (parent_title, f"/a/{post.id}")
+    return (parent_title, links.answer_url(post.id))
 
 
 def reputation_page(user_id: int) -> ReputationPage | None:

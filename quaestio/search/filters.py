@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from quaestio.accounts.models import User
+from quaestio.moderation.models import PostNotice
 from quaestio.posts.models import DUPLICATE_REASONS, Post, PostType
 from quaestio.search.policies import can_see_deleted_posts
 from quaestio.search.query import (
@@ -76,6 +77,8 @@ def _flag(f: FlagFilter) -> Q:
         condition = Q(community_owned_date__isnull=False)
     elif f.flag == Flag.HAS_CODE:
         condition = Q(body__contains="<code")
+    elif f.flag == Flag.HAS_NOTICE:  # a moderator's standing post notice (spec §7.10)
+        condition = Q(Exists(PostNotice.objects.filter(post_id=OuterRef("id"), removed_date=None)))
     elif f.flag == Flag.HAS_ACCEPTED:
         # Questions only, whichever the answer: "hasaccepted:no" lists unresolved questions.
         return question & Q(accepted_answer__isnull=not f.value)
@@ -284,9 +287,3 @@ def structured_filter(
     return StructuredFilter(
         condition, tuple(id_sets), tuple(tag_groups), tuple(created), tuple(scores)
     )
-
-
-def structured_condition(
-    query: SearchQuery, viewer: User | None, context_question_id: int | None = None
-) -> Q:
-    return structured_filter(query, viewer, context_question_id).condition

@@ -11,6 +11,7 @@ from quaestio.search.text import normalize, stem
 
 EXCERPT_LENGTH = 240
 LEAD = 60  # characters of context kept before the first hit
+MARKS = ("<mark>", "</mark>")  # the search page's; the API marks hits as Stack Exchange's does
 
 
 class Highlighter:
@@ -18,9 +19,12 @@ class Highlighter:
     index). A regex of the stems' leading letters finds candidates in C; only those are
     stemmed, so a long body costs little."""
 
-    def __init__(self, stems: frozenset[str], prefixes: tuple[str, ...]) -> None:
+    def __init__(
+        self, stems: frozenset[str], prefixes: tuple[str, ...], marks: tuple[str, str] = MARKS
+    ) -> None:
         self.stems = stems
         self.prefixes = prefixes
+        self.opening, self.closing = Markup(marks[0]), Markup(marks[1])
         # A stem may differ from its word in its last letter ("happi" for "happy").
         starts = {s[:-1] if len(s) > 3 else s for s in stems} | set(prefixes)
         starts.discard("")
@@ -50,7 +54,7 @@ class Highlighter:
         last = 0
         for match in self.matches(text):
             pieces.append(escape(text[last : match.start()]))
-            pieces.append(Markup("<mark>") + escape(match.group()) + Markup("</mark>"))
+            pieces.append(self.opening + escape(match.group()) + self.closing)
             last = match.end()
         pieces.append(escape(text[last:]))
         return Markup("").join(pieces)

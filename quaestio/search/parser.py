@@ -6,7 +6,8 @@
     user:1234 / user:me, inquestion:1234 / inquestion:this
     score:, answers:, views: (3, 3..10, ..0, -1..)
     is:question / is:q / is:answer / is:a
-    closed:, duplicate:, hasaccepted:, isaccepted:, isanswered:, locked:, wiki:, hascode: (yes/no)
+    closed:, duplicate:, hasaccepted:, isaccepted:, isanswered:, locked:, wiki:, hascode:,
+    hasnotice: (yes/no)
     created:, lastactive: (2012, 2012-01, 2012-01-15, ranges with .., ages 7d.., 1m, 3m.., 1y)
     deleted:yes/any (shown only to those who may see deleted posts)
 
@@ -72,7 +73,6 @@ NO = {"no", "n", "false", "0"}
 UNSUPPORTED = {
     "infavorites": "saved questions are not searchable yet",
     "migrated": "this site does not record migrations yet",
-    "hasnotice": "post notices are not searchable yet",
 }
 KNOWN = (
     set(TEXT_OPERATORS)

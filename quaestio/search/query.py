@@ -98,6 +98,7 @@ class Flag(StrEnum):
     LOCKED = "locked"
     WIKI = "wiki"
     HAS_CODE = "hascode"
+    HAS_NOTICE = "hasnotice"
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from markupsafe import Markup
 
@@ -16,9 +17,9 @@ from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
 from quaestio.posts.models import Post, PostType
 from quaestio.search.backends import get_backend
-from quaestio.search.backends.base import SearchBackend
+from quaestio.search.backends.base import PoolRow, SearchBackend
 from quaestio.search.filters import structured_filter
-from quaestio.search.highlight import Highlighter
+from quaestio.search.highlight import MARKS, Highlighter
 from quaestio.search.models import SearchWord
 from quaestio.search.parser import parse
 from quaestio.search.plan import (
@@ -67,6 +68,7 @@ SIMILAR_COLUMNS = (
     "closed_date",
     "creation_date",
     "tags",
+    "close_reason",
 )
 # The Related sidebar shows less than Similar, and each column costs on every question page view.
 RELATED_COLUMNS = ("id", "title", "score", "accepted_answer_id")
@@ -119,7 +121,8 @@ class SearchResults:
 class _Prepared:
     backend: SearchBackend
     plan: TextPlan
-    posts: QuerySet
+    condition: Q  # the posts the filters let through (less those with excluded words)
+    posts: QuerySet  # the same posts
     id_sets: list[tuple[str, list]]  # see StructuredFilter.id_sets
     tag_groups: tuple[tuple[int, ...], ...]  # see StructuredFilter.tag_groups
     created: tuple[tuple[object, object], ...]  # see StructuredFilter.created
@@ -133,11 +136,11 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     # without words is the ORM's alone.
     engine_tags = backend.filters_tags and bool(plan.required)
     structured = structured_filter(query, viewer, context_question_id, engine_tags=engine_tags)
-    posts = Post.objects.filter(structured.condition)
+    condition = structured.condition
     if plan.excluded and not plan.required:
         # Nothing to match, only words to avoid: the engine lists those posts to leave out.
         sql, params = backend.match_ids_sql(any_of(plan.excluded))
-        posts = posts.exclude(id__in=RawSQL(sql, params))
+        condition &= ~Q(id__in=RawSQL(sql, params))
     id_sets = []
     for id_set in structured.id_sets:
         sql, params = id_set.query.sql_with_params()
@@ -145,7 +148,8 @@ def _prepare(query: SearchQuery, viewer: User | None, context_question_id: int |
     return _Prepared(
         backend,
         plan,
-        posts,
+        condition,
+        Post.objects.filter(condition),
         id_sets,
         structured.tag_groups,
         structured.created,
@@ -189,21 +193,9 @@ def search_ids(
         return [], 0  # only punctuation was typed: no words to look for
     limit = max(0, min(limit, cap - offset))
     if prepared.plan.required:
-        node = _text_node(prepared.plan)
-        try:
-            base = _base_sql(prepared.posts)
-        except EmptyResultSet:  # the filters alone rule every post out
+        rows = _pool(prepared, ranked=sort == "relevance")
+        if rows is None:
             return [], 0
-        rows = prepared.backend.pool_rows(
-            node,
-            base,
-            MATCH_POOL,
-            prepared.id_sets,
-            tag_groups=prepared.tag_groups,
-            created=prepared.created,
-            ranked=sort == "relevance",
-            scores=prepared.scores,
-        )
         rows.sort(key=POOL_ORDERS[sort], reverse=True)
         return [row.id for row in rows[offset : offset + limit]], min(len(rows), cap)
     # One query for the count and the page: the ids in order, up to the cap. (A count and a
@@ -211,6 +203,60 @@ def search_ids(
     ordered = prepared.posts.order_by(*ORM_ORDERS[sort]).values_list("id", flat=True)
     ids = list(ordered[:cap])
     return ids[offset : offset + limit], len(ids)
+
+
+def _pool(prepared: _Prepared, ranked: bool) -> list[PoolRow] | None:
+    """The engine's newest MATCH_POOL matches that pass the filters; None when the filters
+    alone rule every post out."""
+    try:
+        base = _base_sql(prepared.posts)
+    except EmptyResultSet:
+        return None
+    return prepared.backend.pool_rows(
+        _text_node(prepared.plan),
+        base,
+        MATCH_POOL,
+        prepared.id_sets,
+        tag_groups=prepared.tag_groups,
+        created=prepared.created,
+        ranked=ranked,
+        scores=prepared.scores,
+    )
+
+
+def matching(query: SearchQuery, posts: QuerySet[Post], viewer: User | None = None) -> QuerySet:
+    """`posts` narrowed to those the query finds, annotated with `search_rank` (higher is
+    better), for a reader that sorts and pages them itself (the API).
+
+    The filters are the search page's. A query with words is answered as the search page
+    answers it, from the engine's newest MATCH_POOL matches (so at most that many posts), and
+    search_rank keeps the engine's relevance order; without words every post's search_rank
+    is 0 and the filters alone decide, with no cap.
+    """
+    prepared = _prepare(query, viewer, None)
+    if prepared.plan.matches_nothing:
+        return with_search_rank(posts.none(), [])
+    if not prepared.plan.required:
+        return with_search_rank(posts.filter(prepared.condition), [])
+    rows = _pool(prepared, ranked=True) or []
+    rows.sort(key=POOL_ORDERS["relevance"], reverse=True)
+    ids = [row.id for row in rows]
+    return with_search_rank(posts.filter(id__in=ids), ids)
+
+
+def with_search_rank(posts: QuerySet, ids: list[int]) -> QuerySet:
+    """`search_rank` annotated on posts: the first of `ids` highest, posts not among them 0."""
+    if not ids:
+        return posts.annotate(search_rank=Value(0, output_field=IntegerField()))
+    ranks = [When(id=post_id, then=Value(len(ids) - n)) for n, post_id in enumerate(ids)]
+    return posts.annotate(search_rank=Case(*ranks, default=Value(0), output_field=IntegerField()))
+
+
+def excerpter(query: SearchQuery, marks: tuple[str, str] = MARKS) -> Callable[[str], Markup]:
+    """A post body's HTML -> the search page's excerpt of it, the query's words marked with
+    `marks` (an opening and a closing tag)."""
+    highlighter = Highlighter(*highlight_terms(plan_text(query, expand_wildcard)), marks=marks)
+    return lambda body_html: highlighter.excerpt(plain_text(body_html))
 
 
 def search(
@@ -255,7 +301,15 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     if not ids:
         return []
     # Posts and the questions answers belong to, in one query.
-    parent_fields = ("title", "tags", "closed_date", "accepted_answer_id", "answer_count", "score")
+    parent_fields = (
+        "title",
+        "tags",
+        "closed_date",
+        "close_reason",
+        "accepted_answer_id",
+        "answer_count",
+        "score",
+    )
     posts = {
         p.id: p
         for p in Post.objects.filter(id__in=ids)
@@ -315,6 +369,7 @@ class SimilarRow:
     closed_date: object  # only tested for presence
     creation_date: object
     tags: str
+    close_reason: int | None  # with closed_date, what posts.models.title_suffix reads
 
 
 @dataclass(slots=True)
@@ -331,6 +386,13 @@ def similar_questions(title: str, limit: int = 5) -> list[SimilarRow]:
     """Live questions whose titles share the most meaningful words with `title` (one query)."""
     with connection.cursor() as cursor:
         return _ranked_by_title(cursor, SimilarRow, SIMILAR_COLUMNS, title, limit)
+
+
+def similar_question_ids(title: str, limit: int) -> list[int]:
+    """The ids of similar_questions, best first (one query): for a reader that filters, sorts
+    and pages them itself (the API's /similar)."""
+    with connection.cursor() as cursor:
+        return _ranked_by_title(cursor, int, ("id",), title, limit)
 
 
 def related_questions(question: Post, limit: int, cursor=None) -> list[RelatedRow]:

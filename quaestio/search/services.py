@@ -19,7 +19,6 @@ from django.db import transaction
 
 from quaestio.posts.models import Post, PostType
 from quaestio.search.backends import get_backend
-from quaestio.search.models import SearchWord
 from quaestio.search.text import Document, build_document
 
 logger = logging.getLogger(__name__)
@@ -31,10 +30,7 @@ Progress = Callable[[int, int], None]  # (posts done, posts in all)
 
 
 def _remember_words(words: set[str]) -> None:
-    if words:
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True, batch_size=1000
-        )
+    get_backend().remember_words(sorted(words))
 
 
 def index_post(post_id: int) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 def daily_jobs(args) -> int:
     from quaestio.badges.services import award_badges
+    from quaestio.moderation.locks import locks_expire
+    from quaestio.moderation.protection import auto_protect_sweep
+    from quaestio.moderation.services import close_votes_age
     from quaestio.votes.services import bounties_close_expired
     from quaestio.votes.services.serial import reverse_serial_voting
 
@@ -13,6 +16,9 @@ def daily_jobs(args) -> int:
         f"Bounties: {closed['auto_awarded']:,} auto-awarded, {closed['expired']:,} expired unawarded."
     )
     print(f"Serial voting: {reverse_serial_voting():,} votes reversed.")
+    print(f"Close votes: {close_votes_age():,} aged away.")
+    print(f"Locks: {locks_expire():,} ran out and were lifted.")
+    print(f"Protection: {auto_protect_sweep():,} questions protected by Community.")
     awarded = award_badges(None)
     print(f"Badges: {sum(awarded.values()):,} awarded.")
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quaestio.moderation.locks import lock_refusal
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.privileges import has_privilege
 from quaestio.votes import rules
@@ -19,7 +20,9 @@ def post_frozen_reason(post: Post) -> str:
     question = None
     if post.post_type == PostType.ANSWER:
         question = (
-            Post.objects.filter(id=post.parent_id).only("deletion_date", "locked_date").first()
+            Post.objects.filter(id=post.parent_id)
+            .only("id", "post_type", "deletion_date", "locked_date")
+            .first()
         )
     return frozen_reason(post, question)
 
@@ -34,11 +37,9 @@ def frozen_reason(post, question) -> str:
     if post.post_type == PostType.ANSWER and question is not None:
         if question.deletion_date:
             return "This answer's question is deleted; its posts cannot be voted on."
-        if question.locked_date:
+        if lock_refusal(question, "vote"):
             return "This answer's question is locked; votes are disabled."
-    if post.locked_date is not None:
-        return "This post is locked; votes are disabled."
-    return ""
+    return lock_refusal(post, "vote")
 
 
 def can_vote_on_post(user, post: Post, vote_type: int) -> str:

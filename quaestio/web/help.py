@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from quaestio.core import links
 from quaestio.posts.policies import NEW_USER_MAX_LINKS
 
 
@@ -145,7 +146,19 @@ PRIVILEGE_FEATURES: dict[str, str] = {
         " reviewers approve."
     ),
     "review_suggested_edits": "Approve or reject the edits other users suggest.",
+    "flag_posts": (
+        "Flag a question for closing; below the close privilege, the flag goes to reviewers."
+    ),
+    "view_close_votes": (
+        "See a question's close and reopen votes, and vote to close or reopen your own questions."
+    ),
+    "cast_close_votes": (
+        "Vote to close and reopen any question; enough votes (three by default) close or reopen it."
+    ),
     "moderator_tools": "See deleted posts in search results (deleted:yes).",
+    "protect_questions": (
+        "Protect questions a day old or more, so only users with reputation earned here answer."
+    ),
 }
 
 
@@ -262,7 +275,9 @@ def _api(request) -> dict:
         "quota_anonymous": settings.QUAESTIO_API_QUOTA_ANONYMOUS,
         "quota_keyed": settings.QUAESTIO_API_QUOTA_KEYED,
         "requests_per_second": settings.QUAESTIO_API_REQUESTS_PER_SECOND,
-        "apps_url": (f"/users/{request.user.id}/apps" if request.user.is_authenticated else None),
+        "apps_url": (
+            links.page_url("user_apps", request.user.id) if request.user.is_authenticated else None
+        ),
     }
 
 

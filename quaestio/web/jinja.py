@@ -11,13 +11,12 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
-from django.urls import reverse
 from jinja2 import Environment, Template
 from markupsafe import Markup
 
-from quaestio.core import formatting
+from quaestio.core import formatting, links
 from quaestio.core.timing import add_template_time
-from quaestio.web.presenters import JINJA_GLOBALS, slug
+from quaestio.web.presenters import JINJA_GLOBALS
 
 
 class TimedTemplate(Template):
@@ -95,6 +94,31 @@ class QuaestioEnvironment(Environment):
         return {**self.globals, **(d or {})}
 
 
+# Every URL a template writes comes from core.links (script prefix, slugs, tag encoding).
+LINK_GLOBALS = {
+    name: getattr(links, name)
+    for name in (
+        "question_url",
+        "answer_url",
+        "answer_in_thread_url",
+        "question_short_url",
+        "post_url",
+        "post_action_url",
+        "comment_action_url",
+        "comments_url",
+        "revisions_url",
+        "rollback_url",
+        "user_url",
+        "user_reputation_url",
+        "tag_url",
+        "tag_info_url",
+        "badge_url",
+        "page_url",
+        "absolute",
+    )
+}
+
+
 def environment(**options) -> Environment:
     env = QuaestioEnvironment(cache_size=-1, **options)
     env.template_class = TimedTemplate
@@ -102,21 +126,17 @@ def environment(**options) -> Environment:
         {
             "static": static_url,
             "csrf_field": csrf_field,
-            "url": lambda name, *args, **kwargs: reverse(
-                name, args=args or None, kwargs=kwargs or None
-            ),
             "site_name": lambda: settings.SITE_NAME,
         }
     )
     env.globals.update(JINJA_GLOBALS)
+    env.globals.update(LINK_GLOBALS)
+    env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.filters.update(
         {
-            "post_date": formatting.post_date,
             "iso": formatting.iso_title,
             "rep": formatting.reputation_short,
             "short_number": formatting.number_short,
-            "relative": formatting.relative_time,
-            "slug": slug,
             "thousands": lambda value: f"{value:,}",
         }
     )

@@ -11,23 +11,27 @@ wrap them in Markup for templates.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.text import slugify
 from markupsafe import Markup
 
+from quaestio.accounts.models import COMMUNITY_USER_ID
 from quaestio.core import links
 from quaestio.core.formatting import (
     RELATIVE_LIMIT,
     absolute_date,
+    day_date,
     iso_title,
     post_date,
     relative_time,
     reputation_short,
+    time_span,
 )
-from quaestio.posts.models import parse_tags
+from quaestio.posts.models import parse_tags, title_suffix
 from quaestio.web.text import escape_html
 
 BADGE_CLASSES = (("gold", "gold_badges"), ("silver", "silver_badges"), ("bronze", "bronze_badges"))
@@ -57,6 +61,31 @@ def _time_element(moment: datetime, text: str) -> str:
     return f'<time datetime="{moment.isoformat()}" title="{iso_title(moment)}">{escape_html(text)}</time>'
 
 
+def time_tag(moment: datetime | date | None, style: str = "post") -> Markup:
+    """The one `<time>` element of the templates, as time_html writes it for the question page.
+
+    style "post": relative when recent, else `Jun 26 '17 at 22:18` (signatures, lists);
+    "relative": always relative ("3 hours ago", "in 7 days"); "span": the time since, without
+    "ago" ("Member for 2 years"); "day": a date without time (`Jan 2, 2024`)."""
+    if moment is None:
+        return Markup("")
+    if style == "day":
+        return Markup(_day_html(moment))
+    now = timezone.now()
+    if style == "span":
+        moment = moment.astimezone(UTC)
+        text = time_span(int((now - moment).total_seconds()))
+        return Markup(_time_element(moment, text))
+    return Markup(time_html(moment, now, relative=style == "relative"))
+
+
+@lru_cache(maxsize=4096)
+def _day_html(day: date) -> str:
+    return f'<time datetime="{day.isoformat()}">{escape_html(day_date(day))}</time>'
+
+
+# Left for web/post_blocks.py until helper h1's rewrite lands (it no longer uses it): a slug is
+# core.links.url_slug; delete this then.
 @lru_cache(maxsize=16384)
 def slug(text: str) -> str:
     """URL slug of a title or name; cached because the same few recur on every page view."""
@@ -92,7 +121,7 @@ def _user_link_html(prefix: str, user_id: int, name: str, moderator: bool) -> st
     # The prefix is part of the key: links.user_url reads the same one.
     url = links.user_url(user_id, name)
     html = f'<a class="user-name" href="{escape_html(url)}">{escape_html(name)}</a>'
-    if moderator or user_id == -1:
+    if moderator or user_id == COMMUNITY_USER_ID:
         html += '<span class="diamond" title="moderator">&#9830;</span>'
     return html
 
@@ -222,6 +251,7 @@ def tag_list(tags: str) -> Markup:
 JINJA_GLOBALS = {
     "user_link": user_link,
     "user_stats": user_stats,
-    "slug": slug,
     "tag_list": tag_list,
+    "time_tag": time_tag,
+    "title_suffix": title_suffix,
 }

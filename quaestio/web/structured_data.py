@@ -12,7 +12,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
+from django.urls import get_script_prefix
+
+from quaestio.core import links
 from quaestio.posts.selectors import PostBlock, QuestionPage
 from quaestio.web.text import plain_text
 
@@ -26,46 +30,60 @@ def _json(value) -> str:
     return _encode(value).replace("<", "\\u003c")
 
 
-def _author(name: str, user_id: int | None) -> str:
-    url = f',"url":"/users/{int(user_id)}"' if user_id is not None else ""
+def _author(name: str, user_id: int | None, origin: str) -> str:
+    url = f',"url":{_json(origin + links.user_url(user_id, name))}' if user_id is not None else ""
     return f'{{"@type":"Person","name":{_json(name)}{url}}}'
 
 
 # Bounded: each entry holds a body and its text, so 1,024 threads' posts is some 10-20 MB.
 @lru_cache(maxsize=1024)
 def _post_members(
-    body_html: str, score: int, created: datetime, author: str, author_id: int | None
+    body_html: str,
+    score: int,
+    created: datetime,
+    author: str,
+    author_id: int | None,
+    origin: str,
+    prefix: str,
 ) -> str:
-    """The members a question and an answer share, as JSON text (without the braces)."""
+    """The members a question and an answer share, as JSON text (without the braces). The
+    author's link is made absolute with `origin`; `prefix` (the script prefix, which
+    links.user_url reads) is only part of the key."""
     return (
         f'"text":{_json(plain_text(body_html))},"upvoteCount":{int(score)},'
-        f'"dateCreated":{_json(created.isoformat())},"author":{_author(author, author_id)}'
+        f'"dateCreated":{_json(created.isoformat())},"author":{_author(author, author_id, origin)}'
     )
 
 
-def _members(block: PostBlock) -> str:
+def _members(block: PostBlock, site: tuple[str, str]) -> str:
     post, owner = block.post, block.owner
     owner_id = owner.user.id if owner.user is not None else None
-    return _post_members(post.body, post.score, post.creation_date, owner.name, owner_id)
+    return _post_members(post.body, post.score, post.creation_date, owner.name, owner_id, *site)
 
 
-def _answer(block: PostBlock, base_url: str) -> str:
+def _answer(block: PostBlock, base_url: str, site: tuple[str, str]) -> str:
     url = _json(f"{base_url}#answer-{int(block.post.id)}")
-    return f'{{"@type":"Answer",{_members(block)},"url":{url}}}'
+    return f'{{"@type":"Answer",{_members(block, site)},"url":{url}}}'
 
 
 def qa_page_json_ld(page: QuestionPage, url: str) -> str:
-    """The page's JSON-LD document as JSON text, safe to place inside a <script> element."""
+    """The page's JSON-LD document as JSON text, safe to place inside a <script> element.
+    `url` is the page's absolute URL; the authors' profile links are made absolute likewise."""
     question = page.question.post
+    parts = urlsplit(url)
+    # The origin and script prefix, read once for the page (each prefix read costs microseconds).
+    site = (f"{parts.scheme}://{parts.netloc}" if parts.netloc else "", get_script_prefix())
     entity = (
-        f'"@type":"Question","name":{_json(question.title)},{_members(page.question)},'
+        f'"@type":"Question","name":{_json(question.title)},{_members(page.question, site)},'
         f'"answerCount":{len(page.answers)}'
     )
     accepted = [block for block in page.answers if block.post.id == page.accepted_answer_id]
     if accepted:
-        entity += f',"acceptedAnswer":{_answer(accepted[0], url)}'
+        entity += f',"acceptedAnswer":{_answer(accepted[0], url, site)}'
     suggested = [
-        _answer(block, url) for block in page.answers if block.post.id != page.accepted_answer_id
+        _answer(block, url, site)
+        for block in page.answers
+        if block.post.id != page.accepted_answer_id
     ]
     if suggested:
         entity += f',"suggestedAnswer":[{",".join(suggested)}]'

@@ -2,7 +2,9 @@
 
 from quaestio.web.views import (
     accounts,
+    closing,
     moderation,
+    post_states,
     questions,
     revisions,
     search,
@@ -18,6 +20,8 @@ urlpatterns = (
     # The question page is the site's most visited and Django tries routes in order, so it comes
     # early: after the one route its <slug> would otherwise take, /questions/<id>/answer.
     + [route for route in writing.urlpatterns if route.name == "answer"]
+    + closing.urlpatterns  # before questions/<id>/<slug>, which would take /close
+    + post_states.urlpatterns  # and /protect, /unprotect
     + questions.urlpatterns
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns

@@ -6,7 +6,6 @@ temporary data directory on SQLite), started once for the module.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import socket
@@ -196,10 +195,6 @@ def test_py_stackexchange_searches_and_pages(se_site, live_server_url):
     assert len(collected) == len(set(collected)) == total
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("quaestio.posts.services") is None,
-    reason="the posts room's services (answer_post) are not merged",
-)
 def test_stackapi_adds_an_answer_with_a_token(demo_server, site_parameter):
     """The acceptance test of writes: a token made for a user (by the same service the
     profile page uses), then StackAPI's send_data posts an answer that the site then lists."""

@@ -1,10 +1,17 @@
 """Numbers and dates as Stack Exchange prints them (spec §9)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from quaestio.core.formatting import iso_title, post_date, relative_time, reputation_short
+from quaestio.core.formatting import (
+    day_date,
+    iso_title,
+    post_date,
+    relative_time,
+    reputation_short,
+    time_span,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +52,23 @@ def test_relative_time_in_headers_counts_years_and_months():
     now = datetime(2026, 11, 26, tzinfo=UTC)
     assert relative_time(datetime(2017, 6, 26, tzinfo=UTC), now) == "9 years, 5 months ago"
     assert relative_time(now - timedelta(seconds=1), now) == "1 sec ago"
+
+
+def test_future_moments_read_as_future():
+    """A bounty's end: "in 7 days", "in 3 hours", "in 1 min", never "0 secs ago"."""
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    assert relative_time(now + timedelta(days=7), now) == "in 7 days"
+    assert relative_time(now + timedelta(hours=3, minutes=10), now) == "in 3 hours"
+    assert relative_time(now + timedelta(seconds=61), now) == "in 1 min"
+    assert relative_time(now + timedelta(days=1, hours=2), now) == "in 1 day"
+    assert post_date(now + timedelta(days=7), now) == "in 7 days"
+
+
+def test_day_headings_and_member_for_spans_need_no_locale():
+    """The reputation page's day headings and the profile's "Member for" use our own names."""
+    assert day_date(date(2024, 1, 2)) == "Jan 2, 2024"
+    assert time_span(400 * 86_400) == "1 year, 1 month"
+    assert time_span(3 * 3600) == "3 hours"
 
 
 def test_every_timestamp_has_an_iso_tooltip():

@@ -60,5 +60,7 @@ def test_comment_magic_links_and_mentions():
     )
     assert '<a href="/posts/7/edit" class="magic-link"' in html
     assert '<a href="/tour" class="magic-link"' in html and '<a href="/help/on-topic"' in html
-    assert '<a href="/tags/soviet-union" class="tag-chip"' in html
+    assert '<a href="/questions/tagged/soviet-union" class="tag-chip"' in html
+    # A tag's reserved characters are percent-encoded, as everywhere (core.links).
+    assert '<a href="/questions/tagged/c%23" class="tag-chip"' in render_comment("[tag:c#]")
     assert '<span class="mention">@o.m.</span>' in html

@@ -217,11 +217,11 @@ def test_foreign_keys_are_back_after_the_load(generated, quiet):
     from django.db import connection
 
     from quaestio.dumps import indexes
-    from quaestio.dumps.importer import _LOADED_TABLES
+    from quaestio.dumps.importer import loaded_tables
 
-    before = sorted(indexes.foreign_keys(_LOADED_TABLES))
+    before = sorted(indexes.foreign_keys(loaded_tables()))
     import_dump(generated, out=quiet)
-    assert sorted(indexes.foreign_keys(_LOADED_TABLES)) == before
+    assert sorted(indexes.foreign_keys(loaded_tables())) == before
     if connection.vendor == "postgresql":
         assert before, "PostgreSQL tables have foreign keys"
         with connection.cursor() as cursor:

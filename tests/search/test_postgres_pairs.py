@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from quaestio.posts.models import Post, PostType
-from quaestio.search.backends import postgres
+from quaestio.search.backends import postgres_document as postgres
 from quaestio.search.selectors import search_ids
 from quaestio.search.services import index_post, reindex_all
 

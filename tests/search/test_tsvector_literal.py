@@ -1,4 +1,4 @@
-"""PostgreSQL's document text (backends/postgres.py `tsvector_literal`), written for speed, is
+"""PostgreSQL's document text (backends/postgres_document.py `tsvector_literal`), written for speed, is
 the text the plain form below writes, whatever the tokens."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quaestio.search.backends import postgres
+from quaestio.search.backends import postgres_document as postgres
 from quaestio.search.text import SEPARATOR, Document, build_document
 
 
@@ -30,8 +30,8 @@ def plain_tsvector_literal(document: Document) -> str:
                         found.append(f"{min(position, postgres.MAX_POSITION)}{weight}")
             position += 1
         position += postgres.FIELD_GAP
-    words = " ".join(f"{postgres._lexeme(t)}:{','.join(p)}" for t, p in positions.items())
-    blocks = " ".join(postgres._lexeme(b) for b in postgres.block_lexemes(document.post_id))
+    words = " ".join(f"{postgres.quoted_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+    blocks = " ".join(postgres.quoted_lexeme(b) for b in postgres.block_lexemes(document.post_id))
     return f"{words} {blocks}" if words else blocks
 
 

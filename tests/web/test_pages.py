@@ -134,3 +134,93 @@ def test_profile_of_an_imported_user_credits_origin_and_licence(client, demo):
     assert tree.cssselect("title")[0].text_content() == "User Tom Au - Quaestio History"
     note = tree.cssselect(".attribution")[0].text_content()
     assert "History Stack Exchange" in note and "CC BY-SA" in note
+
+
+def test_tag_with_reserved_characters_links_percent_encoded(client, ask):
+    """A question tagged c# links to /questions/tagged/c%23 from the list, and that page lists it
+    (a raw "#" would end the path and open /questions/tagged/c)."""
+    question = ask(title="How do delegates work in C sharp?", tags="c# c++")
+    tree = _tree(client.get("/questions?tab=newest"))
+    summary = tree.cssselect(f"#question-summary-{question.id}")[0]
+    hrefs = {a.text_content(): a.get("href") for a in summary.cssselect(".tag")}
+    assert hrefs == {"c#": "/questions/tagged/c%23", "c++": "/questions/tagged/c%2B%2B"}
+    for href in hrefs.values():
+        tagged = client.get(href)
+        assert tagged.status_code == 200
+        ids = [e.get("id") for e in _tree(tagged).cssselect(".question-summary")]
+        assert ids == [f"question-summary-{question.id}"]
+    tags_page = _tree(client.get("/tags"))
+    assert "/questions/tagged/c%23" in [a.get("href") for a in tags_page.cssselect(".tag")]
+
+
+def test_pages_under_a_script_prefix_link_under_it(client, ask):
+    """Deployed under a sub-path, the lists' links carry it, even after pages were rendered
+    (and their links remembered) at the root in the same process."""
+    from django.test.utils import override_script_prefix
+
+    question = ask(title="Where did the Vikings winter in Normandy?", tags="vikings")
+    client.get("/questions?tab=newest")
+    with override_script_prefix("/qa/"):
+        tree = _tree(client.get("/questions?tab=newest"))
+    summary = tree.cssselect(f"#question-summary-{question.id}")[0]
+    assert summary.cssselect("h3 a")[0].get("href") == (
+        f"/qa/questions/{question.id}/where-did-the-vikings-winter-in-normandy"
+    )
+    assert summary.cssselect(".tag")[0].get("href") == "/qa/questions/tagged/vikings"
+    assert summary.cssselect(".user-name")[0].get("href").startswith("/qa/users/")
+    assert tree.cssselect("a.logo")[0].get("href") == "/qa/"
+
+
+def test_closed_and_duplicate_questions_are_marked_in_lists(client, ask):
+    """The list appends the suffix the domain's title_suffix gives: [duplicate] or [closed]."""
+    from django.utils import timezone
+
+    from quaestio.posts.models import CloseReason, Post
+
+    duplicate = ask(title="Why did Rome fall in the fifth century?")
+    closed = ask(title="Which emperor was the best one of all?")
+    now = timezone.now()
+    Post.objects.filter(id=duplicate.id).update(closed_date=now, close_reason=CloseReason.DUPLICATE)
+    Post.objects.filter(id=closed.id).update(closed_date=now, close_reason=CloseReason.OFF_TOPIC)
+    tree = _tree(client.get("/questions?tab=newest"))
+    titles = {
+        e.get("id"): e.cssselect("h3 a")[0].text_content()
+        for e in tree.cssselect(".question-summary")
+    }
+    assert titles[f"question-summary-{duplicate.id}"] == (
+        "Why did Rome fall in the fifth century? [duplicate]"
+    )
+    assert (
+        titles[f"question-summary-{closed.id}"] == "Which emperor was the best one of all? [closed]"
+    )
+
+
+def test_profile_reputation_tag_and_badge_pages_name_their_canonical_url(client, demo):
+    """Pages with one address say so in <link rel=canonical>, absolute, from core.links."""
+    pages = {
+        "/users/5/tom-au": "http://testserver/users/5/tom-au",
+        "/questions/tagged/leon-trotsky": "http://testserver/questions/tagged/leon-trotsky",
+        "/tags/leon-trotsky": "http://testserver/questions/tagged/leon-trotsky",
+    }
+    for url, canonical in pages.items():
+        links = _tree(client.get(url)).cssselect('link[rel="canonical"]')
+        assert [link.get("href") for link in links] == [canonical], url
+
+
+def test_bounty_end_reads_as_future_on_featured_and_bounty_pages(client, ask, make_user):
+    """A bounty started now ends "in 7 days", on /questions/featured and on its bounty page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quaestio.posts.models import Post
+    from quaestio.votes.services import bounty_offer
+
+    question = ask(title="How were Roman roads surveyed so straight?")
+    old = timezone.now() - timedelta(days=3)
+    Post.objects.filter(id=question.id).update(creation_date=old, last_activity_date=old)
+    bounty_offer(make_user(reputation=500), question.id, 50, "attention")
+    featured = _tree(client.get("/questions/featured"))
+    assert [t.text_content() for t in featured.cssselect(".featured .ends time")] == ["in 7 days"]
+    page = _tree(client.get(f"/posts/{question.id}/bounty"))
+    assert [t.text_content() for t in page.cssselect(".notice.bounty time")] == ["in 7 days"]

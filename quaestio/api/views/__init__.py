@@ -3,6 +3,7 @@
 from quaestio.api.views import (  # noqa: F401
     answers,
     badges,
+    closing,
     comments,
     me,
     posts,

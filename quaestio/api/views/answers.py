@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import id_vector
 from quaestio.api.registry import endpoint
@@ -11,18 +10,9 @@ from quaestio.api.selectors import (
     live_answers,
     live_comments,
     live_questions,
-    load_related,
-    page_of,
-    without_unwanted_bodies,
 )
-from quaestio.api.views.questions import comment_page, question_page
-
-
-def answer_page(api: ApiRequest, queryset) -> Result:
-    queryset = without_unwanted_bodies(queryset, api.out, "answer")
-    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
-    related = load_related(api, answers=rows)
-    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
+from quaestio.api.views.questions import answer_page, comment_page, question_page
+from quaestio.posts.models import PostType
 
 
 @endpoint("answers", "answer", "All answers on the site.", sorts=tuple(POST_SORTS))
@@ -45,7 +35,9 @@ def answers_by_ids(api: ApiRequest, ids: str) -> Result:
 )
 def answer_comments(api: ApiRequest, ids: str) -> Result:
     queryset = live_comments().filter(
-        post_id__in=id_vector(ids), post__post_type=2, post__deletion_date__isnull=True
+        post_id__in=id_vector(ids),
+        post__post_type=PostType.ANSWER,
+        post__deletion_date__isnull=True,
     )
     return comment_page(api, queryset)
 

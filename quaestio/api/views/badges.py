@@ -7,7 +7,6 @@ award, which is stable and lets /badges/{ids} find the kind again in one query.
 from __future__ import annotations
 
 from django.db.models import Count, Max, Min, Q
-from django.utils.text import slugify
 
 from quaestio.accounts.models import User
 from quaestio.api import types
@@ -16,6 +15,7 @@ from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import epoch, id_vector
 from quaestio.api.registry import endpoint
 from quaestio.badges.models import Badge
+from quaestio.core import links
 
 BADGE_SORTS = ("rank", "name", "type")
 RANKS = {1: "gold", 2: "silver", 3: "bronze"}
@@ -30,7 +30,7 @@ def _item(api: ApiRequest, kind: dict, user: dict | None = None) -> dict:
             "rank": RANKS.get(kind["badge_class"], "bronze"),
             "badge_type": "tag_based" if kind["tag_based"] else "named",
             "award_count": kind["award_count"],
-            "link": f"{types.site_url()}/badges/{kind['badge_id']}/{slugify(kind['name'])}",
+            "link": api.out.origin + links.badge_url(kind["name"]),
             "user": user,
         },
     )

@@ -22,7 +22,7 @@ from quaestio.api.selectors import (
     tagged,
     without_unwanted_bodies,
 )
-from quaestio.posts.models import PostLink
+from quaestio.posts.models import PostLink, PostType
 from quaestio.tags.models import PostTag
 from quaestio.votes.models import Vote, VoteType
 
@@ -42,6 +42,13 @@ def question_page(api: ApiRequest, queryset, sorts=POST_SORTS, default="activity
     rows, has_more, count = page_of(queryset, api, sorts, default)
     related = load_related(api, questions=rows)
     return Result([types.question(api.out, q, related) for q in rows], has_more, count)
+
+
+def answer_page(api: ApiRequest, queryset) -> Result:
+    queryset = without_unwanted_bodies(queryset, api.out, "answer")
+    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
+    related = load_related(api, answers=rows)
+    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
 
 
 @endpoint(
@@ -128,10 +135,7 @@ def featured(api: ApiRequest) -> Result:
     sorts=tuple(POST_SORTS),
 )
 def question_answers(api: ApiRequest, ids: str) -> Result:
-    queryset = without_unwanted_bodies(answers_to(id_vector(ids)), api.out, "answer")
-    rows, has_more, count = page_of(queryset, api, POST_SORTS, "activity")
-    related = load_related(api, answers=rows)
-    return Result([types.answer(api.out, a, related) for a in rows], has_more, count)
+    return answer_page(api, answers_to(id_vector(ids)))
 
 
 @endpoint(
@@ -142,7 +146,9 @@ def question_answers(api: ApiRequest, ids: str) -> Result:
 )
 def question_comments(api: ApiRequest, ids: str) -> Result:
     queryset = live_comments().filter(
-        post_id__in=id_vector(ids), post__post_type=1, post__deletion_date__isnull=True
+        post_id__in=id_vector(ids),
+        post__post_type=PostType.QUESTION,
+        post__deletion_date__isnull=True,
     )
     return comment_page(api, queryset)
 

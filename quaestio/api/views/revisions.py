@@ -13,6 +13,7 @@ from quaestio.posts.models import (
     Post,
     PostHistory,
     PostHistoryType,
+    PostType,
     parse_tags,
 )
 
@@ -107,7 +108,7 @@ def revisions_of(
     for revision in shown:
         user_id, name = revision.pop("user_id"), revision.pop("user_display_name")
         post_type = posts[revision["post_id"]].post_type
-        revision["post_type"] = "question" if post_type == 1 else "answer"
+        revision["post_type"] = "question" if post_type == PostType.QUESTION else "answer"
         revision["creation_date"] = types.epoch(revision["creation_date"])
         revision["user"] = (
             types.shallow_user(api.out, users.get(user_id), name) if (user_id or name) else None

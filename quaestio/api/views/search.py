@@ -1,24 +1,19 @@
 """Search: /search, /search/advanced, /search/excerpts and /similar.
 
-The words of `q` go to the search room's engine when it is installed
-(`quaestio.search.selectors.search_ids`: stemming, full-text index, relevance ranking, the same
-result cap as the search page); the API then applies its own structured parameters, sorts and
-paging to the matching ids, and `relevance` keeps the engine's order. Without the engine, words
-match by case-insensitive containment on title and body, and `relevance` orders by score.
+The search room answers all four: the API turns its parameters into the room's typed query
+(the words of `q` in the search box's syntax, the other parameters as the filters the box
+would write), and `quaestio.search.selectors.matching` applies it; the API then sorts and pages
+the matches. A query with words is answered from the engine's newest 500 matches, as the search
+page is, and `relevance` keeps the engine's order. /similar takes its candidates from the same
+selector as the ask page's similar questions.
 """
 
 from __future__ import annotations
 
-import html
-import re
-
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils.html import strip_tags
-
 from quaestio.api import types
 from quaestio.api.errors import BadParameter
 from quaestio.api.http import ApiRequest, Result
-from quaestio.api.params import Sort, boolean, integer
+from quaestio.api.params import MAX_TAGGED, Sort, boolean, integer, string_vector
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import (
     POST_SORTS,
@@ -29,11 +24,25 @@ from quaestio.api.selectors import (
     tagged,
 )
 from quaestio.api.views.questions import question_page
+from quaestio.core.errors import ValidationFailed
 from quaestio.posts.models import PostType, parse_tags
+from quaestio.search.parser import parse
+from quaestio.search.query import (
+    Counter,
+    Field,
+    Flag,
+    FlagFilter,
+    KindFilter,
+    PostKind,
+    RangeFilter,
+    SearchQuery,
+    TagTerm,
+    Term,
+    UserFilter,
+)
+from quaestio.search.selectors import excerpter, matching, similar_question_ids, with_search_rank
 
-SEARCH_SORTS = {**POST_SORTS, "relevance": Sort("score", "int")}
-RANKED_SORTS = {**POST_SORTS, "relevance": Sort("search_rank", "int")}
-ENGINE_POOL = 500  # the most matches taken from the engine, as many as it shows a reader
+SEARCH_SORTS = {**POST_SORTS, "relevance": Sort("search_rank", "int")}
 ADVANCED_PARAMS = (
     "q",
     "accepted",
@@ -50,26 +59,63 @@ ADVANCED_PARAMS = (
     "views",
     "wiki",
 )
-MAX_WORDS = 8
-_WORD = re.compile(r"\w[\w+#.-]*", re.UNICODE)
-EXCERPT_CHARS = 240
+MAX_NOT_TAGGED = 100
+# Similar questions a /similar call filters, sorts and pages: the best this many by title.
+SIMILAR_CANDIDATES = 100
+# Stack Exchange's API marks hits in excerpts so.
+HIGHLIGHT = ('<span class="highlight">', "</span>")
+FLAGS = (("accepted", Flag.HAS_ACCEPTED), ("closed", Flag.CLOSED), ("wiki", Flag.WIKI))
+AT_LEAST = (("answers", Counter.ANSWERS), ("views", Counter.VIEWS))
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text or "")[:MAX_WORDS]
+def _tag_terms(api: ApiRequest) -> list[TagTerm]:
+    """`tagged` (every one of up to five tags) and `nottagged` (none of them)."""
+    terms = [
+        TagTerm((name.lower(),))
+        for name in string_vector(api.query.get("tagged"), "tagged", MAX_TAGGED)
+    ]
+    excluded = string_vector(api.query.get("nottagged"), "nottagged", MAX_NOT_TAGGED)
+    if excluded:
+        terms.append(TagTerm(tuple(name.lower() for name in excluded), negated=True))
+    return terms
 
 
-def _text_match(words: list[str], *, in_title: bool = True, in_body: bool = True) -> Q:
-    """Every word in the title or the body."""
-    condition = Q()
-    for word in words:
-        either = Q()
-        if in_title:
-            either |= Q(title__icontains=word)
-        if in_body:
-            either |= Q(body__icontains=word)
-        condition &= either
-    return condition
+def _advanced_query(api: ApiRequest, kind: PostKind | None) -> SearchQuery:
+    """The parameters of /search/advanced as the search room's query."""
+    params = api.query
+    raw = (params.get("q") or "").strip()
+    try:
+        typed = parse(raw)
+    except ValidationFailed as error:
+        raise BadParameter("q", error.message) from None
+    text = list(typed.text)
+    for name, field in (("title", Field.TITLE), ("body", Field.BODY)):
+        text += [Term(word, field) for word in (params.get(name) or "").split()]
+    if params.get("url"):
+        text.append(Term(params["url"], Field.URL))
+    filters = list(typed.filters)
+    for name, flag in FLAGS:
+        value = boolean(params, name)
+        if value is not None:
+            filters.append(FlagFilter(flag, value))
+    for name, counter in AT_LEAST:
+        low = integer(params, name, low=0)
+        if low is not None:
+            filters.append(RangeFilter(counter, low, None))
+    user = integer(params, "user")
+    if user is not None:
+        filters.append(UserFilter(user))
+    if kind is not None:
+        filters.append(KindFilter(kind))
+    # Deleted posts are never listed by the API, whatever `q` asks.
+    return SearchQuery(raw, tuple(text), (*typed.tags, *_tag_terms(api)), tuple(filters))
+
+
+def _matching(api: ApiRequest, query: SearchQuery, posts):
+    try:
+        return matching(query, posts, viewer=api.user)
+    except ValidationFailed as error:  # user:me without a user, inquestion:this
+        raise BadParameter("q", error.message) from None
 
 
 @endpoint(
@@ -83,74 +129,9 @@ def search(api: ApiRequest) -> Result:
     intitle = (api.query.get("intitle") or "").strip()
     if not intitle and not api.query.get("tagged"):
         raise BadParameter("tagged", "one of tagged or intitle must be set")
-    queryset = tagged(live_questions(), api)
-    if intitle:
-        queryset = queryset.filter(title__icontains=intitle)
-    return question_page(api, queryset, SEARCH_SORTS, "activity")
-
-
-def _engine():
-    try:
-        from quaestio.search.selectors import search_ids
-    except ImportError:
-        return None
-    return search_ids
-
-
-def _engine_matches(api: ApiRequest, text: str) -> list[int]:
-    """Ids of the posts the engine finds for `text`, best first (its own cap applies)."""
-    from quaestio.core.errors import ValidationFailed
-
-    search_ids = _engine()
-    try:
-        ids, _total = search_ids(text, viewer=api.user, sort="relevance", limit=ENGINE_POOL)
-    except ValidationFailed as error:
-        raise BadParameter("q", error.message) from None
-    return ids
-
-
-def _by_rank(queryset, ids: list[int]):
-    """Annotate `search_rank` (higher is better) so the relevance sort keeps the engine's order."""
-    if not ids:
-        return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
-    ranks = [When(id=post_id, then=Value(len(ids) - n)) for n, post_id in enumerate(ids)]
-    return queryset.annotate(
-        search_rank=Case(*ranks, default=Value(0), output_field=IntegerField())
-    )
-
-
-def _advanced(api: ApiRequest, queryset, question_field: str = "id"):
-    query = api.query
-    text = (query.get("q") or "").strip()
-    if text and _engine() is not None:
-        ids = _engine_matches(api, text)
-        queryset = _by_rank(queryset.filter(id__in=ids), ids)
-    elif _words(text):
-        queryset = queryset.filter(_text_match(_words(text)))
-    for name, kwargs in (("title", {"in_body": False}), ("body", {"in_title": False})):
-        if query.get(name):
-            queryset = queryset.filter(_text_match(_words(query[name]), **kwargs))
-    accepted = boolean(query, "accepted")
-    if accepted is not None:
-        queryset = queryset.filter(accepted_answer__isnull=not accepted)
-    closed = boolean(query, "closed")
-    if closed is not None:
-        queryset = queryset.filter(closed_date__isnull=not closed)
-    wiki = boolean(query, "wiki")
-    if wiki is not None:
-        queryset = queryset.filter(community_owned_date__isnull=not wiki)
-    answers = integer(query, "answers", low=0)
-    if answers is not None:
-        queryset = queryset.filter(answer_count__gte=answers)
-    views = integer(query, "views", low=0)
-    if views is not None:
-        queryset = queryset.filter(view_count__gte=views)
-    user = integer(query, "user")
-    if user is not None:
-        queryset = queryset.filter(owner_id=user)
-    if query.get("url"):
-        queryset = queryset.filter(body__icontains=query["url"].replace("*", ""))
-    return tagged(queryset, api, question_field)
+    text = (Term(intitle, Field.TITLE, phrase=True),) if intitle else ()
+    query = SearchQuery(intitle, text, tuple(_tag_terms(api)), (KindFilter(PostKind.QUESTION),))
+    return question_page(api, _matching(api, query, live_questions()), SEARCH_SORTS, "activity")
 
 
 @endpoint(
@@ -161,7 +142,8 @@ def _advanced(api: ApiRequest, queryset, question_field: str = "id"):
     params=ADVANCED_PARAMS,
 )
 def advanced(api: ApiRequest) -> Result:
-    return question_page(api, _advanced(api, live_questions()), _sorts(api), "activity")
+    query = _advanced_query(api, PostKind.QUESTION)
+    return question_page(api, _matching(api, query, live_questions()), SEARCH_SORTS, "activity")
 
 
 @endpoint(
@@ -175,37 +157,9 @@ def similar(api: ApiRequest) -> Result:
     title = (api.query.get("title") or "").strip()
     if not title:
         raise BadParameter("title", "title is required")
-    # Any of the title's longer words: a title rarely repeats another word for word.
-    words = [w for w in _words(title) if len(w) > 3] or _words(title)
-    condition = Q()
-    for word in words:
-        condition |= Q(title__icontains=word)
-    queryset = tagged(live_questions(), api).filter(condition)
+    ids = similar_question_ids(title, SIMILAR_CANDIDATES)
+    queryset = with_search_rank(tagged(live_questions().filter(id__in=ids), api), ids)
     return question_page(api, queryset, SEARCH_SORTS, "relevance")
-
-
-def _sorts(api: ApiRequest) -> dict:
-    engine_ranked = _engine() is not None and (api.query.get("q") or "").strip()
-    return RANKED_SORTS if engine_ranked else SEARCH_SORTS
-
-
-def excerpt_of(body_html: str, words: list[str]) -> str:
-    """Plain text around the first hit, hits wrapped in <span class="highlight">."""
-    text = html.unescape(strip_tags(body_html or "")).replace("\n", " ")
-    lowered = text.lower()
-    hits = [lowered.find(w.lower()) for w in words]
-    first = min((h for h in hits if h >= 0), default=0)
-    start = max(0, first - EXCERPT_CHARS // 3)
-    snippet = text[start : start + EXCERPT_CHARS]
-    escaped = html.escape(snippet)
-    for word in words:
-        escaped = re.sub(
-            re.escape(html.escape(word)),
-            lambda m: f'<span class="highlight">{m.group(0)}</span>',
-            escaped,
-            flags=re.IGNORECASE,
-        )
-    return ("…" if start else "") + escaped + ("…" if start + EXCERPT_CHARS < len(text) else "")
 
 
 @endpoint(
@@ -216,11 +170,12 @@ def excerpt_of(body_html: str, words: list[str]) -> str:
     params=ADVANCED_PARAMS,
 )
 def excerpts(api: ApiRequest) -> Result:
-    # Tags, answer counts and the like belong to questions; answers are matched by their text.
-    queryset = _advanced(api, live_posts(), "id")
-    rows, has_more, count = page_of(queryset, api, _sorts(api), "activity")
+    query = _advanced_query(api, None)
+    rows, has_more, count = page_of(
+        _matching(api, query, live_posts()), api, SEARCH_SORTS, "activity"
+    )
     related = load_related(api, answers=[p for p in rows if p.post_type == PostType.ANSWER])
-    words = _words(" ".join(api.query.get(k, "") for k in ("q", "title", "body")))
+    excerpt = excerpter(query, HIGHLIGHT)
     items = []
     for post in rows:
         is_question = post.post_type == PostType.QUESTION
@@ -231,7 +186,7 @@ def excerpts(api: ApiRequest) -> Result:
             "answer_id": None if is_question else post.id,
             "title": question.title if question is not None else None,
             "body": post.body,
-            "excerpt": excerpt_of(post.body, words),
+            "excerpt": str(excerpt(post.body)),
             "score": post.score,
             "question_score": question.score if question is not None and is_question else None,
             "tags": parse_tags(question.tags) if question is not None else [],

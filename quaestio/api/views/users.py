@@ -145,9 +145,9 @@ def reputation(api: ApiRequest, ids: str) -> Result:
                 "reputation_change": event.amount,
                 "on_date": types.epoch(event.on_date),
                 "title": event.title or None,
-                "link": types.answer_link(event.post_id)
+                "link": types.answer_link(api.out, event.post_id)
                 if event.post_type == PostType.ANSWER
-                else types.question_link(event.post_id, event.title)
+                else types.question_link(api.out, event.post_id, event.title)
                 if event.post_id
                 else None,
             },

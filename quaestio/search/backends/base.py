@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from quaestio.search.models import SearchWord
 from quaestio.search.plan import Node
 from quaestio.search.text import Document
 
+WORDS_TABLE = SearchWord._meta.db_table
 # The orders a result list can take; ties go to the newer post.
 ORDERS = {
     "newest": "p.creation_date DESC, p.id DESC",
@@ -82,6 +84,33 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def indexed_count(self) -> int: ...
+
+    def remember_words(self, words: list[str]) -> None:
+        """Add words to the vocabulary wildcards expand from (known ones are skipped)."""
+        if words:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {WORDS_TABLE} (word) VALUES (%s) ON CONFLICT DO NOTHING",
+                    [(word,) for word in words],
+                )
+
+    # Loading in bulk (the dump importer) ------------------------------------------------------
+    # The loader builds each post's row with bulk_row (no database needed, so a parsing process
+    # can), removes the posts' old entries (remove), writes the rows into bulk_table's
+    # bulk_columns as fast as it can (COPY, executemany), all in its own transaction, and calls
+    # finish_bulk_load once the loaded posts and their tags are in the posts tables. The table's
+    # plain indexes are the loader's to drop and rebuild around the load.
+    bulk_table: str
+    bulk_columns: tuple[str, ...]
+
+    @staticmethod
+    @abstractmethod
+    def bulk_row(document: Document) -> tuple:
+        """The document as one row of bulk_columns."""
+
+    @abstractmethod
+    def finish_bulk_load(self, low: int, high: int) -> None:
+        """Complete the entries of posts low..high (ids) written as bulk rows."""
 
     # Reading it ----------------------------------------------------------------------------
     @abstractmethod

@@ -1,19 +1,33 @@
 """PostgreSQL full text: table `search_document` (post id, tsvector) with a GIN index.
 
-We write the tsvector as a literal with our own tokens, positions and weights (A title, B body,
-C code, D url) instead of running to_tsvector, so PostgreSQL's parser, stemmer and stop words
-never differ from SQLite's results. Fields are spaced apart in position so no phrase spans two.
+The documents are our own tokens, positions and weights (A title, B body, C code, D url),
+written by postgres_document.py; here the engine's table, its indexes and its queries.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from quaestio.search.backends.base import Floor, IdSets, MatchSource, PoolRow, SearchBackend
+from quaestio.search.backends.base import (
+    WORDS_TABLE,
+    Floor,
+    IdSets,
+    MatchSource,
+    PoolRow,
+    SearchBackend,
+)
+from quaestio.search.backends.postgres_document import (
+    TITLE_MARK,
+    WEIGHTS,
+    blocks_covering,
+    pair_hash,
+    pair_hashes,
+    pairs_literal,
+    quoted_lexeme,
+    tsvector_literal,
+)
 from quaestio.search.backends.postgres_facts import (
     ALL_SCORE_LEXEMES_SQL,
     date_query,
@@ -24,7 +38,7 @@ from quaestio.search.backends.postgres_facts import (
     stored_score_lexemes_sql,
 )
 from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
-from quaestio.search.text import SEPARATOR, Document
+from quaestio.search.text import Document
 
 TABLE = "search_document"
 INDEX = "search_document_gin"
@@ -46,110 +60,8 @@ QUESTION_TAGS_SQL = (
     "COALESCE((SELECT array_agg(t.tag_id ORDER BY t.tag_id)::integer[] FROM tags_posttag t "
     "WHERE t.post_id = COALESCE(p.parent_id, p.id)), '{}')"
 )
-WEIGHTS = {"title": "A", "body": "B", "code": "C", "url": "D"}
 # ts_rank's weights are given for D, C, B, A: the title counts most, as with bm25 on SQLite.
 RANK = "ts_rank('{0.05, 0.1, 0.1, 1.0}', d.document, q)"
-MAX_POSITION = 16383  # PostgreSQL's limit; later words share the last position
-MAX_POSITIONS_PER_WORD = 256  # PostgreSQL keeps no more
-FIELD_GAP = 10
-# Title words are stored twice: as themselves (weight A, for ranking and any-field matches) and
-# marked with this prefix. GIN indexes lexemes but not weights, so `'word':A` would re-read every
-# document holding the word anywhere; the marked lexeme answers a title search from the index
-# alone. Our tokens are letters and digits only, so no query word can collide with it.
-TITLE_MARK = "§"
-
-
-# Each document also holds, without positions, the id blocks its post falls in: "#18:3" is ids
-# 3 * 2**18 to 4 * 2**18 - 1. A slice of ids (see pool_rows) then asks GIN itself for the blocks
-# covering it, ANDed with the words: GIN starts from whichever side is rarer and skips through
-# the other's posting lists, so a common word costs the slice's share of its matches, not all
-# of them. (The slice's bounds on post_id, checked on each row as before, stay exact: blocks
-# are only rounded out.) "#" never starts a query token, and ts_rank, given the words alone,
-# ignores these lexemes.
-BLOCK_BITS = (18, 14, 10)  # largest first; slice bounds are rounded out to the smallest
-
-
-def block_lexemes(post_id: int) -> list[str]:
-    return [f"#{bits}:{post_id >> bits}" for bits in BLOCK_BITS]
-
-
-def blocks_covering(low: int, high: int) -> list[str]:
-    """The fewest aligned blocks covering ids [low, high), edges rounded out."""
-    smallest = 1 << BLOCK_BITS[-1]
-    return _blocks(max(0, low) // smallest * smallest, -(-high // smallest) * smallest)
-
-
-def _blocks(position: int, high: int) -> list[str]:
-    found = []
-    while position < high:
-        for bits in BLOCK_BITS:
-            size = 1 << bits
-            if position % size == 0 and position + size <= high:
-                found.append(f"#{bits}:{position >> bits}")
-                position += size
-                break
-    return found
-
-
-def _lexeme(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-# "17B": a position and its weight as a tsvector literal writes them, made once per weight
-# rather than formatted for every token of every document. Only the first positions (most
-# documents are shorter): all 16,384 would hold 3.6 MB in every process that searches.
-LABELLED_POSITIONS = 2048
-_POSITION_LABELS = {
-    weight: [f"{position}{weight}" for position in range(LABELLED_POSITIONS)]
-    for weight in WEIGHTS.values()
-}
-# Our tokens are letters and digits (search.text.WORD); a lexeme holding a quote or a backslash
-# would need escaping, and a document that has one takes the escaping path.
-_NEEDS_ESCAPE = re.compile(r"['\\]")
-
-
-def tsvector_literal(document: Document, facts: list[str] = ()) -> str:
-    """The document as tsvector text: each lexeme once, its positions (at most
-    MAX_POSITIONS_PER_WORD, the last one capped at MAX_POSITION) with the field's weight; title
-    words also under TITLE_MARK; then, without positions, the post's id blocks and `facts`
-    (lexemes of its creation date and score, see postgres_facts).
-
-    Written for speed (an import builds one per post, about 40% of the per-post Python work on
-    PostgreSQL before): label strings made once, lexemes quoted in one pass when none needs
-    escaping. tests/search/test_tsvector_literal.py holds it equal to the plain form."""
-    positions: dict[str, list[str]] = {}
-    position = 1
-    for weight, tokens in (
-        ("A", document.title),
-        ("B", document.body),
-        ("C", document.code),
-        ("D", document.url),
-    ):
-        labels = _POSITION_LABELS[weight]
-        for token in tokens:
-            if token != SEPARATOR:
-                if position < LABELLED_POSITIONS:
-                    label = labels[position]
-                else:
-                    label = f"{min(position, MAX_POSITION)}{weight}"
-                lexemes = (token, TITLE_MARK + token) if weight == "A" else (token,)
-                for lexeme in lexemes:
-                    found = positions.get(lexeme)
-                    if found is None:
-                        positions[lexeme] = [label]
-                    elif len(found) < MAX_POSITIONS_PER_WORD:
-                        found.append(label)
-            position += 1
-        position += FIELD_GAP
-    if _NEEDS_ESCAPE.search("".join(positions)):
-        words = " ".join([f"{_lexeme(token)}:{','.join(p)}" for token, p in positions.items()])
-    else:
-        words = " ".join(["'" + token + "':" + ",".join(p) for token, p in positions.items()])
-    marks = [*block_lexemes(document.post_id), *facts]
-    blocks = " ".join([_lexeme(mark) for mark in marks])
-    return f"{words} {blocks}" if words else blocks
-
-
 # pairs: the buckets of every two adjacent tokens of a field, GIN-indexed (migration 0004). A
 # phrase of common words ("first rather") had every post holding both words re-read for
 # positions: 18,000 documents at 1,000,000 posts for a dozen matches. The posts holding each of
@@ -157,30 +69,6 @@ def tsvector_literal(document: Document, facts: list[str] = ()) -> str:
 # decides: a bucket shared with other pairs only adds candidates).
 PAIRS_INDEX = "search_document_pairs"
 CREATE_PAIRS_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {PAIRS_INDEX} ON {TABLE} USING gin (pairs)"
-
-
-# Pairs are hashed into this many buckets. With a key per distinct pair (most pairs occur once or
-# twice) the GIN index was 4 times the document index, 167 MB at 100,000 posts; with 2**18 keys
-# it is 74 MB, and a bucket holds about 500 posts' pairs at 1,000,000 posts: the few candidates
-# a phrase reads besides its matches.
-PAIR_BUCKETS = 1 << 18
-
-
-def pair_hash(first: str, second: str) -> int:
-    """The bucket of two adjacent tokens: md5, stable across processes, and computable by
-    PostgreSQL from a stored document (migration 0004 does) with the same result."""
-    digest = hashlib.md5(f"{first} {second}".encode(), usedforsecurity=False).digest()
-    return int.from_bytes(digest[:4], "big") % PAIR_BUCKETS
-
-
-def pair_hashes(document: Document) -> list[int]:
-    """The sorted hashes of every two adjacent tokens within one field of the document."""
-    found: set[int] = set()
-    for tokens in (document.title, document.body, document.code, document.url):
-        for first, second in zip(tokens, tokens[1:], strict=False):
-            if first != SEPARATOR and second != SEPARATOR:
-                found.add(pair_hash(first, second))
-    return sorted(found)
 
 
 def required_pairs(node: Node) -> list[int]:
@@ -194,10 +82,6 @@ def required_pairs(node: Node) -> list[int]:
     return []  # a Prefix, or an Either whose options need not share a pair
 
 
-def pairs_literal(hashes: list[int]) -> str:
-    return "{" + ",".join(map(str, hashes)) + "}"
-
-
 def _weights(columns: tuple[str, ...]) -> str:
     # All columns: no weight restriction, which GIN can answer without a recheck.
     return "" if columns == COLUMNS else "".join(WEIGHTS[c] for c in columns)
@@ -207,14 +91,14 @@ def tsquery(node: Node) -> str:
     """The tsquery text of a node (never called for an empty Either)."""
     if isinstance(node, Phrase):
         if node.columns == ("title",):
-            return "(" + " <-> ".join(_lexeme(TITLE_MARK + t) for t in node.tokens) + ")"
+            return "(" + " <-> ".join(quoted_lexeme(TITLE_MARK + t) for t in node.tokens) + ")"
         weights = _weights(node.columns)
-        parts = [_lexeme(token) + (f":{weights}" if weights else "") for token in node.tokens]
+        parts = [quoted_lexeme(token) + (f":{weights}" if weights else "") for token in node.tokens]
         return "(" + " <-> ".join(parts) + ")"
     if isinstance(node, Prefix):
         if node.columns == ("title",):
-            return f"{_lexeme(TITLE_MARK + node.prefix)}:*"
-        return f"{_lexeme(node.prefix)}:*{_weights(node.columns)}"
+            return f"{quoted_lexeme(TITLE_MARK + node.prefix)}:*"
+        return f"{quoted_lexeme(node.prefix)}:*{_weights(node.columns)}"
     if isinstance(node, Excluding):
         return f"({tsquery(node.include)} & !{tsquery(node.exclude)})"
     if isinstance(node, All):
@@ -337,6 +221,33 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     id_column = "post_id"
     filters_tags = True
+    # Without the question tags, creation date and fact lexemes: finish_bulk_load sets them for
+    # every loaded post in one statement, once the posts' tags are in.
+    bulk_table = TABLE
+    bulk_columns = ("post_id", "document", "pairs")
+
+    @staticmethod
+    def bulk_row(document: Document) -> tuple:
+        # The pairs as array text ("{1,2,3}"): handed over as a list, psycopg's array dumper
+        # (pure Python) formatted every element, about 2 s of an import's CPU a million rows.
+        return (
+            document.post_id,
+            tsvector_literal(document),
+            pairs_literal(pair_hashes(document)),
+        )
+
+    def finish_bulk_load(self, low: int, high: int) -> None:
+        fill_facts(low, high)
+
+    def remember_words(self, words: list[str]) -> None:
+        # One statement for the lot: a row per statement cost a round trip a word.
+        if words:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {WORDS_TABLE} (word) SELECT unnest(%s::text[]) "
+                    "ON CONFLICT DO NOTHING",
+                    [list(words)],
+                )
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -453,7 +364,7 @@ class PostgresBackend(SearchBackend):
         where = f"d.document @@ q{extra}"
         if narrow:
             fact_queries.append(
-                "(" + " | ".join(map(_lexeme, blocks_covering(floor, ceiling))) + ")"
+                "(" + " | ".join(map(quoted_lexeme, blocks_covering(floor, ceiling))) + ")"
             )
         if fact_queries:
             # The words and the facts in one tsquery: GIN intersects them itself. The rank's

@@ -43,19 +43,29 @@ def fts_expression(node: Node) -> str:
     return "(" + " OR ".join(fts_expression(option) for option in node.options) + ")"
 
 
-def _row(document: Document) -> tuple:
-    return (
-        document.post_id,
-        " ".join(document.title),
-        " ".join(document.body),
-        " ".join(document.code),
-        " ".join(document.url),
-    )
-
-
 class SqliteFtsBackend(SearchBackend):
     vendor = "sqlite"
     id_column = "rowid"
+    bulk_table = TABLE
+    bulk_columns = ("rowid", "title", "body", "code", "url")
+
+    @staticmethod
+    def bulk_row(document: Document) -> tuple:
+        return (
+            document.post_id,
+            " ".join(document.title),
+            " ".join(document.body),
+            " ".join(document.code),
+            " ".join(document.url),
+        )
+
+    def finish_bulk_load(self, low: int, high: int) -> None:
+        self._optimize()
+
+    def _optimize(self) -> None:
+        # Merge the segments a load wrote so queries read one b-tree per term.
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -64,7 +74,7 @@ class SqliteFtsBackend(SearchBackend):
             self._delete(cursor, [d.post_id for d in documents])
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, body, code, url) VALUES (%s, %s, %s, %s, %s)",
-                [_row(d) for d in documents],
+                [self.bulk_row(d) for d in documents],
             )
 
     def _delete(self, cursor, post_ids: list[int]) -> None:
@@ -85,10 +95,9 @@ class SqliteFtsBackend(SearchBackend):
                 cursor.executemany(
                     f"INSERT INTO {TABLE} (rowid, title, body, code, url) "
                     "VALUES (%s, %s, %s, %s, %s)",
-                    [_row(d) for d in batch],
+                    [self.bulk_row(d) for d in batch],
                 )
-            # Merge the segments the load wrote so queries read one b-tree per term.
-            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+        self._optimize()
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:

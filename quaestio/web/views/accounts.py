@@ -135,7 +135,7 @@ def profile_edit(request):
             errors, status = _errors(error), error.status
             user.refresh_from_db()
         else:
-            return redirect(f"/users/{user.id}")
+            return redirect(links.user_url(user.id, user.display_name))
     return render(
         request, "accounts/profile_edit.html", {"form": form, "errors": errors}, status=status
     )

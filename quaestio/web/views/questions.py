@@ -11,6 +11,7 @@ from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
 from quaestio.posts.services import count_question_view
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 from quaestio.web.jinja import csrf_field, render_encoded
 from quaestio.web.post_blocks import Viewer, thread_html
 from quaestio.web.structured_data import qa_page_json_ld
@@ -87,11 +88,11 @@ def answer_short(request, answer_id: int, user_id: int | None = None):
 
 
 urlpatterns = [
-    path("questions/<int:question_id>", question_detail, name="question_noslug"),
-    path("questions/<int:question_id>/", question_detail, name="question_noslug_slash"),
-    path("questions/<int:question_id>/<str:slug>", question_detail, name="question"),
-    path("q/<int:question_id>", question_short, name="question_short"),
-    path("q/<int:question_id>/<int:user_id>", question_short),
-    path("a/<int:answer_id>", answer_short, name="answer_short"),
-    path("a/<int:answer_id>/<int:user_id>", answer_short),
+    path("questions/<id:question_id>", question_detail, name="question_noslug"),
+    path("questions/<id:question_id>/", question_detail, name="question_noslug_slash"),
+    path("questions/<id:question_id>/<str:slug>", question_detail, name="question"),
+    path("q/<id:question_id>", question_short, name="question_short"),
+    path("q/<id:question_id>/<id:user_id>", question_short),
+    path("a/<id:answer_id>", answer_short, name="answer_short"),
+    path("a/<id:answer_id>/<id:user_id>", answer_short),
 ]

@@ -15,6 +15,7 @@ from quaestio.core.diff import (
 from quaestio.posts.models import Post, parse_tags
 from quaestio.posts.policies import can_view_deleted
 from quaestio.posts.revisions import post_revisions
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 def revisions(request, post_id: int):
@@ -54,4 +55,4 @@ def revisions(request, post_id: int):
     )
 
 
-urlpatterns = [path("posts/<int:post_id>/revisions", revisions, name="revisions")]
+urlpatterns = [path("posts/<id:post_id>/revisions", revisions, name="revisions")]

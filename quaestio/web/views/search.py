@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils.text import slugify
+from django.urls import path
 
+from quaestio.core import links
 from quaestio.core.client import client_address
 from quaestio.search.parser import parse
 from quaestio.search.query import SearchSyntaxError
@@ -50,7 +50,7 @@ def search_page(request):
         query = parse(raw)
         tag = query.only_tag
         if tag and Tag.objects.filter(name=tag).exists():
-            return redirect("tagged", name=tag)
+            return redirect(links.tag_url(tag))
         if viewer is None and sum(len(t.names) for t in query.tags) > ANONYMOUS_MAX_TAGS:
             raise SearchSyntaxError(
                 f"Use at most {ANONYMOUS_MAX_TAGS} tags in one search, or log in to use more."
@@ -79,9 +79,7 @@ def similar(request):
                     {
                         "question_id": q.id,
                         "title": q.title,
-                        "link": reverse(
-                            "question", args=[q.id, slugify(q.title)[:80] or "question"]
-                        ),
+                        "link": links.question_url(q.id, q.title),
                         "score": q.score,
                         "answer_count": q.answer_count or 0,
                         "is_answered": q.accepted_answer_id is not None,

@@ -11,17 +11,22 @@ from django.views.decorators.cache import cache_control
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
 from quaestio.web.help import HELP_PAGES, HELP_SECTIONS, help_context
-from quaestio.web.paging import page_number, paginator
+from quaestio.web.paging import page_size, paged
 
-PAGE_SIZE = 30
+HEADINGS = {"unanswered": "Unanswered Questions", "bounties": "Bountied Questions"}
 
 
 def home(request):
     sort = request.GET.get("tab", "active").lower()
     if sort not in QUESTION_LIST_SORTS:
         sort = "active"
-    number = page_number(request)
-    summaries, total = question_list(sort=sort, page=number, page_size=PAGE_SIZE)
+    size = page_size(request)
+    (summaries, total), pager = paged(
+        request,
+        lambda number: question_list(sort=sort, page=number, page_size=size),
+        size,
+        sizes=True,
+    )
     return render(
         request,
         "questions/list.html",
@@ -30,8 +35,8 @@ def home(request):
             "total": total,
             "sort": sort,
             "sorts": QUESTION_LIST_SORTS,
-            "heading": "All Questions" if sort != "unanswered" else "Unanswered Questions",
-            "pager": paginator(request, number, total, PAGE_SIZE),
+            "heading": HEADINGS.get(sort, "All Questions"),
+            "pager": pager,
         },
     )
 

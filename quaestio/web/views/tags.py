@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 
+from quaestio.core import links
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
 from quaestio.tags.selectors import tag_detail, tag_list
-from quaestio.web.paging import page_number, paginator
-
-PAGE_SIZE = 30
+from quaestio.web.paging import page_size, paged
 
 
 def tags(request):
-    number = page_number(request)
-    items, total = tag_list(number)
-    return render(
-        request, "tags/list.html", {"tags": items, "pager": paginator(request, number, total, 36)}
-    )
+    (items, _total), pager = paged(request, tag_list, 36)
+    return render(request, "tags/list.html", {"tags": items, "pager": pager})
 
 
 def tagged(request, name: str):
@@ -28,24 +24,26 @@ def tagged(request, name: str):
     sort = request.GET.get("tab", "newest").lower()
     if sort not in QUESTION_LIST_SORTS:
         sort = "newest"
-    number = page_number(request)
-    summaries, total = question_list(sort=sort, tag=name, page=number, page_size=PAGE_SIZE)
+    size = page_size(request)
+    (summaries, total), pager = paged(
+        request,
+        lambda number: question_list(sort=sort, tag=name, page=number, page_size=size),
+        size,
+        sizes=True,
+    )
     return render(
         request,
         "tags/tagged.html",
         {
             "tag": tag,
+            "canonical": links.tag_url(name),
             "summaries": summaries,
             "total": total,
             "sort": sort,
             "sorts": QUESTION_LIST_SORTS,
-            "pager": paginator(request, number, total, PAGE_SIZE),
+            "pager": pager,
         },
     )
-
-
-def tag_redirect(request, name: str):
-    return redirect("tagged", name=name, permanent=True)
 
 
 urlpatterns = [

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import path, reverse
-from django.utils.text import slugify
+from django.urls import path
 
 from quaestio.accounts.selectors import user_list, user_profile
+from quaestio.core.links import user_url
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
-from quaestio.web.paging import page_number, paginator
-
-
-def user_url(user_id: int, display_name: str) -> str:
-    return reverse("user", args=[user_id, slugify(display_name) or "user"])
+from quaestio.web.paging import paged
 
 
 def profile(request, user_id: int, slug: str | None = None):
@@ -23,17 +19,14 @@ def profile(request, user_id: int, slug: str | None = None):
     canonical = user_url(user_id, data.user.display_name)
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
-    return render(request, "users/profile.html", {"profile": data, "u": data.user})
+    return render(
+        request, "users/profile.html", {"profile": data, "u": data.user, "canonical": canonical}
+    )
 
 
 def users(request):
-    number = page_number(request)
-    people, total = user_list(number)
-    return render(
-        request,
-        "users/list.html",
-        {"people": people, "pager": paginator(request, number, total, 36)},
-    )
+    (people, _total), pager = paged(request, user_list, 36)
+    return render(request, "users/list.html", {"people": people, "pager": pager})
 
 
 urlpatterns = [

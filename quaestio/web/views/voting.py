@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from quaestio.core import links
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.votes import rules as vote_rules
 from quaestio.votes import services
@@ -50,8 +50,8 @@ def _refuse(request, error: DomainError, back: str):
 
 def _login_needed(request, message: str):
     if _wants_json(request):
-        return JsonResponse({"error": message, "login": "/users/login"}, status=401)
-    return redirect(f"/users/login?next={request.headers.get('Referer', '/')}")
+        return JsonResponse({"error": message, "login": links.page_url("login")}, status=401)
+    return redirect(links.login_url(request.headers.get("Referer", "/")))
 
 
 FLIP = object()
@@ -72,7 +72,7 @@ def _intent(request, choices: dict[str, object]):
 
 @require_POST
 def post_vote(request, post_id: int, direction: str):
-    back = _back(request, f"/q/{post_id}")
+    back = _back(request, links.question_short_url(post_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
@@ -99,7 +99,7 @@ def post_vote(request, post_id: int, direction: str):
 
 @require_POST
 def accept(request, answer_id: int):
-    back = _back(request, f"/a/{answer_id}")
+    back = _back(request, links.answer_url(answer_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in to accept an answer.")
     try:
@@ -120,7 +120,7 @@ def accept(request, answer_id: int):
 
 @require_POST
 def comment_vote(request, comment_id: int):
-    back = _back(request, "/")
+    back = _back(request, links.page_url("home"))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in or sign up to vote.")
     try:
@@ -170,13 +170,13 @@ def bounty_offer(request, question_id: int):
         except DomainError as error:
             context["error"] = error.message
             return render(request, "voting/bounty_offer.html", context, status=error.status)
-        return redirect(f"/q/{page.question.id}")
+        return redirect(links.question_url(page.question.id, page.question.title))
     return render(request, "voting/bounty_offer.html", context)
 
 
 @require_POST
 def bounty_award(request, answer_id: int):
-    back = _back(request, f"/a/{answer_id}")
+    back = _back(request, links.answer_url(answer_id))
     if not request.user.is_authenticated:
         return _login_needed(request, "Log in to award a bounty.")
     try:
@@ -189,15 +189,10 @@ def bounty_award(request, answer_id: int):
 @require_GET
 def featured(request):
     from quaestio.votes.selectors import featured_questions
-    from quaestio.web.paging import page_number, paginator
+    from quaestio.web.paging import paged
 
-    number = page_number(request)
-    rows, total = featured_questions(number, 30)
-    return render(
-        request,
-        "voting/featured.html",
-        {"rows": rows, "total": total, "pager": paginator(request, number, total, 30)},
-    )
+    (rows, total), pager = paged(request, lambda number: featured_questions(number, 30), 30)
+    return render(request, "voting/featured.html", {"rows": rows, "total": total, "pager": pager})
 
 
 @require_GET
@@ -207,12 +202,14 @@ def reputation(request, user_id: int, slug: str | None = None):
     page = reputation_page(user_id)
     if page is None:
         raise Http404("No user with that id")
-    canonical = reverse(
-        "user_reputation", args=[user_id, slugify(page.user.display_name) or "user"]
-    )
+    canonical = links.user_reputation_url(user_id, page.user.display_name)
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
-    return render(request, "reputation/page.html", {"page": page, "u": page.user})
+    return render(
+        request,
+        "reputation/page.html",
+        {"page": page, "u": page.user, "canonical": canonical},
+    )
 
 
 @require_GET
@@ -225,25 +222,29 @@ def badge_list(request):
 @require_GET
 def badge_detail(request, name: str):
     from quaestio.badges.selectors import badge_recipients
-    from quaestio.web.paging import page_number, paginator
+    from quaestio.web.paging import paged
 
-    number = page_number(request)
-    detail = badge_recipients(name, number, 60)
+    detail, pager = paged(
+        request,
+        lambda number: badge_recipients(name, number, 60),
+        60,
+        total=lambda detail: detail.total if detail else 0,
+    )
     if detail is None:
         raise Http404("No badge with that name")
     return render(
         request,
         "badges/detail.html",
-        {"badge": detail, "pager": paginator(request, number, detail.total, 60)},
+        {"badge": detail, "pager": pager, "canonical": links.badge_url(name)},
     )
 
 
 urlpatterns = [
-    path("posts/<int:post_id>/vote/<str:direction>", post_vote, name="post_vote"),
-    path("posts/<int:answer_id>/accept", accept, name="accept"),
-    path("comments/<int:comment_id>/vote/up", comment_vote, name="comment_vote"),
-    path("posts/<int:question_id>/bounty", bounty_offer, name="bounty_offer"),
-    path("posts/<int:answer_id>/bounty/award", bounty_award, name="bounty_award"),
+    path("posts/<id:post_id>/vote/<str:direction>", post_vote, name="post_vote"),
+    path("posts/<id:answer_id>/accept", accept, name="accept"),
+    path("comments/<id:comment_id>/vote/up", comment_vote, name="comment_vote"),
+    path("posts/<id:question_id>/bounty", bounty_offer, name="bounty_offer"),
+    path("posts/<id:answer_id>/bounty/award", bounty_award, name="bounty_award"),
     path("questions/featured", featured, name="featured"),
     path("users/<id:user_id>/<str:slug>/reputation", reputation, name="user_reputation"),
     path("badges", badge_list, name="badges"),

@@ -19,6 +19,7 @@ from quaestio.accounts import limits
 from quaestio.comments import policies as comment_policies
 from quaestio.comments import services as comment_services
 from quaestio.comments.models import Comment
+from quaestio.core import links
 from quaestio.core.diff import inline_diff
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.core.links import answer_in_thread_url, post_action_url, question_url
@@ -29,6 +30,7 @@ from quaestio.posts.models import Post, PostType, SuggestedEdit
 from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
 from quaestio.search.selectors import similar_questions
+from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 SIMILAR_SHOWN = 5
 PREVIEWS_PER_MINUTE = 120  # the editor asks at most every 300 ms of typing pause
@@ -110,7 +112,7 @@ def answer(request, question_id: int):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            return redirect(f"{question_url(question.id, question.title)}#answer-{post.id}")
+            return redirect(answer_in_thread_url(question.id, question.title, post.id))
     else:
         allowed, reason = policies.can_answer(request.user, question)
         if not allowed:
@@ -177,8 +179,8 @@ def rollback(request, post_id: int, number: int):
     try:
         post_services.post_rollback(request.user, post_id, number)
     except DomainError as error:
-        return _problem(request, error, back=f"/posts/{post_id}/revisions")
-    return redirect(f"/posts/{post_id}/revisions")
+        return _problem(request, error, back=post_action_url(post_id, "revisions"))
+    return redirect(post_action_url(post_id, "revisions"))
 
 
 @login_required
@@ -246,7 +248,7 @@ def comment_new(request, post_id: int):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            return redirect(f"{_question_page(post)}#comment-{comment.id}")
+            return redirect(_comment_url(post, comment.id))
     return render(
         request,
         "writing/comment.html",
@@ -263,9 +265,18 @@ def comment_new(request, post_id: int):
     )
 
 
+def _question(post: Post) -> Post:
+    return post if post.is_question else post.parent
+
+
 def _question_page(post: Post) -> str:
-    question = post if post.is_question else post.parent
+    question = _question(post)
     return question_url(question.id, question.title)
+
+
+def _comment_url(post: Post, comment_id: int) -> str:
+    question = _question(post)
+    return links.comment_url(question.id, question.title, comment_id)
 
 
 def _comment(comment_id: int) -> Comment:
@@ -289,7 +300,7 @@ def comment_edit(request, comment_id: int):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
-            return redirect(f"{_question_page(comment.post)}#comment-{comment.id}")
+            return redirect(_comment_url(comment.post, comment.id))
     return render(
         request,
         "writing/comment.html",
@@ -314,7 +325,8 @@ def comment_delete(request, comment_id: int):
         comment_services.comment_delete(request.user, comment.id)
     except DomainError as error:
         return _problem(request, error, back=_question_page(comment.post))
-    return redirect(f"{_question_page(comment.post)}#comments-{comment.post_id}")
+    question = _question(comment.post)
+    return redirect(links.comments_url(question.id, question.title, comment.post_id))
 
 
 # --- preview and similar questions -----------------------------------------------------------
@@ -382,7 +394,7 @@ def suggested_edit(request, suggestion_id: int):
         except DomainError as failure:
             error = failure.message
         else:
-            return redirect(f"/review/suggested-edits/{suggestion.id}")
+            return redirect(links.page_url("suggested_edit", suggestion.id))
     post = suggestion.post
     diffs = {
         "title": inline_diff(post.title, suggestion.title) if post.is_question else "",
@@ -408,15 +420,15 @@ def suggested_edit(request, suggestion_id: int):
 urlpatterns: list = [
     path("questions/ask", ask, name="ask"),
     path("questions/ask/similar", similar, name="ask_similar"),
-    path("questions/<int:question_id>/answer", answer, name="answer"),
-    path("posts/<int:post_id>/edit", edit, name="post_edit"),
-    path("posts/<int:post_id>/rollback/<int:number>", rollback, name="post_rollback"),
-    path("posts/<int:post_id>/delete", delete, name="post_delete"),
-    path("posts/<int:post_id>/undelete", undelete, name="post_undelete"),
-    path("posts/<int:post_id>/comments/new", comment_new, name="comment_new"),
-    path("comments/<int:comment_id>/edit", comment_edit, name="comment_edit"),
-    path("comments/<int:comment_id>/delete", comment_delete, name="comment_delete"),
+    path("questions/<id:question_id>/answer", answer, name="answer"),
+    path("posts/<id:post_id>/edit", edit, name="post_edit"),
+    path("posts/<id:post_id>/rollback/<id:number>", rollback, name="post_rollback"),
+    path("posts/<id:post_id>/delete", delete, name="post_delete"),
+    path("posts/<id:post_id>/undelete", undelete, name="post_undelete"),
+    path("posts/<id:post_id>/comments/new", comment_new, name="comment_new"),
+    path("comments/<id:comment_id>/edit", comment_edit, name="comment_edit"),
+    path("comments/<id:comment_id>/delete", comment_delete, name="comment_delete"),
     path("markdown/preview", markdown_preview, name="markdown_preview"),
     path("review/suggested-edits", suggested_edits, name="suggested_edits"),
-    path("review/suggested-edits/<int:suggestion_id>", suggested_edit, name="suggested_edit"),
+    path("review/suggested-edits/<id:suggestion_id>", suggested_edit, name="suggested_edit"),
 ]

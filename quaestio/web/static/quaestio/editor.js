@@ -27,7 +27,9 @@ function attachPreview(textarea) {
     inFlight = new AbortController();
     const body = new URLSearchParams({ text: textarea.value });
     try {
-      const response = await fetch("/markdown/preview", {
+      // The form says where the renderer is (core.links, so under any script prefix); the
+      // question page's answer form does not say yet, and the site root is assumed there.
+      const response = await fetch(textarea.dataset.previewUrl || "/markdown/preview", {
         method: "POST",
         body,
         headers: { "X-CSRFToken": csrfToken(textarea) },

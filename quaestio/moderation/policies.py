@@ -1,0 +1,204 @@
+"""Who may vote to close or reopen, flag for closing, and close alone (spec §2, §7.2, §7.3).
+
+Each `can_*` returns (allowed, reason). Reputation is only compared with thresholds through
+`has_privilege`: "cast_close_votes" (3,000 / 500 beta) for everyone's questions,
+"view_close_votes" (250) for the asker's own, "flag_posts" (15) for close flags.
+"""
+
+from __future__ import annotations
+
+from quaestio.badges.models import Badge, BadgeClass
+from quaestio.moderation import locks, rules
+from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
+from quaestio.reputation.privileges import has_privilege, threshold
+
+Decision = tuple[bool, str]
+ALLOWED: Decision = (True, "")
+
+
+def _signed_in(user) -> Decision:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "You need to log in to vote to close or reopen questions."
+    if not user.is_active:
+        return False, "This account is suspended."
+    return ALLOWED
+
+
+def moderators_only(user, doing: str) -> Decision:
+    """Actions only moderators take (locks, post notices): `doing` completes "Only moderators …"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, f"You need to log in as a moderator to {doing}."
+    if not user.is_active:
+        return False, "This account is suspended."
+    if not user.is_moderator:
+        return False, f"Only moderators {doing}."
+    return ALLOWED
+
+
+def _question_refusal(user, question: Post) -> str:
+    if question.post_type != PostType.QUESTION:
+        return "Only questions can be closed or reopened."
+    if question.deletion_date is not None:
+        return "This question is deleted."
+    if not user.is_moderator and (refusal := locks.lock_refusal(question, locks.CLOSE)):
+        return refusal
+    return ""
+
+
+def _may_act(user, question: Post, *, closed: bool) -> Decision:
+    """Signed in, a live question, and in the state the action needs (open, or closed)."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    refusal = _question_refusal(user, question)
+    if refusal:
+        return False, refusal
+    if closed and question.closed_date is None:
+        return False, "This question is open; only closed questions can be reopened."
+    if not closed and question.closed_date is not None:
+        return False, "This question is already closed."
+    return ALLOWED
+
+
+def gold_badge_tags(user, question: Post) -> set[str]:
+    """The question's tags in which the user holds the gold tag badge (one query)."""
+    tags = question.tag_names
+    if not tags or user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Badge.objects.filter(
+            user_id=user.id, badge_class=BadgeClass.GOLD, tag_based=True, name__in=tags
+        ).values_list("name", flat=True)
+    )
+
+
+def _has_dupe_hammer(user, question: Post, gold_tags: set[str] | None) -> bool:
+    tags = gold_badge_tags(user, question) if gold_tags is None else gold_tags
+    return bool(tags)
+
+
+def _voting_privilege(user, question: Post) -> Decision:
+    """The privilege side of a close or reopen vote, for any reason."""
+    if user.is_moderator:
+        return ALLOWED
+    allowed, reason = has_privilege(user, "cast_close_votes")
+    if allowed:
+        return ALLOWED
+    if question.owner_id is not None and question.owner_id == user.id:
+        if has_privilege(user, "view_close_votes")[0]:
+            return ALLOWED
+        return False, (
+            f"Voting to close or reopen your own question needs "
+            f"{threshold('view_close_votes'):,} reputation; you have {user.reputation:,}."
+        )
+    return False, reason
+
+
+def can_vote_to_close(
+    user, question: Post, reason_code: int | None = None, gold_tags: set[str] | None = None
+) -> Decision:
+    """May the user cast a close vote (for this reason, when given)? A gold tag-badge holder
+    below the privilege may, for a duplicate, in their tag."""
+    allowed, reason = _may_act(user, question, closed=False)
+    if not allowed:
+        return allowed, reason
+    allowed, reason = _voting_privilege(user, question)
+    if allowed:
+        return ALLOWED
+    if _has_dupe_hammer(user, question, gold_tags):
+        if reason_code is None or reason_code == CloseReason.DUPLICATE:
+            return ALLOWED
+        return False, (
+            "Your gold tag badge lets you close questions in its tag as duplicates only. " + reason
+        )
+    if has_privilege(user, "flag_posts")[0]:
+        reason += " You can flag the question for closing instead."
+    return False, reason
+
+
+def can_vote_to_reopen(user, question: Post, gold_tags: set[str] | None = None) -> Decision:
+    allowed, reason = _may_act(user, question, closed=True)
+    if not allowed:
+        return allowed, reason
+    allowed, reason = _voting_privilege(user, question)
+    if allowed:
+        return ALLOWED
+    if question.close_reason in DUPLICATE_REASONS and _has_dupe_hammer(user, question, gold_tags):
+        return ALLOWED
+    return False, reason
+
+
+def can_flag_to_close(user, question: Post) -> Decision:
+    """Users below the close privilege raise close flags instead (they feed the close queue)."""
+    allowed, reason = _may_act(user, question, closed=False)
+    if not allowed:
+        return allowed, reason
+    if _voting_privilege(user, question)[0]:
+        return False, "You can vote to close this question; a vote counts, a flag does not."
+    return has_privilege(user, "flag_posts")
+
+
+def is_binding(user, question: Post, reason_code: int | None, gold_tags: set[str] | None = None):
+    """Does this user's vote close (or reopen) the question alone? Moderators always; a gold
+    tag-badge holder for a duplicate in their tag (reopening one too)."""
+    if user.is_moderator:
+        return True
+    duplicate = (
+        reason_code == CloseReason.DUPLICATE
+        if question.closed_date is None
+        else question.close_reason in DUPLICATE_REASONS
+    )
+    return duplicate and _has_dupe_hammer(user, question, gold_tags)
+
+
+def can_close_alone(user, question: Post, reason_code: int | None) -> Decision:
+    """Moderators (any reason) and gold tag-badge holders (duplicates in their tag)."""
+    allowed, reason = can_vote_to_close(user, question, reason_code)
+    if not allowed:
+        return allowed, reason
+    if not is_binding(user, question, reason_code):
+        return (
+            False,
+            "Only moderators close questions alone (or gold tag-badge holders, duplicates).",
+        )
+    return ALLOWED
+
+
+def can_reopen_alone(user, question: Post) -> Decision:
+    allowed, reason = can_vote_to_reopen(user, question)
+    if not allowed:
+        return allowed, reason
+    if not is_binding(user, question, None):
+        return (
+            False,
+            "Only moderators reopen questions alone (or gold tag-badge holders, duplicates).",
+        )
+    return ALLOWED
+
+
+def can_request_reopen_review(user, question: Post, now) -> Decision:
+    """The asker's edit within 5 days of the closing may put the question in the reopen
+    queue (spec §7.2, issue 16): asked on the edit form, sent with the edit."""
+    allowed, reason = _may_act(user, question, closed=True)
+    if not allowed:
+        return allowed, reason
+    if question.owner_id is None or question.owner_id != user.id:
+        return False, "Only the asker's edit can send the question to the reopen queue."
+    if now - question.closed_date > rules.OWNER_EDIT_REOPEN_WINDOW:
+        return False, "Edits more than 5 days after the closing no longer go to the reopen queue."
+    return ALLOWED
+
+
+def can_see_close_votes(user, question: Post) -> bool:
+    """Pending close and reopen vote counts are shown from 250 reputation (spec §2)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return has_privilege(user, "view_close_votes")[0]
+
+
+def can_edit_close_reasons(user) -> Decision:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "You need to log in as a moderator to edit close reasons."
+    if not user.is_moderator:
+        return False, "Only moderators can edit the site's close reasons."
+    return ALLOWED
