@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.utils import timezone
@@ -16,6 +17,13 @@ UPVOTED_DELETION_POSTS_PER_DAY = 20
 
 
 def can_comment(user, post) -> Decision:
+    question_owner_id = post.parent.owner_id if post.parent_id and post.parent else None
+    return comment_decision(user, post, question_owner_id)
+
+
+def comment_decision(user, post, question_owner_id: int | None) -> Decision:
+    """May the user comment on the post? `question_owner_id`: for an answer, who asked its
+    question (askers comment on every answer to their question); None for a question."""
     if user is None or not user.is_authenticated:
         return False, "You need to log in to comment."
     if not user.is_active:
@@ -26,7 +34,7 @@ def can_comment(user, post) -> Decision:
         return False, refusal
     if post.owner_id == user.id:
         return True, ""
-    if post.parent_id and post.parent and post.parent.owner_id == user.id:
+    if question_owner_id is not None and question_owner_id == user.id:
         return True, ""  # answers to your own question
     return has_privilege(user, "comment_everywhere")
 
@@ -47,6 +55,14 @@ def can_edit_comment(user, comment, now=None) -> Decision:
 
 
 def can_delete_comment(user, comment) -> Decision:
+    return comment_delete_decision(
+        user, comment, lambda: _upvoted_deletion_posts_today(user, exclude_post=comment.post_id)
+    )
+
+
+def comment_delete_decision(user, comment, upvoted_deletion_posts: Callable[[], int]) -> Decision:
+    """`upvoted_deletion_posts()` counts the other posts under which the user deleted their own
+    upvoted comments today; asked only for an upvoted comment of their own."""
     if user is None or not user.is_authenticated:
         return False, "You need to log in to delete comments."
     if comment.deletion_date:
@@ -55,9 +71,7 @@ def can_delete_comment(user, comment) -> Decision:
         return True, ""
     if comment.user_id != user.id:
         return False, "You can only delete your own comments."
-    if comment.score > 0 and _upvoted_deletion_posts_today(user, exclude_post=comment.post_id) >= (
-        UPVOTED_DELETION_POSTS_PER_DAY
-    ):
+    if comment.score > 0 and upvoted_deletion_posts() >= UPVOTED_DELETION_POSTS_PER_DAY:
         return False, (
             f"You have deleted your upvoted comments under {UPVOTED_DELETION_POSTS_PER_DAY} posts "
             "today, the daily limit; try again after 00:00 UTC."
@@ -66,14 +80,16 @@ def can_delete_comment(user, comment) -> Decision:
 
 
 def _upvoted_deletion_posts_today(user, exclude_post: int) -> int:
+    return len(upvoted_deletion_post_ids_today(user) - {exclude_post})
+
+
+def upvoted_deletion_post_ids_today(user) -> set[int]:
     """Posts under which the user deleted their own upvoted comments since 00:00 UTC."""
     from quaestio.comments.models import Comment
 
     day_start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    return (
+    return set(
         Comment.objects.filter(user_id=user.id, score__gt=0, deletion_date__gte=day_start)
-        .exclude(post_id=exclude_post)
-        .values("post_id")
+        .values_list("post_id", flat=True)
         .distinct()
-        .count()
     )

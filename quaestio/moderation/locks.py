@@ -138,7 +138,8 @@ def lock_state(post: Post, now: datetime | None = None) -> LockState | None:
     the instance, so the policies asking about one post read it once)."""
     if post.locked_date is None:
         return None
-    cache = post.__dict__.setdefault("_lock_rows", {})
+    # A page's slotted row (posts.sql.PostRow) has no __dict__: read, not kept.
+    cache = post.__dict__.setdefault("_lock_rows", {}) if hasattr(post, "__dict__") else {}
     if "row" not in cache:
         cache["row"] = PostLock.objects.filter(post_id=post.id).first()
     return state_from(post.locked_date, cache["row"], now or timezone.now())

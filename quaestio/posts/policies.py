@@ -14,7 +14,7 @@ from quaestio.moderation.locks import lock_refusal
 from quaestio.moderation.protection import answer_refusal as protection_refusal
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.privileges import has_privilege
-from quaestio.votes.models import Vote
+from quaestio.votes.models import Vote, VoteType
 
 Decision = tuple[bool, str]
 ALLOWED: Decision = (True, "")
@@ -177,7 +177,36 @@ def is_binding_reviewer(user, post: Post) -> bool:
     return post.owner_id == user.id or user.is_moderator
 
 
+class DeleteFacts:
+    """What an owner's deletion depends on beyond the post's own row (spec §5.7), each read
+    only when the rule reaches it. This one reads the database; a page that has the thread's
+    rows already passes a subclass that answers from them (posts.actions.ThreadFacts)."""
+
+    def __init__(self, post) -> None:
+        self.post = post
+
+    def is_accepted_answer(self) -> bool:
+        post = self.post
+        return bool(post.parent and post.parent.accepted_answer_id == post.id)
+
+    def live_answer_ids(self) -> list[int]:
+        return list(
+            Post.objects.filter(
+                parent_id=self.post.id, post_type=PostType.ANSWER, deletion_date=None
+            ).values_list("id", flat=True)
+        )
+
+    def has_upvoted_answer(self, answer_ids: list[int]) -> bool:
+        if not answer_ids:
+            return False
+        return Vote.objects.filter(post_id__in=answer_ids, vote_type=VoteType.UP_MOD).exists()
+
+
 def can_delete(user, post: Post, now=None) -> Decision:
+    return delete_decision(user, post, DeleteFacts(post), now)
+
+
+def delete_decision(user, post, facts: DeleteFacts, now=None) -> Decision:
     """Spec §5.7: your own posts, except accepted answers, questions with an upvoted answer or
     several answers, and questions closed less than 48 hours ago. Moderators delete anything."""
     allowed, reason = _signed_in(user)
@@ -191,19 +220,45 @@ def can_delete(user, post: Post, now=None) -> Decision:
         return False, "You can only delete your own posts."
     if refusal := lock_refusal(post, "delete"):
         return False, refusal
-    if post.is_answer:
-        if post.parent and post.parent.accepted_answer_id == post.id:
+    if post.post_type == PostType.ANSWER:
+        if facts.is_accepted_answer():
             return False, "An accepted answer cannot be deleted by its author."
         return ALLOWED
-    answers = Post.objects.filter(parent=post, post_type=PostType.ANSWER, deletion_date=None)
-    if answers.count() > 1:
+    answers = facts.live_answer_ids()
+    if len(answers) > 1:
         return False, "A question with more than one answer cannot be deleted by its author."
-    if Vote.objects.filter(post__in=answers, vote_type=2).exists():
+    if facts.has_upvoted_answer(answers):
         return False, "A question with an upvoted answer cannot be deleted by its author."
     now = now or timezone.now()
     if post.closed_date and now - post.closed_date < CLOSED_DELETE_WAIT:
         return False, "A question closed less than 48 hours ago cannot be deleted yet."
     return ALLOWED
+
+
+def can_undelete(user, post, deleted_by_id: int | None) -> Decision:
+    """Authors bring back what they deleted themselves; moderators anything. `deleted_by_id` is
+    who deleted the post last (its latest deletion history row)."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if not post.deletion_date:
+        return False, "This post is not deleted."
+    if user.is_moderator:
+        return ALLOWED
+    if post.owner_id == user.id and deleted_by_id == user.id:
+        return ALLOWED
+    return False, "Only the author of a self-deleted post or a moderator can undelete it."
+
+
+def can_view_deleted(user, post) -> Decision:
+    """Stack Exchange shows a deleted post to its owner and to holders of the moderator tools
+    privilege (10k on a graduated site; moderators always)."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if not post.deletion_date or post.owner_id == user.id:
+        return ALLOWED
+    return has_privilege(user, "moderator_tools")
 
 
 def can_post_links(user, link_count: int, image_count: int) -> Decision:

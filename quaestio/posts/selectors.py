@@ -13,9 +13,22 @@ from django.utils import timezone
 
 from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
+from quaestio.comments.policies import upvoted_deletion_post_ids_today
 from quaestio.posts import sql
-from quaestio.posts.models import Post, PostType
-from quaestio.posts.sql import CommentRow, PostRow, SidebarRow
+from quaestio.posts.actions import (
+    NO,
+    CommentActions,
+    PostActions,
+    ThreadFacts,
+    Verdict,
+    bounty_verdict,
+    comment_actions,
+    from_decision,
+    post_actions,
+)
+from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
+from quaestio.posts.policies import can_view_deleted, may_answer
+from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
 from quaestio.search.selectors import related_questions
 from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
@@ -36,6 +49,9 @@ class PostBlock:
     editor: Card | None  # shown only when the last editor is not the owner
     comments: list[CommentView] = field(default_factory=list)
     hidden_comment_count: int = 0  # comments collapsed behind "show N more"
+    actions: PostActions = field(default_factory=PostActions)  # what the viewer may do
+    deleted_by: Card | None = None  # for a deleted post shown to its owner or a moderator
+    deletion: Deletion | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +59,14 @@ class CommentView:
     comment: CommentRow
     author: Card
     collapsed: bool = False
+    actions: CommentActions = field(default_factory=CommentActions)
+
+
+@dataclass(slots=True)
+class OpenBounty:
+    amount: int
+    offerer: Card
+    ends_at: datetime
 
 
 @dataclass(slots=True)
@@ -55,7 +79,17 @@ class QuestionPage:
     related: (
         list  # rows from the search engine with id, title, score, answer_count, accepted_answer_id
     )
-    viewer_votes: dict[int, int]
+    can_answer: Verdict = NO  # the answer form (rate limits are told when it is sent)
+    bounty: OpenBounty | None = None
+
+
+@dataclass(slots=True)
+class Thread:
+    """The question and the answers this viewer may see: the page's first query, enough to
+    redirect a wrong slug before doing the rest."""
+
+    question: PostRow
+    answers: list[PostRow]
 
 
 def _collapse_beyond(views: list[CommentView], shown: int) -> int:
@@ -107,25 +141,51 @@ def sort_answers(
 def question_page(
     question_id: int, viewer: User | None = None, sort: str = DEFAULT_ANSWER_SORT
 ) -> QuestionPage | None:
-    """Everything the question page shows, in a fixed number of queries whatever its size:
-    posts, comments, users, sidebar, and for a signed-in viewer their votes (see posts/sql.py)."""
-    sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
+    """Everything the question page shows, in a fixed number of queries whatever its size."""
+    thread = question_thread(question_id, viewer)
+    return None if thread is None else thread_page(thread, viewer, sort)
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def question_thread(question_id: int, viewer: User | None = None) -> Thread | None:
+    """The question and its answers (one query), with the deleted ones the viewer may see
+    (posts.policies.can_view_deleted); None when there is no question the viewer may see."""
+    signed_in = _signed_in(viewer)
     with connection.cursor() as cursor:
-        return _question_page(cursor, question_id, viewer, sort)
-
-
-def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> QuestionPage | None:
-    posts = sql.thread_posts(cursor, question_id)  # the question and its answers, nothing else
+        posts = sql.thread_posts(cursor, question_id, with_deleted=signed_in)
+    if signed_in:
+        posts = [p for p in posts if not p.deletion_date or can_view_deleted(viewer, p)[0]]
     question = next((p for p in posts if p.post_type == PostType.QUESTION), None)
     if question is None:
         return None
-    answers = [p for p in posts if p.post_type == PostType.ANSWER]
+    return Thread(question, [p for p in posts if p.post_type == PostType.ANSWER])
+
+
+def thread_page(
+    thread: Thread, viewer: User | None, sort: str = DEFAULT_ANSWER_SORT
+) -> QuestionPage:
+    """The rest of the page: comments, people, sidebar, and for a signed-in viewer their votes
+    and what they may do with every post and comment (see posts/sql.py, posts/actions.py)."""
+    sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
+    with connection.cursor() as cursor:
+        return _thread_page(cursor, thread, viewer if _signed_in(viewer) else None, sort)
+
+
+def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> QuestionPage:
+    question, answers = thread.question, thread.answers
+    posts = [question, *answers]
     post_ids = [p.id for p in posts]
+    deletions = sql.last_deletions(cursor, [p.id for p in posts if p.deletion_date])
     comments = sql.thread_comments(cursor, post_ids)
     user_ids = {c.user_id for c in comments}
     for post in posts:
         user_ids.add(post.owner_id)
         user_ids.add(post.last_editor_id)
+    user_ids.update(d.user_id for d in deletions.values())
+    user_ids.add(question.bounty_offerer_id)
     user_ids.discard(None)
     users = sql.user_cards(cursor, user_ids)
 
@@ -152,10 +212,15 @@ def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> 
                 found = deleted[fallback_name] = person_card(None, fallback_name)
         return found
 
+    decide = _Decider(viewer, question, answers, comments, cursor)
     comments_by_post: dict[int, list[CommentView]] = {}
+    # A reader's actions on comments, when the same for every comment (see _Decider).
+    shared = decide.comment(comments[0]) if comments and viewer is None else None
     for comment in comments:
         author = card(comment.user_id, comment.user_display_name)
-        comments_by_post.setdefault(comment.post_id, []).append(CommentView(comment, author))
+        comments_by_post.setdefault(comment.post_id, []).append(
+            CommentView(comment, author, actions=shared or decide.comment(comment))
+        )
     shown = settings.QUAESTIO_COMMENTS_SHOWN
 
     def block(post) -> PostBlock:
@@ -163,27 +228,118 @@ def _question_page(cursor, question_id: int, viewer: User | None, sort: str) -> 
         editor = None
         if post.last_edit_date and post.last_editor_id != post.owner_id:
             editor = card(post.last_editor_id, post.last_editor_display_name)
+        deletion = deletions.get(post.id)
         return PostBlock(
             post,
             card(post.owner_id, post.owner_display_name),
             editor,
             views,
             _collapse_beyond(views, shown),
+            decide.post(post, deletion),
+            card(deletion.user_id, deletion.user_display_name) if deletion else None,
+            deletion,
         )
 
-    viewer_votes = {}
-    if viewer is not None and viewer.is_authenticated:
-        viewer_votes = sql.viewer_votes(cursor, post_ids, viewer.id)
+    question_block = block(question)
+    if viewer is not None:
+        question_block.actions.offer_bounty = bounty_verdict(
+            viewer, question, answers, decide.votes.open_bounties, decide.now
+        )
     return QuestionPage(
-        question=block(question),
+        question=question_block,
         answers=[block(a) for a in answers],
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=sql.linked_questions(cursor, question_id, SIDEBAR_LIMIT)
+        linked=sql.linked_questions(cursor, question.id, SIDEBAR_LIMIT)
         if question.has_links
         else [],
         related=related_questions(question, SIDEBAR_LIMIT, cursor),
-        viewer_votes=viewer_votes,
+        can_answer=from_decision(may_answer(viewer, question)),
+        bounty=OpenBounty(
+            question.bounty_amount,
+            card(question.bounty_offerer_id, ""),
+            question.bounty_ends_at,
+        )
+        if question.bounty_amount is not None
+        else None,
+    )
+
+
+class _Decider:
+    """The viewer's actions on the thread's posts and comments, from the policies, with the
+    rows loaded once: the viewer's votes (one query), and the rest only when a rule asks.
+
+    An anonymous reader is refused everything at each policy's first check (log in), so what
+    differs between two posts for them is only what comes before that check (votes.policies
+    .frozen_reason: deleted, locked) and the accepted mark: their actions are decided once per
+    such kind of post and shared (and on comments, once for all), which keeps the page
+    everyone reads nearly as cheap as before."""
+
+    def __init__(self, viewer: User | None, question: PostRow, answers, comments, cursor) -> None:
+        self.viewer = viewer
+        self.question = question
+        self.now = timezone.now()
+        self.live_answer_ids = [a.id for a in answers if not a.deletion_date]
+        self.votes = ViewerVotes({}, set())
+        if viewer is not None:
+            asker = viewer.id == question.owner_id
+            self.votes = sql.viewer_votes(
+                cursor,
+                [question.id, *(a.id for a in answers)],
+                [c.id for c in comments],
+                viewer.id,
+                upvoted_among=self.live_answer_ids if asker else (),
+            )
+        self._upvoted_deletions: set[int] | None = None
+        self._anonymous: dict[tuple, PostActions] = {}
+
+    def post(self, post: PostRow, deletion: Deletion | None) -> PostActions:
+        if self.viewer is None:
+            kind = (
+                post.post_type,
+                post.id == self.question.accepted_answer_id,
+                post.locked_date is None,
+                post.deletion_date is None,
+            )
+            shared = self._anonymous.get(kind)
+            if shared is None:
+                shared = self._anonymous[kind] = self._post(post, deletion)
+            return shared
+        return self._post(post, deletion)
+
+    def _post(self, post: PostRow, deletion: Deletion | None) -> PostActions:
+        return post_actions(
+            self.viewer,
+            post,
+            self.question,
+            facts=ThreadFacts(post, self.question, self.live_answer_ids, self.votes.upvoted_posts),
+            standing=self.votes.posts.get(post.id),
+            deleted_by_id=deletion.user_id if deletion else None,
+            now=self.now,
+        )
+
+    def comment(self, comment: CommentRow) -> CommentActions:
+        return comment_actions(
+            self.viewer,
+            comment,
+            comment.id in self.votes.comments,
+            self._upvoted_deletion_posts,
+            self.now,
+        )
+
+    def _upvoted_deletion_posts(self) -> set[int]:
+        if self._upvoted_deletions is None:
+            self._upvoted_deletions = upvoted_deletion_post_ids_today(self.viewer)
+        return self._upvoted_deletions
+
+
+def last_deleter_id(post_id: int) -> int | None:
+    """Who deleted the post last (its latest deletion history row), for can_undelete."""
+    return (
+        PostHistory.objects.filter(post_id=post_id, post_history_type=PostHistoryType.POST_DELETED)
+        .order_by("-creation_date", "-id")
+        .values_list("user_id", flat=True)
+        .first()
     )
 
 

@@ -57,6 +57,7 @@ from quaestio.posts.revising import (
     require_not_limited,
     write_revision,
 )
+from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.suggested_edits import suggest_edit, suggested_edit_review
 from quaestio.posts.tagging import move_tag_counts, set_post_tags
 from quaestio.reputation import services as reputation
@@ -300,19 +301,7 @@ def post_undelete(user, post_id: int) -> Post:
         post = locked_post(post_id)
         if post.deletion_date is None:
             raise ValidationFailed("This post is not deleted.")
-        last_delete = (
-            PostHistory.objects.filter(post=post, post_history_type=PostHistoryType.POST_DELETED)
-            .order_by("-creation_date")
-            .first()
-        )
-        self_deleted = last_delete is not None and last_delete.user_id == user.id
-        if not (
-            user.is_authenticated
-            and (user.is_moderator or (self_deleted and post.owner_id == user.id))
-        ):
-            raise PermissionDenied(
-                "Only the author of a self-deleted post or a moderator can undelete it."
-            )
+        require(policies.can_undelete(user, post, last_deleter_id(post.id)))
         apply_undeletion(post, user, timezone.now(), _voters_json(user))
     return post
 

@@ -12,9 +12,10 @@ running one of the smaller queries (callgrind).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import ClassVar
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
@@ -48,8 +49,10 @@ class PostRow:
 
     id: int
     post_type: int
+    parent_id: int | None
     accepted_answer_id: int | None
     creation_date: datetime
+    deletion_date: datetime | None  # set only on the deleted posts some viewers are shown
     score: int
     view_count: int | None
     body: str
@@ -69,6 +72,10 @@ class PostRow:
     content_license: str
     imported_from: str
     has_links: bool  # a question linking or linked to another (answers: always false)
+    # A question's open bounty (answers: always None): its amount, who offered it, its end.
+    bounty_amount: int | None
+    bounty_offerer_id: int | None
+    bounty_ends_at: datetime | None
 
     def get_close_reason_display(self) -> str:
         return (
@@ -78,6 +85,8 @@ class PostRow:
 
 _POST_DATES = (
     "creation_date",
+    "deletion_date",
+    "bounty_ends_at",
     "last_edit_date",
     "last_activity_date",
     "closed_date",
@@ -103,9 +112,33 @@ def _post_columns(vendor: str) -> str:
     return ", ".join(_post_column(name) for name in PostRow.__dataclass_fields__)
 
 
+# The question's open bounty (at most one, bounty_offer checks), read on the question's row:
+# an index probe per column costs less than a query of its own.
+_BOUNTY_COLUMNS = {
+    "bounty_amount": "amount",
+    "bounty_offerer_id": "offerer_id",
+    "bounty_ends_at": "ends_at",
+}
+
+
+def _bounty_column(name: str) -> str:
+    column = _BOUNTY_COLUMNS[name]
+    if name == "bounty_ends_at" and connection.vendor == "sqlite":
+        column = f"+b.{column}"  # the stored text, as _date does
+    else:
+        column = f"b.{column}"
+    return (
+        f"CASE WHEN post_type = 1 THEN (SELECT {column} FROM votes_bounty b"
+        f" WHERE b.question_id = posts_post.id AND b.state = 'open' ORDER BY b.id LIMIT 1)"
+        f" END AS {name}"
+    )
+
+
 def _post_column(name: str) -> str:
     if name == "has_links":
         return f"{_HAS_LINKS} AS has_links"
+    if name in _BOUNTY_COLUMNS:
+        return _bounty_column(name)
     return _date(name) if name in _POST_DATES else name
 
 
@@ -118,6 +151,8 @@ class CommentRow:
     creation_date: datetime
     user_id: int | None
     user_display_name: str
+    # The page shows live comments only; the comment policies read this as on a Comment.
+    deletion_date: ClassVar[None] = None
 
 
 @dataclass(slots=True)
@@ -145,20 +180,56 @@ class SidebarRow:
     accepted_answer_id: int | None
 
 
+def _marks(values) -> str:
+    """One bound parameter per value, for an IN list."""
+    return ", ".join(["%s"] * len(values))
+
+
 def _rows(cursor, sql: str, params: list) -> list[tuple]:
     cursor.execute(sql, params)
     return cursor.fetchall()
 
 
-def thread_posts(cursor, question_id: int) -> list[PostRow]:
-    """The question and its live answers, in one query."""
+def thread_posts(cursor, question_id: int, with_deleted: bool = False) -> list[PostRow]:
+    """The question and its answers, in one query: the live ones, and with `with_deleted` the
+    deleted ones too (the selector keeps those the viewer may see)."""
+    live = "" if with_deleted else "deletion_date IS NULL AND "
     rows = _rows(
         cursor,
         f"SELECT {_post_columns(connection.vendor)} FROM posts_post "
-        "WHERE deletion_date IS NULL AND ((id = %s AND post_type = 1) OR (parent_id = %s AND post_type = 2))",
+        f"WHERE {live}((id = %s AND post_type = 1) OR (parent_id = %s AND post_type = 2))",
         [question_id, question_id],
     )
     return [PostRow(*_with_aware_dates(row)) for row in rows]
+
+
+@dataclass(slots=True)
+class Deletion:
+    post_id: int
+    user_id: int | None
+    user_display_name: str
+    date: datetime
+
+
+def last_deletions(cursor, post_ids: list[int]) -> dict[int, Deletion]:
+    """Who deleted each post last, and when (post history type 12), for the deleted posts a
+    viewer is shown."""
+    if not post_ids:
+        return {}
+    marks = _marks(post_ids)
+    rows = _rows(
+        cursor,
+        f"SELECT post_id, user_id, user_display_name, {_date('creation_date')}"
+        f" FROM posts_posthistory WHERE post_history_type = 12 AND post_id IN ({marks})"
+        " ORDER BY posts_posthistory.creation_date, id",
+        list(post_ids),
+    )
+    found: dict[int, Deletion] = {}
+    for post_id, user_id, name, date in rows:  # the latest wins
+        if date.__class__ is str:
+            date = _utc_from_text(date)
+        found[post_id] = Deletion(post_id, user_id, name, date)
+    return found
 
 
 def _with_aware_dates(row: tuple) -> list:
@@ -173,7 +244,7 @@ def _with_aware_dates(row: tuple) -> list:
 def thread_comments(cursor, post_ids: list[int]) -> list[CommentRow]:
     if not post_ids:
         return []
-    marks = ", ".join(["%s"] * len(post_ids))
+    marks = _marks(post_ids)
     rows = _rows(
         cursor,
         f"SELECT id, post_id, score, text_html, {_date('creation_date')}, user_id, user_display_name "
@@ -193,7 +264,7 @@ def user_cards(cursor, user_ids: set[int]) -> dict[int, UserCardRow]:
     if not user_ids:
         return {}
     ids = sorted(user_ids)
-    marks = ", ".join(["%s"] * len(ids))
+    marks = _marks(ids)
     rows = _rows(
         cursor,
         "SELECT id, display_name, reputation, gold_badges, silver_badges, bronze_badges, is_moderator "
@@ -218,15 +289,61 @@ def linked_questions(cursor, question_id: int, limit: int) -> list[SidebarRow]:
     return [SidebarRow(*row) for row in rows]
 
 
-def viewer_votes(cursor, post_ids: list[int], user_id: int) -> dict[int, int]:
-    """The viewer's up (2) or down (3) vote on each post of the thread."""
+@dataclass(slots=True)
+class ViewerVotes:
+    posts: dict[int, tuple[int, datetime]]  # post id -> (2 up or 3 down, when cast)
+    comments: set[int]  # ids of the comments the viewer upvoted
+    open_bounties: int = 0  # bounties the viewer offered that are still open (anywhere)
+    upvoted_posts: set[int] = field(default_factory=set)  # of those asked, with an upvote
+
+
+def viewer_votes(
+    cursor,
+    post_ids: list[int],
+    comment_ids: list[int],
+    user_id: int,
+    upvoted_among: list[int] = (),
+) -> ViewerVotes:
+    """The viewer's up (2) or down (3) vote on each post of the thread, their comment upvotes
+    (type 0 here), their open bounties (type -1, any question: the bounty policy limits them
+    per user) and which of `upvoted_among` have an upvote from anyone (type -2: whether the
+    asker may delete their question), in one query."""
+    votes = ViewerVotes({}, set())
     if not post_ids:
-        return {}
-    marks = ", ".join(["%s"] * len(post_ids))
-    rows = _rows(
-        cursor,
-        f"SELECT post_id, vote_type FROM votes_vote WHERE user_id = %s AND post_id IN ({marks}) "
-        "AND vote_type IN (2, 3)",
-        [user_id, *post_ids],
+        return votes
+    post_marks = _marks(post_ids)
+    sql = (
+        f"SELECT post_id, vote_type, {_date('creation_date')} FROM votes_vote"
+        f" WHERE user_id = %s AND post_id IN ({post_marks}) AND vote_type IN (2, 3)"
+        " UNION ALL SELECT question_id, -1, NULL FROM votes_bounty"
+        " WHERE offerer_id = %s AND state = 'open'"
     )
-    return dict(rows)
+    params = [user_id, *post_ids, user_id]
+    if comment_ids:
+        comment_marks = _marks(comment_ids)
+        sql += (
+            f" UNION ALL SELECT comment_id, 0, {_date('creation_date')} FROM votes_commentvote"
+            f" WHERE user_id = %s AND comment_id IN ({comment_marks})"
+        )
+        params += [user_id, *comment_ids]
+    if upvoted_among:
+        sql += (
+            # A typed date column, not NULL: PostgreSQL types a grouped NULL as text.
+            " UNION ALL SELECT post_id, -2, MIN(creation_date) FROM votes_vote"
+            f" WHERE vote_type = 2 AND post_id IN ({_marks(upvoted_among)}) GROUP BY post_id"
+        )
+        params += list(upvoted_among)
+    for target, vote_type, date in _rows(cursor, sql, params):
+        if vote_type == 0:
+            votes.comments.add(target)
+            continue
+        if vote_type == -1:
+            votes.open_bounties += 1
+            continue
+        if vote_type == -2:
+            votes.upvoted_posts.add(target)
+            continue
+        if date.__class__ is str:
+            date = _utc_from_text(date)
+        votes.posts[target] = (vote_type, date)
+    return votes

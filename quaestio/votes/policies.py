@@ -17,19 +17,27 @@ from quaestio.votes.models import Vote, VoteType
 
 def post_frozen_reason(post: Post) -> str:
     """Deleted and locked posts take no vote actions at all, not even a retraction."""
-    if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
-        return "Only questions and answers can be voted on."
-    if post.deletion_date is not None:
-        return "This post is deleted and cannot be voted on."
+    question = None
     if post.post_type == PostType.ANSWER:
-        parent = (
+        question = (
             Post.objects.filter(id=post.parent_id)
             .only("id", "post_type", "deletion_date", "locked_date")
             .first()
         )
-        if parent is not None and parent.deletion_date:
+    return frozen_reason(post, question)
+
+
+def frozen_reason(post, question) -> str:
+    """post_frozen_reason from rows already loaded: `question` is an answer's question (None
+    for a question, or an answer whose question is gone)."""
+    if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
+        return "Only questions and answers can be voted on."
+    if post.deletion_date is not None:
+        return "This post is deleted and cannot be voted on."
+    if post.post_type == PostType.ANSWER and question is not None:
+        if question.deletion_date:
             return "This answer's question is deleted; its posts cannot be voted on."
-        if parent is not None and lock_refusal(parent, "vote"):
+        if lock_refusal(question, "vote"):
             return "This answer's question is locked; votes are disabled."
     return lock_refusal(post, "vote")
 
@@ -112,6 +120,19 @@ def can_offer_bounty(
     open_bounties_of_user: int,
     answered_by_user: bool,
 ) -> str:
+    return bounty_refusal(
+        user,
+        question,
+        now,
+        has_open_bounty=has_open_bounty,
+        open_bounties_of_user=open_bounties_of_user,
+    ) or bounty_amount_refusal(user, amount, answered_by_user)
+
+
+def bounty_refusal(
+    user, question, now: datetime, *, has_open_bounty: bool, open_bounties_of_user: int
+) -> str:
+    """Whether the user may offer a bounty on the question at all, whatever the amount."""
     if user is None or not user.is_authenticated:
         return "Log in to offer a bounty."
     allowed, reason = has_privilege(user, "set_bounties")
@@ -123,7 +144,19 @@ def can_offer_bounty(
         return "Closed or locked questions cannot have bounties."
     if now - question.creation_date < rules.BOUNTY_QUESTION_MIN_AGE:
         return "A question can have a bounty once it is 2 days old."
-    minimum = rules.BOUNTY_MIN_IF_ANSWERED if answered_by_user else rules.BOUNTY_MIN
+    if has_open_bounty:
+        return "This question already has an open bounty."
+    if open_bounties_of_user >= rules.BOUNTY_MAX_ACTIVE_PER_USER:
+        return f"You can have at most {rules.BOUNTY_MAX_ACTIVE_PER_USER} open bounties at a time."
+    return ""
+
+
+def bounty_minimum(answered_by_user: bool) -> int:
+    return rules.BOUNTY_MIN_IF_ANSWERED if answered_by_user else rules.BOUNTY_MIN
+
+
+def bounty_amount_refusal(user, amount: int, answered_by_user: bool) -> str:
+    minimum = bounty_minimum(answered_by_user)
     if not (minimum <= amount <= rules.BOUNTY_MAX) or amount % rules.BOUNTY_STEP:
         return (
             f"The bounty must be {minimum}–{rules.BOUNTY_MAX} reputation in steps of "
@@ -134,10 +167,6 @@ def can_offer_bounty(
         return (
             f"You have {user.reputation:,} reputation; a {amount} bounty would leave you below 1."
         )
-    if has_open_bounty:
-        return "This question already has an open bounty."
-    if open_bounties_of_user >= rules.BOUNTY_MAX_ACTIVE_PER_USER:
-        return f"You can have at most {rules.BOUNTY_MAX_ACTIVE_PER_USER} open bounties at a time."
     return ""
 
 

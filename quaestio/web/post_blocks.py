@@ -8,6 +8,11 @@ surrounding page (head, top bar, footer) stays in base.html. Every value that co
 is escaped here exactly as autoescaping would; post bodies and comment HTML were sanitised by the
 renderer when saved.
 
+It only formats: what the viewer may do with each post and comment (vote, accept, edit, delete,
+undelete, comment, offer a bounty ...) and their current state come decided in the page model
+(posts/actions.py, from the policies); nothing here compares reputation, roles or ownership.
+Every URL comes from core.links, fetched once per view as patterns (ThreadUrls).
+
 The builders append to one list of parts, and `ascii_runs` joins them into as few pieces as
 keep every non-ASCII text (a body with a curly quote, a name with an accent) on its own: CPython
 copies and encodes pure-ASCII text with memcpy, but a string holding a single "é" is widened and
@@ -18,15 +23,17 @@ of their own; a comment, being short, is one part with its text and author insid
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from quaestio.core.formatting import number_short
-from quaestio.posts.models import DUPLICATE_REASONS
+from django.urls import get_script_prefix
+
+from quaestio.core import links
+from quaestio.core.formatting import number_short, relative_time
+from quaestio.posts.models import title_suffix
 from quaestio.reputation.privileges import threshold
 from quaestio.web.presenters import (
-    slug,
     tag_list_html,
     time_html,
     user_card_html,
@@ -37,22 +44,78 @@ from quaestio.web.text import escape_html
 
 @dataclass(slots=True)
 class Viewer:
-    """Who is looking at the thread, and when: what of the page depends on them, computed once."""
+    """Who is looking at the thread, and when. What they may do with each post and comment is
+    decided by the page model (posts/actions.py); this holds only what the markup needs."""
 
     user_id: int | None  # None for an anonymous reader
     csrf: str  # the hidden CSRF input; "" for an anonymous reader, who is sent to log in
-    question_owner_id: int | None
     page_path: str  # where logging in to vote comes back to
-    accepted_answer_id: int | None
     now: datetime  # the moment of the view, for every "x mins ago" on the page
-    votes: dict[int, int] = field(default_factory=dict)  # post id -> 2 (up) or 3 (down)
     # Worked out once: every post and comment asks.
     signed_in: bool = field(init=False)
     login_next: str = field(init=False)  # page_path, escaped for the login forms' attribute
+    prefix: str = field(init=False)  # the script prefix, read once (see core.links)
+    urls: ThreadUrls = field(init=False)
 
     def __post_init__(self) -> None:
         self.signed_in = self.user_id is not None
         self.login_next = escape_html(self.page_path)
+        self.prefix = get_script_prefix()
+        self.urls = thread_urls(self.prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadUrls:
+    """The thread's links from core.links, escaped for attributes: the per-post and per-comment
+    ones as patterns to format with the id (`urls.edit % post_id`)."""
+
+    login: str
+    signup: str
+    ask: str
+    question_short: str
+    answer_short: str
+    vote_up: str
+    vote_down: str
+    accept: str
+    edit: str
+    revisions: str
+    delete: str
+    undelete: str
+    bounty: str
+    comment_new: str
+    comment_vote: str
+    comment_edit: str
+    comment_delete: str
+
+
+@lru_cache(maxsize=8)
+def thread_urls(prefix: str) -> ThreadUrls:
+    """Once per script prefix (the key; core.links reads the same one)."""
+    post = links.post_action_pattern
+    comment = links.comment_action_pattern
+    urls = ThreadUrls(
+        login=links.page_url("login"),
+        signup=links.page_url("signup"),
+        ask=links.page_url("ask"),
+        question_short=links.question_short_pattern(),
+        answer_short=links.answer_pattern(),
+        vote_up=links.post_vote_pattern("up"),
+        vote_down=links.post_vote_pattern("down"),
+        accept=post("accept"),
+        edit=post("edit"),
+        revisions=post("revisions"),
+        delete=post("delete"),
+        undelete=post("undelete"),
+        bounty=post("bounty"),
+        comment_new=post("comment"),
+        comment_vote=comment("vote"),
+        comment_edit=comment("edit"),
+        comment_delete=comment("delete"),
+    )
+    # "%d" in the id's place: formatting an int with % costs less than str.format per link.
+    return ThreadUrls(
+        *(escape_html(url).replace("%", "%%").replace("{id}", "%d") for url in astuple(urls))
+    )
 
 
 def ascii_runs(parts: list[str]) -> list[str]:
@@ -85,11 +148,25 @@ def _pressed(on: bool) -> str:
     return f'{" on" if on else ""}" aria-pressed="{"true" if on else "false"}"'
 
 
-def _accept_form(post_id: int, accepted: bool, csrf: str) -> str:
+def _intent(state: str) -> str:
+    """What a form asks to be true (web/views/voting.py): a post sent twice cannot undo itself.
+    From what the page shows; voting.js sets it again from the buttons' state when it posts."""
+    return f'<input type="hidden" name="intent" value="{state}">'
+
+
+def _refused(verdict) -> str:
+    """A button the viewer may not use: shown (so the score and their vote read as always),
+    marked disabled, with the policy's reason as its tooltip, which voting.js shows on a click
+    as it shows a refused vote's."""
+    reason = escape_html(verdict.reason)
+    return f' aria-disabled="true" title="{reason}" data-refusal="{reason}"'
+
+
+def _accept_form(post_id: int, accepted: bool, viewer: Viewer) -> str:
     """The asker's toggle: accept this answer, or click again to undo."""
     return (
-        f'<form method="post" action="/posts/{post_id}/accept" class="accept-form">{csrf}'
-        f'<button type="submit" class="accept{_pressed(accepted)}'
+        f'<form method="post" action="{viewer.urls.accept % post_id}"'
+        f' class="accept-form">{viewer.csrf}{_intent("unaccept" if accepted else "accept")}<button type="submit" class="accept{_pressed(accepted)}'
         ' title="Accept this answer if it solved your problem (click again to undo)">'
         f'{_CHECK}<span class="visually-hidden">Accept this answer</span></button></form>'
     )
@@ -99,40 +176,60 @@ def _anchor(post_id: int, kind: str) -> str:
     return "question" if kind == "question" else f"answer-{post_id}"
 
 
-def _vote_form(viewer: Viewer, post_id: int, kind: str, direction: str) -> str:
-    """The opening of a vote form. A signed-in reader's posts the vote; an anonymous reader's
-    leads to the login page and back here, as Stack Exchange asks visitors to log in to vote.
-    Anonymous pages thus carry no CSRF token: no per-visitor secret is minted for a reader
-    who cannot write, and the page is the same for every visitor."""
-    if viewer.signed_in:
-        return f'<form method="post" action="/posts/{post_id}/vote/{direction}" class="vote-form">{viewer.csrf}'
+@lru_cache(maxsize=8)
+def _vote_parts(direction: str, kind: str) -> tuple[str, str, str]:
+    """The class, title and inside of a vote button, the same on every post of a kind."""
+    if direction == "up":
+        css, title, label, arrow = "vote-up", "useful and clear", "Up vote", _UP_ARROW
+    else:
+        css, title, label, arrow = "vote-down", "not useful or unclear", "Down vote", _DOWN_ARROW
     return (
-        '<form method="get" action="/users/login" class="vote-form">'
-        f'<input type="hidden" name="next" value="{viewer.login_next}#{_anchor(post_id, kind)}">'
+        css,
+        f"This {kind} is {title}",
+        f'<span class="visually-hidden">{label}</span>{arrow}</button>',
     )
 
 
-def vote_cell(post, kind: str, viewer: Viewer) -> str:
-    """Up/down vote forms (plain POSTs that voting.js enhances), the score, and the accepted
-    mark, or for the asker the form that accepts the answer."""
+def _vote_button(viewer: Viewer, post_id: int, kind: str, direction: str, verdict, on: bool) -> str:
+    """A vote button. A signed-in reader's posts the vote when the policy allows it and is
+    disabled with the reason when not; an anonymous reader's leads to the login page and back
+    here, as Stack Exchange asks visitors to log in to vote. Anonymous pages thus carry no CSRF
+    token: no per-visitor secret is minted for a reader who cannot write, and the page is the
+    same for every visitor."""
+    css, title, button = _vote_parts(direction, kind)
+    if not viewer.signed_in:
+        return (
+            f'<form method="get" action="{viewer.urls.login}" class="vote-form">'
+            f'<input type="hidden" name="next" value="{viewer.login_next}#{_anchor(post_id, kind)}">'
+            f'<button type="submit" class="{css}" aria-pressed="false" title="{title}">'
+            f"{button}</form>"
+        )
+    if not verdict.allowed:
+        return f'<button type="button" class="{css}{_pressed(on)}{_refused(verdict)}>{button}'
+    action = (viewer.urls.vote_up if direction == "up" else viewer.urls.vote_down) % post_id
+    return (
+        f'<form method="post" action="{action}"'
+        f' class="vote-form">{viewer.csrf}{_intent("none" if on else direction)}'
+        f'<button type="submit" class="{css}{_pressed(on)}'
+        f' title="{title}">{button}</form>'
+    )
+
+
+def vote_cell(post, kind: str, actions, viewer: Viewer) -> str:
+    """Up/down vote buttons (plain POSTs that voting.js enhances) around the score, and the
+    accepted mark, or for the asker the form that accepts the answer."""
     post_id = int(post.id)
     score = int(post.score)
-    accepted = kind == "answer" and post_id == viewer.accepted_answer_id
-    if kind == "answer" and viewer.signed_in and viewer.user_id == viewer.question_owner_id:
-        accept = _accept_form(post_id, accepted, viewer.csrf)
+    if actions.accept.allowed:
+        accept = _accept_form(post_id, actions.accepted, viewer)
     else:
-        accept = _ACCEPTED if accepted else ""
-    my_vote = viewer.votes.get(post_id)
-    up = _vote_form(viewer, post_id, kind, "up")
-    down = _vote_form(viewer, post_id, kind, "down")
+        accept = _ACCEPTED if actions.accepted else ""
+    up = _vote_button(viewer, post_id, kind, "up", actions.vote_up, actions.vote == 2)
+    down = _vote_button(viewer, post_id, kind, "down", actions.vote_down, actions.vote == 3)
     return (
         f'<div class="vote-cell" data-post-id="{post_id}">{up}'
-        f'<button type="submit" class="vote-up{_pressed(my_vote == 2)}'
-        f' title="This {kind} is useful and clear"><span class="visually-hidden">Up vote</span>{_UP_ARROW}</button></form>'
-        f'<div class="vote-count" itemprop="upvoteCount" aria-label="score {score}">{score}</div>{down}'
-        f'<button type="submit" class="vote-down{_pressed(my_vote == 3)}'
-        f' title="This {kind} is not useful or unclear"><span class="visually-hidden">Down vote</span>{_DOWN_ARROW}</button></form>'
-        f"{accept}</div>"
+        f'<div class="vote-count" itemprop="upvoteCount" aria-label="score {score}">{score}</div>'
+        f"{down}{accept}</div>"
     )
 
 
@@ -149,35 +246,46 @@ def _licence_link(licence: str, kind: str) -> str:
     )
 
 
-def post_menu(post, kind: str, viewer: Viewer) -> str:
+def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
+    """Share and History for everyone; Edit, Delete, Undelete and Bounty where allowed. The
+    URLs are escaped already (ThreadUrls)."""
     post_id = int(post.id)
-    short = "q" if kind == "question" else "a"
-    own = viewer.signed_in and post.owner_id == viewer.user_id
-    delete = f'<a href="/posts/{post_id}/delete">Delete</a>' if own else ""
-    bounty = (
-        f'<a href="/posts/{post_id}/bounty">Bounty</a>'
-        if kind == "question" and viewer.signed_in
-        else ""
-    )
+    share = (urls.question_short if kind == "question" else urls.answer_short) % post_id
+    edit = ""
+    if actions.edit.allowed:
+        edit = f' <a href="{urls.edit % post_id}">Edit</a>'
+    elif actions.suggest_edit.allowed:
+        edit = f' <a href="{urls.edit % post_id}" title="Suggest an edit for review">Edit</a>'
+    more = ""
+    if actions.delete.allowed:
+        more += f' <a href="{urls.delete % post_id}">Delete</a>'
+    if actions.undelete.allowed:
+        more += f' <a href="{urls.undelete % post_id}">Undelete</a>'
+    if actions.offer_bounty.allowed:
+        more += f' <a href="{urls.bounty % post_id}">Bounty</a>'
     return (
-        f'<div class="post-menu"><a href="/{short}/{post_id}" title="Short permalink to this {kind}">Share</a>'
-        f' <a href="/posts/{post_id}/edit">Edit</a> <a href="/posts/{post_id}/revisions">History</a>'
-        f" {delete}{bounty}{_licence_link(post.content_license, kind)}</div>"
+        f'<div class="post-menu"><a href="{share}" title="Short permalink to this {kind}">Share</a>'
+        f'{edit} <a href="{urls.revisions % post_id}">History</a>{more}'
+        f"{_licence_link(post.content_license, kind)}</div>"
     )
 
 
-def signatures(block, kind: str, now: datetime) -> str:
+def signatures(block, kind: str, viewer: Viewer) -> str:
     """ "edited <date>" (with the editor's card when not the owner), then "asked/answered"."""
     post = block.post
-    revisions = f"/posts/{int(post.id)}/revisions"
+    now, prefix = viewer.now, viewer.prefix
+    revisions = viewer.urls.revisions % int(post.id)
     edited = ""
     if post.last_edit_date:
         if block.editor is not None:
-            edited = user_card_html("edited", post.last_edit_date, block.editor, now, revisions)
+            edited = user_card_html(
+                "edited", post.last_edit_date, block.editor, now, revisions, prefix
+            )
         else:
             edited = (
-                f'<div class="user-card edited-only"><div class="user-action"><a href="{revisions}">'
-                f"edited</a> {time_html(post.last_edit_date, now)}</div></div>"
+                f'<div class="user-card edited-only"><div class="user-action">'
+                f'<a href="{revisions}">edited</a> {time_html(post.last_edit_date, now)}'
+                "</div></div>"
             )
     if post.community_owned_date:
         owner = (
@@ -185,13 +293,49 @@ def signatures(block, kind: str, now: datetime) -> str:
         )
     else:
         action = "asked" if kind == "question" else "answered"
-        owner = user_card_html(action, post.creation_date, block.owner, now)
+        owner = user_card_html(action, post.creation_date, block.owner, now, prefix=prefix)
     return f'<div class="signatures">{edited}{owner}</div>'
 
 
+def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
+    """The "useful comment" button: a form where the viewer may cast or take back the vote,
+    their standing vote shown pressed either way."""
+    on = actions.upvoted
+    button = '<span class="visually-hidden">Upvote comment</span>&#9650;</button>'
+    if actions.upvote.allowed:
+        return (
+            f'<form method="post" action="{viewer.urls.comment_vote % comment_id}"'
+            f' class="comment-vote-form">{viewer.csrf}{_intent("none" if on else "up")}'
+            '<button type="submit" class="comment-up"'
+            f' aria-pressed="{"true" if on else "false"}" title="This comment adds something'
+            f' useful to the post">{button}</form>'
+        )
+    if on:
+        return (
+            f'<button type="button" class="comment-up" aria-pressed="true"'
+            f"{_refused(actions.upvote)}>{button}"
+        )
+    return ""
+
+
+def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
+    tools = ""
+    if actions.edit.allowed:
+        url = viewer.urls.comment_edit % comment_id
+        tools += f' <a class="comment-edit" href="{url}">edit</a>'
+    if actions.delete.allowed:
+        url = viewer.urls.comment_delete % comment_id
+        tools += (
+            f' <form method="post" action="{url}" class="comment-delete-form">{viewer.csrf}'
+            '<button type="submit" class="comment-delete" title="Delete this comment">'
+            "delete</button></form>"
+        )
+    return tools
+
+
 def comment_items(out: list[str], views, viewer: Viewer) -> None:
-    """The `<li>` of every comment under a post. A signed-in viewer gets an upvote form on
-    others' comments and an edit link on their own.
+    """The `<li>` of every comment under a post, with the upvote, edit and delete the viewer
+    may use (each comment's actions, decided by the page model).
 
     Each comment is one piece, its text and author inside: a comment is short, so one holding
     a non-ASCII character is encoded a character at a time at little cost (see ascii_runs), and
@@ -202,24 +346,19 @@ def comment_items(out: list[str], views, viewer: Viewer) -> None:
         comment = view.comment
         comment_id = int(comment.id)
         score = int(comment.score)
-        vote = edit = ""
-        if signed_in and viewer.user_id != comment.user_id:
-            vote = (
-                f'<form method="post" action="/comments/{comment_id}/vote/up" class="comment-vote-form">{viewer.csrf}'
-                '<button type="submit" class="comment-up" aria-pressed="false" title="This comment adds something'
-                ' useful to the post"><span class="visually-hidden">Upvote comment</span>&#9650;</button></form>'
-            )
-        elif signed_in:
-            edit = f' <a class="comment-edit" href="/comments/{comment_id}/edit">edit</a>'
+        vote = tools = ""
+        if signed_in:
+            vote = _comment_vote(comment_id, view.actions, viewer)
+            tools = _comment_tools(comment_id, view.actions, viewer)
         # text_html was sanitised by the renderer when the comment was saved.
         out.append(
             f'<li class="comment{" comment-collapsed" if view.collapsed else ""}" id="comment-{comment_id}"'
             f' data-score="{score}"><div class="comment-score"><span class="comment-score-count"'
             f""" title="number of 'useful comment' votes received">{score or ""}</span>{vote}</div>"""
             f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span>'
-            f" &ndash;&nbsp;{user_link_html(view.author)}"
+            f" &ndash;&nbsp;{user_link_html(view.author, viewer.prefix)}"
             f' <a class="comment-date" href="#comment-{comment_id}">'
-            f"{time_html(comment.creation_date, now)}</a>{edit}</div></li>\n"
+            f"{time_html(comment.creation_date, now)}</a>{tools}</div></li>\n"
         )
 
 
@@ -240,30 +379,49 @@ def comment_list(out: list[str], block, viewer: Viewer) -> None:
             f'<a class="show-comments" href="#comments-{post_id}" data-post-id="{post_id}">'
             f"Show <b>{hidden}</b> more comment{plural}</a> "
         )
-    out.append(
-        f'<div class="comment-actions">{show_more}'
-        f'<a class="add-comment" href="/posts/{post_id}/comments/new">Add a comment</a></div></div>'
+    add = ""
+    if block.actions.comment.allowed:
+        url = viewer.urls.comment_new % post_id
+        add = f'<a class="add-comment" href="{url}">Add a comment</a>'
+    out.append(f'<div class="comment-actions">{show_more}{add}</div></div>')
+
+
+def _deletion_notice(block, viewer: Viewer) -> str:
+    """On a deleted post its owner or a moderator is shown: who deleted it, and when."""
+    if block.deletion is None:
+        return '<p class="deleted-notice">This post is deleted.</p>'
+    return (
+        f'<p class="deleted-notice">Deleted by {user_link_html(block.deleted_by, viewer.prefix)}'
+        f" {time_html(block.deletion.date, viewer.now)}.</p>"
     )
 
 
 def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     """One post of the thread, "question" or "answer", as the reader sees it."""
     post = block.post
-    tags = tag_list_html(post.tags) if kind == "question" else ""
+    actions = block.actions
+    tags = tag_list_html(post.tags, viewer.prefix) if kind == "question" else ""
+    deleted = _deletion_notice(block, viewer) if post.deletion_date else ""
     out.append(
-        f'<div class="post-layout">{vote_cell(post, kind, viewer)}<div class="post-cell">'
-        '<div class="post-body s-prose">'
+        f'<div class="post-layout">{vote_cell(post, kind, actions, viewer)}<div class="post-cell">'
+        f'{deleted}<div class="post-body s-prose">'
     )
     out.append(post.body)
     out.append(
         f"</div>{tags}"
-        f'<div class="post-footer">{post_menu(post, kind, viewer)}{signatures(block, kind, viewer.now)}</div></div>'
+        f'<div class="post-footer">{post_menu(post, kind, actions, viewer.urls)}{signatures(block, kind, viewer)}</div></div>'
     )
     comment_list(out, block, viewer)
     out.append("</div>")
 
 
-def sidebar_questions(out: list[str], rows) -> None:
+@lru_cache(maxsize=4096)
+def _question_href(prefix: str, question_id: int, title: str) -> str:
+    # The prefix is part of the key: core.links reads the same one.
+    return escape_html(links.question_url(question_id, title))
+
+
+def sidebar_questions(out: list[str], rows, prefix: str) -> None:
     """The Linked or Related list: each question's score (marked when it has an accepted
     answer) and its title linked to it."""
     out.append("<ul>")
@@ -273,31 +431,53 @@ def sidebar_questions(out: list[str], rows) -> None:
         title = escape_html(row.title)
         out.append(
             f'<li><span class="mini-score{answered}">{int(row.score)}</span> '
-            f'<a href="/questions/{question_id}/{escape_html(slug(row.title))}">'
+            f'<a href="{_question_href(prefix, question_id, row.title)}">'
         )
         out.append(title)
         out.append("</a></li>")
     out.append("</ul>")
 
 
-def _question_header(out: list[str], question, canonical: str, now: datetime) -> None:
-    closed = ""
-    if question.closed_date:
-        closed = " [duplicate]" if question.close_reason in DUPLICATE_REASONS else " [closed]"
+def _question_header(out: list[str], page, canonical: str, viewer: Viewer) -> None:
+    now = viewer.now
+    question = page.question.post
     views = question.view_count or 0
+    bounty = ""
+    if page.bounty is not None:
+        bounty = (
+            f' <span class="bounty-award" title="This question has an open bounty worth'
+            f' {page.bounty.amount:,} reputation">+{page.bounty.amount:,}</span>'
+        )
     out.append(
         '<div class="question-header">\n  <h1 class="question-title">'
         f'<a href="{escape_html(canonical)}">'
     )
     out.append(escape_html(question.title))
     out.append(
-        f"{closed}</a></h1>\n"
-        '  <a class="button ask" href="/questions/ask">Ask Question</a>\n</div>\n'
+        f"{title_suffix(question.closed_date, question.close_reason)}</a></h1>\n"
+        f'  <a class="button ask" href="{viewer.urls.ask}">Ask Question</a>\n'
+        "</div>\n"
         '<div class="question-meta">\n'
         f"  <span>Asked {time_html(question.creation_date, now, relative=True)}</span>\n"
         f"  <span>Modified {time_html(question.last_activity_date, now, relative=True)}</span>\n"
-        f'  <span>Viewed <span title="{views:,} views">{escape_html(number_short(views))}</span> times</span>\n'
+        f'  <span>Viewed <span title="{views:,} view{"" if views == 1 else "s"}">'
+        f"{escape_html(number_short(views))}</span> time{'' if views == 1 else 's'}</span>{bounty}\n"
         "</div>\n"
+    )
+
+
+def _bounty_notice(out: list[str], bounty, viewer: Viewer) -> None:
+    """Stack Exchange's notice under the title of a question with an open bounty."""
+    if bounty is None:
+        return
+    out.append(
+        '<aside class="notice bounty" role="note"><p><strong>Bounty.</strong> This question has'
+        f" an open bounty worth +{bounty.amount:,} reputation from "
+    )
+    out.append(user_link_html(bounty.offerer, viewer.prefix))
+    out.append(
+        f' ending <time datetime="{bounty.ends_at.isoformat()}">'
+        f"{escape_html(relative_time(bounty.ends_at, viewer.now))}</time>.</p></aside>\n"
     )
 
 
@@ -333,7 +513,7 @@ def _sort_options(sorts: tuple[tuple[str, str], ...], selected: str) -> str:
 
 
 def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonical: str) -> None:
-    count = len(page.answers)
+    count = sum(1 for block in page.answers if not block.post.deletion_date)
     options = _sort_options(tuple(sorts.items()), page.sort)
     out.append(
         '<section class="answers" id="answers" aria-labelledby="answers-header">\n'
@@ -348,6 +528,8 @@ def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonica
     for block in page.answers:
         post_id = int(block.post.id)
         accepted = " accepted-answer" if post_id == page.accepted_answer_id else ""
+        if block.post.deletion_date:
+            accepted += " deleted-post"
         out.append(
             f'<article class="answer{accepted}" id="answer-{post_id}" data-post-id="{post_id}"'
             f' data-score="{int(block.post.score)}">\n'
@@ -357,15 +539,13 @@ def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonica
     out.append("</section>\n")
 
 
-def _answer_form(out: list[str], question, viewer: Viewer) -> None:
+def _answer_form(out: list[str], page, viewer: Viewer) -> None:
     out.append('<section class="your-answer">\n    <h2>Your Answer</h2>\n')
-    question_id = int(question.id)
-    if viewer.signed_in and (question.closed_date or question.locked_date):
-        state = "locked" if question.locked_date else "closed"
-        out.append(f"<p>This question is {state}; it is not accepting answers.</p>\n")
-    elif viewer.signed_in:
+    question_id = int(page.question.post.id)
+    if page.can_answer.allowed:
+        action = escape_html(links.page_url("answer", question_id))
         out.append(
-            f'<form method="post" action="/questions/{question_id}/answer" id="answer-form" class="post-form" data-once>\n'
+            f'<form method="post" action="{action}" id="answer-form" class="post-form" data-once>\n'
             f"  {viewer.csrf}\n"
             '  <div class="field editor">\n'
             '    <label for="wmd-input" class="visually-hidden">Your answer</label>\n'
@@ -374,13 +554,15 @@ def _answer_form(out: list[str], question, viewer: Viewer) -> None:
             '    <div id="wmd-preview" class="s-prose preview" aria-live="polite"></div>\n'
             "  </div>\n"
             '  <p><button type="submit" class="primary">Post Your Answer</button>'
-            f' <a href="/questions/{question_id}/answer">Open the full editor</a></p>\n'
+            f' <a href="{action}">Open the full editor</a></p>\n'
             "</form>\n"
         )
+    elif viewer.signed_in:
+        out.append(f"<p>{escape_html(page.can_answer.reason)}</p>\n")
     else:
         out.append(
-            '<p><a href="/users/signup">Sign up</a> or <a href="/users/login">log in</a>'
-            " to answer this question.</p>\n"
+            f'<p><a href="{viewer.urls.signup}">Sign up</a> or'
+            f' <a href="{viewer.urls.login}">log in</a> to answer this question.</p>\n'
         )
     out.append("</section>\n")
 
@@ -401,7 +583,7 @@ def _attribution(out: list[str], question, authors: list[str]) -> None:
     )
 
 
-def _sidebar(out: list[str], page) -> None:
+def _sidebar(out: list[str], page, prefix: str) -> None:
     out.append('<aside class="sidebar" aria-label="Related content">\n')
     for css, heading, rows in (
         ("linked", "Linked", page.linked),
@@ -409,7 +591,7 @@ def _sidebar(out: list[str], page) -> None:
     ):
         if rows:
             out.append(f'<section class="sidebar-box {css}"><h2>{heading}</h2>\n')
-            sidebar_questions(out, rows)
+            sidebar_questions(out, rows, prefix)
             out.append("\n</section>\n")
     out.append("</aside>\n")
 
@@ -420,16 +602,20 @@ def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list
     out: list[str] = [
         '<div class="question-page" itemscope itemtype="https://schema.org/QAPage">\n'
     ]
-    _question_header(out, question, canonical, viewer.now)
+    _question_header(out, page, canonical, viewer)
     out.append('<div class="question-grid">\n<div class="mainbar">\n')
+    _bounty_notice(out, page.bounty, viewer)
     _notices(out, question, viewer.now)
-    out.append(f'<article class="question" id="question" data-post-id="{int(question.id)}">\n')
+    deleted = " deleted-post" if question.deletion_date else ""
+    out.append(
+        f'<article class="question{deleted}" id="question" data-post-id="{int(question.id)}">\n'
+    )
     post_block(out, page.question, "question", viewer)
     out.append("\n</article>\n")
     _answers_section(out, page, viewer, sorts, canonical)
-    _answer_form(out, question, viewer)
+    _answer_form(out, page, viewer)
     _attribution(out, question, authors)
     out.append("</div>\n")
-    _sidebar(out, page)
+    _sidebar(out, page, viewer.prefix)
     out.append("</div>\n</div>\n")
     return ascii_runs(out)

@@ -199,11 +199,15 @@ def test_comment_form_posts_and_shows_on_the_question(client, ask, make_user):
 
 
 def test_delete_page_and_post(client, ask):
-    """The delete page asks first; the POST deletes, and the question page is gone."""
+    """The delete page asks first; the POST deletes: the question page is gone for others and
+    shown to its owner as deleted (Stack Exchange shows owners their deleted posts)."""
     question = ask()
     client.force_login(question.owner)
     assert "Delete this question?" in client.get(f"/posts/{question.id}/delete").content.decode()
     client.post(f"/posts/{question.id}/delete")
+    own_view = client.get(f"/questions/{question.id}", follow=True)
+    assert 'class="deleted-notice"' in own_view.content.decode()
+    client.logout()
     assert client.get(f"/questions/{question.id}").status_code == 404
 
 

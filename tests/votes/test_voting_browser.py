@@ -93,14 +93,17 @@ def test_vote_click_sends_the_state_the_page_shows_as_intent(browser_page):
 
 
 def test_refused_vote_shows_the_reason(browser_page):
-    """A refused vote (too little reputation) shows the server's reason beside the arrows."""
+    """A vote the viewer may not cast (too little reputation) is marked disabled, and a click
+    on it shows the policy's reason beside the arrows."""
     context, live_server = browser_page
     voter = make_user(20)
     question = make_question(make_user(1))
     _log_in(context, live_server, voter)
     page = context.new_page()
     page.goto(f"{live_server.url}/questions/{question.id}/x")
-    page.locator("#question .vote-cell button.vote-down").click()
+    button = page.locator("#question .vote-cell button.vote-down")
+    assert button.get_attribute("aria-disabled") == "true"
+    button.click(force=True)  # a marked-disabled button still answers a click, with the reason
     error = page.locator("#question .vote-error")
     error.wait_for()
     assert "125" in error.text_content()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from quaestio.core.client import client_address
 from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.posts.models import Post, PostType
-from quaestio.posts.selectors import ANSWER_SORTS, question_page
+from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
 from quaestio.posts.services import count_question_view
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 from quaestio.web.jinja import csrf_field, render_encoded
@@ -27,31 +27,29 @@ def _count_view(request, question) -> None:
 
 
 def question_detail(request, question_id: int, slug: str | None = None):
-    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
     viewer = request.user if request.user.is_authenticated else None
-    page = question_page(question_id, viewer, sort)
-    if page is None:
+    thread = question_thread(question_id, viewer)
+    if thread is None:
         answer = (
             Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
         )
         if answer is not None:
             return HttpResponsePermanentRedirect(answer_url(answer.id))
         raise Http404("No question with that id")
-    question = page.question.post
+    question = thread.question
     canonical = question_url(question.id, question.title)
     if request.path != canonical:
+        # Redirected from the thread's first query alone, before the page's work.
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
+    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
+    page = thread_page(thread, viewer, sort)
     _count_view(request, question)
-    viewer_id = request.user.id if request.user.is_authenticated else None
     viewer = Viewer(
-        user_id=viewer_id,
-        csrf=str(csrf_field(request)) if viewer_id is not None else "",
-        question_owner_id=question.owner_id,
+        user_id=request.user.id if viewer is not None else None,
+        csrf=str(csrf_field(request)) if viewer is not None else "",
         page_path=canonical,
-        accepted_answer_id=page.accepted_answer_id,
         now=timezone.now(),
-        votes=page.viewer_votes,
     )
     authors = list(dict.fromkeys(block.owner.name for block in [page.question, *page.answers]))
     context = {

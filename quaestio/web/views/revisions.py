@@ -13,15 +13,15 @@ from quaestio.core.diff import (
     side_by_side_tag_diff,
 )
 from quaestio.posts.models import Post, parse_tags
+from quaestio.posts.policies import can_view_deleted
 from quaestio.posts.revisions import post_revisions
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 
 def revisions(request, post_id: int):
-    post = (
-        Post.objects.select_related("parent").filter(id=post_id, deletion_date__isnull=True).first()
-    )
-    if post is None:
+    post = Post.objects.select_related("parent").filter(id=post_id).first()
+    # A deleted post's history is shown to those who may see the post (its owner, moderators).
+    if post is None or (post.deletion_date and not can_view_deleted(request.user, post)[0]):
         raise Http404("No post with that id")
     history = post_revisions(post_id)
     side_by_side = request.GET.get("view") == "side-by-side"

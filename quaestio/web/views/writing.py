@@ -27,6 +27,7 @@ from quaestio.core.markdown import MAX_SOURCE_CHARS, render_post
 from quaestio.posts import policies
 from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, SuggestedEdit
+from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
 from quaestio.search.selectors import similar_questions
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
@@ -184,30 +185,48 @@ def rollback(request, post_id: int, number: int):
 
 @login_required
 def delete(request, post_id: int):
+    """The confirm page (GET) and the deletion (POST)."""
     post = _live_post(post_id)
     if request.method == "POST":
         try:
             post_services.post_delete(request.user, post.id)
         except DomainError as error:
             return _problem(request, error, back=post_url(post))
-        return redirect(post_url(post.parent) if post.is_answer else "/")
+        return redirect(post_url(post))
     allowed, reason = policies.can_delete(request.user, post)
+    return _confirm(request, post, "delete", allowed, reason)
+
+
+@login_required
+def undelete(request, post_id: int):
+    """The confirm page (GET) and the undeletion (POST), reached from the deleted post's
+    Undelete link, shown to those who may see it."""
+    post = _live_post(post_id)
+    if not policies.can_view_deleted(request.user, post)[0]:
+        raise Http404("No post with that id")
+    if request.method == "POST":
+        try:
+            post_services.post_undelete(request.user, post.id)
+        except DomainError as error:
+            return _problem(request, error, back=post_url(post))
+        return redirect(post_url(post))
+    allowed, reason = policies.can_undelete(request.user, post, last_deleter_id(post.id))
+    return _confirm(request, post, "undelete", allowed, reason)
+
+
+def _confirm(request, post: Post, action: str, allowed: bool, reason: str):
     return render(
         request,
         "writing/delete.html",
-        {"post": post, "allowed": allowed, "reason": reason, "back": post_url(post)},
+        {
+            "post": post,
+            "action": action,
+            "action_url": post_action_url(post.id, action),
+            "allowed": allowed,
+            "reason": reason,
+            "back": post_url(post),
+        },
     )
-
-
-@require_POST
-@login_required
-def undelete(request, post_id: int):
-    post = _live_post(post_id)
-    try:
-        post_services.post_undelete(request.user, post.id)
-    except DomainError as error:
-        return _problem(request, error, back="/")
-    return redirect(post_url(post))
 
 
 # --- comments --------------------------------------------------------------------------------

@@ -97,3 +97,12 @@ async function onSubmit(event) {
 }
 
 document.addEventListener("submit", onSubmit);
+
+// A button the viewer may not use carries the server's reason (the page model's decision):
+// a click shows it where a refused post would have, without sending anything.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-refusal]");
+  if (!button) return;
+  event.preventDefault();
+  showError(button.closest(".vote-cell, .comment-score") || button.parentElement, button.dataset.refusal);
+});
