@@ -9,8 +9,6 @@ changes nothing and says so.
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,11 +22,11 @@ from quaestio.core import links
 from quaestio.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from quaestio.moderation import policies, rules
 from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState, OffTopicReason
+from quaestio.moderation.writes import write_history
 from quaestio.posts.models import (
     CloseReason,
     LinkType,
     Post,
-    PostHistory,
     PostHistoryType,
     PostLink,
     PostType,
@@ -428,7 +426,9 @@ def _close(question, closer, votes, standing, choice: CloseChoice, gold_tags, no
         details["OffTopicReasonId"] = choice.off_topic_reason_id
     if gold_tags:
         details["BindingReason"] = {"GoldTagBadge": sorted(gold_tags)[0]}
-    _history(question.id, PostHistoryType.POST_CLOSED, closer, str(int(choice.code)), details, now)
+    write_history(
+        question.id, PostHistoryType.POST_CLOSED, closer, str(int(choice.code)), details, now
+    )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
     _remove_duplicate_suggestions(question.id)
 
@@ -437,7 +437,7 @@ def _reopen(question, opener, votes, standing, now) -> None:
     Post.objects.filter(id=question.id).update(closed_date=None, close_reason=None)
     question.closed_date, question.close_reason = None, None
     PostLink.objects.filter(post_id=question.id, link_type=LinkType.DUPLICATE).delete()
-    _history(
+    write_history(
         question.id, PostHistoryType.POST_REOPENED, opener, "", {"Voters": _voters_json(votes)}, now
     )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
@@ -453,19 +453,6 @@ def voters_list(user_ids: list[int]) -> list[dict]:
 
     names = dict(User.objects.filter(id__in=user_ids).values_list("id", "display_name"))
     return [{"Id": i, "DisplayName": names.get(i, "")} for i in user_ids]
-
-
-def _history(post_id, history_type, user, comment: str, details: dict, now) -> None:
-    PostHistory.objects.create(
-        post_history_type=history_type,
-        post_id=post_id,
-        revision_guid=str(uuid.uuid4()),
-        creation_date=now,
-        user=user,
-        user_display_name=user.display_name,
-        comment=comment,
-        text=json.dumps(details, separators=(",", ":")),
-    )
 
 
 def _link_originals(question_id: int, original_ids, now) -> None:

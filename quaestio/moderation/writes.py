@@ -3,10 +3,12 @@ the PostHistory row with its actor as the dump's voters' JSON."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import datetime
 
 from quaestio.core.errors import NotFound
-from quaestio.posts.models import Post
+from quaestio.posts.models import Post, PostHistory
 
 
 def locked_post(post_id: int) -> Post:
@@ -19,7 +21,19 @@ def locked_post(post_id: int) -> Post:
 
 def state_history(post_id: int, history_type, user, now: datetime, comment: str = "", **extra):
     """A state change's PostHistory row: `{"Voters": [the actor], ...our own keys}`."""
-    from quaestio.moderation.services import _history
-
     details = {"Voters": [{"Id": user.id, "DisplayName": user.display_name}], **extra}
-    _history(post_id, history_type, user, comment, details, now)
+    write_history(post_id, history_type, user, comment, details, now)
+
+
+def write_history(post_id, history_type, user, comment: str, details: dict, now) -> None:
+    """A curation PostHistory row as the dump keeps it: the details as compact JSON in Text."""
+    PostHistory.objects.create(
+        post_history_type=history_type,
+        post_id=post_id,
+        revision_guid=str(uuid.uuid4()),
+        creation_date=now,
+        user=user,
+        user_display_name=user.display_name,
+        comment=comment,
+        text=json.dumps(details, separators=(",", ":")),
+    )
