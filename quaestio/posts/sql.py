@@ -20,7 +20,13 @@ from typing import ClassVar
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from quaestio.posts.models import CloseReason
+from quaestio.accounts.models import COMMUNITY_USER_ID
+from quaestio.posts.models import CloseReason, PostType
+from quaestio.votes.models import VoteType
+
+# The SQL below compares type columns with numbers: they come from the enums, once, here.
+_QUESTION, _ANSWER = int(PostType.QUESTION), int(PostType.ANSWER)
+_UP, _DOWN = int(VoteType.UP_MOD), int(VoteType.DOWN_MOD)
 
 
 @lru_cache(maxsize=16384)
@@ -102,7 +108,7 @@ _POST_DATE_INDEXES = tuple(
 # Whether the page needs its Linked query at all: most questions have no links, and asking
 # here (two index probes on the question's row) costs a tenth of running that query (callgrind).
 _HAS_LINKS = (
-    "CASE WHEN post_type = 1 THEN EXISTS (SELECT 1 FROM posts_postlink l"
+    f"CASE WHEN post_type = {_QUESTION} THEN EXISTS (SELECT 1 FROM posts_postlink l"
     " WHERE l.post_id = posts_post.id OR l.related_post_id = posts_post.id) ELSE FALSE END"
 )
 
@@ -128,7 +134,7 @@ def _bounty_column(name: str) -> str:
     else:
         column = f"b.{column}"
     return (
-        f"CASE WHEN post_type = 1 THEN (SELECT {column} FROM votes_bounty b"
+        f"CASE WHEN post_type = {_QUESTION} THEN (SELECT {column} FROM votes_bounty b"
         f" WHERE b.question_id = posts_post.id AND b.state = 'open' ORDER BY b.id LIMIT 1)"
         f" END AS {name}"
     )
@@ -167,7 +173,7 @@ class UserCardRow:
 
     @property
     def is_community(self) -> bool:
-        return self.id == -1
+        return self.id == COMMUNITY_USER_ID
 
 
 @dataclass(slots=True)
@@ -197,7 +203,8 @@ def thread_posts(cursor, question_id: int, with_deleted: bool = False) -> list[P
     rows = _rows(
         cursor,
         f"SELECT {_post_columns(connection.vendor)} FROM posts_post "
-        f"WHERE {live}((id = %s AND post_type = 1) OR (parent_id = %s AND post_type = 2))",
+        f"WHERE {live}((id = %s AND post_type = {_QUESTION})"
+        f" OR (parent_id = %s AND post_type = {_ANSWER}))",
         [question_id, question_id],
     )
     return [PostRow(*_with_aware_dates(row)) for row in rows]
@@ -280,7 +287,7 @@ def linked_questions(cursor, question_id: int, limit: int) -> list[SidebarRow]:
         cursor,
         "SELECT 'linked' AS kind, p.id, p.title, p.score, p.answer_count, p.accepted_answer_id"
         " FROM posts_post p"
-        " WHERE p.post_type = 1 AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
+        f" WHERE p.post_type = {_QUESTION} AND p.deletion_date IS NULL AND p.id <> %s AND p.id IN ("
         "   SELECT related_post_id FROM posts_postlink WHERE post_id = %s"
         "   UNION SELECT post_id FROM posts_postlink WHERE related_post_id = %s)"
         " ORDER BY p.score DESC, p.id LIMIT %s",
@@ -314,7 +321,7 @@ def viewer_votes(
     post_marks = _marks(post_ids)
     sql = (
         f"SELECT post_id, vote_type, {_date('creation_date')} FROM votes_vote"
-        f" WHERE user_id = %s AND post_id IN ({post_marks}) AND vote_type IN (2, 3)"
+        f" WHERE user_id = %s AND post_id IN ({post_marks}) AND vote_type IN ({_UP}, {_DOWN})"
         " UNION ALL SELECT question_id, -1, NULL FROM votes_bounty"
         " WHERE offerer_id = %s AND state = 'open'"
     )
@@ -330,7 +337,7 @@ def viewer_votes(
         sql += (
             # A typed date column, not NULL: PostgreSQL types a grouped NULL as text.
             " UNION ALL SELECT post_id, -2, MIN(creation_date) FROM votes_vote"
-            f" WHERE vote_type = 2 AND post_id IN ({_marks(upvoted_among)}) GROUP BY post_id"
+            f" WHERE vote_type = {_UP} AND post_id IN ({_marks(upvoted_among)}) GROUP BY post_id"
         )
         params += list(upvoted_among)
     for target, vote_type, date in _rows(cursor, sql, params):
