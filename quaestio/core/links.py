@@ -146,6 +146,13 @@ _POST_ACTIONS = {
     "vote_delete": "post_vote_delete",
     "vote_undelete": "post_vote_undelete",
     "timeline": "post_timeline",
+    "lock": "post_lock",
+    "unlock": "post_unlock",
+    "notice": "post_notice",
+    "close": "question_close",  # the question's own id
+    "reopen": "question_reopen",
+    "protect": "question_protect",
+    "unprotect": "question_unprotect",
 }
 
 

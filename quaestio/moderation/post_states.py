@@ -66,11 +66,13 @@ def post_states(posts: list[Post], viewer, now: datetime | None = None) -> dict[
     """Per post id, its state and the viewer's actions (at most four queries)."""
     now = now or timezone.now()
     lock_rows = _lock_rows([p.id for p in posts if p.locked_date is not None])
-    standing = notice_views(posts)
+    # The question page's rows say which posts ever had a notice (posts.sql.PostRow.has_notice).
+    standing = notice_views([p for p in posts if getattr(p, "has_notice", True)])
     states = {}
     for post in posts:
-        post.__dict__.setdefault("_lock_rows", {})["row"] = lock_rows.get(post.id)
-        lock = locks.lock_state(post, now)
+        if hasattr(post, "__dict__"):  # the policies asking about this Post read the row kept
+            post.__dict__.setdefault("_lock_rows", {})["row"] = lock_rows.get(post.id)
+        lock = locks.state_from(post.locked_date, lock_rows.get(post.id), now)
         states[post.id] = PostState(
             post_id=post.id,
             lock=_lock_view(lock),
@@ -79,7 +81,8 @@ def post_states(posts: list[Post], viewer, now: datetime | None = None) -> dict[
             else None,
             notice=standing.get(post.id),
             can_lock=locks.can_lock(viewer, post)[0],
-            can_unlock=lock is not None and locks.can_unlock(viewer, post, now)[0],
+            # can_unlock's own check of the lock, answered from the row read above.
+            can_unlock=lock is not None and locks.may_manage_locks(viewer)[0],
             can_protect=post.post_type == PostType.QUESTION
             and protection.can_protect(viewer, post, now)[0],
             can_unprotect=post.post_type == PostType.QUESTION

@@ -264,9 +264,15 @@ def close_state(
     notice = closed_notices([question], viewer_id).get(question.id)
     # Anonymous viewers (most page views) neither see the votes nor vote: no query for them.
     counts = _standing_counts(question.id, viewer_id, now) if signed_in else _NO_COUNTS
+    # Gold tag badges count only where the viewer may not vote without them (the duplicate
+    # hammer of a user below the privilege), and only for a holder of some gold badge.
     gold_tags = (
         policies.gold_badge_tags(viewer, question)
-        if signed_in and not viewer.is_moderator
+        if signed_in
+        and not viewer.is_moderator
+        and getattr(viewer, "gold_badges", 1)
+        and not policies.can_vote_to_close(viewer, question, None, set())[0]
+        and not policies.can_vote_to_reopen(viewer, question, set())[0]
         else set()
     )
     return CloseState(

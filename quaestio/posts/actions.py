@@ -69,6 +69,15 @@ class PostActions:
     accept: Verdict = NO  # the asker's toggle: accept, or take the mark back
     comment: Verdict = NO
     offer_bounty: Verdict = NO
+    # Curation (moderation's selectors decide them; an anonymous reader gets none of them).
+    close: Verdict = NO  # vote (or flag) to close the question
+    reopen: Verdict = NO
+    close_votes: int = 0  # standing close or reopen votes, shown to those who may see them
+    lock: Verdict = NO  # lock, or unlock when the post is locked
+    protect: Verdict = NO  # protect, or unprotect when the question is protected
+    notice: Verdict = NO  # add (or remove) a post notice
+    vote_delete: Verdict = NO
+    vote_undelete: Verdict = NO
 
 
 @dataclass(slots=True)

@@ -14,9 +14,17 @@ from django.utils import timezone
 from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
 from quaestio.comments.policies import upvoted_deletion_post_ids_today
+from quaestio.moderation import policies as moderation_policies
+from quaestio.moderation.post_states import PostState, post_states
+from quaestio.moderation.selectors import (
+    ClosedNotice,
+    close_state,
+    closed_notices,
+)
 from quaestio.posts import sql
 from quaestio.posts.actions import (
     NO,
+    YES,
     CommentActions,
     PostActions,
     ThreadFacts,
@@ -29,6 +37,7 @@ from quaestio.posts.actions import (
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
 from quaestio.posts.policies import can_view_deleted, may_answer
 from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
+from quaestio.reputation.privileges import has_privilege
 from quaestio.search.selectors import related_questions
 from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
@@ -52,6 +61,7 @@ class PostBlock:
     actions: PostActions = field(default_factory=PostActions)  # what the viewer may do
     deleted_by: Card | None = None  # for a deleted post shown to its owner or a moderator
     deletion: Deletion | None = None
+    state: PostState | None = None  # its lock, protection and post notice (moderation)
 
 
 @dataclass(slots=True)
@@ -81,6 +91,7 @@ class QuestionPage:
     )
     can_answer: Verdict = NO  # the answer form (rate limits are told when it is sent)
     bounty: OpenBounty | None = None
+    closed_notice: ClosedNotice | None = None  # a closed question's notice (moderation)
 
 
 @dataclass(slots=True)
@@ -245,9 +256,11 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         question_block.actions.offer_bounty = bounty_verdict(
             viewer, question, answers, decide.votes.open_bounties, decide.now
         )
+    answer_blocks = [block(a) for a in answers]
+    curation = _curation(viewer, question_block, answer_blocks, decide.now)
     return QuestionPage(
         question=question_block,
-        answers=[block(a) for a in answers],
+        answers=answer_blocks,
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
         linked=sql.linked_questions(cursor, question.id, SIDEBAR_LIMIT)
@@ -262,7 +275,84 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         )
         if question.bounty_amount is not None
         else None,
+        closed_notice=curation,
     )
+
+
+def _curation(
+    viewer: User | None, question: PostBlock, answers: list[PostBlock], now: datetime
+) -> ClosedNotice | None:
+    """The closed notice, each post's lock, protection and notice, and for a signed-in viewer
+    the curation actions on each post (close, reopen, lock, protect, notice, delete votes), from
+    moderation's selectors. An anonymous reader may do none of them: only what they see is read
+    (the notice of a closed question, the post states)."""
+    blocks = [question, *answers]
+    posts = [b.post for b in blocks]
+    states = post_states(posts, viewer, now)
+    for block in blocks:
+        block.state = states[block.post.id]
+    _post_state_actions(blocks)
+    if viewer is not None:
+        _deletion_vote_actions(viewer, blocks, now)
+    # Closing starts at the flag privilege (15): below it the viewer may neither flag, vote nor
+    # see the votes, and reads only the notice.
+    if viewer is None or not (viewer.is_moderator or has_privilege(viewer, "flag_posts")[0]):
+        viewer_id = viewer.id if viewer is not None else None
+        return closed_notices([question.post], viewer_id).get(question.post.id)
+    closing = close_state(question.post.id, viewer, question=question.post, now=now)
+    actions = question.actions
+    closed = closing.is_closed
+    if closed:
+        actions.reopen = from_decision(closing.may_vote_reopen)
+    elif closing.may_close_or_flag:
+        actions.close = YES
+    if closing.can_see_votes:
+        actions.close_votes = closing.reopen_votes if closed else closing.close_votes
+    return closing.notice
+
+
+def _post_state_actions(blocks: list[PostBlock]) -> None:
+    """Lock or unlock, protect or unprotect, add a notice: as moderation.post_states decided."""
+    for block in blocks:
+        state = block.state
+        block.actions.lock = YES if (state.can_unlock if state.lock else state.can_lock) else NO
+        block.actions.protect = (
+            YES if (state.can_unprotect if state.protection else state.can_protect) else NO
+        )
+        block.actions.notice = YES if state.can_add_notice else NO
+
+
+def _deletion_vote_actions(viewer: User, blocks: list[PostBlock], now: datetime) -> None:
+    """Vote to delete or undelete, from moderation.policies (the rules deletion_state and the
+    vote services apply), asked with the rows the page loaded: no query. The standing votes are
+    counted on the vote's own page. Moderators delete and undelete outright (Delete, Undelete)."""
+    if viewer.is_moderator or not has_privilege(viewer, "trusted_user")[0]:
+        return
+    question = blocks[0].post
+    for block in blocks:
+        post = _InThread(block.post, question)
+        actions = block.actions
+        if block.post.deletion_date:
+            actions.vote_undelete = from_decision(
+                moderation_policies.can_vote_to_undelete(viewer, post)
+            )
+        else:
+            actions.vote_delete = from_decision(
+                moderation_policies.can_vote_to_delete(viewer, post, now)
+            )
+
+
+class _InThread:
+    """A page row with its question as `parent`, as the moderation policies read a Post."""
+
+    __slots__ = ("_row", "parent")
+
+    def __init__(self, row: PostRow, question: PostRow) -> None:
+        self._row = row
+        self.parent = question if row.post_type == PostType.ANSWER else None
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
 
 
 class _Decider:

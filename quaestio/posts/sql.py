@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from quaestio.accounts.models import COMMUNITY_USER_ID
-from quaestio.posts.models import CloseReason, PostType
+from quaestio.posts.models import CloseReason, PostHistoryType, PostType, parse_tags
 from quaestio.votes.models import VoteType
 
 # The SQL below compares type columns with numbers: they come from the enums, once, here.
@@ -78,10 +78,16 @@ class PostRow:
     content_license: str
     imported_from: str
     has_links: bool  # a question linking or linked to another (answers: always false)
+    has_notice: bool  # a post notice was ever added (ours or a dump's): read only then
     # A question's open bounty (answers: always None): its amount, who offered it, its end.
     bounty_amount: int | None
     bounty_offerer_id: int | None
     bounty_ends_at: datetime | None
+
+    @property
+    def tag_names(self) -> list[str]:
+        # The moderation policies (gold tag badges) read a question's tags as Post gives them.
+        return parse_tags(self.tags)
 
     def get_close_reason_display(self) -> str:
         return (
@@ -110,6 +116,16 @@ _POST_DATE_INDEXES = tuple(
 _HAS_LINKS = (
     f"CASE WHEN post_type = {_QUESTION} THEN EXISTS (SELECT 1 FROM posts_postlink l"
     " WHERE l.post_id = posts_post.id OR l.related_post_id = posts_post.id) ELSE FALSE END"
+)
+
+
+# Whether moderation.post_states must read the post's notice: almost no post has ever had one,
+# and two index probes per post cost less than the two queries that would find none.
+_HAS_NOTICE = (
+    "(EXISTS (SELECT 1 FROM moderation_postnotice n WHERE n.post_id = posts_post.id)"
+    " OR EXISTS (SELECT 1 FROM posts_posthistory h WHERE h.post_id = posts_post.id"
+    f" AND h.post_history_type IN ({int(PostHistoryType.POST_NOTICE_ADDED)},"
+    f" {int(PostHistoryType.POST_NOTICE_REMOVED)})))"
 )
 
 
@@ -143,6 +159,8 @@ def _bounty_column(name: str) -> str:
 def _post_column(name: str) -> str:
     if name == "has_links":
         return f"{_HAS_LINKS} AS has_links"
+    if name == "has_notice":
+        return f"{_HAS_NOTICE} AS has_notice"
     if name in _BOUNTY_COLUMNS:
         return _bounty_column(name)
     return _date(name) if name in _POST_DATES else name

@@ -32,7 +32,6 @@ from django.urls import get_script_prefix
 from quaestio.core import links
 from quaestio.core.formatting import number_short, relative_time
 from quaestio.posts.models import title_suffix
-from quaestio.reputation.privileges import threshold
 from quaestio.web.presenters import (
     tag_list_html,
     time_html,
@@ -86,6 +85,16 @@ class ThreadUrls:
     comment_vote: str
     comment_edit: str
     comment_delete: str
+    close: str
+    reopen: str
+    lock: str
+    unlock: str
+    protect: str
+    unprotect: str
+    notice: str
+    vote_delete: str
+    vote_undelete: str
+    timeline: str
 
 
 @lru_cache(maxsize=8)
@@ -111,6 +120,16 @@ def thread_urls(prefix: str) -> ThreadUrls:
         comment_vote=comment("vote"),
         comment_edit=comment("edit"),
         comment_delete=comment("delete"),
+        close=post("close"),
+        reopen=post("reopen"),
+        lock=post("lock"),
+        unlock=post("unlock"),
+        protect=post("protect"),
+        unprotect=post("unprotect"),
+        notice=post("notice"),
+        vote_delete=post("vote_delete"),
+        vote_undelete=post("vote_undelete"),
+        timeline=post("timeline"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -263,11 +282,47 @@ def post_menu(post, kind: str, actions, urls: ThreadUrls) -> str:
         more += f' <a href="{urls.undelete % post_id}">Undelete</a>'
     if actions.offer_bounty.allowed:
         more += f' <a href="{urls.bounty % post_id}">Bounty</a>'
+    more += _curation_links(post, actions, urls)
     return (
         f'<div class="post-menu"><a href="{share}" title="Short permalink to this {kind}">Share</a>'
-        f'{edit} <a href="{urls.revisions % post_id}">History</a>{more}'
+        f'{edit} <a href="{urls.revisions % post_id}">History</a>'
+        f' <a href="{urls.timeline % post_id}">Timeline</a>{more}'
         f"{_licence_link(post.content_license, kind)}</div>"
     )
+
+
+def _counted(label: str, votes: int) -> str:
+    return f"{label} ({votes})" if votes else label
+
+
+def _curation_links(post, actions, urls: ThreadUrls) -> str:
+    """Close or Reopen (with the standing votes the viewer may see), delete votes, Lock,
+    Protect and Notice, as decided in the page model."""
+    post_id = int(post.id)
+    links_html = ""
+    if actions.close.allowed:
+        close = _counted("Close", actions.close_votes)
+        links_html += f' <a href="{urls.close % post_id}">{close}</a>'
+    if actions.reopen.allowed:
+        reopen = _counted("Reopen", actions.close_votes)
+        links_html += f' <a href="{urls.reopen % post_id}">{reopen}</a>'
+    if actions.vote_delete.allowed:
+        links_html += f' <a href="{urls.vote_delete % post_id}">Vote to delete</a>'
+    if actions.vote_undelete.allowed:
+        links_html += f' <a href="{urls.vote_undelete % post_id}">Vote to undelete</a>'
+    if actions.lock.allowed:
+        if post.locked_date:
+            links_html += f' <a href="{urls.unlock % post_id}">Unlock</a>'
+        else:
+            links_html += f' <a href="{urls.lock % post_id}">Lock</a>'
+    if actions.protect.allowed:
+        if post.protected_date:
+            links_html += f' <a href="{urls.unprotect % post_id}">Unprotect</a>'
+        else:
+            links_html += f' <a href="{urls.protect % post_id}">Protect</a>'
+    if actions.notice.allowed:
+        links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
+    return links_html
 
 
 def signatures(block, kind: str, viewer: Viewer) -> str:
@@ -402,9 +457,10 @@ def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
     actions = block.actions
     tags = tag_list_html(post.tags, viewer.prefix) if kind == "question" else ""
     deleted = _deletion_notice(block, viewer) if post.deletion_date else ""
+    boxes = _state_boxes(block.state, viewer.now)
     out.append(
         f'<div class="post-layout">{vote_cell(post, kind, actions, viewer)}<div class="post-cell">'
-        f'{deleted}<div class="post-body s-prose">'
+        f'{deleted}{boxes}<div class="post-body s-prose">'
     )
     out.append(post.body)
     out.append(
@@ -481,26 +537,80 @@ def _bounty_notice(out: list[str], bounty, viewer: Viewer) -> None:
     )
 
 
-def _notices(out: list[str], question, now: datetime) -> None:
-    if question.closed_date:
-        reason = question.get_close_reason_display() if question.close_reason else ""
+def _closed_notice(out: list[str], notice, viewer: Viewer) -> None:
+    """The notice above a closed question (moderation.selectors.ClosedNotice): for a duplicate
+    its originals, the reason's public text, the asker's guidance, who closed it and when."""
+    if notice is None:
+        return
+    out.append('<aside class="notice closed-notice" role="note" aria-label="Closed">\n')
+    if notice.is_duplicate and notice.originals:
         out.append(
-            '<aside class="notice closed" role="note">\n    <p><strong>Closed.</strong>'
-            f" This question was closed {time_html(question.closed_date, now)}"
-            f"{' as ' + escape_html(reason) if reason else ''}.</p>\n  </aside>\n"
+            "<p><strong>This question already has answers here:</strong></p>"
+            '<ul class="duplicate-originals">'
         )
-    if question.protected_date and not question.locked_date:
-        needed = threshold("remove_new_user_restrictions")
-        out.append(
-            '<aside class="notice protected" role="note"><p><strong>Highly active question.</strong>'
-            f" Earn {needed:,} reputation in order to answer this question. The reputation"
-            " requirement helps protect this question from spam and non-answer activity.</p></aside>\n"
+        for original in notice.originals:
+            count = int(original.answer_count)
+            out.append(f'<li><a href="{escape_html(original.url)}">')
+            out.append(escape_html(original.title))
+            out.append(
+                f'</a> <span class="answer-count">({count} answer{"" if count == 1 else "s"})'
+                "</span></li>"
+            )
+        out.append("</ul>\n")
+    out.append("<p><strong>Closed.</strong> ")
+    out.append(escape_html(notice.text))
+    out.append("</p>\n")
+    if notice.owner_guidance:
+        out.append('<p class="owner-guidance">Want to improve this question? ')
+        out.append(escape_html(notice.owner_guidance))
+        out.append("</p>\n")
+    closers = []
+    for closer in notice.closed_by:
+        name = escape_html(closer.display_name)
+        if closer.url:
+            name = f'<a href="{escape_html(closer.url)}">{name}</a>'
+        closers.append(name + ("&#9830;" if closer.is_moderator else ""))
+    by = f" by {', '.join(closers)}" if closers else ""
+    out.append(f'<p class="closed-by">Closed {time_html(notice.closed_date, viewer.now)}')
+    out.append(f"{by}.</p>\n</aside>\n")
+
+
+def _protected_notice(out: list[str], state, now: datetime) -> None:
+    if state is None or state.protection is None:
+        return
+    out.append(
+        '<aside class="notice protected" role="note">'
+        f"<p>{escape_html(state.protection.text)}</p>"
+        f'<p class="protected-since">Protected {time_html(state.protection.since, now)}.</p>'
+        "</aside>\n"
+    )
+
+
+def _state_boxes(state, now: datetime) -> str:
+    """A post's lock and post notice (moderation.post_states), above its body."""
+    if state is None:
+        return ""
+    boxes = ""
+    if state.lock is not None:
+        lock = state.lock
+        text = f" {escape_html(lock.notice)}" if lock.notice else ""
+        until = (
+            f" Until {time_html(lock.until, now)}."
+            if lock.until
+            else " Until a moderator unlocks it."
         )
-    if question.locked_date:
-        out.append(
-            '<aside class="notice locked" role="note"><p><strong>Locked.</strong> This question'
-            " and its answers are locked; it is not accepting new answers or interactions.</p></aside>\n"
+        boxes += (
+            f'<aside class="notice locked" role="note"><p><strong>Locked'
+            f" ({escape_html(lock.title)}).</strong>{text}{until}</p></aside>"
         )
+    if state.notice is not None:
+        notice = state.notice
+        boxes += (
+            f'<aside class="notice post-notice" role="note"><p><strong>'
+            f"{escape_html(notice.title)}</strong> ({time_html(notice.date, now)}): "
+            f"{escape_html(notice.text)}</p></aside>"
+        )
+    return boxes
 
 
 @lru_cache(maxsize=16)
@@ -605,7 +715,8 @@ def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list
     _question_header(out, page, canonical, viewer)
     out.append('<div class="question-grid">\n<div class="mainbar">\n')
     _bounty_notice(out, page.bounty, viewer)
-    _notices(out, question, viewer.now)
+    _closed_notice(out, page.closed_notice, viewer)
+    _protected_notice(out, page.question.state, viewer.now)
     deleted = " deleted-post" if question.deletion_date else ""
     out.append(
         f'<article class="question{deleted}" id="question" data-post-id="{int(question.id)}">\n'

@@ -2,9 +2,8 @@
 
 Three 3k users close a question as a duplicate through the close dialog: the first vote's
 automatic comment shows under the question, the third closes it, the comment is gone and the
-title says [duplicate]; the notice lists the original; three users reopen it. (The question
-page's own notice and menu links are wired by the question page's owners; this test reads the
-notice on the reopen page, which renders the same partial.)
+title says [duplicate]; the notice above the question itself lists the original, as does the
+reopen dialog's; the question's menu offers Reopen; three users reopen it.
 """
 
 from __future__ import annotations
@@ -73,6 +72,13 @@ def test_three_users_close_as_duplicate_then_three_reopen(server, browser, tmp_p
     page.goto(question)
     expect(page.locator("h1")).to_contain_text("[duplicate]")
     expect(page.locator("body")).not_to_contain_text("Does this answer your question?")
+    banner = page.locator(".closed-notice")
+    expect(banner).to_contain_text("This question already has answers here:")
+    expect(banner.locator(".duplicate-originals a")).to_have_text(
+        "How did Caesar bridge the Rhine in 55 BC?"
+    )
+    expect(banner).to_contain_text("Curator 0")
+    expect(page.locator("#question .post-menu")).to_contain_text("Reopen")
     page.goto(f"{base}/questions/{ids['duplicate']}/reopen")
     notice = page.locator(".closed-notice")
     expect(notice).to_contain_text("This question already has answers here:")
