@@ -11,11 +11,13 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
+from django.utils import timezone
 from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from quaestio.core import formatting, links
 from quaestio.core.timing import add_template_time
+from quaestio.web.post_blocks import closed_notice_html
 from quaestio.web.presenters import JINJA_GLOBALS
 
 
@@ -132,6 +134,8 @@ def environment(**options) -> Environment:
     env.globals.update(JINJA_GLOBALS)
     env.globals.update(LINK_GLOBALS)
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
+    # The closed notice is built once, in Python, for the thread and the dialogs alike.
+    env.globals["closed_notice"] = lambda notice: Markup(closed_notice_html(notice, timezone.now()))
     env.filters.update(
         {
             "iso": formatting.iso_title,

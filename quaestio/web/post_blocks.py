@@ -537,7 +537,15 @@ def _bounty_notice(out: list[str], bounty, viewer: Viewer) -> None:
     )
 
 
-def _closed_notice(out: list[str], notice, viewer: Viewer) -> None:
+def closed_notice_html(notice, now: datetime) -> str:
+    """The notice above a closed question, for the question page and the close and reopen
+    dialogs alike (a Jinja global, `closed_notice`)."""
+    out: list[str] = []
+    _closed_notice(out, notice, now)
+    return "".join(out)
+
+
+def _closed_notice(out: list[str], notice, now: datetime) -> None:
     """The notice above a closed question (moderation.selectors.ClosedNotice): for a duplicate
     its originals, the reason's public text, the asker's guidance, who closed it and when."""
     if notice is None:
@@ -571,7 +579,7 @@ def _closed_notice(out: list[str], notice, viewer: Viewer) -> None:
             name = f'<a href="{escape_html(closer.url)}">{name}</a>'
         closers.append(name + ("&#9830;" if closer.is_moderator else ""))
     by = f" by {', '.join(closers)}" if closers else ""
-    out.append(f'<p class="closed-by">Closed {time_html(notice.closed_date, viewer.now)}')
+    out.append(f'<p class="closed-by">Closed {time_html(notice.closed_date, now)}')
     out.append(f"{by}.</p>\n</aside>\n")
 
 
@@ -715,7 +723,7 @@ def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list
     _question_header(out, page, canonical, viewer)
     out.append('<div class="question-grid">\n<div class="mainbar">\n')
     _bounty_notice(out, page.bounty, viewer)
-    _closed_notice(out, page.closed_notice, viewer)
+    _closed_notice(out, page.closed_notice, viewer.now)
     _protected_notice(out, page.question.state, viewer.now)
     deleted = " deleted-post" if question.deletion_date else ""
     out.append(
