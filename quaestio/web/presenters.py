@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.text import slugify
 from markupsafe import Markup
 
 from quaestio.accounts.models import COMMUNITY_USER_ID
@@ -82,14 +81,6 @@ def time_tag(moment: datetime | date | None, style: str = "post") -> Markup:
 @lru_cache(maxsize=4096)
 def _day_html(day: date) -> str:
     return f'<time datetime="{day.isoformat()}">{escape_html(day_date(day))}</time>'
-
-
-# Left for web/post_blocks.py until helper h1's rewrite lands (it no longer uses it): a slug is
-# core.links.url_slug; delete this then.
-@lru_cache(maxsize=16384)
-def slug(text: str) -> str:
-    """URL slug of a title or name; cached because the same few recur on every page view."""
-    return slugify(text)[:80]
 
 
 # A thread shows the same few people many times, and every view shows them again: their
