@@ -170,13 +170,21 @@ def bounty_amount_refusal(user, amount: int, answered_by_user: bool) -> str:
     return ""
 
 
-def can_award_bounty(user, bounty, answer: Post, now: datetime) -> str:
+def bounty_awarder_refusal(user, bounty, now: datetime) -> str:
+    """Why this user may not award this bounty to any answer now, or "" when they may."""
     if user is None or not user.is_authenticated or bounty.offerer_id != user.id:
         return "Only the person who offered the bounty can award it."
     if bounty.state != "open":
         return "This bounty has already been closed."
     if now > bounty.ends_at + rules.BOUNTY_GRACE:
         return "The bounty's grace period is over."
+    return ""
+
+
+def can_award_bounty(user, bounty, answer: Post, now: datetime) -> str:
+    refusal = bounty_awarder_refusal(user, bounty, now)
+    if refusal:
+        return refusal
     if answer.post_type != PostType.ANSWER or answer.parent_id != bounty.question_id:
         return "Only an answer to the bountied question can receive the bounty."
     if answer.deletion_date is not None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from quaestio.accounts.models import User
 from quaestio.posts.models import Post, PostType
+from quaestio.votes import policies
 from quaestio.votes.models import Bounty, BountyState
 
 
@@ -39,10 +42,13 @@ class BountyPage:
     question: Post
     bounty: Bounty | None
     answers: list[tuple[Post, str]]  # (answer, owner name), highest score first
+    may_award: bool = False  # the viewer may award the open bounty now
+    awardable: frozenset[int] = frozenset()  # ids of the answers the viewer may award it to
 
 
-def bounty_page(question_id: int) -> BountyPage | None:
-    """The bounty form's data: the question, its open bounty, its answers (three queries)."""
+def bounty_page(question_id: int, viewer=None, now=None) -> BountyPage | None:
+    """The bounty form's data: the question, its open bounty, its answers (three queries), and
+    what the viewer may award, decided by the bounty policies."""
     question = (
         Post.objects.filter(id=question_id, post_type=PostType.QUESTION, deletion_date__isnull=True)
         .defer("body", "body_markdown")
@@ -54,7 +60,16 @@ def bounty_page(question_id: int) -> BountyPage | None:
         Post.objects.filter(
             parent_id=question.id, post_type=PostType.ANSWER, deletion_date__isnull=True
         )
-        .only("id", "score", "creation_date", "owner_id", "owner_display_name")
+        .only(
+            "id",
+            "score",
+            "creation_date",
+            "owner_id",
+            "owner_display_name",
+            "post_type",
+            "parent_id",
+            "deletion_date",
+        )
         .order_by("-score", "creation_date")
     )
     names = dict(
@@ -62,8 +77,16 @@ def bounty_page(question_id: int) -> BountyPage | None:
             "id", "display_name"
         )
     )
+    bounty = open_bounty_for(question.id)
+    now = now or timezone.now()
+    may_award = bounty is not None and not policies.bounty_awarder_refusal(viewer, bounty, now)
+    awardable = frozenset(
+        a.id for a in answers if may_award and not policies.can_award_bounty(viewer, bounty, a, now)
+    )
     return BountyPage(
         question,
-        open_bounty_for(question.id),
+        bounty,
         [(a, names.get(a.owner_id, a.owner_display_name or "deleted user")) for a in answers],
+        may_award,
+        awardable,
     )

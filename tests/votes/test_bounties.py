@@ -175,3 +175,24 @@ def test_open_bounty_is_not_closed_before_grace_ends():
         offerer, question.id, 100, "attention", now=timezone.now() - timedelta(days=7, hours=2)
     )
     assert bounties_close_expired() == {"auto_awarded": 0, "expired": 0}
+
+
+def test_bounty_page_offers_award_exactly_where_the_policy_allows(client):
+    """The bounty page's Award buttons come from the bounty policies: the offerer sees one on
+    each answer but their own, anyone else sees none; the buttons that show succeed."""
+    offerer = make_user(300)
+    question = make_question(make_user(1))
+    theirs = make_answer(question, make_user(1))
+    own = make_answer(question, offerer)
+    bounty_offer(offerer, question.id, 100, "attention")  # 100: the offerer has answered
+    page_url = f"/posts/{question.id}/bounty"
+
+    client.force_login(make_user(500))
+    assert "bounty/award" not in client.get(page_url).content.decode()
+
+    client.force_login(offerer)
+    html = client.get(page_url).content.decode()
+    assert f"/posts/{theirs.id}/bounty/award" in html
+    assert f"/posts/{own.id}/bounty/award" not in html
+    client.post(f"/posts/{theirs.id}/bounty/award")
+    assert Bounty.objects.get(question=question).state != BountyState.OPEN

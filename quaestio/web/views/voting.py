@@ -146,7 +146,7 @@ def bounty_offer(request, question_id: int):
     """The bounty page: offer one, or see the open one and (the offerer) award it."""
     from quaestio.votes.selectors import bounty_page
 
-    page = bounty_page(question_id)
+    page = bounty_page(question_id, request.user)
     if page is None:
         raise Http404("No question with that id")
     context = {
