@@ -200,3 +200,78 @@ class DeletionVote(models.Model):
                 name="deletionvote_one_pending",
             )
         ]
+
+
+class ReviewQueue(models.TextChoices):
+    """The review queues of spec §7.9 (suggested edits keep their own rows in posts)."""
+
+    CLOSE = "close", "Close votes"
+    REOPEN = "reopen", "Reopen votes"
+    FIRST_QUESTIONS = "first-questions", "First questions"
+    FIRST_ANSWERS = "first-answers", "First answers"
+    LATE_ANSWERS = "late-answers", "Late answers"
+    LOW_QUALITY = "low-quality-posts", "Low quality posts"
+
+
+class ReviewTaskState(models.TextChoices):
+    PENDING = "pending"
+    COMPLETED = "completed"  # enough reviews, or an outcome reached through the queue
+    INVALIDATED = "invalidated"  # the post changed state some other way (closed, deleted...)
+
+
+class ReviewTask(models.Model):
+    """One post waiting in one review queue; at most one pending task per queue and post.
+
+    Who reviewed it and how is kept by the review room beside this row; this row is what
+    every room may create (`moderation.review_tasks.enqueue_for_review`): a flag sending a
+    post to the low-quality queue, a close flag, an owner's edit of a closed question.
+    """
+
+    queue = models.CharField(max_length=24, choices=ReviewQueue.choices)
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200, blank=True, default="")  # why it entered
+    state = models.CharField(
+        max_length=12, choices=ReviewTaskState.choices, default=ReviewTaskState.PENDING
+    )
+    outcome = models.CharField(max_length=40, blank=True, default="")
+    creation_date = models.DateTimeField(default=timezone.now)
+    completed_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A queue's pending tasks, oldest first: the next item to review, in bounded time.
+            models.Index(fields=["queue", "state", "creation_date", "id"], name="reviewtask_q_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "post"],
+                condition=Q(state="pending"),
+                name="reviewtask_one_pending",
+            )
+        ]
+
+
+class ModeratorAction(models.Model):
+    """The moderators' audit log (`/admin/history`): every moderator action, kept permanently.
+
+    Written in the same transaction as the action itself, through
+    `moderation.audit.record_moderator_action`. The targets are plain ids, not foreign keys:
+    the log outlives the post, comment or account it names (a destroyed spammer).
+    """
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderator_name = models.CharField(max_length=100)  # kept if the account goes
+    action = models.CharField(max_length=40)  # e.g. "lock", "suspend", "flag-helpful"
+    post_id = models.IntegerField(null=True, blank=True)
+    comment_id = models.IntegerField(null=True, blank=True)
+    target_user_id = models.IntegerField(null=True, blank=True)
+    details = models.TextField(blank=True, default="")
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-creation_date", "-id"], name="modaction_recent_idx"),
+            models.Index(fields=["target_user_id", "-creation_date"], name="modaction_user_idx"),
+        ]
