@@ -196,6 +196,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
+# Bytes of rendered threads each web process keeps (web/thread_cache.py).
+QUAESTIO_THREAD_CACHE_BYTES = env_int("QUAESTIO_THREAD_CACHE_BYTES", 32 * 1024 * 1024)
 # The deepest page a list serves (Stack Exchange caps list paging): deeper asks show this page.
 QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
 # Server-Timing (database, template, total) tells how long the server worked on a request,

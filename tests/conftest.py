@@ -31,12 +31,18 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, view windows, cached sessions)."""
+    """Each test starts with an empty cache (rate limits, view windows, cached sessions), and
+    with no kept thread HTML: each test's database starts again at thread version 0, which a
+    live site's never does."""
     from django.core.cache import cache
 
+    from quaestio.web.thread_cache import thread_cache
+
     cache.clear()
+    thread_cache().clear()
     yield
     cache.clear()
+    thread_cache().clear()
 
 
 @pytest.fixture

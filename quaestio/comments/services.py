@@ -14,6 +14,7 @@ from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, Valida
 from quaestio.core.markdown import render_comment
 from quaestio.notifications.mentions import comment_recipients, strip_redundant_owner_mention
 from quaestio.posts.models import Post
+from quaestio.posts.thread_version import thread_changed
 
 COMMENT_MIN, COMMENT_MAX = 15, 600
 COMMENT_INTERVAL_SECONDS = 15  # spec §11 (unverified there): one comment per ~15 s
@@ -69,6 +70,7 @@ def comment_add(user, post_id: int, text: str, *, automatic: bool = False) -> Co
             content_license=CONTENT_LICENSE,
         )
         Post.objects.filter(id=post.id).update(comment_count=F("comment_count") + 1)
+        thread_changed(post.id)
         transaction.on_commit(lambda: _notify(comment, post, user, recipients))
     return comment
 
@@ -113,6 +115,7 @@ def comment_edit(user, comment_id: int, text: str) -> Comment:
         comment.text_html = _render(text, comment.post_id)
         comment.edit_date = timezone.now()
         comment.save(update_fields=["text", "text_html", "edit_date"])
+        thread_changed(comment.post_id)
     return comment
 
 
@@ -141,3 +144,4 @@ def _remove(comment: Comment) -> None:
     comment.deletion_date = timezone.now()
     comment.save(update_fields=["deletion_date"])
     Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
+    thread_changed(comment.post_id)

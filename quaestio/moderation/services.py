@@ -31,6 +31,7 @@ from quaestio.posts.models import (
     PostLink,
     PostType,
 )
+from quaestio.posts.thread_version import thread_changed
 
 PENDING = CloseVoteState.PENDING
 
@@ -431,6 +432,7 @@ def _close(question, closer, votes, standing, choice: CloseChoice, gold_tags, no
     )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
     _remove_duplicate_suggestions(question.id)
+    thread_changed(question.id)
 
 
 def _reopen(question, opener, votes, standing, now) -> None:
@@ -441,6 +443,7 @@ def _reopen(question, opener, votes, standing, now) -> None:
         question.id, PostHistoryType.POST_REOPENED, opener, "", {"Voters": _voters_json(votes)}, now
     )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
+    thread_changed(question.id)
 
 
 def _voters_json(votes: list[CloseVote]) -> list[dict]:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from quaestio.core.errors import NotFound
 from quaestio.posts.models import Post, PostHistory
+from quaestio.posts.thread_version import thread_changed
 
 
 def locked_post(post_id: int) -> Post:
@@ -20,9 +21,13 @@ def locked_post(post_id: int) -> Post:
 
 
 def state_history(post_id: int, history_type, user, now: datetime, comment: str = "", **extra):
-    """A state change's PostHistory row: `{"Voters": [the actor], ...our own keys}`."""
+    """A state change's PostHistory row: `{"Voters": [the actor], ...our own keys}`, and the
+    post's thread version bumped (posts/thread_version.py)."""
     details = {"Voters": [{"Id": user.id, "DisplayName": user.display_name}], **extra}
     write_history(post_id, history_type, user, comment, details, now)
+    # Every lock, unlock, protection and notice ends here, last in its transaction: the boxes
+    # the question page shows changed.
+    thread_changed(post_id)
 
 
 def write_history(post_id, history_type, user, comment: str, details: dict, now) -> None:

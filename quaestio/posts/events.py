@@ -14,4 +14,9 @@ post_written = Signal()
 
 
 def announce_post_written(post_id: int, action: str) -> None:
+    """Called in the writing transaction, last: the post's thread changed (its version is bumped
+    now, in the transaction), and the receivers hear of it after commit."""
+    from quaestio.posts.thread_version import thread_changed
+
+    thread_changed(post_id)
     transaction.on_commit(lambda: post_written.send(sender=None, post_id=post_id, action=action))

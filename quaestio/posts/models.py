@@ -346,3 +346,13 @@ class QuestionView(models.Model):
             models.UniqueConstraint(fields=["question_id", "visitor"], name="question_view_once")
         ]
         indexes = [models.Index(fields=["seen_at"], name="question_view_seen_idx")]
+
+
+class ThreadVersion(models.Model):
+    """How many times what a question's page shows has changed (posts/thread_version.py): the
+    key under which each web process keeps the thread's rendered HTML. A row of its own rather
+    than a column of the question: every write to the thread bumps it last in its transaction,
+    so it never waits behind, or holds up, the post rows the write locked first."""
+
+    question_id = models.BigIntegerField(primary_key=True)  # no foreign key, as QuestionView
+    version = models.BigIntegerField(default=0)

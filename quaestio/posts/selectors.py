@@ -200,15 +200,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
     user_ids.discard(None)
     users = sql.user_cards(cursor, user_ids)
 
-    votes: list[Vote] = []
-    if sort == "trending" and answers:
-        votes = list(
-            Vote.objects.filter(
-                post_id__in=[a.id for a in answers],
-                vote_type__in=[VoteType.UP_MOD, VoteType.DOWN_MOD],
-            ).only("post_id", "vote_type", "creation_date")
-        )
-    answers = sort_answers(answers, sort, votes)
+    answers = answers_in_order(answers, sort)
 
     # One Card per person, shared by every appearance, so pages format each person once; a
     # deleted user (no row) is known by the name the post or comment kept.
@@ -258,15 +250,14 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         )
     answer_blocks = [block(a) for a in answers]
     curation = _curation(viewer, question_block, answer_blocks, decide.now)
+    linked, related = sidebar(cursor, question)
     return QuestionPage(
         question=question_block,
         answers=answer_blocks,
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
-        linked=sql.linked_questions(cursor, question.id, SIDEBAR_LIMIT)
-        if question.has_links
-        else [],
-        related=related_questions(question, SIDEBAR_LIMIT, cursor),
+        linked=linked,
+        related=related,
         can_answer=from_decision(may_answer(viewer, question)),
         bounty=OpenBounty(
             question.bounty_amount,
@@ -277,6 +268,33 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         else None,
         closed_notice=curation,
     )
+
+
+def answers_in_order(answers: list[PostRow], sort: str) -> list[PostRow]:
+    """The answers in the page's order (`sort` one of ANSWER_SORTS); "trending" reads their
+    votes (one query)."""
+    votes: list[Vote] = []
+    if sort == "trending" and answers:
+        votes = list(
+            Vote.objects.filter(
+                post_id__in=[a.id for a in answers],
+                vote_type__in=[VoteType.UP_MOD, VoteType.DOWN_MOD],
+            ).only("post_id", "vote_type", "creation_date")
+        )
+    return sort_answers(answers, sort, votes)
+
+
+def sidebar(cursor, question: PostRow) -> tuple[list[SidebarRow], list]:
+    """The Linked questions (only when the question has links) and the Related ones."""
+    linked = sql.linked_questions(cursor, question.id, SIDEBAR_LIMIT) if question.has_links else []
+    return linked, related_questions(question, SIDEBAR_LIMIT, cursor)
+
+
+def anonymous_actions(thread: Thread) -> dict[int, PostActions]:
+    """What an anonymous reader is offered on each post (see _Decider: decided from the rows
+    alone, no query), for the thread HTML kept for every anonymous view."""
+    decide = _Decider(None, thread.question, thread.answers, [], None)
+    return {post.id: decide.post(post, None) for post in [thread.question, *thread.answers]}
 
 
 def _curation(

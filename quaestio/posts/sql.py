@@ -83,6 +83,9 @@ class PostRow:
     bounty_amount: int | None
     bounty_offerer_id: int | None
     bounty_ends_at: datetime | None
+    # The question's thread version (posts/thread_version.py; answers: None), the key of its
+    # rendered HTML in each process (web/thread_cache.py).
+    thread_version: int | None
 
     @property
     def tag_names(self) -> list[str]:
@@ -156,7 +159,16 @@ def _bounty_column(name: str) -> str:
     )
 
 
+# One primary-key probe on the question's row.
+_THREAD_VERSION = (
+    f"CASE WHEN post_type = {_QUESTION} THEN COALESCE((SELECT v.version FROM posts_threadversion v"
+    " WHERE v.question_id = posts_post.id), 0) END AS thread_version"
+)
+
+
 def _post_column(name: str) -> str:
+    if name == "thread_version":
+        return _THREAD_VERSION
     if name == "has_links":
         return f"{_HAS_LINKS} AS has_links"
     if name == "has_notice":

@@ -1,24 +1,17 @@
-"""The question page's thread as HTML: header, posts (vote cell, body, tags, menu, signatures,
-comments), the answers with their sort choices, the answer form and the sidebar.
+"""The viewer's part of the question page's thread: the vote cell, the post menu, a comment's
+vote button and tools, and "Add a comment" (the slots of web/thread_render.py), and the closed
+notice the page and the close/reopen dialogs share.
 
-Built in Python rather than in Jinja because a thread repeats these blocks for the question,
-every answer and every comment, and Jinja's machinery (a context lookup, an attribute getter and
-an escape call for every value, a Markup for every piece) was most of the page's cost; the
-surrounding page (head, top bar, footer) stays in base.html. Every value that comes from a user
-is escaped here exactly as autoescaping would; post bodies and comment HTML were sanitised by the
-renderer when saved.
+What every viewer sees alike (posts, bodies, signatures, comments, notices) is in the Jinja
+templates under templates/questions/thread/, rendered once per change of the thread and kept. These
+pieces are filled into it on every view, for every post and comment, so they are plain Python
+formatters: a Jinja macro call costs several times the string it builds. Every value that comes
+from a user is escaped here exactly as autoescaping would.
 
 It only formats: what the viewer may do with each post and comment (vote, accept, edit, delete,
 undelete, comment, offer a bounty ...) and their current state come decided in the page model
 (posts/actions.py, from the policies); nothing here compares reputation, roles or ownership.
 Every URL comes from core.links, fetched once per view as patterns (ThreadUrls).
-
-The builders append to one list of parts, and `ascii_runs` joins them into as few pieces as
-keep every non-ASCII text (a body with a curly quote, a name with an accent) on its own: CPython
-copies and encodes pure-ASCII text with memcpy, but a string holding a single "é" is widened and
-encoded to UTF-8 a character at a time, so joining a whole post around one body made all of it
-slow (callgrind, bench/wsgi_requests.py on the seed thread). Bodies, titles and names are parts
-of their own; a comment, being short, is one part with its text and author inside.
 """
 
 from __future__ import annotations
@@ -30,13 +23,8 @@ from functools import lru_cache
 from django.urls import get_script_prefix
 
 from quaestio.core import links
-from quaestio.core.formatting import number_short, relative_time
-from quaestio.posts.models import title_suffix
 from quaestio.web.presenters import (
-    tag_list_html,
     time_html,
-    user_card_html,
-    user_link_html,
 )
 from quaestio.web.text import escape_html
 
@@ -135,23 +123,6 @@ def thread_urls(prefix: str) -> ThreadUrls:
     return ThreadUrls(
         *(escape_html(url).replace("%", "%%").replace("{id}", "%d") for url in astuple(urls))
     )
-
-
-def ascii_runs(parts: list[str]) -> list[str]:
-    """The parts joined into runs of pure-ASCII text, each non-ASCII part kept apart."""
-    runs: list[str] = []
-    pending: list[str] = []
-    for part in parts:
-        if part.isascii():
-            pending.append(part)
-            continue
-        if pending:
-            runs.append("".join(pending))
-            pending = []
-        runs.append(part)
-    if pending:
-        runs.append("".join(pending))
-    return runs
 
 
 _UP_ARROW = '<svg viewBox="0 0 36 36" aria-hidden="true" width="24" height="24"><path d="M2 26h32L18 10z"/></svg>'
@@ -325,34 +296,7 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
     return links_html
 
 
-def signatures(block, kind: str, viewer: Viewer) -> str:
-    """ "edited <date>" (with the editor's card when not the owner), then "asked/answered"."""
-    post = block.post
-    now, prefix = viewer.now, viewer.prefix
-    revisions = viewer.urls.revisions % int(post.id)
-    edited = ""
-    if post.last_edit_date:
-        if block.editor is not None:
-            edited = user_card_html(
-                "edited", post.last_edit_date, block.editor, now, revisions, prefix
-            )
-        else:
-            edited = (
-                f'<div class="user-card edited-only"><div class="user-action">'
-                f'<a href="{revisions}">edited</a> {time_html(post.last_edit_date, now)}'
-                "</div></div>"
-            )
-    if post.community_owned_date:
-        owner = (
-            '<div class="user-card owner cw"><div class="user-action">community wiki</div></div>'
-        )
-    else:
-        action = "asked" if kind == "question" else "answered"
-        owner = user_card_html(action, post.creation_date, block.owner, now, prefix=prefix)
-    return f'<div class="signatures">{edited}{owner}</div>'
-
-
-def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
+def comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     """The "useful comment" button: a form where the viewer may cast or take back the vote,
     their standing vote shown pressed either way."""
     on = actions.upvoted
@@ -373,7 +317,7 @@ def _comment_vote(comment_id: int, actions, viewer: Viewer) -> str:
     return ""
 
 
-def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
+def comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
     tools = ""
     if actions.edit.allowed:
         url = viewer.urls.comment_edit % comment_id
@@ -388,153 +332,11 @@ def _comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
     return tools
 
 
-def comment_items(out: list[str], views, viewer: Viewer) -> None:
-    """The `<li>` of every comment under a post, with the upvote, edit and delete the viewer
-    may use (each comment's actions, decided by the page model).
-
-    Each comment is one piece, its text and author inside: a comment is short, so one holding
-    a non-ASCII character is encoded a character at a time at little cost (see ascii_runs), and
-    a piece per comment rather than five keeps the thread's pieces few."""
-    now = viewer.now
-    signed_in = viewer.signed_in
-    for view in views:
-        comment = view.comment
-        comment_id = int(comment.id)
-        score = int(comment.score)
-        vote = tools = ""
-        if signed_in:
-            vote = _comment_vote(comment_id, view.actions, viewer)
-            tools = _comment_tools(comment_id, view.actions, viewer)
-        # text_html was sanitised by the renderer when the comment was saved.
-        out.append(
-            f'<li class="comment{" comment-collapsed" if view.collapsed else ""}" id="comment-{comment_id}"'
-            f' data-score="{score}"><div class="comment-score"><span class="comment-score-count"'
-            f""" title="number of 'useful comment' votes received">{score or ""}</span>{vote}</div>"""
-            f'<div class="comment-body"><span class="comment-text">{comment.text_html}</span>'
-            f" &ndash;&nbsp;{user_link_html(view.author, viewer.prefix)}"
-            f' <a class="comment-date" href="#comment-{comment_id}">'
-            f"{time_html(comment.creation_date, now)}</a>{tools}</div></li>\n"
-        )
-
-
-def comment_list(out: list[str], block, viewer: Viewer) -> None:
-    """Every comment, oldest first; those beyond the shown few are collapsed behind a link that
-    works without JavaScript (the #comments anchor + :target CSS) and with it (comments.js)."""
-    post_id = int(block.post.id)
-    hidden = block.hidden_comment_count
-    out.append(f'<div class="comments{" has-hidden" if hidden else ""}" id="comments-{post_id}">')
-    if block.comments:
-        out.append('<ul class="comment-list">')
-        comment_items(out, block.comments, viewer)
-        out.append("</ul>")
-    show_more = ""
-    if hidden:
-        plural = "s" if hidden != 1 else ""
-        show_more = (
-            f'<a class="show-comments" href="#comments-{post_id}" data-post-id="{post_id}">'
-            f"Show <b>{hidden}</b> more comment{plural}</a> "
-        )
-    add = ""
-    if block.actions.comment.allowed:
-        url = viewer.urls.comment_new % post_id
-        add = f'<a class="add-comment" href="{url}">Add a comment</a>'
-    out.append(f'<div class="comment-actions">{show_more}{add}</div></div>')
-
-
-def _deletion_notice(block, viewer: Viewer) -> str:
-    """On a deleted post its owner or a moderator is shown: who deleted it, and when."""
-    if block.deletion is None:
-        return '<p class="deleted-notice">This post is deleted.</p>'
-    return (
-        f'<p class="deleted-notice">Deleted by {user_link_html(block.deleted_by, viewer.prefix)}'
-        f" {time_html(block.deletion.date, viewer.now)}.</p>"
-    )
-
-
-def post_block(out: list[str], block, kind: str, viewer: Viewer) -> None:
-    """One post of the thread, "question" or "answer", as the reader sees it."""
-    post = block.post
-    actions = block.actions
-    tags = tag_list_html(post.tags, viewer.prefix) if kind == "question" else ""
-    deleted = _deletion_notice(block, viewer) if post.deletion_date else ""
-    boxes = _state_boxes(block.state, viewer.now)
-    out.append(
-        f'<div class="post-layout">{vote_cell(post, kind, actions, viewer)}<div class="post-cell">'
-        f'{deleted}{boxes}<div class="post-body s-prose">'
-    )
-    out.append(post.body)
-    out.append(
-        f"</div>{tags}"
-        f'<div class="post-footer">{post_menu(post, kind, actions, viewer.urls)}{signatures(block, kind, viewer)}</div></div>'
-    )
-    comment_list(out, block, viewer)
-    out.append("</div>")
-
-
-@lru_cache(maxsize=4096)
-def _question_href(prefix: str, question_id: int, title: str) -> str:
-    # The prefix is part of the key: core.links reads the same one.
-    return escape_html(links.question_url(question_id, title))
-
-
-def sidebar_questions(out: list[str], rows, prefix: str) -> None:
-    """The Linked or Related list: each question's score (marked when it has an accepted
-    answer) and its title linked to it."""
-    out.append("<ul>")
-    for row in rows:
-        answered = " answered-accepted" if row.accepted_answer_id else ""
-        question_id = int(row.id)
-        title = escape_html(row.title)
-        out.append(
-            f'<li><span class="mini-score{answered}">{int(row.score)}</span> '
-            f'<a href="{_question_href(prefix, question_id, row.title)}">'
-        )
-        out.append(title)
-        out.append("</a></li>")
-    out.append("</ul>")
-
-
-def _question_header(out: list[str], page, canonical: str, viewer: Viewer) -> None:
-    now = viewer.now
-    question = page.question.post
-    views = question.view_count or 0
-    bounty = ""
-    if page.bounty is not None:
-        bounty = (
-            f' <span class="bounty-award" title="This question has an open bounty worth'
-            f' {page.bounty.amount:,} reputation">+{page.bounty.amount:,}</span>'
-        )
-    out.append(
-        '<div class="question-header">\n  <h1 class="question-title">'
-        f'<a href="{escape_html(canonical)}">'
-    )
-    out.append(escape_html(question.title))
-    out.append(
-        f"{title_suffix(question.closed_date, question.close_reason)}</a></h1>\n"
-        f'  <a class="button ask" href="{viewer.urls.ask}">Ask Question</a>\n'
-        "</div>\n"
-        '<div class="question-meta">\n'
-        f"  <span>Asked {time_html(question.creation_date, now, relative=True)}</span>\n"
-        f"  <span>Modified {time_html(question.last_activity_date, now, relative=True)}</span>\n"
-        f'  <span>Viewed <span title="{views:,} view{"" if views == 1 else "s"}">'
-        f"{escape_html(number_short(views))}</span> time{'' if views == 1 else 's'}</span>{bounty}\n"
-        "</div>\n"
-    )
-
-
-def _bounty_notice(out: list[str], bounty, viewer: Viewer) -> None:
-    """Stack Exchange's notice under the title of a question with an open bounty."""
-    if bounty is None:
-        return
-    out.append(
-        '<aside class="notice bounty" role="note"><p><strong>Bounty.</strong> This question has'
-        f" an open bounty worth +{bounty.amount:,} reputation from "
-    )
-    out.append(user_link_html(bounty.offerer, viewer.prefix))
-    out.append(
-        f' ending <time datetime="{bounty.ends_at.isoformat()}">'
-        f"{escape_html(relative_time(bounty.ends_at, viewer.now))}</time>.</p></aside>\n"
-    )
+def add_comment_link(post_id: int, actions, viewer: Viewer) -> str:
+    """ "Add a comment" under a post, where the viewer may comment."""
+    if not actions.comment.allowed:
+        return ""
+    return f'<a class="add-comment" href="{viewer.urls.comment_new % post_id}">Add a comment</a>'
 
 
 def closed_notice_html(notice, now: datetime) -> str:
@@ -581,160 +383,3 @@ def _closed_notice(out: list[str], notice, now: datetime) -> None:
     by = f" by {', '.join(closers)}" if closers else ""
     out.append(f'<p class="closed-by">Closed {time_html(notice.closed_date, now)}')
     out.append(f"{by}.</p>\n</aside>\n")
-
-
-def _protected_notice(out: list[str], state, now: datetime) -> None:
-    if state is None or state.protection is None:
-        return
-    out.append(
-        '<aside class="notice protected" role="note">'
-        f"<p>{escape_html(state.protection.text)}</p>"
-        f'<p class="protected-since">Protected {time_html(state.protection.since, now)}.</p>'
-        "</aside>\n"
-    )
-
-
-def _state_boxes(state, now: datetime) -> str:
-    """A post's lock and post notice (moderation.post_states), above its body."""
-    if state is None:
-        return ""
-    boxes = ""
-    if state.lock is not None:
-        lock = state.lock
-        text = f" {escape_html(lock.notice)}" if lock.notice else ""
-        until = (
-            f" Until {time_html(lock.until, now)}."
-            if lock.until
-            else " Until a moderator unlocks it."
-        )
-        boxes += (
-            f'<aside class="notice locked" role="note"><p><strong>Locked'
-            f" ({escape_html(lock.title)}).</strong>{text}{until}</p></aside>"
-        )
-    if state.notice is not None:
-        notice = state.notice
-        boxes += (
-            f'<aside class="notice post-notice" role="note"><p><strong>'
-            f"{escape_html(notice.title)}</strong> ({time_html(notice.date, now)}): "
-            f"{escape_html(notice.text)}</p></aside>"
-        )
-    return boxes
-
-
-@lru_cache(maxsize=16)
-def _sort_options(sorts: tuple[tuple[str, str], ...], selected: str) -> str:
-    return "".join(
-        f'<option value="{escape_html(key)}"{" selected" if key == selected else ""}>'
-        f"{escape_html(label)}</option>"
-        for key, label in sorts
-    )
-
-
-def _answers_section(out: list[str], page, viewer: Viewer, sorts: dict, canonical: str) -> None:
-    count = sum(1 for block in page.answers if not block.post.deletion_date)
-    options = _sort_options(tuple(sorts.items()), page.sort)
-    out.append(
-        '<section class="answers" id="answers" aria-labelledby="answers-header">\n'
-        '    <div class="answers-header">\n'
-        f'      <h2 id="answers-header">{count} Answer{"s" if count != 1 else ""}</h2>\n'
-        f'      <form method="get" action="{escape_html(canonical)}#answers" class="answer-sort">\n'
-        '        <label for="answer-sort">Sorted by:</label>\n'
-        f'        <select id="answer-sort" name="answertab">{options}</select>\n'
-        '        <noscript><button type="submit">Sort</button></noscript>\n'
-        "      </form>\n    </div>\n"
-    )
-    for block in page.answers:
-        post_id = int(block.post.id)
-        accepted = " accepted-answer" if post_id == page.accepted_answer_id else ""
-        if block.post.deletion_date:
-            accepted += " deleted-post"
-        out.append(
-            f'<article class="answer{accepted}" id="answer-{post_id}" data-post-id="{post_id}"'
-            f' data-score="{int(block.post.score)}">\n'
-        )
-        post_block(out, block, "answer", viewer)
-        out.append("\n</article>\n")
-    out.append("</section>\n")
-
-
-def _answer_form(out: list[str], page, viewer: Viewer) -> None:
-    out.append('<section class="your-answer">\n    <h2>Your Answer</h2>\n')
-    question_id = int(page.question.post.id)
-    if page.can_answer.allowed:
-        action = escape_html(links.page_url("answer", question_id))
-        out.append(
-            f'<form method="post" action="{action}" id="answer-form" class="post-form" data-once>\n'
-            f"  {viewer.csrf}\n"
-            '  <div class="field editor">\n'
-            '    <label for="wmd-input" class="visually-hidden">Your answer</label>\n'
-            '    <textarea id="wmd-input" name="body" rows="10" maxlength="30000" required data-preview-target="wmd-preview"></textarea>\n'
-            '    <p class="char-count" data-char-count aria-live="polite"></p>\n'
-            '    <div id="wmd-preview" class="s-prose preview" aria-live="polite"></div>\n'
-            "  </div>\n"
-            '  <p><button type="submit" class="primary">Post Your Answer</button>'
-            f' <a href="{action}">Open the full editor</a></p>\n'
-            "</form>\n"
-        )
-    elif viewer.signed_in:
-        out.append(f"<p>{escape_html(page.can_answer.reason)}</p>\n")
-    else:
-        out.append(
-            f'<p><a href="{viewer.urls.signup}">Sign up</a> or'
-            f' <a href="{viewer.urls.login}">log in</a> to answer this question.</p>\n'
-        )
-    out.append("</section>\n")
-
-
-def _attribution(out: list[str], question, authors: list[str]) -> None:
-    """Content that came from Stack Exchange credits its site, its authors and its licence."""
-    if not question.imported_from:
-        return
-    out.append(
-        '<aside class="attribution" role="note">\n'
-        f"    <p>This question and its answers were first published on {escape_html(question.imported_from)}."
-        " Authors:\n    "
-    )
-    out.append(escape_html(", ".join(authors)))
-    out.append(
-        ', with the commenters named on this page. Licensed under\n    <a href="https://creativecommons.org/licenses/by-sa/4.0/"'
-        ' rel="license">CC BY-SA</a> (version per post, shown beside each).</p>\n  </aside>\n'
-    )
-
-
-def _sidebar(out: list[str], page, prefix: str) -> None:
-    out.append('<aside class="sidebar" aria-label="Related content">\n')
-    for css, heading, rows in (
-        ("linked", "Linked", page.linked),
-        ("related", "Related", page.related),
-    ):
-        if rows:
-            out.append(f'<section class="sidebar-box {css}"><h2>{heading}</h2>\n')
-            sidebar_questions(out, rows, prefix)
-            out.append("\n</section>\n")
-    out.append("</aside>\n")
-
-
-def thread_html(page, viewer: Viewer, sorts: dict, canonical: str, authors: list[str]) -> list[str]:
-    """The page's main content, question to sidebar, as pieces ready to be written out."""
-    question = page.question.post
-    out: list[str] = [
-        '<div class="question-page" itemscope itemtype="https://schema.org/QAPage">\n'
-    ]
-    _question_header(out, page, canonical, viewer)
-    out.append('<div class="question-grid">\n<div class="mainbar">\n')
-    _bounty_notice(out, page.bounty, viewer)
-    _closed_notice(out, page.closed_notice, viewer.now)
-    _protected_notice(out, page.question.state, viewer.now)
-    deleted = " deleted-post" if question.deletion_date else ""
-    out.append(
-        f'<article class="question{deleted}" id="question" data-post-id="{int(question.id)}">\n'
-    )
-    post_block(out, page.question, "question", viewer)
-    out.append("\n</article>\n")
-    _answers_section(out, page, viewer, sorts, canonical)
-    _answer_form(out, page, viewer)
-    _attribution(out, question, authors)
-    out.append("</div>\n")
-    _sidebar(out, page, viewer.prefix)
-    out.append("</div>\n</div>\n")
-    return ascii_runs(out)

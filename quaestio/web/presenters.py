@@ -132,12 +132,12 @@ def _badge_counts_html(*counts: int) -> str:
 def user_stats(user) -> Markup:
     """Reputation (abbreviated, exact figure in the title) and badge counts per class."""
     return Markup(
-        _user_stats_html(user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges)
+        user_stats_html(user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges)
     )
 
 
 @lru_cache(maxsize=4096)
-def _user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> str:
+def user_stats_html(reputation: int, gold: int, silver: int, bronze: int) -> str:
     return (
         f'<div class="user-stats"><span class="reputation" title="reputation score {reputation:,}">'
         f"{reputation_short(reputation)}</span> {_badge_counts_html(gold, silver, bronze)}</div>"
@@ -212,7 +212,7 @@ def _person_html(
         link, stats = _deleted_name_html(name), ""
     else:
         link = _user_link_html(prefix, user_id, name, moderator)
-        stats = _user_stats_html(reputation, gold, silver, bronze)
+        stats = user_stats_html(reputation, gold, silver, bronze)
     return (
         f'<div class="user-info">{_avatar_html(prefix, user_id, 32)}<div class="user-details">'
         f"{link}{stats}</div></div>"

@@ -317,16 +317,21 @@ def test_protected_question_says_who_may_answer(client, ask, settings):
         assert "in order to answer this question" in notice
 
 
-def test_ascii_runs_keep_each_non_ascii_part_apart():
-    """The page's pieces: ASCII parts joined into runs, each non-ASCII part on its own, and
-    nothing lost or reordered."""
-    from quaestio.web.post_blocks import ascii_runs
+def test_bounded_cache_keeps_at_most_its_bytes_and_evicts_the_oldest():
+    """The per-process caches of rendered text hold at most their budget in bytes: the least
+    recently used go first, and a value over a tenth of the budget is not kept at all."""
+    from quaestio.core.bounded_cache import BoundedCache
 
-    parts = ["<p>", "a", "é", "<b>", "</b>", "“x”", "end"]
-    runs = ascii_runs(parts)
-    assert runs == ["<p>a", "é", "<b></b>", "“x”", "end"]
-    assert "".join(runs) == "".join(parts)
-    assert ascii_runs([]) == []
+    cache = BoundedCache(1000, len)
+    for key in range(20):
+        cache.put(key, "x" * 90)
+    assert cache.nbytes <= 1000 and len(cache) == 11
+    assert cache.get(0) is None and cache.get(19) == "x" * 90
+    cache.get(9)  # used: kept over the older 10
+    cache.put("new", "y" * 90)
+    assert cache.get(9) is not None and cache.get(10) is None
+    cache.put("huge", "z" * 101)
+    assert cache.get("huge") is None and cache.nbytes <= 1000
 
 
 def test_escape_html_matches_autoescaping():

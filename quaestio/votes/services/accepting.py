@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied
 from quaestio.posts.models import Post, PostType
+from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
 from quaestio.votes import policies
@@ -62,6 +63,7 @@ def accept_set(
         if wanted:
             _accept(question, answer, now)
         Post.objects.filter(id=question.id).update(accepted_answer_id=result)
+        thread_changed(question.id)
     transaction.on_commit(lambda: _after_accept([user.id, answer.owner_id]))
     return AcceptOutcome(question.id, result)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from quaestio.accounts.models import User
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.posts.models import Post, PostType
+from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import services as ledger
 from quaestio.reputation.models import Reason
 from quaestio.votes import policies, rules
@@ -78,6 +79,7 @@ def bounty_offer(
             event_id=bounty.id,
             now=now,
         )
+        thread_changed(question.id)
     transaction.on_commit(lambda: _check_badges([user.id]))
     return bounty
 
@@ -127,6 +129,7 @@ def _pay(bounty: Bounty, answer: Post, amount: int, state: str, now: datetime) -
     bounty.awarded_amount = amount
     bounty.closed_at = now
     bounty.save(update_fields=["state", "awarded_answer", "awarded_amount", "closed_at"])
+    thread_changed(answer.id)
 
 
 def auto_award_candidate(bounty: Bounty) -> Post | None:

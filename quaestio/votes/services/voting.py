@@ -25,6 +25,7 @@ from quaestio.accounts.models import User
 from quaestio.comments.models import Comment
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.posts.models import Post, PostType
+from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
 from quaestio.reputation.services import utc_day_bounds
@@ -109,6 +110,7 @@ def vote_set(
         if wanted is not None:
             _cast(user, post, DIRECTIONS[wanted], now)
         score = Post.objects.values_list("score", flat=True).get(id=post.id)
+        thread_changed(post.id)
     transaction.on_commit(lambda: _after_vote(user.id, post.owner_id))
     action = "retracted" if wanted is None else ("switched" if existing else "cast")
     return VoteOutcome(post.id, score, DIRECTIONS.get(wanted), action)
@@ -179,6 +181,7 @@ def reverse_votes(vote_ids: list[int]) -> int:
             if not Vote.objects.filter(id=vote.id).exists():
                 continue  # retracted meanwhile
             _retract(post, vote)
+            thread_changed(post.id)
             reversed_count += 1
     return reversed_count
 
@@ -222,6 +225,7 @@ def comment_vote_set(
             CommentVote.objects.create(comment_id=comment.id, user_id=user.id, creation_date=now)
             Comment.objects.filter(id=comment.id).update(score=F("score") + 1)
         score = Comment.objects.values_list("score", flat=True).get(id=comment.id)
+        thread_changed(comment.post_id)
     return CommentVoteOutcome(comment.id, score, wanted)
 
 

@@ -1,23 +1,51 @@
-"""The question page and the short links that lead to it."""
+"""The question page and the short links that lead to it.
+
+A view reads the thread's posts (one query, with the thread version), then takes the thread's
+kept rendering (web/thread_render.py, web/thread_cache.py) and fills in the viewer's part. An
+anonymous reader whose thread is kept costs the posts query, the users query (names,
+reputation and badges of the people shown), the sidebar and the view count; a signed-in reader
+also needs their page model (their votes and what they may do), built as before.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponsePermanentRedirect
+import re
+import secrets
+import time
+
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.urls import path
 from django.utils import timezone
+from markupsafe import Markup
 
+from quaestio.accounts.selectors import Card, person_card
 from quaestio.core.client import client_address
 from quaestio.core.links import answer_in_thread_url, answer_url, question_url
+from quaestio.core.timing import add_template_time
+from quaestio.posts import sql
+from quaestio.posts.actions import from_decision
 from quaestio.posts.models import Post, PostType
-from quaestio.posts.selectors import ANSWER_SORTS, question_thread, thread_page
+from quaestio.posts.policies import may_answer
+from quaestio.posts.selectors import (
+    ANSWER_SORTS,
+    DEFAULT_ANSWER_SORT,
+    anonymous_actions,
+    answers_in_order,
+    question_thread,
+    sidebar,
+    thread_page,
+)
 from quaestio.posts.services import count_question_view
-from quaestio.web import converters  # noqa: F401  (registers <id:...>)
-from quaestio.web.jinja import csrf_field, render_encoded
-from quaestio.web.post_blocks import Viewer, thread_html
-from quaestio.web.structured_data import qa_page_json_ld
-from quaestio.web.text import excerpt
-
-DESCRIPTION_LENGTH = 160  # the meta description search engines show under the title
+from quaestio.web import (
+    converters,  # noqa: F401  (registers <id:...>)
+    thread_render,
+)
+from quaestio.web.jinja import csrf_field
+from quaestio.web.post_blocks import Viewer
+from quaestio.web.thread_cache import thread_cache
 
 
 def _count_view(request, question) -> None:
@@ -42,26 +70,237 @@ def question_detail(request, question_id: int, slug: str | None = None):
         # Redirected from the thread's first query alone, before the page's work.
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
-    sort = request.GET.get("answertab") or request.GET.get("sort") or "score"
-    page = thread_page(thread, viewer, sort)
+    sort = request.GET.get("answertab") or request.GET.get("sort") or DEFAULT_ANSWER_SORT
+    sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
+    now = timezone.now()
     _count_view(request, question)
-    viewer = Viewer(
-        user_id=request.user.id if viewer is not None else None,
-        csrf=str(csrf_field(request)) if viewer is not None else "",
+    if viewer is None:
+        built = _anonymous_thread(request, thread, sort, canonical, now)
+    else:
+        built = _signed_in_thread(request, thread, viewer, sort, canonical, now)
+    return _respond(request, built)
+
+
+class _Built:
+    """What a view hands to the page template: the thread's bytes and the per-view context."""
+
+    __slots__ = ("notices", "question", "answers", "context")
+
+    def __init__(self) -> None:
+        self.notices: list[bytes] = []
+        self.question: list[bytes] = []
+        self.answers: list[bytes] = []
+        self.context: dict = {}
+
+
+def _viewer(request, signed_in: bool, canonical: str, now) -> Viewer:
+    return Viewer(
+        user_id=request.user.id if signed_in else None,
+        csrf=str(csrf_field(request)) if signed_in else "",
         page_path=canonical,
-        now=timezone.now(),
+        now=now,
     )
-    authors = list(dict.fromkeys(block.owner.name for block in [page.question, *page.answers]))
-    context = {
-        "page": page,
+
+
+def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built:
+    question = thread.question
+    cache = thread_cache()
+    entry = cache.get(question.id)
+    users = None
+    page = None
+    with connection.cursor() as cursor:
+        if entry is not None and entry.valid(thread_render.thread_key(thread), now):
+            users = sql.user_cards(cursor, set(entry.user_ids))
+            if thread_render.people_from_rows(users, entry.user_ids) != entry.people:
+                entry = None  # a rename or a deleted account: render with the new names
+        else:
+            entry = None
+        if entry is None:
+            page = thread_page(thread, None, sort)
+            entry = thread_render.build_entry(page, thread_render.thread_key(thread), now)
+            users = _users_of(page)
+            cache.put(question.id, entry)
+            answers = [block.post for block in page.answers]
+            linked, related = page.linked, page.related
+        else:
+            answers = answers_in_order(thread.answers, sort)
+            linked, related = sidebar(cursor, question)
+    viewer = _viewer(request, False, canonical, now)
+    if not entry.anonymous:
+        actions = anonymous_actions(thread)
+        posts = {p.id: (p, _kind(p), actions[p.id]) for p in [question, *thread.answers]}
+        fill_slot = thread_render.ViewerSlots(viewer, posts, {}, {})
+        entry.anonymous = {
+            post_id: thread_render.prefilled(entry.posts[post_id], fill_slot) for post_id in posts
+        }
+        entry.nbytes += sum(thread_render._size(p) for p in entry.anonymous.values())
+        cache.resize(question.id)
+    stats = thread_render.ViewerSlots(viewer, {}, {}, users)
+    built = _Built()
+    thread_render.fill(entry.notices, stats, built.notices)
+    thread_render.fill(entry.anonymous[question.id], stats, built.question)
+    for answer in answers:
+        thread_render.fill(entry.anonymous[answer.id], stats, built.answers)
+    if page is not None:
+        ld = thread_render.json_ld(entry, page, request.build_absolute_uri(canonical))
+    else:
+        ld = _json_ld_kept(entry, answers, request.build_absolute_uri(canonical))
+        if ld is None:
+            page = thread_page(thread, None, sort)
+            ld = thread_render.json_ld(entry, page, request.build_absolute_uri(canonical))
+    bounty = _bounty(question, users)
+    built.context = _context(
+        question,
+        entry,
+        [question, *answers],
+        canonical,
+        sort,
+        from_decision(may_answer(None, question)),
+        bounty,
+        linked,
+        related,
+        ld,
+        signed_in=False,
+    )
+    return built
+
+
+def _json_ld_kept(entry, answers, url: str) -> str | None:
+    return entry.json_ld.get((url, tuple(answer.id for answer in answers)))
+
+
+def _signed_in_thread(request, thread, viewer_user, sort: str, canonical: str, now) -> _Built:
+    page = thread_page(thread, viewer_user, sort)
+    question = thread.question
+    cache = thread_cache()
+    entry = cache.get(question.id)
+    if (
+        entry is None
+        or not entry.valid(thread_render.thread_key(thread), now)
+        or thread_render.people_of(page) != _people_among(page, entry)
+    ):
+        entry = thread_render.build_entry(page, thread_render.thread_key(thread), now)
+        cache.put(question.id, entry)
+    elif any(b.post.id not in entry.posts for b in [page.question, *page.answers]):
+        thread_render.add_missing_posts(entry, page, now)
+        cache.resize(question.id)
+    viewer = _viewer(request, True, canonical, now)
+    blocks = [page.question, *page.answers]
+    posts = {b.post.id: (b.post, _kind(b.post), b.actions) for b in blocks}
+    comments = {v.comment.id: v.actions for b in blocks for v in b.comments}
+    fill_slot = thread_render.ViewerSlots(viewer, posts, comments, _users_of(page))
+    built = _Built()
+    thread_render.fill(entry.notices, fill_slot, built.notices)
+    thread_render.fill(entry.posts[question.id], fill_slot, built.question)
+    for block in page.answers:
+        thread_render.fill(entry.posts[block.post.id], fill_slot, built.answers)
+    built.context = _context(
+        question,
+        entry,
+        [b.post for b in blocks],
+        canonical,
+        page.sort,
+        page.can_answer,
+        page.bounty,
+        page.linked,
+        page.related,
+        thread_render.json_ld(entry, page, request.build_absolute_uri(canonical)),
+        signed_in=True,
+    )
+    return built
+
+
+def _people_among(page, entry) -> tuple:
+    """The entry's people restricted to those this page shows (a signed-in viewer may see a
+    deleted post and its people that the entry has not rendered yet)."""
+    shown = {person[0] for person in thread_render.people_of(page)}
+    return tuple(person for person in entry.people if person[0] in shown)
+
+
+def _kind(post) -> str:
+    return "question" if post.post_type == PostType.QUESTION else "answer"
+
+
+def _users_of(page) -> dict:
+    users = {}
+    for block in [page.question, *page.answers]:
+        for card in (block.owner, block.editor, block.deleted_by):
+            if card is not None and card.user is not None:
+                users[card.user.id] = card.user
+        for view in block.comments:
+            if view.author.user is not None:
+                users[view.author.user.id] = view.author.user
+    if page.bounty is not None and page.bounty.offerer.user is not None:
+        users[page.bounty.offerer.user.id] = page.bounty.offerer.user
+    return users
+
+
+class _Bounty:
+    __slots__ = ("amount", "offerer", "ends_at")
+
+    def __init__(self, amount: int, offerer: Card, ends_at) -> None:
+        self.amount, self.offerer, self.ends_at = amount, offerer, ends_at
+
+
+def _bounty(question, users: dict):
+    if question.bounty_amount is None:
+        return None
+    row = users.get(question.bounty_offerer_id)
+    offerer = Card(row, row.display_name) if row is not None else person_card(None, "")
+    return _Bounty(question.bounty_amount, offerer, question.bounty_ends_at)
+
+
+def _context(
+    question, entry, posts, canonical, sort, can_answer, bounty, linked, related, ld, *, signed_in
+) -> dict:
+    return {
         "q": question,
-        "viewer": viewer,
+        "views": question.view_count or 0,
         "canonical": canonical,
-        "description": excerpt(question.body, DESCRIPTION_LENGTH),
-        "thread": thread_html(page, viewer, ANSWER_SORTS, canonical, authors),
-        "json_ld": qa_page_json_ld(page, request.build_absolute_uri(canonical)),
+        "description": entry.description,
+        "json_ld": ld,
+        "signed_in": signed_in,
+        "sort": sort,
+        "sorts": ANSWER_SORTS,
+        "answer_count": sum(1 for p in posts[1:] if not p.deletion_date),
+        "can_answer": can_answer,
+        "bounty": bounty,
+        "authors": list(dict.fromkeys(entry.owners[p.id] for p in posts)),
+        "linked": linked,
+        "related": related,
     }
-    return render_encoded(request, "questions/page.html", context)
+
+
+# Where the kept thread goes in the page template's output: marks holding a random token drawn
+# when the process starts, which no user text can hold (as web/thread_render's slots).
+_TOKEN = secrets.token_hex(8)
+_MARKS = {name: Markup(f"\x00{_TOKEN}:{name}\x00") for name in ("notices", "question", "answers")}
+_MARK = re.compile(f"\x00{_TOKEN}:(notices|question|answers)\x00")
+
+
+def _respond(request, built: _Built) -> HttpResponse:
+    """The page template rendered around the thread's bytes, encoded piece by piece (see
+    web/jinja.render_encoded for why)."""
+    template = engines["jinja2"].env.get_template("questions/page.html")
+    context = {
+        **built.context,
+        "thread": _MARKS,
+        "request": request,
+        "csrf_input": csrf_input_lazy(request),
+        "csrf_token": csrf_token_lazy(request),
+    }
+    started = time.perf_counter()
+    html = template.render(context)
+    out: list[bytes] = []
+    pieces = _MARK.split(html)
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            out.extend(getattr(built, piece))
+        else:
+            out.append(piece.encode())
+    content = b"".join(out)
+    add_template_time(time.perf_counter() - started)
+    return HttpResponse(content)
 
 
 def question_short(request, question_id: int, user_id: int | None = None):
