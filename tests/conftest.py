@@ -36,13 +36,16 @@ def _fresh_cache():
     live site's never does."""
     from django.core.cache import cache
 
+    from quaestio.posts.services import forget_recent_views
     from quaestio.web.thread_cache import thread_cache
 
     cache.clear()
     thread_cache().clear()
+    forget_recent_views()
     yield
     cache.clear()
     thread_cache().clear()
+    forget_recent_views()
 
 
 @pytest.fixture

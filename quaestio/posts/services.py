@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -352,23 +354,58 @@ def _visitor_digest(visitor: str) -> str:
     return hashlib.blake2b(visitor.encode(), digest_size=16, key=key).hexdigest()
 
 
+_VIEW_TABLE = QuestionView._meta.db_table
 _VIEW_UPSERT = f"""
-    INSERT INTO {QuestionView._meta.db_table} (question_id, visitor, seen_at) VALUES (%s, %s, %s)
-    ON CONFLICT (question_id, visitor) DO UPDATE SET seen_at = excluded.seen_at
-    WHERE {QuestionView._meta.db_table}.seen_at <= %s
+    INSERT INTO {_VIEW_TABLE} (question_id, visitor, seen_at) VALUES (%s, %s, %s)
+    ON CONFLICT (question_id, visitor) DO UPDATE SET seen_at = CASE
+        WHEN {_VIEW_TABLE}.seen_at <= %s THEN excluded.seen_at ELSE {_VIEW_TABLE}.seen_at END
+    RETURNING seen_at
 """
+
+# Per process, the windows this process has read from the database: (question, visitor) ->
+# when the visitor's counted view stops holding back another. Within it the database would
+# answer "already counted" (its row is at least that recent, and sweeps remove only older
+# ones), so the view is not asked again: a reload costs no write. Only a cache of the shared
+# answer; the count and the windows themselves stay in the database. Bounded by entries.
+RECENT_VIEWS_KEPT = 20_000
+_recent_views: OrderedDict[tuple[int, str], datetime] = OrderedDict()
+_recent_views_lock = threading.Lock()
+
+
+def forget_recent_views() -> None:
+    """Empties this process's copy of the view windows (tests start each database afresh)."""
+    with _recent_views_lock:
+        _recent_views.clear()
 
 
 def _first_view_in_window(question_id: int, digest: str, now) -> bool:
     """Records the view and says whether it is the visitor's first within the window: a new row
-    or one older than the window is written (one row changed), a recent one is left alone (none).
-    Raw SQL because the ORM has no conditional upsert; one statement that SQLite and PostgreSQL
-    both run atomically, so two processes serving the same visitor at once count one view."""
+    or one older than the window gets this view's time, a recent one keeps its own. Raw SQL
+    because the ORM has no conditional upsert; one statement that SQLite and PostgreSQL both
+    run atomically, so two processes serving the same visitor at once count one view. The row's
+    time comes back, so this process knows the window without asking again until it ends."""
+    key = (question_id, digest)
+    window_end = _recent_views.get(key)
+    if window_end is not None and now < window_end:
+        return False
     adapt = connection.ops.adapt_datetimefield_value
-    cutoff = now - timedelta(seconds=VIEW_WINDOW_SECONDS)
+    window = timedelta(seconds=VIEW_WINDOW_SECONDS)
     with connection.cursor() as cursor:
-        cursor.execute(_VIEW_UPSERT, [question_id, digest, adapt(now), adapt(cutoff)])
-        return cursor.rowcount == 1
+        cursor.execute(_VIEW_UPSERT, [question_id, digest, adapt(now), adapt(now - window)])
+        seen_at = _aware(cursor.fetchone()[0])
+    with _recent_views_lock:
+        _recent_views[key] = seen_at + window
+        _recent_views.move_to_end(key)
+        while len(_recent_views) > RECENT_VIEWS_KEPT:
+            _recent_views.popitem(last=False)
+    return seen_at == now
+
+
+def _aware(value) -> datetime:
+    """A timestamp as a driver hands it back: aware (PostgreSQL), naive UTC or text (SQLite)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def sweep_question_views(now=None) -> int:

@@ -7,13 +7,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quaestio.posts.models import Post, QuestionView
 from quaestio.posts.services import (
     VIEW_WINDOW_SECONDS,
     count_question_view,
+    forget_recent_views,
     sweep_question_views,
 )
 
@@ -25,6 +28,7 @@ def _views(question) -> int | None:
 def _forget_process_memory():
     """What a second web process starts with: none of this process's in-memory state."""
     caches["default"].clear()
+    forget_recent_views()
 
 
 def test_a_question_with_no_view_count_counts_its_first_view(ask):
@@ -46,6 +50,22 @@ def test_a_visitor_counts_once_across_processes(ask):
     assert _views(question) == before + 2
 
 
+def test_a_reload_within_the_window_writes_nothing(ask):
+    """Views are coalesced: once a process knows a visitor's window (from the row it wrote or
+    found), their reloads within it cost no query; a second process asks the database once."""
+    question = ask()
+    assert count_question_view(question.id, "203.0.113.7")
+    with CaptureQueriesContext(connection) as captured:
+        assert not count_question_view(question.id, "203.0.113.7")
+    assert len(captured) == 0
+    _forget_process_memory()
+    with CaptureQueriesContext(connection) as captured:
+        assert not count_question_view(question.id, "203.0.113.7")
+        assert not count_question_view(question.id, "203.0.113.7")
+    assert len(captured) == 1
+    assert _views(question) == 1
+
+
 def test_a_visitor_counts_again_after_the_window(ask):
     """Once the window has passed, the same visitor's view counts again, and the sweep removes
     only the rows whose window has ended."""
@@ -55,6 +75,7 @@ def test_a_visitor_counts_again_after_the_window(ask):
     QuestionView.objects.filter(question_id=question.id).update(
         seen_at=timezone.now() - timedelta(seconds=VIEW_WINDOW_SECONDS + 1)
     )
+    forget_recent_views()  # the window has passed for this process's copy of it too
     assert count_question_view(question.id, "203.0.113.7")
     assert sweep_question_views() == 1  # the other visitor's old row; the renewed one stays
     assert not count_question_view(question.id, "203.0.113.7")
