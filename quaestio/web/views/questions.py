@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template import engines
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
-from django.urls import path
+from django.urls import get_script_prefix, path
 from django.utils import timezone
 from markupsafe import Markup
 
@@ -266,9 +268,28 @@ def _context(
         "can_answer": can_answer,
         "bounty": bounty,
         "authors": list(dict.fromkeys(entry.owners[p.id] for p in posts)),
-        "linked": linked,
-        "related": related,
+        "sidebar": _sidebar_html(get_script_prefix(), _rows(linked), _rows(related)),
     }
+
+
+def _rows(rows) -> tuple:
+    return tuple(_SidebarRow(int(r.id), r.title, int(r.score), r.accepted_answer_id) for r in rows)
+
+
+class _SidebarRow(NamedTuple):
+    id: int
+    title: str
+    score: int
+    accepted_answer_id: int | None
+
+
+@lru_cache(maxsize=1024)
+def _sidebar_html(prefix: str, linked: tuple, related: tuple) -> Markup:
+    """The sidebar, rendered once per process for each list of rows (a question's related
+    questions change seldom; 1,024 lists of some 2 kB each at most). The script prefix, which
+    the links read, is part of the key."""
+    template = engines["jinja2"].env.get_template("questions/sidebar.html")
+    return Markup(template.render(linked=linked, related=related))
 
 
 # Where the kept thread goes in the page template's output: marks holding a random token drawn
