@@ -27,11 +27,12 @@ from contextlib import contextmanager
 from django.db import connection
 
 QUESTIONS, UNANSWERED, USERS, TAGS = "questions", "unanswered", "users", "tags"
-NAMES = (QUESTIONS, UNANSWERED, USERS, TAGS)
+ANSWERS, ACCEPTED, COMMENTS, VOTES = "answers", "accepted", "comments", "votes"
+NAMES = (QUESTIONS, UNANSWERED, USERS, TAGS, ANSWERS, ACCEPTED, COMMENTS, VOTES)
 
 # The type numbers and the Community user's id, as literals the trigger SQL can hold. They
 # are fixed by the dump format (PostTypeId 1 = question; the Community user is -1).
-_QUESTION = 1
+_QUESTION, _ANSWER = 1, 2
 _COMMUNITY = -1
 
 
@@ -43,6 +44,18 @@ def _unanswered(row: str) -> str:
     return f"({_live_question(row)} AND {row}.answer_count = 0)"
 
 
+def _live_answer(row: str) -> str:
+    return f"({row}.post_type = {_ANSWER} AND {row}.deletion_date IS NULL)"
+
+
+def _accepted(row: str) -> str:
+    return f"({_live_question(row)} AND {row}.accepted_answer_id IS NOT NULL)"
+
+
+def _live_comment(row: str) -> str:
+    return f"({row}.deletion_date IS NULL)"
+
+
 def _user(row: str) -> str:
     return f"({row}.id <> {_COMMUNITY})"
 
@@ -51,11 +64,19 @@ def _user(row: str) -> str:
 _SITE_COUNTED = [
     ("posts_post", QUESTIONS, _live_question),
     ("posts_post", UNANSWERED, _unanswered),
+    ("posts_post", ANSWERS, _live_answer),
+    ("posts_post", ACCEPTED, _accepted),
     ("accounts_user", USERS, _user),
     ("tags_tag", TAGS, lambda row: "TRUE"),
+    ("comments_comment", COMMENTS, _live_comment),
+    ("votes_vote", VOTES, lambda row: "TRUE"),
 ]
-# Columns whose change may move a post in or out of a count (SQLite's UPDATE OF list).
-_POST_COUNTED_COLUMNS = "post_type, deletion_date, answer_count"
+# Per table, the columns whose change may move a row in or out of a count (SQLite's UPDATE OF
+# list); the tables not named here count no column an update changes.
+_UPDATED_COLUMNS = {
+    "posts_post": "post_type, deletion_date, answer_count, accepted_answer_id",
+    "comments_comment": "deletion_date",
+}
 
 # --- SQLite: row triggers ------------------------------------------------------------------------
 
@@ -102,8 +123,8 @@ def _sqlite_triggers() -> list[str]:
     for table in dict.fromkeys(table for table, _, _ in _SITE_COUNTED):
         statements.append(_sqlite_trigger(table, "ins", "INSERT", new=True, old=False))
         statements.append(_sqlite_trigger(table, "del", "DELETE", new=False, old=True))
-        if table == "posts_post":
-            event = f"UPDATE OF {_POST_COUNTED_COLUMNS}"
+        if table in _UPDATED_COLUMNS:
+            event = f"UPDATE OF {_UPDATED_COLUMNS[table]}"
             statements.append(_sqlite_trigger(table, "upd", event, new=True, old=True))
     statements += [
         "CREATE TRIGGER quaestio_count_badges_ins AFTER INSERT ON badges_badge BEGIN "
@@ -183,7 +204,14 @@ BEGIN
 END $$
 """
 
-_PG_TABLES = ("posts_post", "accounts_user", "tags_tag", "badges_badge")
+_PG_TABLES = (
+    "posts_post",
+    "accounts_user",
+    "tags_tag",
+    "comments_comment",
+    "votes_vote",
+    "badges_badge",
+)
 
 
 def _pg_triggers() -> list[str]:
@@ -195,8 +223,8 @@ def _pg_triggers() -> list[str]:
             ("DELETE", "del", "OLD TABLE AS old_rows"),
             ("UPDATE", "upd", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
         ):
-            if event == "UPDATE" and table in ("accounts_user", "tags_tag"):
-                continue  # neither counts a column an update could change
+            if event == "UPDATE" and table not in (*_UPDATED_COLUMNS, "badges_badge"):
+                continue  # it counts no column an update could change
             statements.append(
                 f"CREATE TRIGGER quaestio_count_{table}_{short} AFTER {event} ON {table} "
                 f"REFERENCING {referencing} FOR EACH STATEMENT "
@@ -303,6 +331,14 @@ def recount_site_counts() -> dict[str, int]:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+
+def all_counts() -> dict[str, int]:
+    """Every site count (one query)."""
+    from quaestio.core.models import SiteCount
+
+    found = dict(SiteCount.objects.values_list("name", "value"))
+    return {name: max(0, found.get(name) or 0) for name in NAMES}
 
 
 def site_count(name: str) -> int:

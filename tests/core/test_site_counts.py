@@ -9,18 +9,27 @@ from django.db import IntegrityError, transaction
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.badges.models import Badge, BadgeCount
+from quaestio.comments.models import Comment
+from quaestio.comments.services import comment_add, comment_delete
 from quaestio.core.counters import recount
 from quaestio.core.site_counts import (
+    ACCEPTED,
+    ANSWERS,
+    COMMENTS,
+    NAMES,
     QUESTIONS,
     SITE_COUNTERS,
     TAGS,
     UNANSWERED,
     USERS,
+    VOTES,
     site_count,
 )
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.services import answer_post, post_delete, post_undelete
 from quaestio.tags.models import Tag
+from quaestio.votes.models import Vote
+from quaestio.votes.services import accept_set, vote_set
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +37,7 @@ ANSWER = "An answer long enough to pass the thirty character minimum, with detai
 
 
 def counts() -> dict[str, int]:
-    return {name: site_count(name) for name in (QUESTIONS, UNANSWERED, USERS, TAGS)}
+    return {name: site_count(name) for name in NAMES}
 
 
 def from_rows() -> dict[str, int]:
@@ -38,6 +47,10 @@ def from_rows() -> dict[str, int]:
         UNANSWERED: live.filter(answer_count=0).count(),
         USERS: User.objects.exclude(id=COMMUNITY_USER_ID).count(),
         TAGS: Tag.objects.count(),
+        ANSWERS: Post.objects.filter(post_type=PostType.ANSWER, deletion_date=None).count(),
+        ACCEPTED: live.filter(accepted_answer__isnull=False).count(),
+        COMMENTS: Comment.objects.filter(deletion_date=None).count(),
+        VOTES: Vote.objects.count(),
     }
 
 
@@ -75,6 +88,16 @@ def test_questions_answers_and_deletions_move_the_counts(ask, make_user):
 
     answer = answer_post(make_user(reputation=100), question.id, body=ANSWER)
     assert counts()[UNANSWERED] == before[UNANSWERED] + 1  # answered now
+    assert counts()[ANSWERS] == before[ANSWERS] + 1
+    assert_counts_match_recount()
+    accept_set(question.owner, answer.id, True)
+    assert counts()[ACCEPTED] == before[ACCEPTED] + 1
+    vote_set(make_user(reputation=100), answer.id, "up")
+    assert counts()[VOTES] == before[VOTES] + 2  # the accept and the upvote
+    comment = comment_add(make_user(reputation=100), question.id, "A comment long enough to keep.")
+    assert counts()[COMMENTS] == before[COMMENTS] + 1
+    comment_delete(comment.user, comment.id)
+    assert counts()[COMMENTS] == before[COMMENTS]
     assert_counts_match_recount()
 
     moderator = make_user(reputation=1, is_moderator=True)

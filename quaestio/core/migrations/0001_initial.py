@@ -25,6 +25,8 @@ class Migration(migrations.Migration):
         ("tags", "0001_initial"),
         ("posts", "0007_post_deleted_closed_idx"),
         ("badges", "0003_badgecount"),
+        ("comments", "0002_fk_index_covered_by_composite"),
+        ("votes", "0003_fk_index_covered_by_composite"),
     ]
 
     operations = [
