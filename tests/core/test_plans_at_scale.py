@@ -82,6 +82,8 @@ API = [
 KNOWN: dict[str, str] = {
     "/2.3/badges": "groups every award by badge for badge_id (the kind's first award id); the "
     "award counts are kept (BadgeCount) but not the first id",
+    "/2.3/tags": "last_activity_date (in the default filter) is the newest activity among every "
+    "question of each tag: no kept column holds it yet",
     "/2.3/info": "total_unanswered (no upvoted or accepted answer) has no counter; the last "
     "day's badges and active users have no date index",
 }
@@ -126,10 +128,15 @@ def _selects(client, url: str) -> list[str]:
     return [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
+# Nodes that read all their input before giving a row: a Limit above them stops nothing below.
+BLOCKING = {"Sort", "Aggregate", "Hash", "SetOp", "WindowAgg", "Materialize"}
+
+
 def _walk(plan: dict, limited: bool = False):
     """(node, whether a Limit above it stops its read early)."""
     yield plan, limited
-    limited = limited or plan["Node Type"] == "Limit"
+    kind = plan["Node Type"]
+    limited = (limited or kind == "Limit") and kind not in BLOCKING
     for child in plan.get("Plans", []):
         yield from _walk(child, limited)
 
