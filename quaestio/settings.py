@@ -200,6 +200,9 @@ QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
 QUAESTIO_THREAD_CACHE_BYTES = env_int("QUAESTIO_THREAD_CACHE_BYTES", 32 * 1024 * 1024)
 # The deepest page a list serves (Stack Exchange caps list paging): deeper asks show this page.
 QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
+# No list page skips more rows than this from its nearer end (core/listing.py): deeper pages
+# show the deepest page within it, so every page costs the same at any size of site.
+QUAESTIO_LIST_MAX_OFFSET = env_int("QUAESTIO_LIST_MAX_OFFSET", 15_000)
 # Server-Timing (database, template, total) tells how long the server worked on a request,
 # which helps an attacker time queries: it goes to staff and moderators only, or to everyone
 # with "all" (benchmarks), or to nobody with "off".

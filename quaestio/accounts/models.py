@@ -57,7 +57,8 @@ class User(AbstractBaseUser):
 
     class Meta:
         indexes = [
-            models.Index(fields=["-reputation"], name="user_reputation_idx"),
+            # The users page's order, ties by id: the whole order from the index.
+            models.Index(fields=["-reputation", "id"], name="user_reputation_id_idx"),
             models.Index(fields=["display_name"], name="user_display_name_idx"),
         ]
 

@@ -86,6 +86,12 @@ def user_profile(user_id: int, posts_shown: int = 10) -> Profile | None:
 
 
 def user_list(page: int, page_size: int = 36) -> tuple[list[User], int]:
-    queryset = User.objects.exclude(id=COMMUNITY_USER_ID)
-    start = (page - 1) * page_size
-    return list(queryset.order_by("-reputation", "id")[start : start + page_size]), queryset.count()
+    """A page of users by reputation, and how many there are (a counter, core.site_counts):
+    the ids from the reputation index, no deeper than core.listing allows, then the rows."""
+    from quaestio.core import listing
+    from quaestio.core.site_counts import USERS, site_count
+
+    total = site_count(USERS)
+    ordered = User.objects.exclude(id=COMMUNITY_USER_ID).order_by("-reputation", "id")
+    ids = listing.ids_of_page(ordered, listing.window(page, page_size, total))
+    return listing.in_order(User.objects.filter(id__in=ids), ids), total

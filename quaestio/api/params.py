@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
+from django.conf import settings
+
 from quaestio.api.errors import BadParameter, NoMethod
 
 MAX_PAGE_SIZE = 100
@@ -109,8 +111,18 @@ class Paging:
 
 
 def paging(query, max_page_size: int = MAX_PAGE_SIZE) -> Paging:
+    """page and pagesize. A page whose first row lies deeper than QUAESTIO_LIST_MAX_OFFSET
+    rows is refused (an OFFSET that deep grows with the site): a client goes deeper with the
+    sort's min/max bounds, as a keyset, from the last item it received."""
     page = integer(query, "page", 1, low=1, high=2_000_000)
     page_size = integer(query, "pagesize", DEFAULT_PAGE_SIZE, low=0, high=max_page_size)
+    deepest = settings.QUAESTIO_LIST_MAX_OFFSET
+    if (page - 1) * page_size > deepest:
+        raise BadParameter(
+            "page",
+            f"page is too deep: pages start at most {deepest:,} items in; to go further, "
+            "narrow the list with min and max (bounds on the sort) from the last item received",
+        )
     return Paging(page, page_size)
 
 

@@ -29,3 +29,21 @@ class Badge(models.Model):
             models.Index(fields=["user", "badge_class"], name="badge_user_class_idx"),
             models.Index(fields=["name", "date"], name="badge_name_date_idx"),
         ]
+
+
+class BadgeCount(models.Model):
+    """How many times a badge (name, class, tag-based or not) was awarded: the /badges page
+    reads these few rows instead of grouping every award. Kept by triggers on badges_badge in
+    the awarding transaction (core/site_counts.py) and rebuilt by `quaestio recount`."""
+
+    name = models.CharField(max_length=50)
+    badge_class = models.SmallIntegerField(choices=BadgeClass.choices)
+    tag_based = models.BooleanField(default=False)
+    awarded = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "badge_class", "tag_based"], name="badge_count_key"
+            )
+        ]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
-
 from quaestio.accounts.models import User
 from quaestio.badges.definitions import BY_NAME, DEFINITIONS
-from quaestio.badges.models import Badge
+from quaestio.badges.models import Badge, BadgeCount
 
 CLASS_NAMES = {1: "gold", 2: "silver", 3: "bronze"}
 KIND_TITLES = {
@@ -33,11 +31,13 @@ class BadgeRow:
 
 
 def badge_list() -> list[tuple[str, list[BadgeRow]]]:
-    """Every badge with how many times it was awarded (one query), tag badges last."""
-    counts = {
-        (r["name"], r["tag_based"]): r["n"]
-        for r in Badge.objects.values("name", "tag_based").annotate(n=Count("id"))
-    }
+    """Every badge with how many times it was awarded, tag badges last: one query of the
+    award counts the database keeps (BadgeCount), not a count of every award."""
+    tallies = list(BadgeCount.objects.filter(awarded__gt=0))
+    counts: dict[tuple[str, bool], int] = {}
+    for tally in tallies:
+        key = (tally.name, tally.tag_based)
+        counts[key] = counts.get(key, 0) + tally.awarded
     groups: list[tuple[str, list[BadgeRow]]] = []
     for kind, title in KIND_TITLES.items():
         groups.append(
@@ -56,11 +56,13 @@ def badge_list() -> list[tuple[str, list[BadgeRow]]]:
                 ],
             )
         )
-    tag_rows = (
-        Badge.objects.filter(tag_based=True)
-        .values("name", "badge_class")
-        .annotate(n=Count("id"))
-        .order_by("badge_class", "-n", "name")
+    tag_rows = sorted(
+        (
+            {"name": t.name, "badge_class": t.badge_class, "n": t.awarded}
+            for t in tallies
+            if t.tag_based
+        ),
+        key=lambda r: (r["badge_class"], -r["n"], r["name"]),
     )
     groups.append(
         (
@@ -91,9 +93,11 @@ class BadgeDetail:
 
 
 def badge_recipients(name: str, page: int, page_size: int) -> BadgeDetail | None:
-    """A badge's description and its recipients, newest first (three queries)."""
+    """A badge's description and its recipients, newest first (two queries: the award counts
+    the database keeps, BadgeCount, and the page of recipients)."""
     awards = Badge.objects.filter(name=name)
-    total = awards.count()
+    tallies = list(BadgeCount.objects.filter(name=name, awarded__gt=0).order_by("badge_class"))
+    total = sum(t.awarded for t in tallies)
     definition = BY_NAME.get(name)
     if definition is None and total == 0:
         return None
@@ -112,9 +116,9 @@ def badge_recipients(name: str, page: int, page_size: int) -> BadgeDetail | None
             BadgeRow(
                 r["name"], r["badge_class"], "Earned in the tag by answer score", False, r["n"]
             )
-            for r in awards.values("name", "badge_class")
-            .annotate(n=Count("id"))
-            .order_by("badge_class")
+            for r in (
+                {"name": t.name, "badge_class": t.badge_class, "n": t.awarded} for t in tallies
+            )
         ]
     start = (max(page, 1) - 1) * page_size
     recipients = [

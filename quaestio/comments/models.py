@@ -28,4 +28,9 @@ class Comment(models.Model):
     edit_date = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["post", "creation_date"], name="comment_post_date_idx")]
+        indexes = [
+            models.Index(fields=["post", "creation_date"], name="comment_post_date_idx"),
+            # The API's list of all comments, newest first: a page from the index's end
+            # rather than a sort of every comment (issue 20).
+            models.Index(fields=["-creation_date", "-id"], name="comment_created_idx"),
+        ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from quaestio.core.site_counts import ensure_rows
 from quaestio.posts.models import PostType
 from quaestio.votes.models import VoteType
 
@@ -226,8 +227,13 @@ FROM changed
 
 
 def statements() -> list[tuple[str, str]]:
-    """The counters' statements for this database (same names, rows and row counts)."""
-    return COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
+    """The counters' statements for this database (same names, rows and row counts), then the
+    site-wide counts (core.site_counts: questions, users, tags, badge awards), last because
+    the unanswered count reads the answer counts."""
+    from quaestio.core.site_counts import SITE_COUNTERS
+
+    per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
+    return per_row + SITE_COUNTERS
 
 
 def recount(
@@ -240,6 +246,7 @@ def recount(
         name in dict(wanted) for name in BADGE_COUNTERS
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        ensure_rows(cursor)
         for name, statement in wanted:
             if together and name in BADGE_COUNTERS:
                 if name != BADGE_COUNTERS[0]:

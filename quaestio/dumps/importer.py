@@ -31,6 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID
+from quaestio.core import site_counts
 from quaestio.dumps import checks, derive, indexes, pipeline, searchload
 from quaestio.dumps.bulk import BulkWriter, copy_text_formatter, driver_errors
 from quaestio.dumps.errors import DumpError
@@ -177,12 +178,15 @@ class Importer:
             # validates the same references: the named check runs only if one of them
             # fails (_restore_foreign_keys), not twice on every import.
             self.check_references = not self.constraints
-            self._load_files()  # and, between files, every step the loaded files allow
-            self.report.load_seconds = time.perf_counter() - started
-            self._run_ready_steps()
-            with self._phase("analyze, build indexes and add foreign keys of the rest"):
-                self._settle_tables(loaded)
-                self._restore_foreign_keys(self.constraints)
+            with site_counts.paused_on_postgresql():
+                self._load_files()  # and, between files, every step the loaded files allow
+                self.report.load_seconds = time.perf_counter() - started
+                self._run_ready_steps()
+                with self._phase("analyze, build indexes and add foreign keys of the rest"):
+                    self._settle_tables(loaded)
+                    self._restore_foreign_keys(self.constraints)
+            with self._phase("recount the site's counts (questions, users, tags, badges)"):
+                self.report.recount.update(site_counts.recount_site_counts())
             self._finish(record)
             say(f"  search index: {self.index_writer.indexed:,} posts indexed", self.out)
             self.report.elapsed = time.perf_counter() - started

@@ -181,6 +181,22 @@ class Post(models.Model):
                 condition=models.Q(deletion_date__isnull=False),
                 name="post_deleted_idx",
             ),
+            # The question lists' orders over live questions only (core/listing.py): the ids
+            # of any page from the index alone, without reading a row.
+            *(
+                models.Index(
+                    fields=[column, "-id"],
+                    condition=models.Q(post_type=PostType.QUESTION, deletion_date__isnull=True)
+                    & extra,
+                    name=name,
+                )
+                for column, extra, name in (
+                    ("-creation_date", models.Q(), "question_live_created_idx"),
+                    ("-last_activity_date", models.Q(), "question_live_active_idx"),
+                    ("-score", models.Q(), "question_live_score_idx"),
+                    ("-creation_date", models.Q(answer_count=0), "question_unanswered_idx"),
+                )
+            ),
             models.Index(
                 fields=["closed_date"],
                 condition=models.Q(closed_date__isnull=False),

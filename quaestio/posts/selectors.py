@@ -14,6 +14,8 @@ from django.utils import timezone
 from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
 from quaestio.comments.policies import upvoted_deletion_post_ids_today
+from quaestio.core import listing
+from quaestio.core.site_counts import QUESTIONS, UNANSWERED, site_count
 from quaestio.moderation import policies as moderation_policies
 from quaestio.moderation.post_states import PostState, post_states
 from quaestio.moderation.selectors import (
@@ -39,6 +41,7 @@ from quaestio.posts.policies import can_view_deleted, may_answer
 from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
 from quaestio.reputation.privileges import has_privilege
 from quaestio.search.selectors import related_questions
+from quaestio.tags.models import Tag
 from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
 ANSWER_SORTS = {
@@ -477,7 +480,9 @@ def question_list(
     page_size: int = 30,
 ) -> tuple[list[QuestionSummary], int]:
     """A page of question summaries, each with its open bounty amount, and the total count
-    (three queries)."""
+    (four queries: the total from a counter, the page's ids from an index, the rows, their
+    owners). The page is read from the nearer end of the list and no deeper than
+    core.listing allows, so it costs the same on any page of any size of site."""
     order, _label = QUESTION_LIST_SORTS.get(sort, QUESTION_LIST_SORTS["active"])
     queryset = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
     if tag:
@@ -486,7 +491,6 @@ def question_list(
         queryset = queryset.filter(owner_id=owner_id)
     if sort == "unanswered":
         queryset = queryset.filter(answer_count=0)
-    start = (max(page, 1) - 1) * page_size
     open_bounties = Bounty.objects.filter(question=OuterRef("pk"), state=BountyState.OPEN)
     amount = open_bounties.values("question").annotate(total=Sum("amount")).values("total")
     if sort == "bounties":
@@ -494,11 +498,15 @@ def question_list(
         newest = open_bounties.order_by(order, "-id").values("started_at")[:1]
         queryset = queryset.annotate(bounty_started=Subquery(newest))
         order = "-bounty_started"
-    total = queryset.count()
-    posts = list(
-        queryset.annotate(bounty_amount=Subquery(amount))
-        .defer("body", "body_markdown")
-        .order_by(order, "-id")[start : start + page_size]
+    total, exact = _question_total(queryset, sort, tag, owner_id)
+    ids = listing.ids_of_page(
+        queryset.order_by(order, "-id"), listing.window(page, page_size, total, exact)
+    )
+    posts = listing.in_order(
+        Post.objects.filter(id__in=ids)
+        .annotate(bounty_amount=Subquery(amount))
+        .defer("body", "body_markdown"),
+        ids,
     )
     user_ids = {p.owner_id for p in posts} | {p.last_editor_id for p in posts}
     user_ids.discard(None)
@@ -508,3 +516,20 @@ def question_list(
         owner = person_card(users.get(post.owner_id), post.owner_display_name)
         summaries.append(QuestionSummary(post, owner, owner, post.bounty_amount or 0))
     return summaries, total
+
+
+def _question_total(queryset, sort: str, tag: str | None, owner_id: int | None) -> tuple[int, bool]:
+    """How many questions the list holds, from a counter where one keeps it: the site's
+    questions or unanswered questions (core.site_counts), a tag's questions (its count). The
+    open bounties are few whatever the site's size (an index on their state); a user's own
+    questions are theirs. A tag's unanswered questions have no counter: counted up to the
+    deepest row a page may reach, which is all the pager needs (False: not exact)."""
+    if owner_id is None and sort != "bounties":
+        if tag is None:
+            return site_count(UNANSWERED if sort == "unanswered" else QUESTIONS), True
+        if sort != "unanswered":
+            count = Tag.objects.filter(name=tag).values_list("count", flat=True).first()
+            return count or 0, True
+        count = listing.bounded_count(queryset)
+        return count, count <= listing.max_offset()
+    return queryset.count(), True

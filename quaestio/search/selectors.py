@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
-from quaestio.posts.models import Post, PostType
+from quaestio.posts.models import Post, PostType, parse_tags
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import PoolRow, SearchBackend
 from quaestio.search.filters import structured_filter
@@ -33,7 +33,7 @@ from quaestio.search.plan import (
     similar_title_plan,
 )
 from quaestio.search.query import SearchQuery
-from quaestio.search.text import plain_text
+from quaestio.search.text import STOP_WORDS, plain_text, stem, words
 
 SORTS = {"relevance": "Relevance", "newest": "Newest", "active": "Active", "votes": "Score"}
 DEFAULT_SORT = "relevance"
@@ -395,14 +395,49 @@ def similar_question_ids(title: str, limit: int) -> list[int]:
         return _ranked_by_title(cursor, int, ("id",), title, limit)
 
 
-def related_questions(question: Post, limit: int, cursor=None) -> list[RelatedRow]:
-    """The question page's Related sidebar from the search engine, by title (one query, on the
-    given cursor when the caller's page shares one)."""
+RELATED_PER_TAG = 40  # candidates per tag of the question: its newest questions
+
+
+def related_questions(question, limit: int, cursor=None) -> list[RelatedRow]:
+    """The question page's Related sidebar: among the newest RELATED_PER_TAG questions of each
+    of the question's tags (at most five tags, so at most 200 candidates, read from the post
+    tags' (tag, post) index), those sharing most meaningful title words with it, then the
+    newest. One query, whose cost does not grow with the site: an OR of the title's words over
+    the whole search index read every post carrying any of them (81 ms at 400,000 posts).
+    On the given cursor when the caller's page shares one."""
     if cursor is None:
         with connection.cursor() as cursor:
             return related_questions(question, limit, cursor)
-    return _ranked_by_title(
-        cursor, RelatedRow, RELATED_COLUMNS, question.title, limit, exclude_id=question.id
+    wanted = _title_stems(question.title)
+    names = parse_tags(question.tags or "")[:5]
+    if limit <= 0 or not wanted or not names:
+        return []
+    cursor.execute(_related_sql(len(names)), [*names, question.id])
+    scored = []
+    for row in {row[0]: row for row in cursor.fetchall()}.values():
+        shared = len(wanted & _title_stems(row[1]))
+        if shared:
+            scored.append((shared, row[0], row))
+    scored.sort(reverse=True)
+    return [RelatedRow(*row) for _, _, row in scored[:limit]]
+
+
+def _title_stems(title: str) -> set[str]:
+    return {stem(w) for w in words(title or "") if w not in STOP_WORDS}
+
+
+@lru_cache(maxsize=8)
+def _related_sql(tags: int) -> str:
+    per_tag = (
+        "SELECT c{n}.post_id FROM (SELECT pt.post_id FROM tags_posttag pt "
+        "WHERE pt.tag_id = (SELECT t.id FROM tags_tag t WHERE t.name = %s) "
+        f"ORDER BY pt.post_id DESC LIMIT {RELATED_PER_TAG}) c{{n}}"
+    )
+    candidates = " UNION ALL ".join(per_tag.format(n=n) for n in range(tags))
+    columns = ", ".join(f"p.{c}" for c in RELATED_COLUMNS)
+    return (
+        f"SELECT {columns} FROM posts_post p WHERE p.id IN ({candidates}) "
+        f"AND p.post_type = {int(PostType.QUESTION)} AND p.deletion_date IS NULL AND p.id <> %s"
     )
 
 

@@ -27,7 +27,8 @@ class Tag(models.Model):
     is_required = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["-count"], name="tag_count_idx")]
+        # The tags page orders by use, then name: the whole order from the index.
+        indexes = [models.Index(fields=["-count", "name"], name="tag_count_name_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from quaestio.core import listing
+from quaestio.core.site_counts import TAGS, site_count
 from quaestio.tags.models import Tag
 
 
 def tag_list(page: int, page_size: int = 36) -> tuple[list[Tag], int]:
-    start = (page - 1) * page_size
-    return list(
-        Tag.objects.order_by("-count", "name")[start : start + page_size]
-    ), Tag.objects.count()
+    """A page of tags by use, and how many tags there are (a counter, core.site_counts), read
+    no deeper than core.listing allows."""
+    total = site_count(TAGS)
+    ids = listing.ids_of_page(
+        Tag.objects.order_by("-count", "name"), listing.window(page, page_size, total)
+    )
+    return listing.in_order(Tag.objects.filter(id__in=ids), ids), total
 
 
 def tag_detail(name: str) -> Tag | None:

@@ -3,7 +3,9 @@
 A page number is whatever a visitor types, so it is bounded here before it reaches a query: a
 number that is not a plain positive integer means page 1, and one past the last page (or past
 QUAESTIO_LIST_MAX_PAGE, the deepest page a list serves, as Stack Exchange caps list paging so
-no view reads an unbounded OFFSET) shows the last page.
+no view reads an unbounded OFFSET) shows the last page. A page deeper than
+QUAESTIO_LIST_MAX_OFFSET rows from both ends of the list shows the deepest page that is not
+(core/listing.py), and the pager links only pages a list serves.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
+
+from quaestio.core.listing import reachable_page
 
 PAGE_SIZES = (15, 30, 50)  # what Stack Exchange's question lists offer
 DEFAULT_PAGE_SIZE = 15  # Stack Exchange's default on /questions and tag pages
@@ -54,7 +58,12 @@ class Pager:
 
 def paginator(request, number: int, total: int, size: int, sizes: bool = False) -> Pager:
     pages = last_page(total, size)
-    wanted = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    # Only pages a list serves (core.listing: none deeper than its bound from both ends).
+    wanted = sorted(
+        page
+        for page in {1, pages, number - 1, number, number + 1} & set(range(1, pages + 1))
+        if reachable_page(page, size, total) == page
+    )
     links: list[tuple[int | None, str]] = []
     previous = 0
     for page in wanted:
@@ -86,7 +95,8 @@ def paged(
     number = page_number(request)
     result = fetch(number)
     last = last_page(total(result), size)
-    if number > last:
-        number = last
+    served = min(reachable_page(number, size, total(result)), last)
+    if number != served:
+        number = served
         result = fetch(number)
     return result, paginator(request, number, total(result), size, sizes)

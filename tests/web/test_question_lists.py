@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from lxml import html as lxml_html
 
@@ -22,6 +23,8 @@ def make_question():
     question = make_untagged_question()
     tag, _ = Tag.objects.get_or_create(name="history")
     PostTag.objects.create(post=question, tag=tag)
+    # As the tagging service does: the tag's count is the tag page's total (no COUNT(*)).
+    Tag.objects.filter(id=tag.id).update(count=F("count") + 1)
     return question
 
 
