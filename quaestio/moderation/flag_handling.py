@@ -209,6 +209,24 @@ def flags_tidy(now: datetime | None = None) -> dict[str, int]:
     return {"resolved": resolved, "aged": aged}
 
 
+def flagger_records_rebuild() -> int:
+    """Recount every flagger's counters from the Flag rows (after a bulk load, or to check
+    them: the live services keep them in step). Returns the number of records written."""
+    from django.db.models import Count
+
+    from quaestio.moderation.models import FlaggerRecord
+
+    counts: dict[int, dict[str, int]] = {}
+    for row in Flag.objects.values("user_id", "state").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["user_id"], {})[row["state"]] = row["n"]
+    with transaction.atomic():
+        FlaggerRecord.objects.all().delete()
+        FlaggerRecord.objects.bulk_create(
+            FlaggerRecord(user_id=uid, **by_state) for uid, by_state in counts.items()
+        )
+    return len(counts)
+
+
 def on_post_written(sender, post_id: int, action: str, **kwargs) -> None:
     """posts.events.post_written receiver (connected in the app's ready())."""
     if action == "delete":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from quaestio.accounts.models import User
 from quaestio.comments.models import Comment
@@ -15,7 +15,14 @@ from quaestio.core import links
 from quaestio.moderation import flags as flag_rules
 from quaestio.moderation import policies, rules
 from quaestio.moderation.flag_handling import DECLINE_REASONS
-from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState, Flag, FlagState
+from quaestio.moderation.models import (
+    CloseVote,
+    CloseVoteKind,
+    CloseVoteState,
+    Flag,
+    FlaggerRecord,
+    FlagState,
+)
 from quaestio.moderation.selectors import post_link, post_title
 from quaestio.posts.models import Post, PostType
 
@@ -382,7 +389,7 @@ def _flagged_post(post: Post) -> FlaggedPost:
 
 
 def _flaggers(user_ids: set[int]) -> dict[int, Flagger]:
-    """The flaggers on the page with their records: one grouped query over their flags."""
+    """The flaggers on the page with their records (their counters: two queries by key)."""
     if not user_ids:
         return {}
     names = dict(User.objects.filter(id__in=user_ids).values_list("id", "display_name"))
@@ -390,11 +397,9 @@ def _flaggers(user_ids: set[int]) -> dict[int, Flagger]:
         uid: Flagger(uid, names.get(uid, ""), links.user_url(uid, names.get(uid, "")))
         for uid in user_ids
     }
-    rows = (
-        Flag.objects.filter(user_id__in=user_ids).values("user_id", "state").annotate(n=Count("id"))
-    )
-    for row in rows:
-        flagger = found[row["user_id"]]
-        if row["state"] in ("helpful", "declined", "pending"):
-            setattr(flagger, row["state"], row["n"])
+    for uid, helpful, declined, pending in FlaggerRecord.objects.filter(
+        user_id__in=user_ids
+    ).values_list("user_id", "helpful", "declined", "pending"):
+        flagger = found[uid]
+        flagger.helpful, flagger.declined, flagger.pending = helpful, declined, pending
     return found

@@ -17,7 +17,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from quaestio.accounts import limits
@@ -25,7 +24,7 @@ from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.comments.models import Comment
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.moderation import policies, rules
-from quaestio.moderation.models import Flag, FlagState, PostLock, ReviewQueue
+from quaestio.moderation.models import Flag, FlaggerRecord, FlagState, PostLock, ReviewQueue
 from quaestio.moderation.review_tasks import close_review_tasks, enqueue_for_review
 from quaestio.moderation.writes import state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
@@ -146,11 +145,27 @@ def obsolete_flags_needed() -> int:
 
 
 def flag_record(user_id: int) -> dict[str, int]:
-    """The user's flags by outcome (one grouped query over their own flags, by index)."""
-    rows = Flag.objects.filter(user_id=user_id).values("state").annotate(n=Count("id"))
-    record = {state: 0 for state in FlagState.values}
-    record.update({row["state"]: row["n"] for row in rows})
-    return record
+    """The user's flags by outcome, from their counters (one query by primary key)."""
+    row = FlaggerRecord.objects.filter(user_id=user_id).values(*FlagState.values).first()
+    return row or {state: 0 for state in FlagState.values}
+
+
+def move_records(moves: dict[tuple[int, str | None, str], int]) -> None:
+    """Move flaggers' counters: {(user id, from state or None, to state): how many}. Users in
+    id order, each an atomic F() update, so concurrent moves add up."""
+    from django.db.models import F
+
+    for (user_id, old, new), count in sorted(moves.items(), key=lambda kv: (kv[0][0], kv[0][2])):
+        changes = {new: F(new) + count}
+        if old is not None:
+            changes[old] = F(old) - count
+        if not FlaggerRecord.objects.filter(user_id=user_id).update(**changes):
+            try:
+                with transaction.atomic():
+                    FlaggerRecord.objects.create(user_id=user_id)
+            except IntegrityError:
+                pass  # created by a concurrent flag of theirs
+            FlaggerRecord.objects.filter(user_id=user_id).update(**changes)
 
 
 def daily_allowance(user, record: dict[str, int] | None = None) -> int:
@@ -255,6 +270,7 @@ def post_flag_raise(
                 Flag.objects.create(
                     post=post, user=user, kind=kind.key, text=text, creation_date=now
                 )
+                move_records({(user.id, None, PENDING): 1})
         except IntegrityError:  # the same user's other request got there first
             return FlagOutcome("unchanged", post.id, message="You have already flagged this post.")
         if kind.red and _red_flags_decide(user, post):
@@ -339,6 +355,7 @@ def comment_flag_raise(user, comment_id: int, kind_key: str, text: str = "", now
                     text=text,
                     creation_date=now,
                 )
+                move_records({(user.id, None, PENDING): 1})
         except IntegrityError:
             return FlagOutcome(
                 "unchanged", post.id, comment.id, "You have already flagged this comment."
@@ -368,8 +385,23 @@ def _remove_comment(comment: Comment, now: datetime) -> None:
 
 
 def resolve_flags(flags, now, state=FlagState.HELPFUL, note: str = "", by=None) -> int:
-    """End pending flags (a queryset) with an outcome; returns how many."""
-    return flags.update(state=state, resolved_date=now, outcome_note=note[:500], handled_by=by)
+    """End the pending flags among `flags` (a queryset) with an outcome, moving their
+    flaggers' counters in the same transaction; returns how many."""
+    with transaction.atomic():
+        ids_by_user: dict[int, list[int]] = {}
+        # Locked: a concurrent resolver waits, then finds them no longer pending, so each
+        # flag moves its flagger's counters once.
+        pending = flags.filter(state=PENDING).select_for_update().order_by("id")
+        for flag_id, user_id in pending.values_list("id", "user_id"):
+            ids_by_user.setdefault(user_id, []).append(flag_id)
+        ids = [i for group in ids_by_user.values() for i in group]
+        if not ids:
+            return 0
+        done = Flag.objects.filter(id__in=ids, state=PENDING).update(
+            state=state, resolved_date=now, outcome_note=note[:500], handled_by=by
+        )
+        move_records({(uid, PENDING, str(state)): len(group) for uid, group in ids_by_user.items()})
+        return done
 
 
 # The outcome of six red flags (spec §7.8)

@@ -296,11 +296,22 @@ class Flag(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(
-        "comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    # No index of its own: flag_post_state_idx leads with it (and PostgreSQL's planner took a
+    # plain post index, filtering out handled flags, for the dashboard's pending-posts read).
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        "comments.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=24)
     text = models.CharField(max_length=500, blank=True, default="")  # "other" flags' words
     state = models.CharField(max_length=10, choices=FlagState.choices, default=FlagState.PENDING)
@@ -314,8 +325,11 @@ class Flag(models.Model):
 
     class Meta:
         indexes = [
-            # The dashboard pages the posts with pending flags; a post's flags by kind.
+            # The dashboard pages the posts with pending flags (newest post first) and counts
+            # the backlog, reading only the pending range. (Not a partial index: SQLite uses
+            # one only when the query writes the state as a literal, not a parameter.)
             models.Index(fields=["state", "post"], name="flag_state_post_idx"),
+            # A post's flags by state and kind (the six that delete it).
             models.Index(fields=["post", "state", "kind"], name="flag_post_state_idx"),
             models.Index(fields=["comment", "state"], name="flag_comment_state_idx"),
             # The flagger's history (newest first), today's allowance and their record.
@@ -340,3 +354,19 @@ class Flag(models.Model):
     @property
     def on_comment(self) -> bool:
         return self.comment_id is not None
+
+
+class FlaggerRecord(models.Model):
+    """A user's flags by outcome, kept as counters (spec §7.8: the allowance grows with
+    helpful flags; moderators see each flagger's record beside their flags). Moved in the
+    transaction that raises or resolves a flag; `moderation.flag_handling.flagger_records_rebuild`
+    recounts them from the Flag rows."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    pending = models.IntegerField(default=0)
+    helpful = models.IntegerField(default=0)
+    declined = models.IntegerField(default=0)
+    disputed = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)

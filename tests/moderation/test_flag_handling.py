@@ -134,3 +134,32 @@ def test_history_pages_by_keyset():
     third = user_flag_history(flagger.id, before=second.next_key, size=2)
     ids = [r.key for r in first.rows + second.rows + third.rows]
     assert len(ids) == len(set(ids)) == 5 and third.next_key == ""
+
+
+def test_flaggers_counters_match_a_recount(moderator):
+    """Raising, the automatic outcomes and handling keep each flagger's counters equal to a
+    recount of their flags."""
+    from quaestio.moderation.flag_handling import flagger_records_rebuild
+    from quaestio.moderation.models import FlaggerRecord
+    from tests.moderation.flag_support import author, flaggers
+
+    team = flaggers(6)
+    spam = question(author(150))
+    for flagger in team:
+        post_flag_raise(flagger, spam.id, "spam")  # the sixth deletes: six helpful
+    other = question(user(10))
+    post_flag_raise(team[0], other.id, "very_low_quality")
+    post_flag_raise(team[1], other.id, "rude")
+    flags_handle(moderator, outcome="declined", post_id=other.id, decline_reason="no_evidence")
+    post_flag_raise(team[2], question(user(10)).id, "spam")
+    live = {
+        r.user_id: (r.pending, r.helpful, r.declined, r.disputed, r.aged)
+        for r in FlaggerRecord.objects.all()
+    }
+    assert live[team[0].id] == (0, 1, 1, 0, 0) and live[team[2].id] == (1, 1, 0, 0, 0)
+    flagger_records_rebuild()
+    recounted = {
+        r.user_id: (r.pending, r.helpful, r.declined, r.disputed, r.aged)
+        for r in FlaggerRecord.objects.all()
+    }
+    assert recounted == live
