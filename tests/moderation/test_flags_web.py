@@ -204,3 +204,13 @@ def test_question_page_offers_flag_links_from_15_reputation():
     assert "quaestio/flags" in html
     low = _client(user(1)).get(f"/questions/{q.id}", follow=True).content.decode()
     assert "flag-link" not in low
+
+
+def test_profile_links_the_flag_history_for_its_user_and_moderators():
+    someone = user(15)
+    profile = f"/users/{someone.id}"
+    link = f'href="/users/{someone.id}/flags"'
+    assert link in _client(someone).get(profile, follow=True).content.decode()
+    assert link in _client(user(1, is_moderator=True)).get(profile, follow=True).content.decode()
+    assert link not in _client(user(20_000)).get(profile, follow=True).content.decode()
+    assert link not in Client().get(profile, follow=True).content.decode()
