@@ -3,7 +3,8 @@
 A new user (who earned 110 reputation from a good question first) posts spam. Six users with
 15 reputation each open the question, press "Flag" under it (the dialog opens in place), choose
 "Spam" and send it: the first five are thanked, the sixth is told the post was deleted. The
-question is then gone for readers (404, and off the home page) and its author lost 100.
+question is then gone for readers (404, and off the home page) and its author lost 100. A
+comment's "flag" opens its dialog in place as well.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ spam = question_ask(spammer, title="Best replica Roman coins cheap cheap cheap",
 for n in range(6):
     User.objects.create_user(f"flagger{{n}}@example.org", f"Flagger {{n}}", "{password}",
         reputation=15)
+from quaestio.comments.services import comment_add
+commenter = User.objects.create_user("commenter@example.org", "Commenter", "{password}",
+    reputation=50)
+comment_add(commenter, good.id, "Thanks, this was exactly what I needed to know!")
 spammer.refresh_from_db()
-open({out!r}, "w").write(json.dumps({{"spam": spam.id, "spammer": spammer.id,
+open({out!r}, "w").write(json.dumps({{"spam": spam.id, "good": good.id, "spammer": spammer.id,
     "reputation": spammer.reputation}}))
 """
 
@@ -88,6 +93,17 @@ def test_six_users_flag_spam_and_it_disappears(server, browser, tmp_path):  # no
             expect(popup.locator(".flag-result")).to_contain_text("the post was deleted")
             page.screenshot(path=str(ARTIFACTS / "spam-flag-sixth.png"))
         page.context.close()
+
+    # A comment flag opens in place too, inside the comment.
+    page = _log_in(browser, base, "flagger0@example.org")
+    page.goto(f"{base}/q/{ids['good']}")
+    page.locator(".comment a.comment-flag").first.click()
+    popup = page.locator(".comment .flag-popup")
+    expect(popup).to_contain_text("Why should this comment be removed?")
+    popup.locator("input[name=kind][value=no_longer_needed]").check()
+    popup.locator("button[type=submit]").click()
+    expect(popup.locator(".flag-result")).to_contain_text("Thanks for your flag")
+    page.context.close()
 
     reader = browser.new_context().new_page()
     response = reader.goto(question)

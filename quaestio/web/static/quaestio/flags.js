@@ -41,8 +41,10 @@ async function openFlagDialog(event) {
   const link = event.target.closest("a.flag-link");
   if (!link) return;
   event.preventDefault();
-  const anchor = link.closest(".comment, .post-menu") || link.parentElement;
-  const open = anchor.parentElement.querySelector(":scope > .flag-popup");
+  // Under the post's menu, or inside the comment (a <div> may not sit between <li>s).
+  const comment = link.closest(".comment-body");
+  const holder = comment || (link.closest(".post-menu") || link).parentElement;
+  const open = holder.querySelector(":scope > .flag-popup");
   if (open) {
     open.remove();
     return;
@@ -51,7 +53,8 @@ async function openFlagDialog(event) {
   popup.className = "flag-popup";
   popup.setAttribute("role", "dialog");
   popup.dataset.url = link.getAttribute("href");
-  anchor.after(popup);
+  if (comment) comment.append(popup);
+  else (link.closest(".post-menu") || link).after(popup);
   const response = await fetch(popup.dataset.url, { credentials: "same-origin" });
   const dialog = dialogFrom(await response.text());
   if (!dialog) {
