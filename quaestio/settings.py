@@ -209,6 +209,17 @@ QUAESTIO_LIST_MAX_OFFSET = env_int("QUAESTIO_LIST_MAX_OFFSET", 15_000)
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
+# Flags (spec §7.8, §11): the daily allowance (post flags, and comment flags in a pool of their
+# own), its ceiling for good flaggers, how many spam or rude flags delete a post (a moderator's
+# one flag does when binding), how many "no longer needed" flags delete a comment, and how many
+# days an unhandled flag stays pending (0: flags never age away).
+QUAESTIO_FLAGS_PER_DAY = env_int("QUAESTIO_FLAGS_PER_DAY", 10)
+QUAESTIO_FLAGS_PER_DAY_MAX = env_int("QUAESTIO_FLAGS_PER_DAY_MAX", 100)
+QUAESTIO_HELPFUL_FLAGS_PER_EXTRA_FLAG = env_int("QUAESTIO_HELPFUL_FLAGS_PER_EXTRA_FLAG", 10)
+QUAESTIO_SPAM_FLAGS_TO_DELETE = env_int("QUAESTIO_SPAM_FLAGS_TO_DELETE", 6)
+QUAESTIO_MODERATOR_FLAG_BINDING = env_bool("QUAESTIO_MODERATOR_FLAG_BINDING", True)
+QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE = env_int("QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE", 3)
+QUAESTIO_FLAG_AGING_DAYS = env_int("QUAESTIO_FLAG_AGING_DAYS", 0)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

@@ -153,6 +153,7 @@ _POST_ACTIONS = {
     "reopen": "question_reopen",
     "protect": "question_protect",
     "unprotect": "question_unprotect",
+    "flag": "post_flag",
 }
 
 
@@ -164,7 +165,12 @@ def comment_action_url(comment_id: int, action: str) -> str:
     return _reverse(_COMMENT_ACTIONS[action], int(comment_id))
 
 
-_COMMENT_ACTIONS = {"edit": "comment_edit", "delete": "comment_delete", "vote": "comment_vote"}
+_COMMENT_ACTIONS = {
+    "edit": "comment_edit",
+    "delete": "comment_delete",
+    "vote": "comment_vote",
+    "flag": "comment_flag",
+}
 
 
 def rollback_url(post_id: int, revision_number: int) -> str:
@@ -212,6 +218,17 @@ def answer_pattern() -> str:
 def user_url(user_id: int, display_name: str | None) -> str:
     """A profile: /users/<id>/<slug> ("user" when the name leaves no slug)."""
     return _reverse("user", int(user_id), url_slug(display_name) or "user")
+
+
+def user_flags_url(user_id: int) -> str:
+    """A user's flag history: /users/<id>/flags (they and moderators see it)."""
+    return _reverse("user_flags", int(user_id))
+
+
+def flag_dashboard_url(before: str = "") -> str:
+    """The moderators' flag dashboard, /admin (a page of it: ?before=<post id>)."""
+    url = _reverse("flag_dashboard")
+    return f"{url}?{urlencode({'before': before})}" if before else url
 
 
 def user_reputation_url(user_id: int, display_name: str | None) -> str:

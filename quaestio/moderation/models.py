@@ -275,3 +275,98 @@ class ModeratorAction(models.Model):
             models.Index(fields=["-creation_date", "-id"], name="modaction_recent_idx"),
             models.Index(fields=["target_user_id", "-creation_date"], name="modaction_user_idx"),
         ]
+
+
+class FlagState(models.TextChoices):
+    """How a flag ended (spec §7.8); the flagger's history shows it."""
+
+    PENDING = "pending"
+    HELPFUL = "helpful"  # a moderator agreed, or the flags' outcome came (deleted, removed)
+    DECLINED = "declined"  # a moderator disagreed, with a reason the flagger sees
+    DISPUTED = "disputed"  # reviewers found the post fine (a low-quality review: Looks OK)
+    AGED = "aged"  # aged away unhandled (only when the site sets an ageing time)
+
+
+class Flag(models.Model):
+    """One user's flag on a post, or on a comment (`comment` set; `post` is then the comment's
+    post, so the moderators' dashboard groups both by post).
+
+    The kinds are moderation.flags.POST_FLAGS and COMMENT_FLAGS; close flags ("needs
+    improvement" on a question) are CloseVote rows, as the close queue reads them.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # No index of its own: flag_post_state_idx leads with it (and PostgreSQL's planner took a
+    # plain post index, filtering out handled flags, for the dashboard's pending-posts read).
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    comment = models.ForeignKey(
+        "comments.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=24)
+    text = models.CharField(max_length=500, blank=True, default="")  # "other" flags' words
+    state = models.CharField(max_length=10, choices=FlagState.choices, default=FlagState.PENDING)
+    creation_date = models.DateTimeField(default=timezone.now)
+    resolved_date = models.DateTimeField(null=True, blank=True)
+    # Who handled it (None: the flags' own outcome, or Community) and the reason given.
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_note = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            # The dashboard pages the posts with pending flags (newest post first) and counts
+            # the backlog, reading only the pending range. (Not a partial index: SQLite uses
+            # one only when the query writes the state as a literal, not a parameter.)
+            models.Index(fields=["state", "post"], name="flag_state_post_idx"),
+            # A post's flags by state and kind (the six that delete it).
+            models.Index(fields=["post", "state", "kind"], name="flag_post_state_idx"),
+            models.Index(fields=["comment", "state"], name="flag_comment_state_idx"),
+            # The flagger's history (newest first), today's allowance and their record.
+            models.Index(fields=["user", "-creation_date", "-id"], name="flag_user_date_idx"),
+            models.Index(fields=["user", "state"], name="flag_user_state_idx"),
+        ]
+        constraints = [
+            # One standing flag per user and post, and per user and comment: a retried or
+            # concurrent request cannot count twice toward the six that delete a post.
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=Q(state="pending", comment=None),
+                name="flag_one_pending_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                condition=Q(state="pending", comment__isnull=False),
+                name="flag_one_pending_per_comment",
+            ),
+        ]
+
+    @property
+    def on_comment(self) -> bool:
+        return self.comment_id is not None
+
+
+class FlaggerRecord(models.Model):
+    """A user's flags by outcome, kept as counters (spec §7.8: the allowance grows with
+    helpful flags; moderators see each flagger's record beside their flags). Moved in the
+    transaction that raises or resolves a flag; `moderation.flag_handling.flagger_records_rebuild`
+    recounts them from the Flag rows."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    pending = models.IntegerField(default=0)
+    helpful = models.IntegerField(default=0)
+    declined = models.IntegerField(default=0)
+    disputed = models.IntegerField(default=0)
+    aged = models.IntegerField(default=0)

@@ -287,3 +287,58 @@ def can_use_moderator_tools(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "The moderator tools need an account; log in."
     return has_privilege(user, "moderator_tools")
+
+
+# Flags (spec §2: 15 reputation; §7.8)
+
+
+def _flagger(user) -> Decision:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "You need to log in to flag."
+    if not user.is_active:
+        return False, "This account is suspended."
+    return has_privilege(user, "flag_posts")
+
+
+def can_flag_post(user, post) -> Decision:
+    """15 reputation (moderators always), a live question or answer that no lock shields
+    from flags. Reads only the post (and a locked post's lock row, kept on the instance), so
+    the question page decides every post of a thread without a query."""
+    allowed, reason = _flagger(user)
+    if not allowed:
+        return allowed, reason
+    if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
+        return False, "Only questions and answers can be flagged."
+    if post.deletion_date is not None:
+        return False, "This post is deleted."
+    if not user.is_moderator and (refusal := locks.lock_refusal(post, locks.FLAG)):
+        return False, refusal
+    return ALLOWED
+
+
+def can_flag_comment(user, comment, post=None) -> Decision:
+    """15 reputation, a live comment that is not the flagger's own, on a live post."""
+    allowed, reason = _flagger(user)
+    if not allowed:
+        return allowed, reason
+    if comment.deletion_date is not None:
+        return False, "This comment was deleted."
+    if comment.user_id == user.id:
+        return False, "You cannot flag your own comment; edit or delete it instead."
+    if post is not None and post.deletion_date is not None:
+        return False, "This comment's post is deleted."
+    return ALLOWED
+
+
+def can_handle_flags(user) -> Decision:
+    """The flag dashboard (/admin) and handling flags: moderators only."""
+    return moderators_only(user, "handle flags")
+
+
+def can_see_flag_history(viewer, user_id: int) -> Decision:
+    """A user's flags are seen by that user and by moderators."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False, "You need to log in to see your flags."
+    if viewer.id == user_id or viewer.is_moderator:
+        return ALLOWED
+    return False, "Only this user and moderators can see their flags."

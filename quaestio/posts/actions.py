@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from quaestio.comments import policies as comment_policies
+from quaestio.moderation import policies as moderation_policies
 from quaestio.posts import policies as post_policies
 from quaestio.posts.models import PostType
 from quaestio.votes import policies as vote_policies
@@ -78,6 +79,7 @@ class PostActions:
     notice: Verdict = NO  # add (or remove) a post notice
     vote_delete: Verdict = NO
     vote_undelete: Verdict = NO
+    flag: Verdict = NO  # open the flag dialog (spec §7.8)
 
 
 @dataclass(slots=True)
@@ -86,6 +88,7 @@ class CommentActions:
     upvote: Verdict = NO  # cast or take back that vote
     edit: Verdict = NO
     delete: Verdict = NO
+    flag: Verdict = NO
 
 
 @dataclass(slots=True)
@@ -162,6 +165,7 @@ def post_actions(
         comment=from_decision(
             comment_policies.comment_decision(user, post, question.owner_id if is_answer else None)
         ),
+        flag=from_decision(moderation_policies.can_flag_post(user, post)),
     )
     if not actions.edit.allowed:
         actions.suggest_edit = from_decision(post_policies.can_suggest_edit(user, post))
@@ -206,4 +210,5 @@ def comment_actions(
                 user, comment, lambda: len(upvoted_deletion_posts() - {comment.post_id})
             )
         ),
+        flag=from_decision(moderation_policies.can_flag_comment(user, comment)),
     )

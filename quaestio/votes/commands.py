@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def daily_jobs(args) -> int:
     from quaestio.badges.services import award_badges
+    from quaestio.moderation.flag_handling import flags_tidy
     from quaestio.moderation.locks import locks_expire
     from quaestio.moderation.protection import auto_protect_sweep
     from quaestio.moderation.roomba import roomba_run
@@ -19,6 +20,8 @@ def daily_jobs(args) -> int:
     print(f"Serial voting: {reverse_serial_voting():,} votes reversed.")
     print(f"Close votes: {close_votes_age():,} aged away.")
     print(f"Locks: {locks_expire():,} ran out and were lifted.")
+    tidied = flags_tidy()
+    print(f"Flags: {tidied['resolved']:,} on deleted items resolved, {tidied['aged']:,} aged away.")
     print(f"Protection: {auto_protect_sweep():,} questions protected by Community.")
     cleaned = roomba_run()
     print(

@@ -83,6 +83,8 @@ class ThreadUrls:
     vote_delete: str
     vote_undelete: str
     timeline: str
+    flag: str
+    comment_flag: str
 
 
 @lru_cache(maxsize=8)
@@ -118,6 +120,8 @@ def thread_urls(prefix: str) -> ThreadUrls:
         vote_delete=post("vote_delete"),
         vote_undelete=post("vote_undelete"),
         timeline=post("timeline"),
+        flag=post("flag"),
+        comment_flag=comment("flag"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -293,6 +297,8 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
             links_html += f' <a href="{urls.protect % post_id}">Protect</a>'
     if actions.notice.allowed:
         links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
+    if actions.flag.allowed:
+        links_html += f' <a class="flag-link" href="{urls.flag % post_id}">Flag</a>'
     return links_html
 
 
@@ -329,6 +335,9 @@ def comment_tools(comment_id: int, actions, viewer: Viewer) -> str:
             '<button type="submit" class="comment-delete" title="Delete this comment">'
             "delete</button></form>"
         )
+    if actions.flag.allowed:
+        url = viewer.urls.comment_flag % comment_id
+        tools += f' <a class="flag-link comment-flag" href="{url}">flag</a>'
     return tools
 
 

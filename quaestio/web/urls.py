@@ -4,6 +4,7 @@ from quaestio.web.views import (
     accounts,
     closing,
     deletion,
+    flags,
     moderation,
     post_states,
     questions,
@@ -27,6 +28,7 @@ urlpatterns = (
     + questions.urlpatterns
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns
+    + flags.urlpatterns  # before users/<id>/<slug>, which would take /flags
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns

@@ -5,6 +5,7 @@ from quaestio.api.views import (  # noqa: F401
     badges,
     closing,
     comments,
+    flags,
     me,
     posts,
     questions,

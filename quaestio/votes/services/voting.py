@@ -158,6 +158,23 @@ def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     return vote
 
 
+def community_downvote(post: Post, now: datetime) -> Vote | None:
+    """Community's automatic downvote on a post deleted by spam or rude flags (spec §7.8,
+    §7.11), scored and entered in the ledger like any downvote. The caller holds the post's
+    lock; a post Community already downvoted takes no second one."""
+    from quaestio.accounts.models import COMMUNITY_USER_ID
+
+    community = User.objects.filter(id=COMMUNITY_USER_ID).first()
+    if (
+        community is None
+        or Vote.objects.filter(
+            post_id=post.id, user_id=COMMUNITY_USER_ID, vote_type=VoteType.DOWN_MOD
+        ).exists()
+    ):
+        return None
+    return _cast(community, post, VoteType.DOWN_MOD, now)
+
+
 def _retract(post: Post, vote: Vote) -> None:
     """Delete the vote and its score; its reputation events leave the ledger with it."""
     Vote.objects.filter(id=vote.id).delete()

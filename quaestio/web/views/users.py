@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import path
 
 from quaestio.accounts.selectors import user_list, user_profile
-from quaestio.core.links import user_url
+from quaestio.core.links import user_flags_url, user_url
+from quaestio.moderation.policies import can_see_flag_history
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 from quaestio.web.paging import paged
 
@@ -19,8 +20,17 @@ def profile(request, user_id: int, slug: str | None = None):
     canonical = user_url(user_id, data.user.display_name)
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
+    # The flag history is for its user and moderators (spec §7.8): the link only for them.
+    flags = can_see_flag_history(request.user, user_id)[0]
     return render(
-        request, "users/profile.html", {"profile": data, "u": data.user, "canonical": canonical}
+        request,
+        "users/profile.html",
+        {
+            "profile": data,
+            "u": data.user,
+            "canonical": canonical,
+            "flags_url": user_flags_url(user_id) if flags else "",
+        },
     )
 
 
