@@ -204,6 +204,10 @@ QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
+# Close and reopen votes one user may cast per UTC day (spec §7.2: "SO: 50 per day").
+QUAESTIO_CLOSE_VOTES_PER_DAY = env_int("QUAESTIO_CLOSE_VOTES_PER_DAY", 50)
+# Answers to a community wiki question are community wiki (spec §5.3, rule 3, unverified).
+QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI = env_bool("QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI", True)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

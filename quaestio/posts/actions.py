@@ -78,6 +78,9 @@ class PostActions:
     notice: Verdict = NO  # add (or remove) a post notice
     vote_delete: Verdict = NO
     vote_undelete: Verdict = NO
+    delete_votes: int = 0  # standing delete (or undelete) votes, for those who may see them
+    undelete_votes: int = 0
+    make_wiki: Verdict = NO  # the moderators' community wiki tool (authors use the edit form)
 
 
 @dataclass(slots=True)
@@ -170,6 +173,8 @@ def post_actions(
     if is_answer:
         actions.accepted = question.accepted_answer_id == post.id
         actions.accept = from_refusal(vote_policies.can_accept(user, question, post, now))
+    if user is not None and user.is_moderator:  # authors tick the box on the edit form
+        actions.make_wiki = from_decision(post_policies.can_make_community_wiki(user, post))
     return actions
 
 

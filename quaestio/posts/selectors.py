@@ -62,6 +62,9 @@ class PostBlock:
     deleted_by: Card | None = None  # for a deleted post shown to its owner or a moderator
     deletion: Deletion | None = None
     state: PostState | None = None  # its lock, protection and post notice (moderation)
+    # Community wiki (spec §5.3): shown as "Community wiki" and its editors, not the owner.
+    community_wiki: bool = False
+    editor_count: int = 0
 
 
 @dataclass(slots=True)
@@ -249,6 +252,8 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
             decide.post(post, deletion),
             card(deletion.user_id, deletion.user_display_name) if deletion else None,
             deletion,
+            community_wiki=post.community_owned_date is not None,
+            editor_count=post.editor_count,
         )
 
     question_block = block(question)

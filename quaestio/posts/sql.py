@@ -83,6 +83,8 @@ class PostRow:
     bounty_amount: int | None
     bounty_offerer_id: int | None
     bounty_ends_at: datetime | None
+    # A community wiki post's "N users": the people who wrote its text (0 for other posts).
+    editor_count: int
 
     @property
     def tag_names(self) -> list[str]:
@@ -129,6 +131,15 @@ _HAS_NOTICE = (
 )
 
 
+# Community wiki posts show how many people wrote them instead of the owner's card: counted on
+# the post's own history rows (an index range), only for the few posts that are wiki.
+_EDITOR_COUNT = (
+    "CASE WHEN community_owned_date IS NULL THEN 0 ELSE (SELECT COUNT(DISTINCT h.user_id)"
+    " FROM posts_posthistory h WHERE h.post_id = posts_post.id"
+    f" AND h.post_history_type IN ({', '.join(str(t) for t in range(1, 10))})) END"
+)
+
+
 @lru_cache(maxsize=2)
 def _post_columns(vendor: str) -> str:
     return ", ".join(_post_column(name) for name in PostRow.__dataclass_fields__)
@@ -161,6 +172,8 @@ def _post_column(name: str) -> str:
         return f"{_HAS_LINKS} AS has_links"
     if name == "has_notice":
         return f"{_HAS_NOTICE} AS has_notice"
+    if name == "editor_count":
+        return f"{_EDITOR_COUNT} AS editor_count"
     if name in _BOUNTY_COLUMNS:
         return _bounty_column(name)
     return _date(name) if name in _POST_DATES else name

@@ -95,6 +95,7 @@ class ThreadUrls:
     vote_delete: str
     vote_undelete: str
     timeline: str
+    community_wiki: str
 
 
 @lru_cache(maxsize=8)
@@ -130,6 +131,7 @@ def thread_urls(prefix: str) -> ThreadUrls:
         vote_delete=post("vote_delete"),
         vote_undelete=post("vote_undelete"),
         timeline=post("timeline"),
+        community_wiki=post("community_wiki"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -307,9 +309,11 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
         reopen = _counted("Reopen", actions.close_votes)
         links_html += f' <a href="{urls.reopen % post_id}">{reopen}</a>'
     if actions.vote_delete.allowed:
-        links_html += f' <a href="{urls.vote_delete % post_id}">Vote to delete</a>'
+        vote_delete = _counted("Vote to delete", actions.delete_votes)
+        links_html += f' <a href="{urls.vote_delete % post_id}">{vote_delete}</a>'
     if actions.vote_undelete.allowed:
-        links_html += f' <a href="{urls.vote_undelete % post_id}">Vote to undelete</a>'
+        vote_undelete = _counted("Vote to undelete", actions.undelete_votes)
+        links_html += f' <a href="{urls.vote_undelete % post_id}">{vote_undelete}</a>'
     if actions.lock.allowed:
         if post.locked_date:
             links_html += f' <a href="{urls.unlock % post_id}">Unlock</a>'
@@ -322,6 +326,8 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
             links_html += f' <a href="{urls.protect % post_id}">Protect</a>'
     if actions.notice.allowed:
         links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
+    if actions.make_wiki.allowed:
+        links_html += f' <a href="{urls.community_wiki % post_id}">Community wiki</a>'
     return links_html
 
 
@@ -342,9 +348,11 @@ def signatures(block, kind: str, viewer: Viewer) -> str:
                 f'<a href="{revisions}">edited</a> {time_html(post.last_edit_date, now)}'
                 "</div></div>"
             )
-    if post.community_owned_date:
+    if block.community_wiki:
+        editors = f"{block.editor_count} user{'s' if block.editor_count != 1 else ''}"
         owner = (
-            '<div class="user-card owner cw"><div class="user-action">community wiki</div></div>'
+            '<div class="user-card owner cw"><div class="user-action">Community wiki</div>'
+            f'<div class="cw-editors">{editors}</div></div>'
         )
     else:
         action = "asked" if kind == "question" else "answered"

@@ -3,6 +3,7 @@
 from quaestio.web.views import (
     accounts,
     closing,
+    community_wiki,
     deletion,
     moderation,
     post_states,
@@ -35,4 +36,5 @@ urlpatterns = (
     + moderation.urlpatterns
     + deletion.urlpatterns
     + timeline.urlpatterns
+    + community_wiki.urlpatterns
 )
