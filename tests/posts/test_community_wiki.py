@@ -224,3 +224,26 @@ def test_search_wiki_operator_finds_converted_posts(
         post_make_community_wiki(make_user(1, is_moderator=True), wiki.id)
     assert set(search_ids("aqueducts wiki:yes", limit=10)[0]) == {wiki.id}
     assert set(search_ids("aqueducts wiki:no", limit=10)[0]) == {plain.id}
+
+
+def test_an_imported_dumps_wiki_answer_shows_as_wiki(tmp_path):
+    """A dump's CommunityOwnedDate makes the answer community wiki here: the page shows
+    "Community wiki" with its one writer, and votes on it earn nothing."""
+    import io
+
+    from quaestio.dumps.importer import import_dump
+    from tests.dumps.conftest import MINIMAL, write_dump
+
+    files = dict(MINIMAL)
+    files["Posts"] = [
+        MINIMAL["Posts"][0],
+        MINIMAL["Posts"][1].replace(
+            'CommentCount="0"', 'CommentCount="0" CommunityOwnedDate="2014-01-22T10:00:00.000"'
+        ),
+    ]
+    import_dump(write_dump(tmp_path / "wiki.stackexchange.com", files), out=io.StringIO())
+    assert Post.objects.get(id=2).community_owned_date is not None
+    tree = _page(Client(), 1)
+    card = tree.cssselect("#answer-2 .signatures .cw")[0]
+    assert card.cssselect(".user-action")[0].text_content() == "Community wiki"
+    assert card.cssselect(".cw-editors")[0].text_content() == "1 user"
