@@ -220,6 +220,10 @@ QUAESTIO_SPAM_FLAGS_TO_DELETE = env_int("QUAESTIO_SPAM_FLAGS_TO_DELETE", 6)
 QUAESTIO_MODERATOR_FLAG_BINDING = env_bool("QUAESTIO_MODERATOR_FLAG_BINDING", True)
 QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE = env_int("QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE", 3)
 QUAESTIO_FLAG_AGING_DAYS = env_int("QUAESTIO_FLAG_AGING_DAYS", 0)
+# Close and reopen votes one user may cast per UTC day (spec §7.2: "SO: 50 per day").
+QUAESTIO_CLOSE_VOTES_PER_DAY = env_int("QUAESTIO_CLOSE_VOTES_PER_DAY", 50)
+# Answers to a community wiki question are community wiki (spec §5.3, rule 3, unverified).
+QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI = env_bool("QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI", True)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

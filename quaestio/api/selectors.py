@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from quaestio.accounts.models import User
 from quaestio.api.errors import BadParameter
@@ -236,6 +237,10 @@ def load_related(
         from quaestio.moderation.selectors import standing_vote_counts
 
         related.close_votes = standing_vote_counts([q.id for q in questions])
+    if questions and api.user is not None and out.wants("question", "can_close"):
+        from quaestio.moderation.close_limits import can_close_questions
+
+        related.can_close = can_close_questions(api.user, questions, timezone.now())
     if all_posts and out.wants_any(("question", "answer"), "notice"):
         from quaestio.moderation.post_states import notice_views
 

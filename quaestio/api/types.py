@@ -87,6 +87,7 @@ class Related:
     closings: dict[int, object] = field(default_factory=dict)  # moderation ClosedNotice by id
     close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
     notices: dict[int, object] = field(default_factory=dict)  # moderation NoticeView by post id
+    can_close: dict[int, bool] = field(default_factory=dict)  # the caller's, when signed in
 
 
 def user_link(out: Out, user_id: int, display_name: str) -> str:
@@ -268,6 +269,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         "close_vote_count": related.close_votes.get(post.id, (0, 0))[0],
         "reopen_vote_count": related.close_votes.get(post.id, (0, 0))[1],
         "delete_vote_count": 0,
+        # Only for an authenticated caller (None leaves it out), as Stack Exchange does.
+        "can_close": related.can_close.get(post.id) if out.viewer_id is not None else None,
         "upvoted": _viewer_vote(out, related, post.id, 2),
         "downvoted": _viewer_vote(out, related, post.id, 3),
     }

@@ -56,6 +56,7 @@ from quaestio.dumps.sqlite_session import (
     sqlite_import_memory,
     sqlite_references_checked_by_importer,
 )
+from quaestio.moderation.notice_import import notices_from_history
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.backends import get_backend
@@ -419,6 +420,11 @@ class Importer:
                 "derive Markdown and close/lock/protect state from history",
                 {POSTS, POST_HISTORY},
                 self._derive_from_history,
+            ),
+            (
+                "post notices from history (their kinds where the dump allows)",
+                {USERS, POSTS, POST_HISTORY, VOTES},
+                partial(notices_from_history, self.site),
             ),
             (
                 "recount answer, comment and tag counts (the live site's recount)",

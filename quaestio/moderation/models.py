@@ -78,6 +78,8 @@ class CloseVote(models.Model):
             models.Index(fields=["question", "kind", "state"], name="closevote_question_idx"),
             # The close review queue and the aging job read pending rows by date.
             models.Index(fields=["state", "kind", "creation_date"], name="closevote_pending_idx"),
+            # A user's votes today, for the daily allowance (moderation.close_limits).
+            models.Index(fields=["user", "creation_date"], name="closevote_user_day_idx"),
         ]
         constraints = [
             # One standing vote (or flag) per user, question and kind: a retried or concurrent

@@ -2,8 +2,8 @@
 
 A post has at most one standing notice; adding another kind replaces it. Each addition and
 removal writes its PostHistory row (type 33 or 34, the dump's numbers) whose Comment is the
-notice's id, as in the dump. A dump's notices exist only as those rows (their kind is not in
-the dump): `imported_notices` reads them for the page.
+notice's id, as in the dump. A dump's notices become PostNotice rows when it is imported
+(moderation.notice_import, which recovers their kinds where the dump allows).
 """
 
 from __future__ import annotations
@@ -72,10 +72,19 @@ NOTICE_KINDS = (
 )
 NOTICE_KINDS_BY_KEY = {kind.key: kind for kind in NOTICE_KINDS}
 IMPORTED = NoticeKind("imported", "Post notice", "A moderator added a notice to this post.", BOTH)
+# A dump's notice that came with a bounty (moderation.notice_import): Stack Exchange shows one
+# while a bounty is open; a bounty started here shows in the question's bounty box instead.
+BOUNTY = NoticeKind(
+    "bounty",
+    "Bounty",
+    "A bounty was offered on this question to draw attention to it and reward a good answer.",
+    (PostType.QUESTION,),
+)
+_OTHER_KINDS = {IMPORTED.key: IMPORTED, BOUNTY.key: BOUNTY}
 
 
 def notice_kind(key: str) -> NoticeKind:
-    return NOTICE_KINDS_BY_KEY.get(key, IMPORTED)
+    return NOTICE_KINDS_BY_KEY.get(key) or _OTHER_KINDS.get(key, IMPORTED)
 
 
 def kinds_for(post: Post) -> list[NoticeKind]:

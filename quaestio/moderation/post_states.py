@@ -18,6 +18,7 @@ from django.utils import timezone
 from quaestio.core import links
 from quaestio.moderation import locks, notices, protection
 from quaestio.moderation.models import PostLock, PostNotice
+from quaestio.moderation.notice_import import kind_from_text
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
 
 
@@ -154,19 +155,20 @@ def imported_notices(post_ids: list[int]) -> dict[int, NoticeView]:
                 PostHistoryType.POST_NOTICE_REMOVED,
             ),
         )
-        .only("post_id", "post_history_type", "creation_date", "comment", "user_id")
+        .only("post_id", "post_history_type", "creation_date", "comment", "user_id", "text")
         .order_by("post_id", "creation_date", "id")
     )
     for row in rows:
         latest[row.post_id] = row
-    kind = notices.IMPORTED
-    return {
-        post_id: NoticeView(
+    views = {}
+    for post_id, row in latest.items():
+        if row.post_history_type != PostHistoryType.POST_NOTICE_ADDED:
+            continue
+        kind = notices.notice_kind(kind_from_text(row.text))  # our export's kind, if any
+        views[post_id] = NoticeView(
             _int(row.comment), kind.key, kind.title, kind.text, row.creation_date, row.user_id
         )
-        for post_id, row in latest.items()
-        if row.post_history_type == PostHistoryType.POST_NOTICE_ADDED
-    }
+    return views
 
 
 def _int(text: str | None) -> int | None:

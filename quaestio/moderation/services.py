@@ -20,7 +20,7 @@ from django.utils import timezone
 from quaestio.comments import services as comment_services
 from quaestio.core import links
 from quaestio.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from quaestio.moderation import policies, rules
+from quaestio.moderation import close_limits, policies, rules
 from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState, OffTopicReason
 from quaestio.moderation.writes import write_history
 from quaestio.posts.models import (
@@ -196,6 +196,7 @@ def close_vote_cast(
         standing = _standing(question.id, CloseVoteKind.CLOSE, now)
         if _has_voted(standing, user, now):
             return _outcome(question, "unchanged", standing, "You have already voted to close.")
+        close_limits.check_vote_limits(user, question.id, CloseVoteKind.CLOSE, now)
         vote = CloseVote.objects.create(
             question=question,
             user=user,
@@ -268,6 +269,7 @@ def reopen_vote_cast(
         standing = _standing(question.id, CloseVoteKind.REOPEN, now)
         if _has_voted(standing, user, now):
             return _outcome(question, "unchanged", standing, "You have already voted to reopen.")
+        close_limits.check_vote_limits(user, question.id, CloseVoteKind.REOPEN, now)
         vote = CloseVote.objects.create(
             question=question, user=user, kind=CloseVoteKind.REOPEN, creation_date=now
         )

@@ -80,6 +80,9 @@ class PostActions:
     vote_delete: Verdict = NO
     vote_undelete: Verdict = NO
     flag: Verdict = NO  # open the flag dialog (spec §7.8)
+    delete_votes: int = 0  # standing delete (or undelete) votes, for those who may see them
+    undelete_votes: int = 0
+    make_wiki: Verdict = NO  # the moderators' community wiki tool (authors use the edit form)
 
 
 @dataclass(slots=True)
@@ -174,6 +177,8 @@ def post_actions(
     if is_answer:
         actions.accepted = question.accepted_answer_id == post.id
         actions.accept = from_refusal(vote_policies.can_accept(user, question, post, now))
+    if user is not None and user.is_moderator:  # authors tick the box on the edit form
+        actions.make_wiki = from_decision(post_policies.can_make_community_wiki(user, post))
     return actions
 
 

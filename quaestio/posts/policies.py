@@ -150,6 +150,40 @@ def can_edit(user, post: Post) -> Decision:
     return has_privilege(user, "edit_posts")
 
 
+def can_make_community_wiki(user, post: Post) -> Decision:
+    """Spec §5.3: an answer's author makes it community wiki (from 10 reputation, "Create
+    community-wiki answers"), a moderator any question or answer. It cannot be undone here."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if post.post_type not in (PostType.QUESTION, PostType.ANSWER):
+        return False, "Only questions and answers can be community wiki."
+    if post.deletion_date:
+        return False, "This post was deleted."
+    if post.community_owned_date:
+        return False, "This post is already community wiki."
+    if user.is_moderator:
+        return ALLOWED
+    if post.owner_id != user.id:
+        return False, "Only the post's author or a moderator can make it community wiki."
+    if post.post_type != PostType.ANSWER:
+        return False, "Only moderators can make a question community wiki."
+    if refusal := lock_refusal(post, "edit"):
+        return False, refusal
+    return has_privilege(user, "create_wiki_posts")
+
+
+def can_write_wiki_answer(user, question: Post) -> Decision:
+    """Whether the answer form offers the community wiki box: from 10 reputation, and not on
+    a community wiki question (its answers are community wiki anyway)."""
+    allowed, reason = _signed_in(user)
+    if not allowed:
+        return allowed, reason
+    if question.community_owned_date:
+        return False, "Answers to a community wiki question are community wiki."
+    return has_privilege(user, "create_wiki_posts")
+
+
 def can_suggest_edit(user, post: Post) -> Decision:
     allowed, reason = _signed_in(user)
     if not allowed:

@@ -65,6 +65,9 @@ class PostBlock:
     deleted_by: Card | None = None  # for a deleted post shown to its owner or a moderator
     deletion: Deletion | None = None
     state: PostState | None = None  # its lock, protection and post notice (moderation)
+    # Community wiki (spec §5.3): shown as "Community wiki" and its editors, not the owner.
+    community_wiki: bool = False
+    editor_count: int = 0
 
 
 @dataclass(slots=True)
@@ -244,6 +247,8 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
             decide.post(post, deletion),
             card(deletion.user_id, deletion.user_display_name) if deletion else None,
             deletion,
+            community_wiki=post.community_owned_date is not None,
+            editor_count=post.editor_count,
         )
 
     question_block = block(question)
@@ -252,7 +257,9 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
             viewer, question, answers, decide.votes.open_bounties, decide.now
         )
     answer_blocks = [block(a) for a in answers]
-    curation = _curation(viewer, question_block, answer_blocks, decide.now)
+    curation = _curation(
+        viewer, question_block, answer_blocks, decide.now, decide.votes.deletion_votes
+    )
     linked, related = sidebar(cursor, question)
     return QuestionPage(
         question=question_block,
@@ -301,7 +308,11 @@ def anonymous_actions(thread: Thread) -> dict[int, PostActions]:
 
 
 def _curation(
-    viewer: User | None, question: PostBlock, answers: list[PostBlock], now: datetime
+    viewer: User | None,
+    question: PostBlock,
+    answers: list[PostBlock],
+    now: datetime,
+    deletion_votes: dict[tuple[int, int], list[datetime]],
 ) -> ClosedNotice | None:
     """The closed notice, each post's lock, protection and notice, and for a signed-in viewer
     the curation actions on each post (close, reopen, lock, protect, notice, delete votes), from
@@ -314,7 +325,7 @@ def _curation(
         block.state = states[block.post.id]
     _post_state_actions(blocks)
     if viewer is not None:
-        _deletion_vote_actions(viewer, blocks, now)
+        _deletion_vote_actions(viewer, blocks, now, deletion_votes)
     # Closing starts at the flag privilege (15): below it the viewer may neither flag, vote nor
     # see the votes, and reads only the notice.
     if viewer is None or not (viewer.is_moderator or has_privilege(viewer, "flag_posts")[0]):
@@ -343,24 +354,41 @@ def _post_state_actions(blocks: list[PostBlock]) -> None:
         block.actions.notice = YES if state.can_add_notice else NO
 
 
-def _deletion_vote_actions(viewer: User, blocks: list[PostBlock], now: datetime) -> None:
+def _votes_deletion(viewer: User) -> bool:
+    """Delete votes start at the moderator tools privilege (10k: closed questions); moderators
+    delete and undelete outright (Delete, Undelete) and cast none."""
+    return not viewer.is_moderator and has_privilege(viewer, "moderator_tools")[0]
+
+
+def _deletion_vote_actions(
+    viewer: User,
+    blocks: list[PostBlock],
+    now: datetime,
+    deletion_votes: dict[tuple[int, int], list[datetime]],
+) -> None:
     """Vote to delete or undelete, from moderation.policies (the rules deletion_state and the
-    vote services apply), asked with the rows the page loaded: no query. The standing votes are
-    counted on the vote's own page. Moderators delete and undelete outright (Delete, Undelete)."""
-    if viewer.is_moderator or not has_privilege(viewer, "trusted_user")[0]:
+    vote services apply), asked with the rows the page loaded: no query. With each, the
+    standing votes of its kind, read with the viewer's votes (posts.sql.viewer_votes): undelete
+    votes count from the post's deletion, delete votes from its last undeletion, as
+    moderation.deletion counts them."""
+    if not _votes_deletion(viewer):
         return
     question = blocks[0].post
     for block in blocks:
-        post = _InThread(block.post, question)
+        row = block.post
+        post = _InThread(row, question)
         actions = block.actions
-        if block.post.deletion_date:
+        if row.deletion_date:
             actions.vote_undelete = from_decision(
                 moderation_policies.can_vote_to_undelete(viewer, post)
             )
+            dates = deletion_votes.get((row.id, VoteType.UNDELETION), ())
+            actions.undelete_votes = sum(1 for d in dates if d >= row.deletion_date)
         else:
             actions.vote_delete = from_decision(
                 moderation_policies.can_vote_to_delete(viewer, post, now)
             )
+            actions.delete_votes = len(deletion_votes.get((row.id, VoteType.DELETION), ()))
 
 
 class _InThread:
@@ -394,12 +422,15 @@ class _Decider:
         self.votes = ViewerVotes({}, set())
         if viewer is not None:
             asker = viewer.id == question.owner_id
+            post_ids = [question.id, *(a.id for a in answers)]
             self.votes = sql.viewer_votes(
                 cursor,
-                [question.id, *(a.id for a in answers)],
+                post_ids,
                 [c.id for c in comments],
                 viewer.id,
                 upvoted_among=self.live_answer_ids if asker else (),
+                # Read with the viewer's votes, no query of their own (see _deletion_vote_actions).
+                deletion_votes_among=post_ids if _votes_deletion(viewer) else (),
             )
         self._upvoted_deletions: set[int] | None = None
         self._anonymous: dict[tuple, PostActions] = {}

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.posts import community_wiki as community_wiki_rules
 from quaestio.posts import policies
 from quaestio.posts.events import announce_post_written
 from quaestio.posts.models import (
@@ -159,8 +160,11 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
     return _create_once(user, token, create)
 
 
-def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
-    """A new answer (history type 2) and the question's answer count and activity."""
+def answer_post(
+    user, question_id: int, *, body: str, token: str = "", community_wiki: bool = False
+) -> Post:
+    """A new answer (history type 2) and the question's answer count and activity; community
+    wiki (type 16, same revision) when the author ticked the box or the question is one."""
     token = token or _content_token("answer", question_id, body)
     earlier = _existing_submission(user, token) if user.is_authenticated else None
     if earlier is not None:
@@ -170,6 +174,8 @@ def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
         raise NotFound("No question with that id.")
     require(policies.may_answer(user, question))
     require_not_limited(policies.answer_rate_limit(user))
+    if community_wiki:
+        require(policies.can_write_wiki_answer(user, question))
     content, html = clean_content(user, is_question=False, title="", body=body, tags=[])
 
     def create() -> Post:
@@ -185,7 +191,12 @@ def answer_post(user, question_id: int, *, body: str, token: str = "") -> Post:
             last_activity_date=now,
             content_license=CONTENT_LICENSE,
         )
-        history_row(post, PostHistoryType.INITIAL_BODY, new_guid(), user, now, content.body).save()
+        guid = new_guid()
+        history_row(post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body).save()
+        if community_wiki or (
+            locked.community_owned_date and community_wiki_rules.answers_of_wiki_question_are_wiki()
+        ):
+            community_wiki_rules.convert(post, user, now, guid)
         Post.objects.filter(id=locked.id).update(
             answer_count=F("answer_count") + 1, last_activity_date=now
         )
@@ -212,12 +223,24 @@ class EditResult:
 
 
 def post_edit(
-    user, post_id: int, *, body: str, title: str = "", tags="", comment: str = ""
+    user,
+    post_id: int,
+    *,
+    body: str,
+    title: str = "",
+    tags="",
+    comment: str = "",
+    community_wiki: bool = False,
 ) -> EditResult:
-    """Edit a post: a new revision for those who may edit, a suggested edit for the others."""
+    """Edit a post: a new revision for those who may edit, a suggested edit for the others.
+    `community_wiki`: the author's (or a moderator's) box, converting the post with the edit;
+    ticked alone, it converts the post without a revision."""
     comment = " ".join((comment or "").split())[:EDIT_SUMMARY_MAX]
     with transaction.atomic():
         post = locked_post(post_id)
+        wiki = community_wiki and not post.community_owned_date
+        if wiki:
+            require(policies.can_make_community_wiki(user, post))
         allowed, _reason = policies.can_edit(user, post)
         if not allowed:
             suggestable, why_not = policies.can_suggest_edit(user, post)
@@ -229,7 +252,12 @@ def post_edit(
         content, html = clean_content(
             user, is_question=post.is_question, title=title, body=body, tags=tags
         )
+        if wiki and not changed_fields(post, content):
+            community_wiki_rules.convert(post, user, timezone.now())
+            return EditResult(post)
         folded = write_revision(post, user, content, html, comment=comment)
+        if wiki:
+            community_wiki_rules.convert(post, user, post.last_activity_date)
         announce_post_written(post.id, "edit")
         check_badges_on_commit(edited=[user.id])
     return EditResult(post, folded=folded)

@@ -27,6 +27,7 @@ from quaestio.votes.models import VoteType
 # The SQL below compares type columns with numbers: they come from the enums, once, here.
 _QUESTION, _ANSWER = int(PostType.QUESTION), int(PostType.ANSWER)
 _UP, _DOWN = int(VoteType.UP_MOD), int(VoteType.DOWN_MOD)
+_DELETE_VOTE = int(VoteType.DELETION)
 
 
 @lru_cache(maxsize=16384)
@@ -86,6 +87,8 @@ class PostRow:
     # The question's thread version (posts/thread_version.py; answers: None), the key of its
     # rendered HTML in each process (web/thread_cache.py).
     thread_version: int | None
+    # A community wiki post's "N users": the people who wrote its text (0 for other posts).
+    editor_count: int
 
     @property
     def tag_names(self) -> list[str]:
@@ -132,6 +135,15 @@ _HAS_NOTICE = (
 )
 
 
+# Community wiki posts show how many people wrote them instead of the owner's card: counted on
+# the post's own history rows (an index range), only for the few posts that are wiki.
+_EDITOR_COUNT = (
+    "CASE WHEN community_owned_date IS NULL THEN 0 ELSE (SELECT COUNT(DISTINCT h.user_id)"
+    " FROM posts_posthistory h WHERE h.post_id = posts_post.id"
+    f" AND h.post_history_type IN ({', '.join(str(t) for t in range(1, 10))})) END"
+)
+
+
 @lru_cache(maxsize=2)
 def _post_columns(vendor: str) -> str:
     return ", ".join(_post_column(name) for name in PostRow.__dataclass_fields__)
@@ -173,6 +185,8 @@ def _post_column(name: str) -> str:
         return f"{_HAS_LINKS} AS has_links"
     if name == "has_notice":
         return f"{_HAS_NOTICE} AS has_notice"
+    if name == "editor_count":
+        return f"{_EDITOR_COUNT} AS editor_count"
     if name in _BOUNTY_COLUMNS:
         return _bounty_column(name)
     return _date(name) if name in _POST_DATES else name
@@ -332,6 +346,8 @@ class ViewerVotes:
     comments: set[int]  # ids of the comments the viewer upvoted
     open_bounties: int = 0  # bounties the viewer offered that are still open (anywhere)
     upvoted_posts: set[int] = field(default_factory=set)  # of those asked, with an upvote
+    # Of the posts asked, the pending delete (10) and undelete (11) votes: (post, kind) -> dates.
+    deletion_votes: dict[tuple[int, int], list[datetime]] = field(default_factory=dict)
 
 
 def viewer_votes(
@@ -340,11 +356,14 @@ def viewer_votes(
     comment_ids: list[int],
     user_id: int,
     upvoted_among: list[int] = (),
+    deletion_votes_among: list[int] = (),
 ) -> ViewerVotes:
     """The viewer's up (2) or down (3) vote on each post of the thread, their comment upvotes
     (type 0 here), their open bounties (type -1, any question: the bounty policy limits them
     per user) and which of `upvoted_among` have an upvote from anyone (type -2: whether the
-    asker may delete their question), in one query."""
+    asker may delete their question) and the pending delete and undelete votes on
+    `deletion_votes_among` (types -10 and -11: their counts, for users who may see them;
+    delete votes cast before the post's last undeletion no longer stand), in one query."""
     votes = ViewerVotes({}, set())
     if not post_ids:
         return votes
@@ -370,6 +389,16 @@ def viewer_votes(
             f" WHERE vote_type = {_UP} AND post_id IN ({_marks(upvoted_among)}) GROUP BY post_id"
         )
         params += list(upvoted_among)
+    if deletion_votes_among:
+        sql += (
+            f" UNION ALL SELECT d.post_id, -d.kind, {_date('d.creation_date')}"
+            " FROM moderation_deletionvote d WHERE d.state = 'pending'"
+            f" AND d.post_id IN ({_marks(deletion_votes_among)}) AND (d.kind <> {_DELETE_VOTE}"
+            " OR NOT EXISTS (SELECT 1 FROM posts_posthistory h WHERE h.post_id = d.post_id"
+            f" AND h.post_history_type = {int(PostHistoryType.POST_UNDELETED)}"
+            " AND h.creation_date > d.creation_date))"
+        )
+        params += list(deletion_votes_among)
     for target, vote_type, date in _rows(cursor, sql, params):
         if vote_type == 0:
             votes.comments.add(target)
@@ -382,5 +411,8 @@ def viewer_votes(
             continue
         if date.__class__ is str:
             date = _utc_from_text(date)
+        if vote_type < -2:
+            votes.deletion_votes.setdefault((target, -vote_type), []).append(date)
+            continue
         votes.posts[target] = (vote_type, date)
     return votes

@@ -138,6 +138,10 @@ PRIVILEGE_FEATURES: dict[str, str] = {
         " your questions)."
     ),
     "set_bounties": "Offer some of your reputation as a bounty to draw attention to a question.",
+    "create_wiki_posts": (
+        "Make your answers community wiki (when writing or editing them): anyone with enough"
+        " reputation may then improve them, and votes on them earn no reputation."
+    ),
     "edit_community_wiki": "Edit community wiki posts directly.",
     "vote_down": "Vote down posts that are not useful (a down vote on an answer costs you 1).",
     "create_tags": "Add a tag that does not exist yet to a question.",

@@ -85,6 +85,7 @@ class ThreadUrls:
     timeline: str
     flag: str
     comment_flag: str
+    community_wiki: str
 
 
 @lru_cache(maxsize=8)
@@ -122,6 +123,7 @@ def thread_urls(prefix: str) -> ThreadUrls:
         timeline=post("timeline"),
         flag=post("flag"),
         comment_flag=comment("flag"),
+        community_wiki=post("community_wiki"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -282,9 +284,11 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
         reopen = _counted("Reopen", actions.close_votes)
         links_html += f' <a href="{urls.reopen % post_id}">{reopen}</a>'
     if actions.vote_delete.allowed:
-        links_html += f' <a href="{urls.vote_delete % post_id}">Vote to delete</a>'
+        vote_delete = _counted("Vote to delete", actions.delete_votes)
+        links_html += f' <a href="{urls.vote_delete % post_id}">{vote_delete}</a>'
     if actions.vote_undelete.allowed:
-        links_html += f' <a href="{urls.vote_undelete % post_id}">Vote to undelete</a>'
+        vote_undelete = _counted("Vote to undelete", actions.undelete_votes)
+        links_html += f' <a href="{urls.vote_undelete % post_id}">{vote_undelete}</a>'
     if actions.lock.allowed:
         if post.locked_date:
             links_html += f' <a href="{urls.unlock % post_id}">Unlock</a>'
@@ -299,6 +303,8 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
         links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
     if actions.flag.allowed:
         links_html += f' <a class="flag-link" href="{urls.flag % post_id}">Flag</a>'
+    if actions.make_wiki.allowed:
+        links_html += f' <a href="{urls.community_wiki % post_id}">Community wiki</a>'
     return links_html
 
 

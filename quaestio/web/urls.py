@@ -3,6 +3,7 @@
 from quaestio.web.views import (
     accounts,
     closing,
+    community_wiki,
     deletion,
     flags,
     moderation,
@@ -37,4 +38,5 @@ urlpatterns = (
     + moderation.urlpatterns
     + deletion.urlpatterns
     + timeline.urlpatterns
+    + community_wiki.urlpatterns
 )

@@ -81,3 +81,30 @@ def test_close_and_reopen_vote_counts(api):
     _, body = api.get(f"questions/{q.id}", filter=created["items"][0]["filter"])
     item = body["items"][0]
     assert (item["close_vote_count"], item["reopen_vote_count"]) == (1, 0)
+
+
+def test_can_close_for_an_authenticated_caller(api):
+    """`can_close` (asked for by a filter) says whether the caller may vote to close each
+    question now, from the close policy and the vote limits: an open question yes, a closed one
+    no, one whose close vote the caller retracted no, and a 1k caller nowhere. An anonymous
+    caller gets no can_close at all."""
+    from quaestio.api.services import token_create
+
+    open_q, closed_q, retracted_q = question(user(10)), question(user(10)), question(user(10))
+    services.question_close(user(1, is_moderator=True), closed_q.id, "needs_focus")
+    closer = user(3000)
+    services.close_vote_cast(closer, retracted_q.id, "needs_focus")
+    services.close_vote_retract(closer, retracted_q.id)
+    _, created = api.get("filters/create", include="question.can_close")
+    ids = f"{open_q.id};{closed_q.id};{retracted_q.id}"
+
+    def can_close(who) -> dict:
+        params = {"filter": created["items"][0]["filter"]}
+        if who is not None:
+            params["access_token"] = token_create(who, name="t", scopes=["no_expiry"])[1]
+        _, body = api.get(f"questions/{ids}", **params)
+        return {item["question_id"]: item.get("can_close") for item in body["items"]}
+
+    assert can_close(closer) == {open_q.id: True, closed_q.id: False, retracted_q.id: False}
+    assert set(can_close(user(1000)).values()) == {False}
+    assert set(can_close(None).values()) == {None}

@@ -203,7 +203,7 @@ def test_views_count_once_per_visitor_per_window(client, demo):
 
 def test_signatures_show_editor_owner_edits_and_community_wiki(client, ask, make_user):
     """Another editor gets a card beside "edited"; an owner's own edit shows only "edited" and
-    the date; a community wiki post names no owner."""
+    the date; a community wiki post names no owner, only how many people wrote it."""
     from django.utils import timezone
 
     from quaestio.posts.models import Post
@@ -224,7 +224,8 @@ def test_signatures_show_editor_owner_edits_and_community_wiki(client, ask, make
     tree = lxml_html.fromstring(client.get(f"/questions/{question.id}/x", follow=True).content)
     cards = tree.cssselect("#question .signatures .user-card")
     assert "edited-only" in cards[0].get("class") and not cards[0].cssselect(".user-name")
-    assert [_text(card) for card in cards[1:]] == ["community wiki"]
+    assert [_text(card.cssselect(".user-action")[0]) for card in cards[1:]] == ["Community wiki"]
+    assert _text(cards[1].cssselect(".cw-editors")[0]) == "1 user"  # the asker wrote it all
 
 
 def test_structured_data_cannot_close_its_script_element(client, ask):

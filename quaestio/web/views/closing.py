@@ -12,11 +12,13 @@ import re
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from quaestio.core import links
 from quaestio.core.errors import DomainError, ValidationFailed
-from quaestio.moderation import policies, selectors, services
+from quaestio.moderation import close_limits, policies, selectors, services
+from quaestio.moderation.models import CloseVoteKind
 from quaestio.moderation.rules import OFF_TOPIC_KEY
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
@@ -30,6 +32,15 @@ def _state(request, question_id: int):
     if state is None or state.question.deletion_date is not None:
         raise Http404("No question with that id")
     return state
+
+
+def _limit(request, state, kind: int) -> str:
+    """Why the viewer, who holds the privilege, may not cast this vote now (a vote they
+    retracted, or today's allowance used up), shown instead of the form."""
+    may = state.may_vote_close if kind == CloseVoteKind.CLOSE else state.may_vote_reopen
+    if not may[0]:
+        return ""
+    return close_limits.vote_limit_refusal(request.user, state.question.id, kind, timezone.now())
 
 
 def _id(text: str) -> int | None:
@@ -68,6 +79,7 @@ def close_dialog(request, question_id: int):
         "chosen": request.POST.get("reason", "duplicate" if search_text else ""),
         "error": "",
         "message": "",
+        "limit": _limit(request, state, CloseVoteKind.CLOSE),
     }
     if request.method == "GET":
         return _close_page(request, context)
@@ -110,6 +122,7 @@ def reopen_dialog(request, question_id: int):
         "back": links.question_url(state.question.id, state.question.title),
         "error": "",
         "message": "",
+        "limit": _limit(request, state, CloseVoteKind.REOPEN),
     }
     if request.method == "GET":
         return render(request, "closing/reopen.html", context)

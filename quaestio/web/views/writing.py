@@ -29,6 +29,7 @@ from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, SuggestedEdit
 from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
+from quaestio.reputation.privileges import threshold
 from quaestio.search.selectors import similar_questions
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
@@ -106,7 +107,11 @@ def answer(request, question_id: int):
     errors: dict = {}
     status = 200
     if request.method == "POST":
-        form = {"body": request.POST.get("body", ""), "token": _form_token(request)}
+        form = {
+            "body": request.POST.get("body", ""),
+            "token": _form_token(request),
+            "community_wiki": request.POST.get("community_wiki") == "on",
+        }
         try:
             post = post_services.answer_post(request.user, question.id, **form)
         except DomainError as error:
@@ -120,7 +125,14 @@ def answer(request, question_id: int):
     return render(
         request,
         "writing/answer.html",
-        {"question": question, "form": form, "errors": errors, "body_max": BODY_MAX},
+        {
+            "question": question,
+            "form": form,
+            "errors": errors,
+            "body_max": BODY_MAX,
+            "offer_wiki": policies.can_write_wiki_answer(request.user, question)[0],
+            "wiki_edit_rep": threshold("edit_community_wiki"),
+        },
         status=status,
     )
 
@@ -143,6 +155,7 @@ def edit(request, post_id: int):
     status = 200
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("title", "body", "tags", "comment")}
+        form["community_wiki"] = request.POST.get("community_wiki") == "on"
         try:
             result = post_services.post_edit(request.user, post.id, **form)
         except DomainError as error:
@@ -165,6 +178,8 @@ def edit(request, post_id: int):
             "form": form,
             "errors": errors,
             "suggesting": not can_edit,
+            "offer_wiki": policies.can_make_community_wiki(request.user, post)[0],
+            "wiki_edit_rep": threshold("edit_community_wiki"),
             "body_max": BODY_MAX,
             "title_max": TITLE_MAX,
             "question": post if post.is_question else post.parent,
