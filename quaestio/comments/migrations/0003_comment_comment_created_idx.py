@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0002_fk_index_covered_by_composite"),
-        ("posts", "0008_post_question_live_created_idx_and_more"),
+        ("posts", "0009_post_question_live_created_idx_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0008_post_question_live_created_idx_and_more"),
+        ("posts", "0009_post_question_live_created_idx_and_more"),
         ("tags", "0001_initial"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0002_fk_index_covered_by_composite"),
-        ("moderation", "0005_review_tasks_audit_log"),
+        ("moderation", "0006_flags"),
         ("posts", "0007_post_deleted_closed_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

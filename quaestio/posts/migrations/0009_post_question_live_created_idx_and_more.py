@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("posts", "0007_post_deleted_closed_idx"),
+        ("posts", "0008_thread_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
