@@ -204,6 +204,17 @@ QUAESTIO_LIST_MAX_PAGE = env_int("QUAESTIO_LIST_MAX_PAGE", 10_000)
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
+# Review queues (spec §7.9): reviews that complete an item, the daily limit per queue, and
+# which answers are late (moderation/review_rules.py says where each default comes from).
+QUAESTIO_REVIEWS_FIRST_POSTS = env_int("QUAESTIO_REVIEWS_FIRST_POSTS", 1)
+QUAESTIO_REVIEWS_LATE_ANSWERS = env_int("QUAESTIO_REVIEWS_LATE_ANSWERS", 1)
+QUAESTIO_REVIEWS_LOW_QUALITY_OK = env_int("QUAESTIO_REVIEWS_LOW_QUALITY_OK", 2)
+QUAESTIO_REVIEWS_LOW_QUALITY_DELETE = env_int("QUAESTIO_REVIEWS_LOW_QUALITY_DELETE", 6)
+QUAESTIO_REVIEWS_LEAVE_OPEN = env_int("QUAESTIO_REVIEWS_LEAVE_OPEN", 3)
+QUAESTIO_REVIEWS_LEAVE_CLOSED = env_int("QUAESTIO_REVIEWS_LEAVE_CLOSED", 3)
+QUAESTIO_REVIEW_DAILY_LIMIT = env_int("QUAESTIO_REVIEW_DAILY_LIMIT", 20)
+QUAESTIO_LATE_ANSWER_DAYS = env_int("QUAESTIO_LATE_ANSWER_DAYS", 30)
+QUAESTIO_LATE_ANSWER_MAX_REPUTATION = env_int("QUAESTIO_LATE_ANSWER_MAX_REPUTATION", 50)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

@@ -117,6 +117,10 @@ LINK_GLOBALS = {
         "badge_url",
         "page_url",
         "absolute",
+        "review_url",
+        "review_task_url",
+        "review_edit_url",
+        "review_history_url",
     )
 }
 

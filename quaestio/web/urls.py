@@ -7,6 +7,7 @@ from quaestio.web.views import (
     moderation,
     post_states,
     questions,
+    review,
     revisions,
     search,
     site,
@@ -35,4 +36,5 @@ urlpatterns = (
     + moderation.urlpatterns
     + deletion.urlpatterns
     + timeline.urlpatterns
+    + review.urlpatterns
 )
