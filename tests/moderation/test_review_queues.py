@@ -427,7 +427,9 @@ def test_below_the_edit_privilege_the_edit_is_a_suggestion():
 # Badges
 
 
-def test_review_badges_are_awarded_per_queue_and_a_recount_agrees(django_capture_on_commit_callbacks):
+def test_review_badges_are_awarded_per_queue_and_a_recount_agrees(
+    django_capture_on_commit_callbacks,
+):
     me = user(3000)
     with django_capture_on_commit_callbacks(execute=True):
         review_submit(me, queued_answer().id, "looks-ok")
@@ -447,8 +449,7 @@ def test_reviewer_and_steward_need_250_and_1000_in_one_queue():
     me = user(3000)
     task = queued_answer()
     Review.objects.bulk_create(
-        Review(task=task, user=me, queue="first-answers", action="looks-ok")
-        for _ in range(1)
+        Review(task=task, user=me, queue="first-answers", action="looks-ok") for _ in range(1)
     )
     many = [queued_answer(ReviewQueue.LOW_QUALITY) for _ in range(250)]
     Review.objects.bulk_create(
