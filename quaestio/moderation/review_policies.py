@@ -27,6 +27,13 @@ def can_review_queue(user, queue: str) -> Decision:
     return has_privilege(user, rules.privilege)
 
 
+def may_review_any_queue(user) -> bool:
+    """Whether the top bar offers the review link (no query: reputation and role only)."""
+    return can_review_suggested_edits(user)[0] or any(
+        can_review_queue(user, queue)[0] for queue in review_rules.QUEUES
+    )
+
+
 def can_review_suggested_edits(user) -> Decision:
     """The suggested-edits queue's threshold (its items: posts.policies.can_review_suggested_edit)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -75,8 +82,8 @@ def can_review_task(
         return False, "This post is deleted."
     if post.owner_id is not None and post.owner_id == user.id:
         return False, "You cannot review your own post."
-    if action == ReviewAction.FEEDBACK and post.locked_date is not None:
-        return False, "This post is locked; it takes no comments."
+    if post.locked_date is not None:
+        return False, "This post is locked; it takes no reviews."
     if action != ReviewAction.SKIP and (refusal := daily_limit_refusal(user, task.queue, now)):
         return False, refusal
     return ALLOWED

@@ -166,3 +166,10 @@ def test_unknown_queues_and_items_are_not_found():
 
 def test_suggested_edits_keeps_its_own_page():
     assert Client().get(links.review_url("suggested-edits")).status_code == 200
+
+
+def test_the_top_bar_offers_review_to_those_with_access():
+    reviewer, _ = signed_in(500)
+    newcomer, _ = signed_in(1)
+    assert 'class="review-link"' in reviewer.get(links.page_url("home")).content.decode()
+    assert 'class="review-link"' not in newcomer.get(links.page_url("home")).content.decode()

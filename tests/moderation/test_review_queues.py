@@ -248,9 +248,10 @@ def test_the_daily_limit_counts_reviews_not_skips(settings):
     review_submit(me, tasks[3].id, "skip")  # skipping is still possible
     other_queue = queued_answer(ReviewQueue.FIRST_ANSWERS)
     review_submit(me, other_queue.id, "looks-ok")  # the limit is per queue
-    moderator = user(1, is_moderator=True)
-    for task in tasks[:3]:
-        review_submit(moderator, task.id, "looks-ok") if state(task)[0] == "pending" else None
+    moderator = user(1, is_moderator=True)  # moderators have no daily limit
+    more = [queued_answer(ReviewQueue.LOW_QUALITY) for _ in range(3)]
+    for task in more:
+        assert review_submit(moderator, task.id, "looks-ok").completed
 
 
 def test_yesterdays_reviews_do_not_count_today(settings):
@@ -497,3 +498,14 @@ def test_a_deleted_answers_task_is_skipped_when_choosing_the_next_item():
     task = queued_answer()
     delete_vote_cast(user(1, is_moderator=True), task.post_id)  # the hook runs after commit
     assert review_selectors.next_task_id(user(3000), "first-answers") is None
+
+
+def test_a_locked_post_leaves_the_queues_and_takes_no_reviews():
+    from quaestio.moderation.locks import post_lock
+
+    task = queued_answer()
+    post_lock(user(1, is_moderator=True), task.post_id, "content_dispute", None)
+    assert state(task) == (ReviewTaskState.INVALIDATED, "locked")
+    again = ReviewTask.objects.create(queue="first-answers", post_id=task.post_id)
+    with pytest.raises(PermissionDenied, match="locked"):
+        review_submit(user(3000), again.id, "looks-ok")
