@@ -51,6 +51,12 @@ class QueueSummary:
         return f"{COUNT_CAP}+" if self.pending > COUNT_CAP else f"{self.pending:,}"
 
 
+_VOTE_KIND = {
+    review_rules.ReviewQueue.CLOSE: CloseVoteKind.CLOSE,
+    review_rules.ReviewQueue.REOPEN: CloseVoteKind.REOPEN,
+}
+
+
 def _signed_in(viewer) -> bool:
     return viewer is not None and getattr(viewer, "is_authenticated", False)
 
@@ -62,6 +68,15 @@ def _pending_for(viewer, queue: str):
     if _signed_in(viewer):
         mine = Review.objects.filter(task_id=OuterRef("id"), user_id=viewer.id)
         tasks = tasks.exclude(Exists(mine)).exclude(post__owner_id=viewer.id)
+        kind = _VOTE_KIND.get(queue)
+        if kind is not None:  # those who voted or flagged already have had their say
+            voted = CloseVote.objects.filter(
+                question_id=OuterRef("post_id"),
+                user_id=viewer.id,
+                kind=kind,
+                state=CloseVoteState.PENDING,
+            )
+            tasks = tasks.exclude(Exists(voted))
     return tasks.filter(post__deletion_date__isnull=True).order_by("creation_date", "id")
 
 

@@ -66,6 +66,23 @@ def _check(user, task: ReviewTask, post: Post, action: str, now: datetime) -> No
     )
     if not allowed:
         raise PermissionDenied(reason)
+    if action != A.SKIP and _has_standing_vote(user, task):
+        raise PermissionDenied("You have already voted or flagged on this question.")
+
+
+def _has_standing_vote(user, task: ReviewTask) -> bool:
+    """In the close and reopen queues, a reviewer whose vote or flag stands has had their say."""
+    from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState
+
+    kinds = {ReviewQueue.CLOSE: CloseVoteKind.CLOSE, ReviewQueue.REOPEN: CloseVoteKind.REOPEN}
+    if task.queue not in kinds:
+        return False
+    return CloseVote.objects.filter(
+        question_id=task.post_id,
+        user_id=user.id,
+        kind=kinds[task.queue],
+        state=CloseVoteState.PENDING,
+    ).exists()
 
 
 def review_submit(

@@ -509,3 +509,29 @@ def test_a_locked_post_leaves_the_queues_and_takes_no_reviews():
     again = ReviewTask.objects.create(queue="first-answers", post_id=task.post_id)
     with pytest.raises(PermissionDenied, match="locked"):
         review_submit(user(3000), again.id, "looks-ok")
+
+
+def test_a_voter_does_not_see_the_question_in_the_close_queue_again():
+    q = question(user(10))
+    voter, other = reviewers(2)
+    services.close_vote_cast(voter, q.id, "needs_focus")
+    task = ReviewTask.objects.get(queue="close", post=q)
+    assert review_selectors.next_task_id(voter, "close") is None
+    assert review_selectors.next_task_id(other, "close") == task.id
+    with pytest.raises(PermissionDenied, match="already voted"):
+        review_submit(voter, task.id, "leave-open")
+    assert not Review.objects.exists()
+
+
+def test_reviewing_a_suggested_edit_earns_custodian(django_capture_on_commit_callbacks):
+    from quaestio.posts.services import post_edit, suggested_edit_review
+    from quaestio.tags.models import Tag
+
+    Tag.objects.get_or_create(name="rome")
+    owner = user(10)
+    q = question(owner)
+    suggestion = post_edit(user(1), q.id, title=q.title, body=BODY, tags="rome").suggestion
+    reviewer = user(2000)
+    with django_capture_on_commit_callbacks(execute=True):
+        suggested_edit_review(reviewer, suggestion.id, "approve")
+    assert Badge.objects.filter(user=reviewer, name="Custodian").count() == 1
