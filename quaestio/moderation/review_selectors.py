@@ -13,6 +13,7 @@ The decisions come from `review_policies`; templates only format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,6 +33,7 @@ from quaestio.moderation.models import (
 )
 from quaestio.posts.models import Post, SuggestedEdit
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")  # shown as its text in the choices
 COUNT_CAP = 500  # counts above this show as "500+"
 HISTORY_PAGE = 50
 
@@ -232,7 +234,7 @@ def task_page(viewer, task_id: int, queue: str, now: datetime | None = None) -> 
         page.daily_limit = review_rules.daily_limit()
         if ReviewAction.FEEDBACK in page.task_actions:
             page.feedback = [
-                (key, label, text)
+                (key, label, _MARKDOWN_LINK.sub(r"\1", text))
                 for key, (label, text) in review_rules.feedback_choices(post.is_question).items()
             ]
         if ReviewAction.CLOSE in page.task_actions:

@@ -34,7 +34,7 @@ open({out!r}, "w").write(json.dumps({{"question": q.id, "answer": a.id}}))
 """
 
 
-def test_a_reviewer_shares_feedback_on_a_first_answer(server, browser, tmp_path):  # noqa: F811
+def test_a_reviewer_shares_feedback_on_a_first_answer(server, browser, tmp_path, artifacts):  # noqa: F811
     from playwright.sync_api import expect
 
     base, env = server
@@ -54,6 +54,7 @@ def test_a_reviewer_shares_feedback_on_a_first_answer(server, browser, tmp_path)
     expect(queue.locator(".review-count")).to_have_text("1")
     queue.get_by_role("link", name="First answers").click()
     expect(page.locator(".review-post")).to_contain_text("pontoon bridges")
+    page.screenshot(path=str(artifacts / "review-first-answer.png"), full_page=True)
     page.check("input[name=feedback][value=supporting]")
     page.get_by_role("button", name="Share feedback").click()
     expect(page.get_by_role("status")).to_contain_text("Thank you for reviewing")

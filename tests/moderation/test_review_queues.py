@@ -200,6 +200,9 @@ def test_share_feedback_posts_the_canned_comment_as_community():
     review_submit(user(500), task.id, "feedback", feedback="supporting")
     (comment,) = Comment.objects.filter(post_id=task.post_id)
     assert comment.user_id == -1 and "additional supporting information" in comment.text
+    from quaestio.core import links
+
+    assert f'href="{links.page_url("help")}"' in comment.text_html  # the help center link
     assert Review.objects.get(task=task).comment == "Needs supporting information"
 
 
