@@ -170,6 +170,7 @@ class TaskPage:
     votes: str = ""  # "2 close votes, 1 close flag" (close and reopen queues)
     progress: str = ""  # how far the item is toward completion
     reviews_today: int = 0
+    limit_reached: str = ""  # the refusal, once the viewer reached today's limit
     daily_limit: int = 0
     url: str = ""
     edit_url: str = ""
@@ -232,6 +233,9 @@ def task_page(viewer, task_id: int, queue: str, now: datetime | None = None) -> 
         ]
         page.reviews_today = review_policies.reviews_today(viewer, queue, now)
         page.daily_limit = review_rules.daily_limit()
+        page.limit_reached = review_policies.daily_limit_refusal(viewer, queue, now)
+        if page.limit_reached:  # only Skip is left today
+            page.actions = [c for c in page.actions if c.action == ReviewAction.SKIP]
         if ReviewAction.FEEDBACK in page.task_actions:
             page.feedback = [
                 (key, label, _MARKDOWN_LINK.sub(r"\1", text))

@@ -173,3 +173,14 @@ def test_the_top_bar_offers_review_to_those_with_access():
     newcomer, _ = signed_in(1)
     assert 'class="review-link"' in reviewer.get(links.page_url("home")).content.decode()
     assert 'class="review-link"' not in newcomer.get(links.page_url("home")).content.decode()
+
+
+def test_at_the_daily_limit_the_page_offers_only_skip(settings):
+    settings.QUAESTIO_REVIEW_DAILY_LIMIT = 1
+    done, waiting = queued_answer(), queued_answer()
+    client, me = signed_in(500)
+    url = links.review_task_url("first-answers", done.id)
+    client.post(url, {"action": "looks-ok", "csrfmiddlewaretoken": csrf(client, url)})
+    page = client.get(links.review_url("first-answers")).content.decode()
+    assert f'data-task="{waiting.id}"' in page and "limit of 1 reviews" in page
+    assert 'value="skip"' in page and 'value="looks-ok"' not in page
