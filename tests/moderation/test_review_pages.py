@@ -184,3 +184,31 @@ def test_at_the_daily_limit_the_page_offers_only_skip(settings):
     page = client.get(links.review_url("first-answers")).content.decode()
     assert f'data-task="{waiting.id}"' in page and "limit of 1 reviews" in page
     assert 'value="skip"' in page and 'value="looks-ok"' not in page
+
+
+def test_the_askers_edit_of_a_closed_question_goes_to_the_reopen_queue():
+    from quaestio.moderation import services
+
+    asker = user(10)
+    q = question(asker, tags="<rome>")
+    from quaestio.tags.models import Tag
+
+    Tag.objects.get_or_create(name="rome")
+    for voter in (user(3000), user(3000), user(3000)):
+        services.close_vote_cast(voter, q.id, "needs_details")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(asker)
+    url = links.post_action_url(q.id, "edit")
+    form = client.get(url).content.decode()
+    assert 'name="reopen_review"' in form
+    client.post(
+        url,
+        {
+            "title": q.title,
+            "body": "The body now gives the details the closing asked for, at length.",
+            "tags": "rome",
+            "reopen_review": "on",
+            "csrfmiddlewaretoken": csrf(client, url),
+        },
+    )
+    assert ReviewTask.objects.filter(queue="reopen", post=q, state="pending").exists()
