@@ -41,6 +41,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from quaestio.accounts.models import User
@@ -84,6 +85,13 @@ def main() -> None:
                     for task in tasks[:50]
                 )
 
+    def analyze() -> None:
+        # Fresh statistics, as autovacuum keeps them on a live site: bulk inserts leave the
+        # planner guessing (the history read then took ~0.9 s at 100k reviews, 0.5 ms after).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
     def reads() -> dict[str, float]:
         task_id = review_selectors.next_task_id(reviewer, "first-answers")
         return {
@@ -98,8 +106,10 @@ def main() -> None:
         }
 
     grow(args.small, 0)
+    analyze()
     small = reads()
     grow(args.large, args.small)
+    analyze()
     large = reads()
     print(f"items in the queue's table: {args.small:,} -> {args.large:,}")
     for name in small:
