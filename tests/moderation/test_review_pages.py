@@ -212,3 +212,23 @@ def test_the_askers_edit_of_a_closed_question_goes_to_the_reopen_queue():
         },
     )
     assert ReviewTask.objects.filter(queue="reopen", post=q, state="pending").exists()
+
+
+def test_the_queue_page_and_history_queries_do_not_grow_with_the_queue():
+    client, me = signed_in(500)
+    queued_answer()
+    urls = (links.review_url("first-answers"), links.review_history_url("first-answers"))
+    before = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as counted:
+            client.get(url)
+        before.append(len(counted))
+    for _ in range(20):
+        task = queued_answer()
+        Review.objects.create(task=task, user=user(500), queue="first-answers", action="skip")
+    after = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as counted:
+            client.get(url)
+        after.append(len(counted))
+    assert after == before
