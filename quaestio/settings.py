@@ -224,6 +224,17 @@ QUAESTIO_FLAG_AGING_DAYS = env_int("QUAESTIO_FLAG_AGING_DAYS", 0)
 QUAESTIO_CLOSE_VOTES_PER_DAY = env_int("QUAESTIO_CLOSE_VOTES_PER_DAY", 50)
 # Answers to a community wiki question are community wiki (spec §5.3, rule 3, unverified).
 QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI = env_bool("QUAESTIO_WIKI_QUESTION_ANSWERS_ARE_WIKI", True)
+# Review queues (spec §7.9): reviews that complete an item, the daily limit per queue, and
+# which answers are late (moderation/review_rules.py says where each default comes from).
+QUAESTIO_REVIEWS_FIRST_POSTS = env_int("QUAESTIO_REVIEWS_FIRST_POSTS", 1)
+QUAESTIO_REVIEWS_LATE_ANSWERS = env_int("QUAESTIO_REVIEWS_LATE_ANSWERS", 1)
+QUAESTIO_REVIEWS_LOW_QUALITY_OK = env_int("QUAESTIO_REVIEWS_LOW_QUALITY_OK", 2)
+QUAESTIO_REVIEWS_LOW_QUALITY_DELETE = env_int("QUAESTIO_REVIEWS_LOW_QUALITY_DELETE", 6)
+QUAESTIO_REVIEWS_LEAVE_OPEN = env_int("QUAESTIO_REVIEWS_LEAVE_OPEN", 3)
+QUAESTIO_REVIEWS_LEAVE_CLOSED = env_int("QUAESTIO_REVIEWS_LEAVE_CLOSED", 3)
+QUAESTIO_REVIEW_DAILY_LIMIT = env_int("QUAESTIO_REVIEW_DAILY_LIMIT", 20)
+QUAESTIO_LATE_ANSWER_DAYS = env_int("QUAESTIO_LATE_ANSWER_DAYS", 30)
+QUAESTIO_LATE_ANSWER_MAX_REPUTATION = env_int("QUAESTIO_LATE_ANSWER_MAX_REPUTATION", 50)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

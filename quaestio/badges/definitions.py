@@ -39,7 +39,7 @@ class BadgeDefinition:
     # Events after which the check runs for the users involved; every badge also runs in the
     # daily backfill. "scored": a post of the user's gained or lost votes; "voted": the user
     # voted; "accepted": an accept involving the user; "bounty"; "commented"; "edited";
-    # "deleted" (own post); "profile".
+    # "deleted" (own post); "profile"; "reviewed" (a review task).
     triggers: frozenset[str] = frozenset()
 
 
@@ -261,6 +261,46 @@ def deleted_own_post(score_test: Q):
     return query
 
 
+def reviews_per_queue(user_ids: UserIds) -> dict[tuple[int, str], int]:
+    """(user, queue) -> review tasks the user completed there: reviews other than skips in
+    the review queues, plus verdicts on suggested edits (two grouped queries)."""
+    from quaestio.moderation.models import Review, ReviewAction
+    from quaestio.posts.models import SuggestedEditReview
+
+    counts: dict[tuple[int, str], int] = {}
+    rows = (
+        _limit(Review.objects.exclude(action=ReviewAction.SKIP), "user_id", user_ids)
+        .values("user_id", "queue")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "queue", "n")
+    )
+    for user_id, queue, n in rows:
+        counts[(user_id, queue)] = n
+    rows = (
+        _limit(SuggestedEditReview.objects.all(), "user_id", user_ids)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    for user_id, n in rows:
+        counts[(user_id, "suggested-edits")] = n
+    return counts
+
+
+def review_badge(needed: int):
+    """Custodian, Reviewer, Steward (spec §3.4): earned once per queue in which the user
+    completed `needed` review tasks."""
+
+    def query(user_ids: UserIds) -> Earned:
+        earned: Earned = {}
+        for (user_id, _queue), n in reviews_per_queue(user_ids).items():
+            if n >= needed:
+                earned[user_id] = earned.get(user_id, 0) + 1
+        return earned
+
+    return query
+
+
 GOLD, SILVER, BRONZE = BadgeClass.GOLD, BadgeClass.SILVER, BadgeClass.BRONZE
 Q_, A_, P_, M_ = "question", "answer", "participation", "moderation"
 
@@ -311,6 +351,9 @@ DEFINITIONS: list[BadgeDefinition] = [
     BadgeDefinition("Cleanup", BRONZE, "First rollback", False, Counted("edits", Q(post_history_type__in=(7, 8, 9)), once=True), M_, frozenset({"edited"})),
     BadgeDefinition("Disciplined", BRONZE, "Deleted own post with score of 3 or higher", False, deleted_own_post(Q(post__score__gte=3)), M_, frozenset({"deleted"})),
     BadgeDefinition("Peer Pressure", BRONZE, "Deleted own post with score of -3 or lower", False, deleted_own_post(Q(post__score__lte=-3)), M_, frozenset({"deleted"})),
+    BadgeDefinition("Custodian", BRONZE, "Completed at least one review task (once per review queue)", True, review_badge(1), M_, frozenset({"reviewed"})),
+    BadgeDefinition("Reviewer", SILVER, "Completed at least 250 review tasks (once per review queue)", True, review_badge(250), M_, frozenset({"reviewed"})),
+    BadgeDefinition("Steward", GOLD, "Completed at least 1,000 review tasks (once per review queue)", True, review_badge(1000), M_, frozenset({"reviewed"})),
 ]  # fmt: skip
 
 BY_NAME = {definition.name: definition for definition in DEFINITIONS}

@@ -259,6 +259,31 @@ def page_url(name: str, *args) -> str:
     return _reverse(name, *args)
 
 
+def review_url(queue: str | None = None) -> str:
+    """/review, or one queue's page (the next item for the viewer). The suggested-edits queue
+    keeps its own route."""
+    if queue is None:
+        return _reverse("review")
+    if queue == "suggested-edits":
+        return _reverse("suggested_edits")
+    return _reverse("review_queue", queue)
+
+
+def review_task_url(queue: str, task_id: int) -> str:
+    return _reverse("review_task", queue, task_id)
+
+
+def review_edit_url(queue: str, task_id: int) -> str:
+    return _reverse("review_edit", queue, task_id)
+
+
+def review_history_url(queue: str, user_id: int | None = None, before: int | None = None) -> str:
+    """A queue's review history, newest first; one reviewer's with `user_id`; `before` pages on."""
+    url = _reverse("review_history", queue)
+    params = {k: v for k, v in (("user", user_id), ("before", before)) if v is not None}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 def login_url(next_url: str | None = None) -> str:
     """The log-in page, returning to `next_url` afterwards (checked there, not here)."""
     url = _reverse("login")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from quaestio.core.errors import PermissionDenied, ValidationFailed
 from quaestio.moderation.models import PostLock
+from quaestio.moderation.review_tasks import close_review_tasks
 from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
 
@@ -239,6 +240,7 @@ def post_lock(
         )
         extra = {"Until": until.isoformat()} if until is not None else {}
         state_history(post.id, PostHistoryType.POST_LOCKED, user, now, LockType=kind.key, **extra)
+        close_review_tasks(post.id, outcome="locked", at=now)  # a locked post leaves the queues
         return LockOutcome(post.id, "locked")
 
 

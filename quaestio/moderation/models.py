@@ -372,3 +372,48 @@ class FlaggerRecord(models.Model):
     declined = models.IntegerField(default=0)
     disputed = models.IntegerField(default=0)
     aged = models.IntegerField(default=0)
+class ReviewAction(models.TextChoices):
+    """What a reviewer did with a review task (spec §7.9); which queue offers which is
+    `moderation.review_rules.QUEUE_ACTIONS`."""
+
+    LOOKS_OK = "looks-ok", "Looks OK"
+    EDIT = "edit", "Edit"
+    FEEDBACK = "feedback", "Share feedback"
+    RECOMMEND_DELETION = "recommend-deletion", "Recommend deletion"
+    DELETE = "delete", "Delete"
+    CLOSE = "close", "Close"
+    LEAVE_OPEN = "leave-open", "Leave open"
+    REOPEN = "reopen", "Reopen"
+    LEAVE_CLOSED = "leave-closed", "Leave closed"
+    SKIP = "skip", "Skip"
+
+
+class Review(models.Model):
+    """One reviewer's review of one task: who, which task, what they did, when, and a comment
+    (the feedback posted, the close reason chosen, what a vote led to).
+
+    A skip is a review too: it keeps the item out of that reviewer's copy of the queue, but
+    counts toward neither the item's completion, the daily limit nor the badges.
+    """
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    queue = models.CharField(max_length=24, choices=ReviewQueue.choices)  # the task's, copied
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    comment = models.CharField(max_length=600, blank=True, default="")
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # A queue's history, newest first (keyset on id).
+            models.Index(fields=["queue", "-id"], name="review_queue_idx"),
+            # A reviewer's history in a queue, newest first, and the review badges' counts.
+            models.Index(fields=["user", "queue", "-id"], name="review_user_idx"),
+            # The daily limit counts only today's rows.
+            models.Index(fields=["user", "queue", "creation_date"], name="review_user_day_idx"),
+        ]
+        constraints = [
+            # One review per reviewer and task: a repeated or forged second post cannot count
+            # twice, and the item leaves that reviewer's copy of the queue.
+            models.UniqueConstraint(fields=["task", "user"], name="review_one_per_reviewer")
+        ]

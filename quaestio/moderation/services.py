@@ -20,7 +20,7 @@ from django.utils import timezone
 from quaestio.comments import services as comment_services
 from quaestio.core import links
 from quaestio.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from quaestio.moderation import close_limits, policies, rules
+from quaestio.moderation import close_limits, policies, review_entry, rules
 from quaestio.moderation.models import CloseVote, CloseVoteKind, CloseVoteState, OffTopicReason
 from quaestio.moderation.writes import write_history
 from quaestio.posts.models import (
@@ -131,6 +131,7 @@ def _standing(question_id: int, kind: int, now: datetime) -> list[CloseVote]:
         CloseVote.objects.filter(id__in=[r.id for r in rows]).update(
             state=CloseVoteState.AGED, resolved_date=now
         )
+        review_entry.votes_gone(question_id, reopen=kind == CloseVoteKind.REOPEN, now=now)
         return []
     return rows
 
@@ -146,11 +147,13 @@ def close_votes_age(now: datetime | None = None) -> int:
         state=PENDING,
         creation_date__gte=cutoff,
     )
-    return (
+    aged = (
         CloseVote.objects.filter(state=PENDING, creation_date__lt=cutoff)
         .exclude(Exists(newer))
         .update(state=CloseVoteState.AGED, resolved_date=now)
     )
+    review_entry.sweep_voteless(now)
+    return aged
 
 
 # Casting
@@ -212,6 +215,8 @@ def close_vote_cast(
             decided = _decided_choice(votes, vote if binding else None)
             _close(question, user, votes, standing, decided, gold_tags if binding else set(), now)
             return _outcome(question, "closed", [], voters=[v.user_id for v in votes])
+        if len(standing) == 1:  # the first standing vote puts the question in the close queue
+            review_entry.close_queue_entered(question.id, reopen=False, now=now)
         if choice.code == CloseReason.DUPLICATE and not any(v.auto_comment_id for v in votes):
             _post_duplicate_suggestion(user, question, vote, choice.original_ids[0])
         return _outcome(question, "voted", votes)
@@ -246,6 +251,8 @@ def close_flag_raise(
             original_ids=list(choice.original_ids),
             creation_date=now,
         )
+        if not standing:
+            review_entry.close_queue_entered(question.id, reopen=False, now=now)
         return _outcome(question, "flagged", [], "Thanks; your flag goes to the close queue.")
 
 
@@ -278,6 +285,8 @@ def reopen_vote_cast(
         if binding or len(votes) >= rules.votes_needed():
             _reopen(question, user, votes, standing, now)
             return _outcome(question, "reopened", [], voters=[v.user_id for v in votes])
+        if len(standing) == 1:  # the first standing vote puts the question in the reopen queue
+            review_entry.close_queue_entered(question.id, reopen=True, now=now)
         return _outcome(question, "voted", votes)
 
 
@@ -299,6 +308,7 @@ def reopen_review_request(user, question_id: int, now: datetime | None = None) -
         CloseVote.objects.create(
             question=question, user=user, kind=CloseVoteKind.REOPEN, is_flag=True, creation_date=now
         )
+        review_entry.close_queue_entered(question.id, reopen=True, now=now)
         return _outcome(question, "flagged", standing, "The question is in the reopen queue.")
 
 
@@ -332,6 +342,8 @@ def _retract(user, question_id: int, kind: int, now: datetime | None) -> CloseOu
         for vote in mine:
             if vote.auto_comment_id:
                 comment_services.comment_remove(vote.auto_comment_id)
+        if len(mine) == len(standing):  # no vote or flag left: the question leaves the queue
+            review_entry.votes_gone(question.id, reopen=kind == CloseVoteKind.REOPEN, now=now)
         rest = [v for v in standing if v not in mine and not v.is_flag]
         return _outcome(question, "retracted", rest)
 
@@ -433,6 +445,7 @@ def _close(question, closer, votes, standing, choice: CloseChoice, gold_tags, no
         question.id, PostHistoryType.POST_CLOSED, closer, str(int(choice.code)), details, now
     )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
+    review_entry.closing_decided(question.id, closed=True, now=now)
     _remove_duplicate_suggestions(question.id)
     thread_changed(question.id)
 
@@ -445,6 +458,7 @@ def _reopen(question, opener, votes, standing, now) -> None:
         question.id, PostHistoryType.POST_REOPENED, opener, "", {"Voters": _voters_json(votes)}, now
     )
     resolve_votes(standing, CloseVoteState.APPLIED, now)
+    review_entry.closing_decided(question.id, closed=False, now=now)
     thread_changed(question.id)
 
 

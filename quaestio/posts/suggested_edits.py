@@ -92,6 +92,7 @@ def suggested_edit_review(user, suggestion_id: int, verdict: str) -> SuggestedEd
         if SuggestedEditReview.objects.filter(suggested_edit=suggestion, user=user).exists():
             raise ValidationFailed("You have already reviewed this suggested edit.")
         SuggestedEditReview.objects.create(suggested_edit=suggestion, user=user, verdict=verdict)
+        check_badges_on_commit(reviewed=[user.id])  # Custodian, Reviewer, Steward
         votes = list(
             SuggestedEditReview.objects.filter(suggested_edit=suggestion, verdict=verdict)
             .order_by("creation_date", "id")

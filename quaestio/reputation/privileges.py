@@ -52,6 +52,7 @@ _TABLE = [
     Privilege("create_gallery_chat_rooms", "Creating gallery chat rooms", 1000, 1000),
     Privilege("edit_posts", "Editing others' posts without review", 1000, 2000),
     Privilege("review_suggested_edits", "Reviewing suggested edits", 1000, 2000),
+    Privilege("review_low_quality_posts", "Reviewing low-quality posts", 1000, 2000),
     Privilege("trusted_downvote", "Downvoting without the comment prompt", 2000, 2000),
     Privilege("suggest_tag_synonyms", "Suggesting tag synonyms", 1250, 2500),
     Privilege("cast_close_votes", "Voting to close and reopen", 500, 3000),

@@ -117,8 +117,18 @@ LINK_GLOBALS = {
         "badge_url",
         "page_url",
         "absolute",
+        "review_url",
+        "review_task_url",
+        "review_edit_url",
+        "review_history_url",
     )
 }
+
+
+def _may_review(user) -> bool:
+    from quaestio.moderation.review_policies import may_review_any_queue
+
+    return may_review_any_queue(user)
 
 
 def environment(**options) -> Environment:
@@ -134,6 +144,7 @@ def environment(**options) -> Environment:
     env.globals.update(JINJA_GLOBALS)
     env.globals.update(LINK_GLOBALS)
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
+    env.globals["may_review"] = _may_review  # the top bar's review link
     # The closed notice is built once, in Python, for the thread and the dialogs alike.
     env.globals["closed_notice"] = lambda notice: Markup(closed_notice_html(notice, timezone.now()))
     env.filters.update(

@@ -9,6 +9,7 @@ from quaestio.web.views import (
     moderation,
     post_states,
     questions,
+    review,
     revisions,
     search,
     site,
@@ -39,4 +40,5 @@ urlpatterns = (
     + deletion.urlpatterns
     + timeline.urlpatterns
     + community_wiki.urlpatterns
+    + review.urlpatterns
 )

@@ -158,6 +158,8 @@ def edit(request, post_id: int):
         form["community_wiki"] = request.POST.get("community_wiki") == "on"
         try:
             result = post_services.post_edit(request.user, post.id, **form)
+            if result.suggestion is None and request.POST.get("reopen_review") == "on":
+                _send_to_reopen_queue(request.user, post)
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
@@ -183,9 +185,28 @@ def edit(request, post_id: int):
             "body_max": BODY_MAX,
             "title_max": TITLE_MAX,
             "question": post if post.is_question else post.parent,
+            "offer_reopen_review": _may_request_reopen_review(request.user, post),
         },
         status=status,
     )
+
+
+def _may_request_reopen_review(user, post: Post) -> bool:
+    """The asker's edit of their closed question, within 5 days of the closing, may send it
+    to the reopen queue (spec §7.2): the form asks whether the edit resolves the closing."""
+    from django.utils import timezone
+
+    from quaestio.moderation.policies import can_request_reopen_review
+
+    if not post.is_question or post.closed_date is None:
+        return False
+    return can_request_reopen_review(user, post, timezone.now())[0]
+
+
+def _send_to_reopen_queue(user, post: Post) -> None:
+    from quaestio.moderation.services import reopen_review_request
+
+    reopen_review_request(user, post.id)
 
 
 @require_POST
