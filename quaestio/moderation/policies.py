@@ -287,3 +287,12 @@ def can_use_moderator_tools(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "The moderator tools need an account; log in."
     return has_privilege(user, "moderator_tools")
+
+
+def can_manage_spam_defence(user) -> Decision:
+    """The blocklist (/admin/blocklist) and the posts it held (/admin/held): moderators only."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "You need to log in as a moderator to manage the spam defence."
+    if not user.is_moderator:
+        return False, "Only moderators can manage the blocklist and the posts it held."
+    return ALLOWED

@@ -10,6 +10,7 @@ from quaestio.web.views import (
     revisions,
     search,
     site,
+    spam_defence,
     tags,
     timeline,
     users,
@@ -35,4 +36,5 @@ urlpatterns = (
     + moderation.urlpatterns
     + deletion.urlpatterns
     + timeline.urlpatterns
+    + spam_defence.urlpatterns
 )
