@@ -31,10 +31,14 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, view windows, cached sessions)."""
+    """Each test starts with an empty cache (rate limits, view windows, cached sessions, the
+    blocklist compiled for a database the previous test rolled back)."""
     from django.core.cache import cache
 
+    from quaestio.moderation.blocklist import forget_compiled
+
     cache.clear()
+    forget_compiled()
     yield
     cache.clear()
 

@@ -128,6 +128,12 @@ _cache: dict[str, object] = {"version": None, "patterns": ()}
 _cache_lock = threading.Lock()
 
 
+def forget_compiled() -> None:
+    """Drop this process's compiled list (tests: each starts a database anew, at version 0)."""
+    with _cache_lock:
+        _cache["version"], _cache["patterns"] = None, ()
+
+
 def current_version() -> int:
     number = BlocklistVersion.objects.filter(id=1).values_list("number", flat=True).first()
     return number or 0
