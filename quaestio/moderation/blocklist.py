@@ -140,7 +140,10 @@ def current_version() -> int:
 
 
 def active_patterns() -> tuple[CompiledPattern, ...]:
-    """The active patterns, compiled; recompiled when the list changed in any process."""
+    """The active patterns, compiled; recompiled when the list changed in any process.
+
+    The version is read before the rows: rows read after it are at least that new, so a change
+    committed in between is compiled now and recompiled at the next call (never missed)."""
     version = current_version()
     with _cache_lock:
         if _cache["version"] == version:
