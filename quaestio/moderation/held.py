@@ -83,11 +83,20 @@ def release_held_post(moderator, held_id: int) -> Post:
 
 
 def delete_held_post(moderator, held_id: int) -> Post:
-    """Confirm a held post as spam: it stays deleted. The blocklist learns nothing from it
+    """Confirm a held post as spam: it stays deleted (deleted again, by the moderator, if
+    undelete votes brought it back meanwhile). The blocklist learns nothing from it
     (moderators change the patterns themselves)."""
+    from quaestio.moderation.deletion import dismiss_pending, voters_json
+    from quaestio.posts.services import apply_deletion
+
     with transaction.atomic():
         held, post = _pending(moderator, held_id)
         now = timezone.now()
+        if post.deletion_date is None:
+            if post.parent_id:
+                post.parent = Post.objects.select_for_update().get(id=post.parent_id)
+            apply_deletion(post, moderator, now, voters_json([moderator.id]), "Spam")
+            dismiss_pending(post.id, now)
         _resolve(held, moderator, HeldPostState.DELETED, now)
         record_moderator_action(
             moderator, "delete-held-post", post_id=post.id, details=held.reason, at=now

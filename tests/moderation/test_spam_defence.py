@@ -330,3 +330,17 @@ def test_a_change_reaches_a_process_with_a_warm_cache(ask, make_user, moderator)
     assert {p.compiled.pattern for p in blocklist.active_patterns()} == {"legions", "rhine"}
     with pytest.raises(ValidationFailed):
         _ask(ask, make_user)
+
+
+def test_deleting_a_held_post_that_came_back_deletes_it_again(ask, make_user, listed, moderator):
+    """Undelete votes (or a moderator) may bring a held post back before the queue is worked;
+    "Delete as spam" still leaves it deleted."""
+    from quaestio.posts.services import apply_undeletion
+
+    listed("ruby-slippers", action="hold")
+    question = _ask(ask, make_user, body=BODY + " ruby-slippers")
+    apply_undeletion(question, moderator, question.creation_date, "{}")
+    delete_held_post(moderator, HeldPost.objects.get(post=question).id)
+    question.refresh_from_db()
+    assert question.deletion_date is not None
+    assert Tag.objects.get(name="rome").count == 0
