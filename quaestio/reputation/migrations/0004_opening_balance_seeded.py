@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reputation', '0003_ledger_of_standing_events'),
+        ("reputation", "0003_ledger_of_standing_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reputationchange',
-            name='reason',
-            field=models.CharField(choices=[('opening_balance', 'opening balance (imported or seeded total)'), ('upvote', 'upvote'), ('downvote', 'downvote'), ('downvoted', 'you downvoted an answer'), ('accept', 'answer accepted'), ('accepter', 'you accepted an answer'), ('edit', 'suggested edit approved'), ('bounty_offered', 'bounty offered'), ('bounty_awarded', 'bounty awarded'), ('association', 'association bonus'), ('spam_penalty', 'post deleted as spam or rude')], max_length=20),
+            model_name="reputationchange",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("opening_balance", "opening balance (imported or seeded total)"),
+                    ("upvote", "upvote"),
+                    ("downvote", "downvote"),
+                    ("downvoted", "you downvoted an answer"),
+                    ("accept", "answer accepted"),
+                    ("accepter", "you accepted an answer"),
+                    ("edit", "suggested edit approved"),
+                    ("bounty_offered", "bounty offered"),
+                    ("bounty_awarded", "bounty awarded"),
+                    ("association", "association bonus"),
+                    ("spam_penalty", "post deleted as spam or rude"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
