@@ -20,10 +20,9 @@ from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.moderation import policies
 from quaestio.moderation.audit import record_moderator_action
-from quaestio.moderation.models import HeldPost, HeldPostState
+from quaestio.moderation.models import HELD_COMMENT, HeldPost, HeldPostState
 from quaestio.posts.models import Post, PostType
 
-HELD_COMMENT = "Held for review"
 RELEASED_COMMENT = "Released from review"
 HELD_PAGE = 50
 

@@ -320,6 +320,11 @@ class BlocklistVersion(models.Model):
     number = models.BigIntegerField(default=0)
 
 
+# The PostHistory comment of the Community user's deletion that holds a post for review: the
+# question page tells the author (and moderators) it is held, not deleted.
+HELD_COMMENT = "Held for review"
+
+
 class HeldPostState(models.TextChoices):
     PENDING = "pending"
     RELEASED = "released"  # a moderator made it public

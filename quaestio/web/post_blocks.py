@@ -445,6 +445,12 @@ def _deletion_notice(block, viewer: Viewer) -> str:
     """On a deleted post its owner or a moderator is shown: who deleted it, and when."""
     if block.deletion is None:
         return '<p class="deleted-notice">This post is deleted.</p>'
+    if block.deletion.held:
+        return (
+            '<p class="deleted-notice held-notice">Held for review: the spam filter matched '
+            "this post, so only its author and moderators see it until a moderator releases it"
+            f" (held {time_html(block.deletion.date, viewer.now)}).</p>"
+        )
     return (
         f'<p class="deleted-notice">Deleted by {user_link_html(block.deleted_by, viewer.prefix)}'
         f" {time_html(block.deletion.date, viewer.now)}.</p>"

@@ -136,7 +136,9 @@ def test_hold_keeps_the_question_out_of_sight_until_released(
     url = f"/questions/{question.id}"
     assert client.get(url, follow=True).status_code == 404
     client.force_login(question.owner)
-    assert client.get(url, follow=True).status_code == 200
+    own_view = client.get(url, follow=True)
+    assert own_view.status_code == 200
+    assert "Held for review: the spam filter matched this post" in own_view.content.decode()
     assert not search("aqueductsforsale").hits
 
     client.force_login(moderator)
