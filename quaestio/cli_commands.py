@@ -39,6 +39,7 @@ def setup(args=None) -> int:
 
 
 def demo(args) -> int:
+    from quaestio.demo.accounts import demo_accounts_text
     from quaestio.demo.loader import load_demo
     from quaestio.posts.models import Post
 
@@ -48,6 +49,9 @@ def demo(args) -> int:
     else:
         counts = load_demo()
         print("Demo community loaded: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+    accounts = demo_accounts_text()
+    if accounts:
+        print(accounts, flush=True)
     return serve(args, already_set_up=True)
 
 

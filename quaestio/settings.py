@@ -235,6 +235,8 @@ QUAESTIO_REVIEWS_LEAVE_CLOSED = env_int("QUAESTIO_REVIEWS_LEAVE_CLOSED", 3)
 QUAESTIO_REVIEW_DAILY_LIMIT = env_int("QUAESTIO_REVIEW_DAILY_LIMIT", 20)
 QUAESTIO_LATE_ANSWER_DAYS = env_int("QUAESTIO_LATE_ANSWER_DAYS", 30)
 QUAESTIO_LATE_ANSWER_MAX_REPUTATION = env_int("QUAESTIO_LATE_ANSWER_MAX_REPUTATION", 50)
+# Links a user under 10 reputation may post in a question or answer (spec §11; issue 17: 2).
+QUAESTIO_NEW_USER_MAX_LINKS = env_int("QUAESTIO_NEW_USER_MAX_LINKS", 2)
 
 # The API's request limits (spec §11): per IP per UTC day, per second, and the backoff asked of
 # a client that calls one method too often.

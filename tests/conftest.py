@@ -31,17 +31,19 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, view windows, cached sessions), and
-    with no kept thread HTML: each test's database starts again at thread version 0, which a
-    live site's never does."""
+    """Each test starts with an empty cache (rate limits, view windows, cached sessions, the
+    blocklist compiled for a database the previous test rolled back), and with no kept thread
+    HTML: each test's database starts again at thread version 0, which a live site's never does."""
     from django.core.cache import cache
 
+    from quaestio.moderation.blocklist import forget_compiled
     from quaestio.posts.services import forget_recent_views
     from quaestio.web.thread_cache import thread_cache
 
     cache.clear()
     thread_cache().clear()
     forget_recent_views()
+    forget_compiled()
     yield
     cache.clear()
     thread_cache().clear()

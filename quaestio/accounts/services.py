@@ -21,6 +21,7 @@ from quaestio.core import links
 from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.core.safe_urls import safe_link
+from quaestio.moderation import blocklist
 
 DISPLAY_NAME_MIN, DISPLAY_NAME_MAX = 3, 30
 ABOUT_ME_MAX = 5000
@@ -46,7 +47,7 @@ def _display_name_errors(name: str) -> list[str]:
         ]
     if name.startswith("@") or any(ch in name for ch in "<>\"'"):
         return ["Display name cannot start with @ or contain < > \" '."]
-    return []
+    return blocklist.screen_display_name(name)  # spam defence: the moderators' name patterns
 
 
 def _email_errors(email: str) -> list[str]:

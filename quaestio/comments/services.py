@@ -12,6 +12,7 @@ from quaestio.comments.models import Comment
 from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_comment
+from quaestio.moderation import blocklist
 from quaestio.notifications.mentions import comment_recipients, strip_redundant_owner_mention
 from quaestio.posts.models import Post
 from quaestio.posts.thread_version import thread_changed
@@ -51,6 +52,7 @@ def comment_add(user, post_id: int, text: str, *, automatic: bool = False) -> Co
     if not allowed:
         raise PermissionDenied(reason)
     text = _clean_text(text)
+    blocklist.screen_comment(user, text, _render(text, post.id))  # spam defence
     if not (user.is_moderator or automatic) and not limits.claim_interval(
         "comment", user.id, COMMENT_INTERVAL_SECONDS
     ):
@@ -109,6 +111,7 @@ def comment_edit(user, comment_id: int, text: str) -> Comment:
         if not allowed:
             raise PermissionDenied(reason)
         text = _clean_text(text)
+        blocklist.screen_comment(user, text, _render(text, comment.post_id))  # spam defence
         if not limits.claim_interval("comment-edit", user.id, COMMENT_EDIT_INTERVAL_SECONDS):
             raise RateLimited("You can edit a comment only once every 5 seconds.", retry_after=5)
         comment.text = text

@@ -21,6 +21,7 @@ from quaestio.core import links
 from quaestio.core.counters import recount
 from quaestio.core.db import reset_sequences
 from quaestio.core.markdown import render_comment, render_post
+from quaestio.demo.accounts import create_demo_accounts
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType, format_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.services import reindex_all
@@ -407,6 +408,7 @@ def load_demo() -> dict[str, int]:
     # Derived data is rebuilt by the same jobs the live site uses.
     recount()
     record_opening_balances()  # the seed gives totals, not the history behind them
+    create_demo_accounts()  # the accounts to log in with, their reputation in the ledger
     reindex_all()
     return {
         "users": len(builder.users),

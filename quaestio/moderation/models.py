@@ -372,6 +372,8 @@ class FlaggerRecord(models.Model):
     declined = models.IntegerField(default=0)
     disputed = models.IntegerField(default=0)
     aged = models.IntegerField(default=0)
+
+
 class ReviewAction(models.TextChoices):
     """What a reviewer did with a review task (spec §7.9); which queue offers which is
     `moderation.review_rules.QUEUE_ACTIONS`."""
@@ -416,4 +418,88 @@ class Review(models.Model):
             # One review per reviewer and task: a repeated or forged second post cannot count
             # twice, and the item leaves that reviewer's copy of the queue.
             models.UniqueConstraint(fields=["task", "user"], name="review_one_per_reviewer")
+        ]
+
+
+class BlocklistTarget(models.TextChoices):
+    """What a blocklist pattern is matched against (spam defence, issue 17 point 5)."""
+
+    TITLE = "title", "Question titles"
+    BODY = "body", "Post and comment bodies"
+    URL = "url", "Link addresses in bodies"
+    USERNAME = "username", "User names"
+
+
+class BlocklistAction(models.TextChoices):
+    REFUSE = "refuse", "Refuse, with the message below"
+    HOLD = "hold", "Hold the post for a moderator's review"
+
+
+class BlocklistPattern(models.Model):
+    """A regular expression moderators list against spam. Never deleted, only disabled, so
+    held posts keep naming the pattern that held them."""
+
+    target = models.CharField(max_length=10, choices=BlocklistTarget.choices)
+    pattern = models.CharField(max_length=500)
+    action = models.CharField(max_length=10, choices=BlocklistAction.choices)
+    message = models.CharField(max_length=300, blank=True, default="")  # shown on refusal
+    note = models.CharField(max_length=500, blank=True, default="")  # for moderators only
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    last_edit_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class BlocklistVersion(models.Model):
+    """One row whose number goes up with every change of the blocklist, in the change's own
+    transaction: each process compares it with the version it compiled (one primary-key read
+    per screened write) and recompiles when another process changed the list."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    number = models.BigIntegerField(default=0)
+
+
+# The PostHistory comment of the Community user's deletion that holds a post for review: the
+# question page tells the author (and moderators) it is held, not deleted.
+HELD_COMMENT = "Held for review"
+
+
+class HeldPostState(models.TextChoices):
+    PENDING = "pending"
+    RELEASED = "released"  # a moderator made it public
+    DELETED = "deleted"  # a moderator confirmed it as spam: it stays deleted
+
+
+class HeldPost(models.Model):
+    """A post the blocklist held: kept (deleted by the Community user, so no page shows it but
+    to its author and moderators) until a moderator releases or deletes it at /admin/held."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+    pattern = models.ForeignKey(
+        BlocklistPattern, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300)  # which field matched what
+    state = models.CharField(
+        max_length=10, choices=HeldPostState.choices, default=HeldPostState.PENDING
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # /admin/held pages the pending holds newest first, by id (keyset).
+            models.Index(fields=["state", "-id"], name="heldpost_state_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(state="pending"), name="heldpost_one_pending"
+            )
         ]

@@ -342,3 +342,12 @@ def can_see_flag_history(viewer, user_id: int) -> Decision:
     if viewer.id == user_id or viewer.is_moderator:
         return ALLOWED
     return False, "Only this user and moderators can see their flags."
+
+
+def can_manage_spam_defence(user) -> Decision:
+    """The blocklist (/admin/blocklist) and the posts it held (/admin/held): moderators only."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, "You need to log in as a moderator to manage the spam defence."
+    if not user.is_moderator:
+        return False, "Only moderators can manage the blocklist and the posts it held."
+    return ALLOWED

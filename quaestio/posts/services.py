@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.moderation import blocklist
 from quaestio.posts import community_wiki as community_wiki_rules
 from quaestio.posts import policies
 from quaestio.posts.events import announce_post_written
@@ -155,6 +156,7 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
         )
         set_post_tags(post, content.tags)
         announce_post_written(post.id, "ask")
+        blocklist.screen_post(user, post)  # spam defence: refused, held for review, or passed
         return post
 
     return _create_once(user, token, create)
@@ -201,6 +203,8 @@ def answer_post(
             answer_count=F("answer_count") + 1, last_activity_date=now
         )
         announce_post_written(post.id, "answer")
+        if blocklist.screen_post(user, post):  # held for review: nobody is told of it yet
+            return post
         if locked.owner_id and locked.owner_id != user.id:
             notify_on_commit(
                 locked.owner_id, "answer", user, post, f"New answer to: {locked.title[:150]}"
@@ -259,6 +263,7 @@ def post_edit(
         if wiki:
             community_wiki_rules.convert(post, user, post.last_activity_date)
         announce_post_written(post.id, "edit")
+        blocklist.screen_post(user, post)  # spam defence: refused, held for review, or passed
         check_badges_on_commit(edited=[user.id])
     return EditResult(post, folded=folded)
 

@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from quaestio.accounts.models import COMMUNITY_USER_ID
+from quaestio.moderation.models import HELD_COMMENT
 from quaestio.posts.models import CloseReason, PostHistoryType, PostType, parse_tags
 from quaestio.votes.models import VoteType
 
@@ -260,6 +261,7 @@ class Deletion:
     user_id: int | None
     user_display_name: str
     date: datetime
+    held: bool = False  # the spam filter's hold (moderation.held), not a deletion of a person's
 
 
 def last_deletions(cursor, post_ids: list[int]) -> dict[int, Deletion]:
@@ -270,16 +272,17 @@ def last_deletions(cursor, post_ids: list[int]) -> dict[int, Deletion]:
     marks = _marks(post_ids)
     rows = _rows(
         cursor,
-        f"SELECT post_id, user_id, user_display_name, {_date('creation_date')}"
+        f"SELECT post_id, user_id, user_display_name, {_date('creation_date')}, comment"
         f" FROM posts_posthistory WHERE post_history_type = 12 AND post_id IN ({marks})"
         " ORDER BY posts_posthistory.creation_date, id",
         list(post_ids),
     )
     found: dict[int, Deletion] = {}
-    for post_id, user_id, name, date in rows:  # the latest wins
+    for post_id, user_id, name, date, comment in rows:  # the latest wins
         if date.__class__ is str:
             date = _utc_from_text(date)
-        found[post_id] = Deletion(post_id, user_id, name, date)
+        held = user_id == COMMUNITY_USER_ID and comment == HELD_COMMENT
+        found[post_id] = Deletion(post_id, user_id, name, date, held)
     return found
 
 

@@ -22,7 +22,7 @@ BASE_REPUTATION = 1
 class Reason(models.TextChoices):
     """Named after the events of spec §1.1 / §1.4 (the reputation-history event types)."""
 
-    OPENING_BALANCE = "opening_balance", "opening balance (imported total)"
+    OPENING_BALANCE = "opening_balance", "opening balance (imported or seeded total)"
     UPVOTE = "upvote", "upvote"
     DOWNVOTE = "downvote", "downvote"
     DOWNVOTED_ANSWER = "downvoted", "you downvoted an answer"

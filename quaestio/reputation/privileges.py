@@ -27,7 +27,7 @@ _TABLE = [
     Privilege("create_wiki_posts", "Creating community wiki answers", 10, 10),
     Privilege(
         "remove_new_user_restrictions",
-        "Posting images, more than 8 links, and answering protected questions",
+        "Posting images, more links, and answering protected questions",
         10,
         10,
     ),

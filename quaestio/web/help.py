@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from quaestio.core import links
-from quaestio.posts.policies import NEW_USER_MAX_LINKS
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ HELP_PAGES: dict[str, HelpPage] = {page.slug: page for _, pages in HELP_SECTIONS
 PRIVILEGE_FEATURES: dict[str, str] = {
     "create_posts": "Ask questions and write answers.",
     "remove_new_user_restrictions": (
-        f"Post images and more than {NEW_USER_MAX_LINKS} links, answer protected questions, and"
+        "Post images and any number of links, answer protected questions, and"
         " answer without the new users' wait between answers."
     ),
     "vote_up": "Vote up questions and answers you find useful.",

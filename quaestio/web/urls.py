@@ -13,6 +13,7 @@ from quaestio.web.views import (
     revisions,
     search,
     site,
+    spam_defence,
     tags,
     timeline,
     users,
@@ -41,4 +42,5 @@ urlpatterns = (
     + timeline.urlpatterns
     + community_wiki.urlpatterns
     + review.urlpatterns
+    + spam_defence.urlpatterns
 )

@@ -123,11 +123,11 @@ def test_new_user_waits_40_minutes_between_questions(ask, make_user):
 
 
 def test_new_user_link_limit_and_no_images(make_user):
-    """Under 10 reputation: at most 8 links and no images."""
+    """Under 10 reputation: at most 2 links (QUAESTIO_NEW_USER_MAX_LINKS) and no images."""
     user = make_user(reputation=1)
     Tag.objects.create(name="rome")
-    links = " ".join(f"[l{i}](https://example.org/{i})" for i in range(9))
-    with pytest.raises(ValidationFailed, match="at most 8 links"):
+    links = " ".join(f"[l{i}](https://example.org/{i})" for i in range(3))
+    with pytest.raises(ValidationFailed, match="at most 2 links"):
         question_ask(user, title="A question with many links", body=links, tags="rome")
     with pytest.raises(ValidationFailed, match="images needs 10 reputation"):
         question_ask(

@@ -72,6 +72,11 @@ def _live_post(post_id: int) -> Post:
 # --- ask, answer -----------------------------------------------------------------------------
 
 
+def _held_for_review(request, post: Post):
+    """The spam filter held what was just written: it is saved, and says so to its author."""
+    return render(request, "writing/held.html", {"post": post, "url": post_url(post)})
+
+
 @login_required
 def ask(request):
     form = {"title": "", "body": "", "tags": "", "token": uuid.uuid4().hex}
@@ -85,6 +90,8 @@ def ask(request):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
+            if question.deletion_date:  # held for review by the spam filter
+                return _held_for_review(request, question)
             return redirect(post_url(question))
     else:
         allowed, reason = policies.can_ask(request.user)
@@ -117,6 +124,8 @@ def answer(request, question_id: int):
         except DomainError as error:
             errors, status = _errors(error), error.status
         else:
+            if post.deletion_date:  # held for review by the spam filter
+                return _held_for_review(request, post)
             return redirect(answer_in_thread_url(question.id, question.title, post.id))
     else:
         allowed, reason = policies.can_answer(request.user, question)
@@ -167,6 +176,8 @@ def edit(request, post_id: int):
                 return render(
                     request, "writing/suggested.html", {"post": post, "url": post_url(post)}
                 )
+            if result.post.deletion_date:  # held for review by the spam filter
+                return _held_for_review(request, result.post)
             return redirect(post_url(result.post))
     elif not can_edit:
         allowed, reason = policies.can_suggest_edit(request.user, post)
