@@ -31,12 +31,19 @@ def demo(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, view windows, cached sessions)."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache (rate limits, view windows, cached sessions). The
+    default cache without Redis is a table of the test database, emptied with everything else
+    when a test's transaction rolls back; other backends are cleared here."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from quaestio.core.shared_cache import DatabaseCache
+
+    if isinstance(caches["default"], DatabaseCache):
+        yield
+        return
+    caches["default"].clear()
     yield
-    cache.clear()
+    caches["default"].clear()
 
 
 @pytest.fixture
