@@ -5,8 +5,10 @@ The test process itself talks to them only over HTTP."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlencode, urlparse, urlunparse
 
 import pytest
 
@@ -150,3 +152,47 @@ def web_processes(env: dict, count: int):
     finally:
         for process in processes:
             stop(process)
+
+
+class Browser:
+    """A visitor with cookies, who does not follow redirects (the tests read them)."""
+
+    TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def send(self, url: str, form: dict | None = None) -> tuple[int, str, str]:
+        """(status, Location, body) of one GET, or POST when a form is given."""
+        parsed = urlparse(url)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request("POST" if form is not None else "GET", parsed.path, body, headers)
+            response = connection.getresponse()
+            text = response.read().decode(errors="replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key.strip()] = rest.split(";", 1)[0]
+            return response.status, response.getheader("Location") or "", text
+        finally:
+            connection.close()
+
+    def log_in(self, site: str, email: str, password: str) -> None:
+        self.send(f"{site}/users/login")  # the CSRF cookie
+        status, _, _ = self.send(f"{site}/users/login", {"email": email, "password": password})
+        assert status == 302, "logged in"
+
+
+def create_user(env: dict, email: str, name: str, password: str) -> None:
+    code = (
+        "from quaestio.accounts.models import User; "
+        f"User.objects.create_user({email!r}, {name!r}, {password!r})"
+    )
+    subprocess.run(quaestio("manage", "shell", "-c", code), env=env, check=True, timeout=120)

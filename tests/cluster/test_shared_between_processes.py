@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cluster.servers import get, get_json, redis_or_skip, site_environment, web_processes
+from tests.cluster.servers import (
+    Browser,
+    create_user,
+    get,
+    get_json,
+    redis_or_skip,
+    site_environment,
+    web_processes,
+)
 
 QUOTA = 6
 
@@ -46,3 +54,25 @@ def test_the_search_rate_limit_holds_across_processes(tmp_path):
         statuses = [get(f"{(first, second)[n % 2]}/search?q=stalin+{n}")[0] for n in range(31)]
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429, "the 31st search in a minute is refused, though each process saw 15"
+
+
+def test_a_log_out_through_one_process_ends_the_session_in_every_process(tmp_path):
+    """Sessions are shared: signed in through one process, out through another, and the first
+    no longer knows the session (one cached in a process's memory would outlive the log-out)."""
+    env = site_environment(tmp_path, "procs")
+    with web_processes(env, 2) as (first, second):
+        create_user(env, "two@example.org", "two", "correct horse battery")
+        browser = Browser()
+        browser.log_in(first, "two@example.org", "correct horse battery")
+        for server in (first, second):
+            status, _, _ = browser.send(f"{server}/users/edit")
+            assert status == 200, "signed in, whichever process answers"
+        session = browser.cookies["sessionid"]
+        status, _, _ = browser.send(f"{second}/users/logout", {})
+        assert status == 302
+        # The browser forgot its cookie; a copy of it (another tab's request in flight, a stolen
+        # cookie) must be worthless too, in the process that signed it in as in the other.
+        browser.cookies["sessionid"] = session
+        for server in (first, second):
+            status, location, _ = browser.send(f"{server}/users/edit")
+            assert status == 302 and "/users/login" in location, "signed out everywhere"
