@@ -26,6 +26,7 @@ from quaestio.core.models import SharedCacheEntry
 
 NEVER = 253_402_300_799.0  # 9999-12-31: a key stored without a timeout
 SWEEP_EVERY_SECONDS = 60  # per process: how often a write also deletes the expired rows
+SWEEP_AT_MOST = 1000  # expired rows deleted by one sweep
 
 
 def _table() -> str:
@@ -172,8 +173,16 @@ class DatabaseCache(BaseCache):
         if now < self._next_sweep:
             return
         self._next_sweep = now + SWEEP_EVERY_SECONDS
+        table = _table()
+        # Bounded, so a request never pays for a long backlog (the next sweeps take the rest),
+        # and on PostgreSQL rows another process holds are skipped rather than waited for.
+        skip_locked = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table()} WHERE expires <= %s", [now])
+            cursor.execute(
+                f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "
+                f"WHERE expires <= %s LIMIT %s{skip_locked})",
+                [now, SWEEP_AT_MOST],
+            )
 
 
 def count_in_windows(*counters: tuple[str, int]) -> dict[str, int]:

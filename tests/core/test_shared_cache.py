@@ -72,3 +72,13 @@ def test_counting_several_windows_is_one_statement(cache, django_assert_num_quer
     count_in_windows(("warm", 60))  # the sweep of expired rows runs on a first write
     with django_assert_num_queries(1):
         count_in_windows(("a", 1), ("b", 86_400), ("c", 10))
+
+
+def test_expired_rows_are_swept(cache):
+    from quaestio.core.models import SharedCacheEntry
+
+    cache.set("old", 1, 0.01)
+    time.sleep(0.05)
+    cache._next_sweep = 0.0  # due now
+    cache.set("new", 1, 60)
+    assert list(SharedCacheEntry.objects.values_list("key", flat=True)) == [cache.make_key("new")]
