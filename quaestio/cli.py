@@ -25,6 +25,12 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "serve the site in the data directory with a production server",
         "quaestio.cli_commands:serve_arguments",
     ),
+    "cluster": (
+        "quaestio.cluster.command:cluster",
+        "for development: N web processes behind a round-robin proxy, and the task worker, "
+        "restarted when they exit (docs/deployment.md)",
+        "quaestio.cluster.command:cluster_arguments",
+    ),
     "setup": (
         "quaestio.cli_commands:setup",
         "create or upgrade the database in the data directory",

@@ -76,7 +76,16 @@ def serve(args, already_set_up: bool = False) -> int:
         "(Ctrl+C stops it)",
         flush=True,
     )
-    command = [
+    command = granian_command(args.host, args.port, args.workers)
+    # Workers inherit the environment, so they see the same data directory and database.
+    os.environ["QUAESTIO_DATA_DIR"] = str(settings.DATA_DIR)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def granian_command(host: str, port: int, workers: int) -> list[str]:
+    """The production server's command line (`quaestio serve` and `quaestio cluster` use it)."""
+    return [
         sys.executable,
         "-m",
         "granian",
@@ -84,21 +93,17 @@ def serve(args, already_set_up: bool = False) -> int:
         "wsgi",
         "quaestio.wsgi:application",
         "--host",
-        args.host,
+        host,
         "--port",
-        str(args.port),
+        str(port),
         "--workers",
-        str(args.workers),
+        str(workers),
         "--blocking-threads",
         "1",
         "--no-ws",
         "--log-level",
         "warning",
     ]
-    # Workers inherit the environment, so they see the same data directory and database.
-    os.environ["QUAESTIO_DATA_DIR"] = str(settings.DATA_DIR)
-    os.execv(sys.executable, command)
-    return 0  # not reached
 
 
 def recount_counters(args) -> int:

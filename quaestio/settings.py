@@ -108,21 +108,20 @@ TEMPLATES = [
 DATABASES = {"default": database_config(env_str("DATABASE_URL"), DATA_DIR / "quaestio.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what every web process must share (rate limits, quotas, throttles, "seen"
+# memories), so it is never one process's memory: Redis with REDIS_URL, else a table of the
+# database (docs/deployment.md lists the per-process caches that are safe, and why).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are cached so a signed-in page view costs no session query when Redis has it.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "quaestio",
-        }
-    }
-
-# Sessions are cached so a signed-in page view costs no session query when the cache is warm.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES = {"default": {"BACKEND": "quaestio.core.shared_cache.DatabaseCache"}}
+    # Caching them in a database table would only write each session twice.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # QUAESTIO_HTTPS=1 for a site served over HTTPS: plain http is redirected, browsers are told

@@ -1,10 +1,9 @@
 """Rate limits (spec §11): counters that expire with their window.
 
-The functions on Django's cache (`attempts`, `record_attempt`, `claim_interval`) hold per
-server process with the local-memory cache and for the whole site with Redis (REDIS_URL): good
-enough for a preview or comment pace. Limits that guard accounts (log-in failures, sign-ups)
-must hold in every process, so they use `shared_counters()`: the database by default, Redis
-when it is set. Limits that follow from stored rows (time since your last question) are checked
+The functions on Django's cache (`attempts`, `record_attempt`, `claim_interval`) hold for the
+whole site: the cache is Redis with REDIS_URL, else a table of the database
+(quaestio.core.shared_cache), never one process's memory. Limits that guard accounts (log-in
+failures, sign-ups) use `shared_counters()`: ThrottleCounter rows by default, Redis when set. Limits that follow from stored rows (time since your last question) are checked
 against the rows instead, in the policies, so they hold everywhere.
 """
 
@@ -19,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from quaestio.accounts.models import ThrottleCounter
+from quaestio.core.shared_cache import count_in_windows
 
 
 def _key(scope: str, who: object) -> str:
@@ -34,13 +34,7 @@ def attempts(scope: str, who: object) -> int:
 def record_attempt(scope: str, who: object, window_seconds: int) -> int:
     """Count one attempt in the window that started with the first attempt; returns the count."""
     key = _key(scope, who)
-    if cache.add(key, 1, window_seconds):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window_seconds)
-        return 1
+    return count_in_windows((key, window_seconds))[key]
 
 
 def clear_attempts(scope: str, who: object) -> None:

@@ -5,7 +5,8 @@
 * A caller hammering one method gets `backoff` (seconds to wait before calling it again) on the
   response; clients honour it (StackAPI sleeps backoff + 1).
 
-Counters live in Django's cache (per process with the local-memory cache, shared with Redis).
+Counters live in Django's cache, which every web process shares: Redis with REDIS_URL, else the
+database (quaestio.core.shared_cache), where the three counts of a call cost one statement.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 from quaestio.api.errors import ThrottleViolation
 from quaestio.core.client import client_address
+from quaestio.core.shared_cache import count_in_windows
 
 DAY_SECONDS = 86_400
 BACKOFF_WINDOW_SECONDS = 5
@@ -49,16 +50,6 @@ class Allowance:
     backoff: int | None
 
 
-def _count(key: str, timeout: int) -> int:
-    # add() then incr() keeps the counter atomic on both the local-memory and Redis caches.
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout)
-        return 1
-
-
 def client_ip(request) -> str:
     return client_address(request) or "unknown"
 
@@ -68,23 +59,26 @@ def admit(request, method: str, key: str | None) -> Allowance:
     rules = limits()
     ip = client_ip(request)
     now = time.time()
-    second = int(now)
-    if _count(f"api:rate:{ip}:{second}", 2) > rules.requests_per_second:
+    rate_key = f"api:rate:{ip}:{int(now)}"
+    # Counted per IP whatever the key: app keys are not registered here, so a caller could
+    # otherwise reset its quota by inventing keys. A key only raises the maximum.
+    quota_key = f"api:quota:{int(now // DAY_SECONDS)}:{ip}"
+    method_key = f"api:method:{ip}:{method}:{int(now // BACKOFF_WINDOW_SECONDS)}"
+    counts = count_in_windows(
+        (rate_key, 2), (quota_key, DAY_SECONDS), (method_key, BACKOFF_WINDOW_SECONDS * 2)
+    )
+    if counts[rate_key] > rules.requests_per_second:
         raise ThrottleViolation(
             "too many requests from this IP, more requests available in 1 seconds", backoff=1
         )
     quota_max = rules.quota_keyed if key else rules.quota_anonymous
-    day = int(now // DAY_SECONDS)
-    # Counted per IP whatever the key: app keys are not registered here, so a caller could
-    # otherwise reset its quota by inventing keys. A key only raises the maximum.
-    used = _count(f"api:quota:{day}:{ip}", DAY_SECONDS)
+    used = counts[quota_key]
     if used > quota_max:
         wait = DAY_SECONDS - int(now % DAY_SECONDS)
         raise ThrottleViolation(
             f"the daily quota of {quota_max} requests is spent, more requests available in {wait} seconds",
             backoff=wait,
         )
-    window = int(now // BACKOFF_WINDOW_SECONDS)
-    calls = _count(f"api:method:{ip}:{method}:{window}", BACKOFF_WINDOW_SECONDS * 2)
+    calls = counts[method_key]
     backoff = rules.backoff_seconds if calls > rules.method_calls_before_backoff else None
     return Allowance(quota_max, max(quota_max - used, 0), backoff)

@@ -1,4 +1,5 @@
-"""Site-wide counts the list pages show, kept by the database itself (see core/site_counts.py)."""
+"""The core room's models: site-wide counts the list pages show, kept by the database itself
+(core/site_counts.py), and the rows of the shared cache (core/shared_cache.py)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,17 @@ class SiteCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+class SharedCacheEntry(models.Model):
+    """One key of Django's cache when the site runs without Redis: every web process reads and
+    writes the same row, so rate limits, quotas and throttles hold for the whole site.
+
+    A whole number (a counter) is kept in `number`, so it can be incremented in one statement;
+    anything else is pickled into `value`. `expires` is Unix time in seconds.
+    """
+
+    key = models.CharField(max_length=255, primary_key=True)
+    value = models.BinaryField(null=True)
+    number = models.BigIntegerField(null=True)
+    expires = models.FloatField(db_index=True)

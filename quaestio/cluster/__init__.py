@@ -1,0 +1,1 @@
+"""`quaestio cluster`: a development cluster (N web processes, a proxy, the task worker)."""
