@@ -6,12 +6,14 @@ from quaestio.web.views import (
     deletion,
     moderation,
     post_states,
+    post_tools,
     questions,
     revisions,
     search,
     site,
     tags,
     timeline,
+    user_moderation,
     users,
     voting,
     writing,
@@ -27,6 +29,7 @@ urlpatterns = (
     + questions.urlpatterns
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns
+    + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
@@ -35,4 +38,5 @@ urlpatterns = (
     + moderation.urlpatterns
     + deletion.urlpatterns
     + timeline.urlpatterns
+    + post_tools.urlpatterns
 )
