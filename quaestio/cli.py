@@ -73,6 +73,12 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "write the site as a Stack Exchange data dump",
         "quaestio.dumps.cli:export_arguments",
     ),
+    "user": (
+        "quaestio.accounts.cli:user_command",
+        "list and find users, make or unmake moderators, suspend and unsuspend, and let "
+        "imported users claim their accounts",
+        "quaestio.accounts.cli:user_arguments",
+    ),
     "manage": (
         "quaestio.cli_commands:manage",
         "run a Django management command (e.g. `quaestio manage createsuperuser`)",

@@ -22,3 +22,27 @@ class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
         request.user = request._cached_user = AnonymousUser()
         request.auser = partial(middleware.auser, request)
         return None
+
+
+class RecordAddressMiddleware:
+    """Remembers the addresses users sign in and write from (accounts.moderating.record_address),
+    so moderators can see accounts sharing one. Only successful POSTs by a signed-in user are
+    recorded (a log-in sets request.user before the response), at most once a day per pair."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            request.method == "POST"
+            and response.status_code < 400
+            and user is not None
+            and user.is_authenticated
+        ):
+            from quaestio.accounts.moderating import record_address
+            from quaestio.core.client import client_address
+
+            record_address(user.id, client_address(request))
+        return response

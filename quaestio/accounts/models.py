@@ -48,6 +48,11 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     # Content that came from a Stack Exchange dump or the seed is credited to its origin.
     imported_from = models.CharField(max_length=200, blank=True, default="")
+    # The suspension in force, if any (its history is in Suspension): kept on the row so every
+    # page and every write policy knows it from request.user, without a query. It ends by
+    # itself when the date passes; see accounts.policies.suspension_refusal.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True, default="")
 
     objects = UserManager()
 
@@ -104,3 +109,47 @@ class PendingSignup(models.Model):
     password = models.CharField(max_length=128)  # hashed, as User.password
     token_digest = models.CharField(max_length=64, unique=True)  # sha256 of the e-mailed token
     created = models.DateTimeField(default=timezone.now)
+
+
+class Suspension(models.Model):
+    """One suspension a moderator gave (or the command line), kept after it ends or is lifted."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suspensions")
+    moderator = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=500)
+    start_date = models.DateTimeField(default=timezone.now)
+    end_date = models.DateTimeField()
+    lifted_date = models.DateTimeField(null=True, blank=True)  # ended early by a moderator
+    lifted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-start_date"], name="suspension_user_idx")]
+
+
+class UserAnnotation(models.Model):
+    """A moderator's note on a user, seen by moderators only (kept with the account)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="annotations")
+    moderator = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    moderator_name = models.CharField(max_length=40)
+    text = models.CharField(max_length=1000)
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-creation_date"], name="annotation_user_idx")]
+
+
+class UserAddress(models.Model):
+    """An IP address a user signed in or wrote from, with when it was first and last seen:
+    moderators look for other accounts behind the same addresses (sock puppets)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    address = models.GenericIPAddressField()
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="useraddress_unique")
+        ]
+        indexes = [models.Index(fields=["address", "user"], name="useraddress_address_idx")]

@@ -261,3 +261,52 @@ def record_login_success(email: str, address: str) -> None:
     counters.clear("login-pair", (email, address))
     counters.clear("login-known", (email, address))
     counters.add("login-known", (email, address), KNOWN_ADDRESS_SECONDS)
+
+
+# --- claiming an imported account ------------------------------------------------------------
+
+
+def account_claim_link(user: User, site_root: str) -> str:
+    """The set-password link of the password-reset machinery (Django's signed, single-use
+    token), which also works for an account that never had a password."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return site_root.rstrip("/") + links.page_url("password_reset_confirm", uid, token)
+
+
+def account_claim(user_id: int, email: str, site_root: str) -> User:
+    """Give an account imported without an address (a dump's user) an e-mail address and send
+    it a link to set its password, so the person behind it can claim it."""
+    email = (email or "").strip().lower()
+    if errors := _email_errors(email):
+        raise ValidationFailed(errors[0], {"email": errors})
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(id=user_id).first()
+        if user is None:
+            raise NotFound(f"No user with id {user_id}; find it with `quaestio user find NAME`.")
+        if user.is_community:
+            raise ValidationFailed("The Community user cannot be claimed.")
+        if user.email and user.email != email:
+            raise ValidationFailed(
+                f"User {user.id} already has the address {user.email}; they can reset their "
+                "password themselves from the log-in page."
+            )
+        if User.objects.filter(email__iexact=email).exclude(id=user.id).exists():
+            raise ValidationFailed(f"The address {email} belongs to another account already.")
+        user.email = email
+        user.save(update_fields=["email"])
+    link = account_claim_link(user, site_root)
+    send_mail(
+        f"Claim your account on {settings.SITE_NAME}",
+        f"Your posts as {user.display_name} are on {settings.SITE_NAME}, and the account is "
+        "waiting for you.\n\n"
+        f"To claim it, choose a password here (the link works once):\n\n{link}\n\n"
+        f"Then log in with this address, {email}.\n",
+        None,
+        [email],
+    )
+    return user

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from quaestio.accounts.policies import suspension_refusal
 from quaestio.moderation.locks import lock_refusal
 from quaestio.reputation.privileges import has_privilege
 
@@ -26,8 +27,8 @@ def comment_decision(user, post, question_owner_id: int | None) -> Decision:
     question (askers comment on every answer to their question); None for a question."""
     if user is None or not user.is_authenticated:
         return False, "You need to log in to comment."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if post.deletion_date:
         return False, "This post was deleted; it cannot take comments."
     if not user.is_moderator and (refusal := lock_refusal(post, "comment")):
@@ -42,6 +43,8 @@ def comment_decision(user, post, question_owner_id: int | None) -> Decision:
 def can_edit_comment(user, comment, now=None) -> Decision:
     if user is None or not user.is_authenticated:
         return False, "You need to log in to edit comments."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if comment.deletion_date:
         return False, "This comment was deleted."
     if user.is_moderator:
@@ -65,6 +68,8 @@ def comment_delete_decision(user, comment, upvoted_deletion_posts: Callable[[], 
     upvoted comments today; asked only for an upvoted comment of their own."""
     if user is None or not user.is_authenticated:
         return False, "You need to log in to delete comments."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if comment.deletion_date:
         return False, "This comment is already deleted."
     if user.is_moderator:

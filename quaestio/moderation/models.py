@@ -503,3 +503,45 @@ class HeldPost(models.Model):
                 fields=["post"], condition=Q(state="pending"), name="heldpost_one_pending"
             )
         ]
+
+
+class QuestionMerge(models.Model):
+    """A question a moderator merged into another (its answers moved there): its old URL
+    redirects permanently to the target. Plain ids: the pair outlives either post's state."""
+
+    source_id = models.IntegerField(primary_key=True)
+    target_id = models.IntegerField()
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+
+
+class DiscussionRoom(models.Model):
+    """The room a post's comment thread was moved to (spec §6.4). Until live chat exists it is
+    a read-only transcript of the moved comments at /rooms/<id>."""
+
+    post_id = models.IntegerField(db_index=True)  # the post the discussion was under
+    name = models.CharField(max_length=200)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+
+
+class RoomMessage(models.Model):
+    """One moved comment, as it was written (its author's name kept if the account goes)."""
+
+    room = models.ForeignKey(DiscussionRoom, on_delete=models.CASCADE, related_name="messages")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_display_name = models.CharField(max_length=40, blank=True, default="")
+    text_html = models.TextField()
+    creation_date = models.DateTimeField()
+    comment_id = models.IntegerField(null=True)  # the comment it was
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["room", "creation_date", "id"], name="roommessage_room_idx")
+        ]

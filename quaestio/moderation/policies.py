@@ -7,6 +7,7 @@ Each `can_*` returns (allowed, reason). Reputation is only compared with thresho
 
 from __future__ import annotations
 
+from quaestio.accounts.policies import suspension_refusal
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.moderation import locks, rules
 from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
@@ -19,8 +20,8 @@ ALLOWED: Decision = (True, "")
 def _signed_in(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "You need to log in to vote to close or reopen questions."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     return ALLOWED
 
 
@@ -28,8 +29,8 @@ def moderators_only(user, doing: str) -> Decision:
     """Actions only moderators take (locks, post notices): `doing` completes "Only moderators …"."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False, f"You need to log in as a moderator to {doing}."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if not user.is_moderator:
         return False, f"Only moderators {doing}."
     return ALLOWED
@@ -199,6 +200,8 @@ def can_see_close_votes(user, question: Post) -> bool:
 def can_edit_close_reasons(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "You need to log in as a moderator to edit close reasons."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if not user.is_moderator:
         return False, "Only moderators can edit the site's close reasons."
     return ALLOWED

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from quaestio.accounts.policies import suspension_refusal
 from quaestio.core.errors import NotFound, PermissionDenied
 from quaestio.moderation.writes import locked_post, state_history
 from quaestio.posts.models import Post, PostHistoryType, PostType
@@ -51,8 +52,8 @@ def protected_notice() -> str:
 def _protector(user, question: Post) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "You need to log in to protect questions."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     if question.post_type != PostType.QUESTION:
         return False, "Only questions can be protected."
     if question.deletion_date is not None:

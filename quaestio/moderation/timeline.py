@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
+from quaestio.accounts.models import COMMUNITY_USER_ID
 from quaestio.comments.models import Comment
 from quaestio.core import links
 from quaestio.moderation.models import CloseVote, CloseVoteKind, DeletionVote, DeletionVoteKind
@@ -44,6 +45,7 @@ VOTER_TYPES = {10, 11, 12, 13, 14, 15, 19, 20, 35}
 class Person:
     name: str
     url: str | None = None
+    is_moderator: bool = False  # known for the event's own user row (voters: from JSON only)
 
 
 @dataclass
@@ -94,7 +96,11 @@ def post_timeline(post: Post) -> Timeline:
 def _person(user, fallback: str = "") -> Person | None:
     if user is None:
         return Person(fallback) if fallback else None
-    return Person(user.display_name, links.user_url(user.id, user.display_name))
+    return Person(
+        user.display_name,
+        links.user_url(user.id, user.display_name),
+        user.is_moderator or user.id == COMMUNITY_USER_ID,
+    )
 
 
 def _voters(text: str) -> list[Person]:

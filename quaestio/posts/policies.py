@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from quaestio.accounts.policies import suspension_refusal
 from quaestio.moderation.locks import lock_refusal
 from quaestio.moderation.protection import answer_refusal as protection_refusal
 from quaestio.posts.models import Post, PostType
@@ -36,8 +37,8 @@ CLOSED_DELETE_WAIT = timedelta(hours=48)
 def _signed_in(user) -> Decision:
     if user is None or not user.is_authenticated:
         return False, "You need to log in to do that."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):
+        return False, refusal
     return ALLOWED
 
 
@@ -289,10 +290,9 @@ def can_undelete(user, post, deleted_by_id: int | None) -> Decision:
 
 def can_view_deleted(user, post) -> Decision:
     """Stack Exchange shows a deleted post to its owner and to holders of the moderator tools
-    privilege (10k on a graduated site; moderators always)."""
-    allowed, reason = _signed_in(user)
-    if not allowed:
-        return allowed, reason
+    privilege (10k on a graduated site; moderators always). A read: a suspension does not matter."""
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to do that."
     if not post.deletion_date or post.owner_id == user.id:
         return ALLOWED
     return has_privilege(user, "moderator_tools")

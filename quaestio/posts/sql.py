@@ -215,6 +215,7 @@ class UserCardRow:
     silver_badges: int
     bronze_badges: int
     is_moderator: bool
+    suspended_until: datetime | None  # shown reputation is 1 while suspended (accounts.policies)
 
     @property
     def is_community(self) -> bool:
@@ -321,11 +322,15 @@ def user_cards(cursor, user_ids: set[int]) -> dict[int, UserCardRow]:
     marks = _marks(ids)
     rows = _rows(
         cursor,
-        "SELECT id, display_name, reputation, gold_badges, silver_badges, bronze_badges, is_moderator "
-        f"FROM accounts_user WHERE id IN ({marks})",
+        "SELECT id, display_name, reputation, gold_badges, silver_badges, bronze_badges, is_moderator,"
+        f" {_date('suspended_until')} FROM accounts_user WHERE id IN ({marks})",
         ids,
     )
-    return {row[0]: UserCardRow(*row) for row in rows}
+    cards = {row[0]: UserCardRow(*row) for row in rows}
+    for card in cards.values():
+        if card.suspended_until.__class__ is str:
+            card.suspended_until = _utc_from_text(card.suspended_until)
+    return cards
 
 
 def linked_questions(cursor, question_id: int, limit: int) -> list[SidebarRow]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from quaestio.accounts.policies import suspension_refusal
 from quaestio.moderation.locks import lock_refusal
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.privileges import has_privilege
@@ -46,6 +47,8 @@ def can_vote_on_post(user, post: Post, vote_type: int) -> str:
     """Whether the user may cast this vote (post_frozen_reason is checked by the caller)."""
     if user is None or not user.is_authenticated:
         return "Log in or sign up to vote."
+    if refusal := suspension_refusal(user):
+        return refusal
     if post.owner_id is not None and post.owner_id == user.id:
         return "You can't vote for your own post."
     allowed, reason = has_privilege(
@@ -86,6 +89,8 @@ def comment_vote_limit_reason(votes_today: int) -> str:
 def can_vote_on_comment(user, comment) -> str:
     if user is None or not user.is_authenticated:
         return "Log in or sign up to vote."
+    if refusal := suspension_refusal(user):
+        return refusal
     if comment.deletion_date is not None:
         return "This comment is deleted."
     if comment.user_id == user.id:
@@ -97,6 +102,8 @@ def can_vote_on_comment(user, comment) -> str:
 def can_accept(user, question: Post, answer: Post, now: datetime) -> str:
     if user is None or not user.is_authenticated:
         return "Log in to accept an answer."
+    if refusal := suspension_refusal(user):
+        return refusal
     if answer.post_type != PostType.ANSWER or answer.parent_id != question.id:
         return "Only an answer to this question can be accepted."
     if question.owner_id is None or question.owner_id != user.id:
@@ -135,6 +142,8 @@ def bounty_refusal(
     """Whether the user may offer a bounty on the question at all, whatever the amount."""
     if user is None or not user.is_authenticated:
         return "Log in to offer a bounty."
+    if refusal := suspension_refusal(user):
+        return refusal
     allowed, reason = has_privilege(user, "set_bounties")
     if not allowed:
         return reason
@@ -174,6 +183,8 @@ def bounty_awarder_refusal(user, bounty, now: datetime) -> str:
     """Why this user may not award this bounty to any answer now, or "" when they may."""
     if user is None or not user.is_authenticated or bounty.offerer_id != user.id:
         return "Only the person who offered the bounty can award it."
+    if refusal := suspension_refusal(user):
+        return refusal
     if bounty.state != "open":
         return "This bounty has already been closed."
     if now > bounty.ends_at + rules.BOUNTY_GRACE:

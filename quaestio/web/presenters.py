@@ -19,6 +19,7 @@ from django.utils import timezone
 from markupsafe import Markup
 
 from quaestio.accounts.models import COMMUNITY_USER_ID
+from quaestio.accounts.policies import displayed_reputation, suspension_end_text, suspension_state
 from quaestio.core import links
 from quaestio.core.formatting import (
     RELATIVE_LIMIT,
@@ -89,9 +90,23 @@ def _day_html(day: date) -> str:
 # change to any of them (a vote, a badge, a rename) is simply a new key.
 
 
-def user_link(card) -> Markup:
-    """The name as a link to the profile (with ♦ for moderators), or plain text when deleted."""
-    return Markup(user_link_html(card))
+def user_link(person, fallback_name: str = "deleted user") -> Markup:
+    """The one way a page shows a person's name: a link to the profile, with ♦ after a
+    moderator's name (and Community's), or plain text for a deleted account. `person` is a
+    Card, a user row (anything with id, display_name and is_moderator), or None (deleted:
+    `fallback_name` is shown)."""
+    if person is None:
+        return Markup(_deleted_name_html(fallback_name))
+    if not hasattr(person, "user"):  # a user row, not a Card
+        return Markup(
+            _user_link_html(
+                get_script_prefix(),
+                person.id,
+                person.display_name,
+                bool(getattr(person, "is_moderator", False)),
+            )
+        )
+    return Markup(user_link_html(person))
 
 
 def user_link_html(card, prefix: str | None = None) -> str:
@@ -100,6 +115,18 @@ def user_link_html(card, prefix: str | None = None) -> str:
     if user is None:
         return _deleted_name_html(card.name)
     return _user_link_html(prefix or get_script_prefix(), user.id, card.name, user.is_moderator)
+
+
+def moderator_mark(person) -> Markup:
+    """The ♦ alone, for a heading that shows the name itself (the profile)."""
+    if person is not None and (
+        getattr(person, "is_moderator", False) or getattr(person, "id", None) == COMMUNITY_USER_ID
+    ):
+        return Markup(_DIAMOND)
+    return Markup("")
+
+
+_DIAMOND = '<span class="diamond" title="moderator">&#9830;</span>'
 
 
 @lru_cache(maxsize=4096)
@@ -113,7 +140,7 @@ def _user_link_html(prefix: str, user_id: int, name: str, moderator: bool) -> st
     url = links.user_url(user_id, name)
     html = f'<a class="user-name" href="{escape_html(url)}">{escape_html(name)}</a>'
     if moderator or user_id == COMMUNITY_USER_ID:
-        html += '<span class="diamond" title="moderator">&#9830;</span>'
+        html += _DIAMOND
     return html
 
 
@@ -132,7 +159,9 @@ def _badge_counts_html(*counts: int) -> str:
 def user_stats(user) -> Markup:
     """Reputation (abbreviated, exact figure in the title) and badge counts per class."""
     return Markup(
-        user_stats_html(user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges)
+        user_stats_html(
+            displayed_reputation(user), user.gold_badges, user.silver_badges, user.bronze_badges
+        )
     )
 
 
@@ -189,7 +218,7 @@ def person_html(card, prefix: str | None = None) -> str:
         prefix,
         user.id,
         card.name,
-        user.reputation,
+        displayed_reputation(user),
         user.gold_badges,
         user.silver_badges,
         user.bronze_badges,
@@ -239,8 +268,19 @@ def tag_list(tags: str) -> Markup:
     return Markup(tag_list_html(tags))
 
 
+def suspension_notice(user):
+    """The suspension in force on the signed-in user (until, reason), for the banner, or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return suspension_state(user)
+
+
 JINJA_GLOBALS = {
     "user_link": user_link,
+    "moderator_mark": moderator_mark,
+    "shown_reputation": displayed_reputation,
+    "suspension_notice": suspension_notice,
+    "suspension_end": suspension_end_text,
     "user_stats": user_stats,
     "tag_list": tag_list,
     "time_tag": time_tag,

@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from django.template import engines
 from markupsafe import Markup
 
+from quaestio.accounts.policies import displayed_reputation
 from quaestio.core.formatting import RELATIVE_LIMIT
 from quaestio.web.post_blocks import (
     Viewer,
@@ -304,7 +305,10 @@ class ViewerSlots:
             if user is None:
                 return ""
             return user_stats_html(
-                user.reputation, user.gold_badges, user.silver_badges, user.bronze_badges
+                displayed_reputation(user, self.viewer.now),
+                user.gold_badges,
+                user.silver_badges,
+                user.bronze_badges,
             )
         if kind in ("comment_vote", "comment_tools"):
             actions = self.comments.get(ident)

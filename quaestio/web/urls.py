@@ -8,6 +8,7 @@ from quaestio.web.views import (
     flags,
     moderation,
     post_states,
+    post_tools,
     questions,
     review,
     revisions,
@@ -16,6 +17,7 @@ from quaestio.web.views import (
     spam_defence,
     tags,
     timeline,
+    user_moderation,
     users,
     voting,
     writing,
@@ -32,6 +34,7 @@ urlpatterns = (
     + [route for route in writing.urlpatterns if route.name != "answer"]
     + revisions.urlpatterns
     + flags.urlpatterns  # before users/<id>/<slug>, which would take /flags
+    + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
@@ -43,4 +46,5 @@ urlpatterns = (
     + community_wiki.urlpatterns
     + review.urlpatterns
     + spam_defence.urlpatterns
+    + post_tools.urlpatterns
 )

@@ -27,6 +27,7 @@ from quaestio.accounts.selectors import Card, person_card
 from quaestio.core.client import client_address
 from quaestio.core.links import answer_in_thread_url, answer_url, question_url
 from quaestio.core.timing import add_template_time
+from quaestio.moderation.post_tools import merged_question_url
 from quaestio.posts import sql
 from quaestio.posts.actions import from_decision
 from quaestio.posts.models import Post, PostType
@@ -59,6 +60,10 @@ def _count_view(request, question) -> None:
 def question_detail(request, question_id: int, slug: str | None = None):
     viewer = request.user if request.user.is_authenticated else None
     thread = question_thread(question_id, viewer)
+    if thread is None or thread.question.deletion_date is not None:
+        # A merged question's URL leads to the question it was merged into, for everyone.
+        if merged := merged_question_url(question_id):
+            return HttpResponsePermanentRedirect(merged)
     if thread is None:
         answer = (
             Post.objects.filter(id=question_id, post_type=PostType.ANSWER).only("parent_id").first()
