@@ -14,10 +14,18 @@ from quaestio.moderation.models import CloseVote, Flag, ModeratorAction
 from quaestio.moderation.services import close_votes_age
 from quaestio.votes.models import Vote
 from tests.moderation.flag_support import comment_on
+from tests.moderation.states_support import community
 from tests.moderation.support import question, user
 from tests.votes.factories import make_answer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def community_user():
+    """The Community user of migration accounts/0002, which a transactional test's flush may
+    have removed: its downvote is part of what these tests check."""
+    return community()
 
 
 @pytest.fixture

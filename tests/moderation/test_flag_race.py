@@ -18,6 +18,7 @@ from quaestio.reputation.models import Reason, ReputationChange
 from quaestio.reputation.recalc import recalculate
 from quaestio.votes.models import Vote
 from tests.moderation.flag_support import author, comment_on, flaggers, reputation_of
+from tests.moderation.states_support import community
 from tests.moderation.support import question, user
 from tests.votes.conftest import SQLITE_FILE, rerun_on_sqlite_file
 from tests.votes.test_concurrency import run_at_once
@@ -27,6 +28,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 racing = pytest.mark.skipif(
     IN_MEMORY_SQLITE, reason="run by test_the_races_on_a_sqlite_file, in a separate process"
 )
+
+
+@pytest.fixture(autouse=True)
+def community_user():
+    """The Community user of migration accounts/0002: an earlier transactional test's flush
+    removed it, and its downvote is what these races count."""
+    return community()
 
 
 @racing

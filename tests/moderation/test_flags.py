@@ -31,10 +31,18 @@ from quaestio.reputation.models import Reason, ReputationChange
 from quaestio.reputation.recalc import recalculate
 from quaestio.votes.models import Vote, VoteType
 from tests.moderation.flag_support import author, comment_on, flaggers, reputation_of
+from tests.moderation.states_support import community
 from tests.moderation.support import question, user
 from tests.votes.factories import make_answer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def community_user():
+    """The Community user of migration accounts/0002, which a transactional test's flush may
+    have removed: its downvote is part of what these tests check."""
+    return community()
 
 
 # Who may flag
