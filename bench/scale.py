@@ -11,7 +11,10 @@ then serves requests in-process through the WSGI application (no network, no ser
 process) and prints p50/p95 server time per page: home; each /questions tab at page 1 and
 page 1,000; tags; users at page 1 and 10,000; badges; 100 random question pages and their
 wrong-slug redirects; a search mix; the API's most used methods. The time is the wall
-clock around the WSGI call, the same span the Server-Timing "total" covers.
+clock around the WSGI call, the same span the Server-Timing "total" covers; beside it the
+mean CPU time per request, of this process and (PostgreSQL) of the connection's server process,
+which other programs on a shared machine do not inflate (10 ms clock ticks for the server, so
+read it as a mean over the repeats, not per request).
 
 Deep pages are asked for the way the code under test offers them: if quaestio.web.paging
 has keyset cursors (`CURSOR_PARAM`), the deep page is reached through a cursor URL built
@@ -271,6 +274,19 @@ def _paths(rng: random.Random, questions: int) -> list[tuple[str, list[str]]]:
     return paths
 
 
+def _server_ticks() -> int | None:
+    """CPU clock ticks of this connection's PostgreSQL server process so far (same machine);
+    None on SQLite, whose work is this process's own."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def child_measure(repeats: int, questions: int) -> None:
     _setup()
     from django.db import connection
@@ -286,15 +302,22 @@ def child_measure(repeats: int, questions: int) -> None:
         rounds = 1 if len(urls) > 1 else repeats
         for url in urls:  # a warm-up request each: the figures are of a warm server
             _serve(application, url)
+        cpu_started, ticks_started = time.process_time(), _server_ticks()
         for _ in range(rounds):
             for url in urls:
                 elapsed, status = _serve(application, url)
                 times.append(elapsed)
                 statuses.add(status.split()[0])
+        # CPU time (this process, and PostgreSQL's server process for the connection) does not
+        # count the time other programs on a shared machine took: the steadier figure there.
+        cpu = time.process_time() - cpu_started
+        if ticks_started is not None:
+            cpu += (_server_ticks() - ticks_started) / os.sysconf("SC_CLK_TCK")
         times.sort()
         results[name] = {
             "p50": statistics.median(times),
             "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+            "cpu": cpu * 1000 / len(times),
             "n": len(times),
             "status": ",".join(sorted(statuses)),
         }
@@ -316,17 +339,19 @@ def measure(label: str, backend: str, scale: float, repeats: int, questions: int
 def show(figures: dict[str, dict]) -> None:
     columns = list(figures)
     names = list(next(iter(figures.values()))["results"])
-    header = f"{'page':<38}" + "".join(f"{c:>26}" for c in columns)
+    header = f"{'page':<38}" + "".join(f"{c:>36}" for c in columns)
     print(header)
-    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms (status)':>26}" for _ in columns))
+    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms, CPU ms/req (status)':>36}" for _ in columns))
     for name in names:
         cells = []
         for column in columns:
             r = figures[column]["results"].get(name)
             cells.append(
-                f"{r['p50']:8.1f} / {r['p95']:7.1f} ({r['status']})" if r else f"{'—':>26}"
+                f"{r['p50']:7.1f} / {r['p95']:7.1f}, {r.get('cpu', 0):6.1f} ({r['status']})"
+                if r
+                else "—"
             )
-        print(f"{name:<38}" + "".join(f"{c:>26}" for c in cells))
+        print(f"{name:<38}" + "".join(f"{c:>36}" for c in cells))
 
 
 def main() -> None:
