@@ -324,6 +324,20 @@ def ensure_rows(cursor) -> None:
         )
 
 
+def needs_recount(using: str = "default") -> bool:
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        tables = connections[using].introspection.table_names(cursor)
+        if "core_sitecount" not in tables or "badges_badgecount" not in tables:
+            return False  # not migrated this far yet
+        cursor.execute("SELECT COUNT(*), MIN(value) FROM core_sitecount")
+        rows, lowest = cursor.fetchone()
+        cursor.execute("SELECT MIN(awarded) FROM badges_badgecount")
+        lowest_award = cursor.fetchone()[0]
+    return rows < len(NAMES) or (lowest or 0) < 0 or (lowest_award or 0) < 0
+
+
 def recount_site_counts() -> dict[str, int]:
     from quaestio.core.counters import recount
 
