@@ -11,7 +11,12 @@ then serves requests in-process through the WSGI application (no network, no ser
 process) and prints p50/p95 server time per page: home; each /questions tab at page 1 and
 page 1,000; tags; users at page 1 and 10,000; badges; 100 random question pages and their
 wrong-slug redirects; a search mix; the API's most used methods. The time is the wall
-clock around the WSGI call, the same span the Server-Timing "total" covers.
+clock around the WSGI call, the same span the Server-Timing "total" covers; beside it the
+mean CPU time per request of the web process, which other programs on a shared machine do not
+inflate. On SQLite that includes the database's work (it runs in-process); on PostgreSQL it
+does not: the server's share is in its own process, and Django opens a connection per request
+(CONN_MAX_AGE 0), so it is not measured here — compare PostgreSQL rows by wall time on a quiet
+machine, or by the web process's CPU as a lower bound.
 
 Deep pages are asked for the way the code under test offers them: if quaestio.web.paging
 has keyset cursors (`CURSOR_PARAM`), the deep page is reached through a cursor URL built
@@ -286,15 +291,20 @@ def child_measure(repeats: int, questions: int) -> None:
         rounds = 1 if len(urls) > 1 else repeats
         for url in urls:  # a warm-up request each: the figures are of a warm server
             _serve(application, url)
+        cpu_started = time.process_time()
         for _ in range(rounds):
             for url in urls:
                 elapsed, status = _serve(application, url)
                 times.append(elapsed)
                 statuses.add(status.split()[0])
+        # CPU time of this process does not count the time other programs on a shared
+        # machine took: the steadier figure there.
+        cpu = time.process_time() - cpu_started
         times.sort()
         results[name] = {
             "p50": statistics.median(times),
             "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+            "cpu": cpu * 1000 / len(times),
             "n": len(times),
             "status": ",".join(sorted(statuses)),
         }
@@ -316,17 +326,19 @@ def measure(label: str, backend: str, scale: float, repeats: int, questions: int
 def show(figures: dict[str, dict]) -> None:
     columns = list(figures)
     names = list(next(iter(figures.values()))["results"])
-    header = f"{'page':<38}" + "".join(f"{c:>26}" for c in columns)
+    header = f"{'page':<38}" + "".join(f"{c:>36}" for c in columns)
     print(header)
-    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms (status)':>26}" for _ in columns))
+    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms, CPU ms/req (status)':>36}" for _ in columns))
     for name in names:
         cells = []
         for column in columns:
             r = figures[column]["results"].get(name)
             cells.append(
-                f"{r['p50']:8.1f} / {r['p95']:7.1f} ({r['status']})" if r else f"{'—':>26}"
+                f"{r['p50']:7.1f} / {r['p95']:7.1f}, {r.get('cpu', 0):6.1f} ({r['status']})"
+                if r
+                else "—"
             )
-        print(f"{name:<38}" + "".join(f"{c:>26}" for c in cells))
+        print(f"{name:<38}" + "".join(f"{c:>36}" for c in cells))
 
 
 def main() -> None:

@@ -58,7 +58,8 @@ def window(page: int, size: int, total: int, exact: bool = True) -> Window:
     page = reachable_page(page, size, total)
     start = (page - 1) * size
     from_end = total - start - size
-    if exact and from_end < start and from_end >= -size:
+    # Page 1 is always read forwards: a count that lags its rows never empties it.
+    if exact and start > 0 and from_end < start and from_end >= -size:
         # Nearer the end: read the page backwards. The last page may be short.
         return Window(page, max(0, from_end), size + min(0, from_end), True)
     return Window(page, start, size, False)
