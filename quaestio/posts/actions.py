@@ -78,6 +78,7 @@ class PostActions:
     notice: Verdict = NO  # add (or remove) a post notice
     vote_delete: Verdict = NO
     vote_undelete: Verdict = NO
+    moderator_tools: Verdict = NO  # the moderators' page of tools for this post
 
 
 @dataclass(slots=True)

@@ -95,6 +95,7 @@ class ThreadUrls:
     vote_delete: str
     vote_undelete: str
     timeline: str
+    moderate: str
 
 
 @lru_cache(maxsize=8)
@@ -130,6 +131,7 @@ def thread_urls(prefix: str) -> ThreadUrls:
         vote_delete=post("vote_delete"),
         vote_undelete=post("vote_undelete"),
         timeline=post("timeline"),
+        moderate=post("moderate"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -322,6 +324,8 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
             links_html += f' <a href="{urls.protect % post_id}">Protect</a>'
     if actions.notice.allowed:
         links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
+    if actions.moderator_tools.allowed:
+        links_html += f' <a href="{urls.moderate % post_id}">Mod tools</a>'
     return links_html
 
 

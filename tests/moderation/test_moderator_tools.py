@@ -215,3 +215,13 @@ def test_history_is_for_moderators_newest_first_and_keyset_paged(moderator, make
     assert "?before=" not in second
     assert _client(make_user(reputation=50000)).get("/admin/history").status_code == 403
     assert Client().get("/admin/history").status_code == 302
+
+
+def test_the_question_page_offers_mod_tools_to_moderators_only(moderator, make_user, ask):
+    question = ask()
+    link = f'href="/posts/{question.id}/moderate"'
+    assert link in _client(moderator).get(f"/questions/{question.id}", follow=True).content.decode()
+    for reader in (Client(), _client(make_user(reputation=50000))):
+        assert link not in reader.get(f"/questions/{question.id}", follow=True).content.decode()
+    tools = _client(moderator).get(f"/posts/{question.id}/moderate").content.decode()
+    assert "Merge into another question" in tools and "Move the comments" in tools
