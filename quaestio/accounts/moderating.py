@@ -7,6 +7,7 @@ The command line acts as the Community user (`quaestio user suspend ...`).
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -163,6 +164,10 @@ def record_address(user_id: int, address: str, now: datetime | None = None) -> N
     """Remember that the user signed in or wrote from this address (a write at most once a day
     per user and address, so a busy user costs nothing)."""
     if not address or user_id is None or user_id == COMMUNITY_USER_ID:
+        return
+    try:
+        address = str(ipaddress.ip_address(address))  # PostgreSQL's inet refuses anything else
+    except ValueError:
         return
     now = now or timezone.now()
     updated = UserAddress.objects.filter(

@@ -146,6 +146,7 @@ _POST_ACTIONS = {
     "vote_delete": "post_vote_delete",
     "vote_undelete": "post_vote_undelete",
     "timeline": "post_timeline",
+    "moderate": "post_moderate",  # the moderators' tools: merge, convert, purge, move comments
     "lock": "post_lock",
     "unlock": "post_unlock",
     "notice": "post_notice",

@@ -63,7 +63,7 @@ def _mail(address: str, message: ModeratorMessage, link: str) -> None:
     send_mail(
         f"[{settings.SITE_NAME}] A message from a moderator: {message.subject}",
         f"A moderator of {settings.SITE_NAME} sent you this message:\n\n{message.text}\n\n"
-        f"You can read it, and reply by editing your posts or in the site's meta, here:\n{link}\n",
+        f"It is also in your inbox on the site:\n{link}\n",
         None,
         [address],
     )

@@ -83,6 +83,7 @@ class PostActions:
     delete_votes: int = 0  # standing delete (or undelete) votes, for those who may see them
     undelete_votes: int = 0
     make_wiki: Verdict = NO  # the moderators' community wiki tool (authors use the edit form)
+    moderator_tools: Verdict = NO  # the moderators' page of tools for this post
 
 
 @dataclass(slots=True)

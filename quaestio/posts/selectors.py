@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import User
+from quaestio.accounts.policies import moderator_refusal
 from quaestio.accounts.selectors import Card, person_card
 from quaestio.comments.policies import upvoted_deletion_post_ids_today
 from quaestio.core import listing
@@ -326,6 +327,10 @@ def _curation(
     _post_state_actions(blocks)
     if viewer is not None:
         _deletion_vote_actions(viewer, blocks, now, deletion_votes)
+        # Merge, convert, purge, move comments: moderation.post_tools asks the same (no query).
+        if not moderator_refusal(viewer, "use the moderator tools on posts"):
+            for block in blocks:
+                block.actions.moderator_tools = YES
     # Closing starts at the flag privilege (15): below it the viewer may neither flag, vote nor
     # see the votes, and reads only the notice.
     if viewer is None or not (viewer.is_moderator or has_privilege(viewer, "flag_posts")[0]):

@@ -86,6 +86,7 @@ class ThreadUrls:
     flag: str
     comment_flag: str
     community_wiki: str
+    moderate: str
 
 
 @lru_cache(maxsize=8)
@@ -124,6 +125,7 @@ def thread_urls(prefix: str) -> ThreadUrls:
         flag=post("flag"),
         comment_flag=comment("flag"),
         community_wiki=post("community_wiki"),
+        moderate=post("moderate"),
     )
     # "%d" in the id's place: formatting an int with % costs less than str.format per link.
     return ThreadUrls(
@@ -305,6 +307,8 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
         links_html += f' <a class="flag-link" href="{urls.flag % post_id}">Flag</a>'
     if actions.make_wiki.allowed:
         links_html += f' <a href="{urls.community_wiki % post_id}">Community wiki</a>'
+    if actions.moderator_tools.allowed:
+        links_html += f' <a href="{urls.moderate % post_id}">Mod tools</a>'
     return links_html
 
 

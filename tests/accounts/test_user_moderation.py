@@ -133,3 +133,9 @@ def test_moderators_show_a_diamond_after_their_name(moderator, make_user, ask):
     assert 'Mod Erator</a><span class="diamond"' in users
     profile = Client().get(f"/users/{moderator.id}", follow=True).content.decode()
     assert '<span class="diamond"' in profile
+
+
+def test_an_address_that_is_not_one_is_not_recorded(make_user):
+    """A malformed address (a misconfigured proxy) is skipped, not a failed request."""
+    moderating.record_address(make_user().id, "unknown")
+    assert not UserAddress.objects.exists()

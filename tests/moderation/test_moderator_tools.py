@@ -215,3 +215,33 @@ def test_history_is_for_moderators_newest_first_and_keyset_paged(moderator, make
     assert "?before=" not in second
     assert _client(make_user(reputation=50000)).get("/admin/history").status_code == 403
     assert Client().get("/admin/history").status_code == 302
+
+
+def test_the_question_page_offers_mod_tools_to_moderators_only(moderator, make_user, ask):
+    question = ask()
+    link = f'href="/posts/{question.id}/moderate"'
+    assert link in _client(moderator).get(f"/questions/{question.id}", follow=True).content.decode()
+    for reader in (Client(), _client(make_user(reputation=50000))):
+        assert link not in reader.get(f"/questions/{question.id}", follow=True).content.decode()
+    tools = _client(moderator).get(f"/posts/{question.id}/moderate").content.decode()
+    assert "Merge into another question" in tools and "Move the comments" in tools
+
+
+def test_the_counters_agree_with_recount_after_every_tool(moderator, make_user, ask):
+    """Answer and comment counts written by merge, convert, purge and move are what
+    `quaestio recount` computes from the rows."""
+    from quaestio.core.counters import recount
+
+    community()
+    source, target = ask(), ask(title="How did Roman engineers build bridges?")
+    for question in (source, target):
+        _answer(question, make_user)
+        _comments(question, make_user, 2)
+    convertible = _answer(target, make_user, body="Short thanks, this helped me a lot!")
+    post_tools.question_merge(moderator, source.id, target.id)
+    post_tools.answer_to_comment(moderator, convertible.id, target.id)
+    post_tools.comments_move_to_chat(moderator, target.id)
+    other = ask(title="Why did legions carry stakes?")
+    _comments(other, make_user, 2)
+    post_tools.comments_purge(moderator, other.id)
+    assert not any(recount().values())
