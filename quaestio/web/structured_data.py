@@ -1,17 +1,14 @@
 """schema.org QAPage JSON-LD for the question page, as search engines read it.
 
-The document is written as JSON text directly rather than built as a dict and dumped: its bulk is
-the plain text of every post, and encoding those texts anew on every view was a tenth of the
-page's instructions (callgrind, seed thread). Each post's fragment (text, votes, date, author) is
-a pure function of those values and is remembered under them, so a thread's fragments are built
-once per process and rebuilt only when something in them changes (a vote, an edit, a rename).
+The document is written as JSON text directly rather than built as a dict and dumped. It is a
+pure function of the thread, so the question page keeps it with the thread's rendered HTML
+(web/thread_render.py), built again only when the thread changes.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.urls import get_script_prefix
@@ -35,8 +32,6 @@ def _author(name: str, user_id: int | None, origin: str) -> str:
     return f'{{"@type":"Person","name":{_json(name)}{url}}}'
 
 
-# Bounded: each entry holds a body and its text, so 1,024 threads' posts is some 10-20 MB.
-@lru_cache(maxsize=1024)
 def _post_members(
     body_html: str,
     score: int,

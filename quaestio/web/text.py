@@ -4,50 +4,37 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
+import sys
+
+from quaestio.core.bounded_cache import BoundedCache
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
-# Bodies' plain text, remembered: the question page's structured data needs the same bodies on
-# every view, and stripping them was its costliest step after the template. Keyed on whole
-# bodies, so bounded by characters held (keys and values), not by entries: a few megabytes per
-# process whatever the posts' sizes. A body larger than a tenth of the budget is not kept.
-PLAIN_TEXT_CACHE_CHARS = 4_000_000
-_plain_cache: OrderedDict[str, str] = OrderedDict()
-_plain_cache_chars = 0
-_plain_cache_lock = threading.Lock()
+# Bodies' plain text, remembered for the pages that show excerpts of the same posts again and
+# again. Keyed on whole bodies, so bounded by the bytes held (keys and values, as CPython sizes
+# the strings), not by entries: at most PLAIN_TEXT_CACHE_BYTES per process whatever the posts'
+# sizes; a body over a tenth of the budget is not kept (core/bounded_cache.py).
+PLAIN_TEXT_CACHE_BYTES = 8_000_000
+_plain_cache = BoundedCache(
+    PLAIN_TEXT_CACHE_BYTES, lambda item: sys.getsizeof(item[0]) + sys.getsizeof(item[1])
+)
 
 
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment."""
     found = _plain_cache.get(fragment)
     if found is not None:
-        return found
+        return found[1]
     text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
-    size = len(fragment) + len(text)
-    if size <= PLAIN_TEXT_CACHE_CHARS // 10:
-        _remember(fragment, text, size)
+    _plain_cache.put(fragment, (fragment, text))
     return text
 
 
-def _remember(fragment: str, text: str, size: int) -> None:
-    global _plain_cache_chars
-    with _plain_cache_lock:
-        if fragment in _plain_cache:
-            return
-        _plain_cache[fragment] = text
-        _plain_cache_chars += size
-        while _plain_cache_chars > PLAIN_TEXT_CACHE_CHARS:
-            old_fragment, old_text = _plain_cache.popitem(last=False)  # the oldest first
-            _plain_cache_chars -= len(old_fragment) + len(old_text)
-
-
-def plain_text_cache_chars() -> int:
-    """Characters the cache holds now (for tests of its bound)."""
-    return _plain_cache_chars
+def plain_text_cache_bytes() -> int:
+    """Bytes the cache holds now (for tests of its bound)."""
+    return _plain_cache.nbytes
 
 
 def excerpt(fragment: str, limit: int = 200) -> str:

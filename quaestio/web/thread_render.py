@@ -233,7 +233,7 @@ class ThreadEntry:
         return self.version == version and now < self.valid_until
 
 
-def _size(parts: Parts) -> int:
+def parts_size(parts: Parts) -> int:
     return sum(sys.getsizeof(part) for part in parts)
 
 
@@ -260,8 +260,12 @@ def build_entry(page, version: tuple, now: datetime) -> ThreadEntry:
         owners={b.post.id: b.owner.name for b in [page.question, *page.answers]},
         description=excerpt(question.body, DESCRIPTION_LENGTH),
     )
-    entry.valid_until = clock.valid_until
-    entry.nbytes = sum(_size(parts) for parts in posts.values()) + sys.getsizeof(entry.description)
+    entry.valid_until = clock.valid_until  # the notices, rendered after it was read above
+    entry.nbytes = (
+        sum(parts_size(parts) for parts in posts.values())
+        + parts_size(entry.notices)
+        + sys.getsizeof(entry.description)
+    )
     return entry
 
 
@@ -273,7 +277,7 @@ def add_missing_posts(entry: ThreadEntry, page, now: datetime) -> None:
             parts = render_post(block, kind, page.accepted_answer_id, clock)
             entry.posts[block.post.id] = parts
             entry.owners[block.post.id] = block.owner.name
-            entry.nbytes += _size(parts)
+            entry.nbytes += parts_size(parts)
     entry.valid_until = min(entry.valid_until, clock.valid_until)
 
 

@@ -60,14 +60,14 @@ def test_wrong_slug_redirects_after_the_first_query(client, ask):
     assert Post.objects.get(id=question.id).view_count == 0
 
 
-def test_plain_text_cache_is_bounded_by_characters():
+def test_plain_text_cache_is_bounded_by_bytes():
     """Bodies of any size never make the plain-text cache hold more than its budget; a body
     over a tenth of the budget is not kept at all."""
     body = "<p>" + "word " * 20_000 + "</p>"  # 100,000 characters
     for number in range(200):
         assert text.plain_text(f"{body}{number}").startswith("word word")
-    assert text.plain_text_cache_chars() <= text.PLAIN_TEXT_CACHE_CHARS
-    huge = "<p>" + "x" * text.PLAIN_TEXT_CACHE_CHARS + "</p>"
-    before = text.plain_text_cache_chars()
+    assert text.plain_text_cache_bytes() <= text.PLAIN_TEXT_CACHE_BYTES
+    huge = "<p>" + "x" * text.PLAIN_TEXT_CACHE_BYTES + "</p>"
+    before = text.plain_text_cache_bytes()
     text.plain_text(huge)
-    assert text.plain_text_cache_chars() == before
+    assert text.plain_text_cache_bytes() == before

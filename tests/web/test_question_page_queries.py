@@ -94,3 +94,43 @@ def test_every_role_stays_within_the_budget(client, demo):
         cache.clear()
         _queries_for_page(client)  # the first view is counted (a write); the reads are measured
         assert _queries_for_page(client) <= QUERY_BUDGET + SHARED_SESSION_LOOKUP
+
+
+def test_every_role_within_the_budget_with_the_thread_kept_or_not(client, demo):
+    """Anonymous, a new user, the asker, a 2k editor, a 20k user and a moderator: at most 8
+    queries whether this process keeps the thread's HTML or renders it anew, sessions
+    included. The first view of each, which counts a view (two writes), is reported, not
+    budgeted, as before."""
+    from quaestio.posts.services import forget_recent_views
+    from quaestio.web.thread_cache import thread_cache
+
+    viewers = {
+        "anonymous": None,
+        "new user": User.objects.create_user("new@example.org", "new", "correct horse"),
+        "asker": User.objects.get(id=Post.objects.get(id=38738).owner_id),
+        "2k editor": User.objects.create_user(
+            "ed@example.org", "editor", "correct horse", reputation=2000
+        ),
+        "20k user": User.objects.create_user(
+            "rich@example.org", "rich", "correct horse", reputation=20000
+        ),
+        "moderator": User.objects.create_user(
+            "mod@example.org", "mod", "correct horse", is_moderator=True
+        ),
+    }
+    counts = {}
+    for role, viewer in viewers.items():
+        if viewer is None:
+            client.logout()
+        else:
+            client.force_login(viewer)
+        forget_recent_views()
+        thread_cache().clear()
+        counted = _queries_for_page(client)  # rendered anew, and a counted view
+        thread_cache().clear()
+        rendered = _queries_for_page(client)
+        kept = _queries_for_page(client)
+        counts[role] = (counted, rendered, kept)
+        budget = QUERY_BUDGET + (SHARED_SESSION_LOOKUP if viewer is not None else 0)
+        assert rendered <= budget and kept <= budget, (role, rendered, kept)
+    print("queries (first view counted, thread rendered, thread kept):", counts)

@@ -246,3 +246,20 @@ def test_a_new_badge_and_new_reputation_show_at_once_on_cards(thread, ask):
     for tree in _both(thread):
         title = tree.cssselect(f"{stats} .reputation")[0].get("title")
         assert title == f"reputation score {answerer.reputation:,}"
+
+
+def test_kept_dates_expire_when_a_relative_date_would_read_differently():
+    """A thread rendered with "12 secs ago" is kept one second; "10 mins ago" until the next
+    minute; dates old enough to be absolute until the new year."""
+    from datetime import UTC, datetime
+
+    from quaestio.web.thread_render import Clock
+
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
+    clock = Clock(now)
+    clock.time(now - timedelta(days=400))
+    assert clock.valid_until == datetime(2027, 1, 1, tzinfo=UTC)
+    clock.time(now - timedelta(minutes=10, seconds=5))
+    assert clock.valid_until == now + timedelta(seconds=55)
+    clock.time(now - timedelta(seconds=12))
+    assert clock.valid_until == now + timedelta(seconds=1)

@@ -140,7 +140,7 @@ def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built
         entry.anonymous = {
             post_id: thread_render.prefilled(entry.posts[post_id], fill_slot) for post_id in posts
         }
-        entry.nbytes += sum(thread_render._size(p) for p in entry.anonymous.values())
+        entry.nbytes += sum(thread_render.parts_size(p) for p in entry.anonymous.values())
         cache.resize(question.id)
     stats = thread_render.ViewerSlots(viewer, {}, {}, users)
     built = _Built()
