@@ -14,12 +14,12 @@ from quaestio.api.registry import endpoint
 from quaestio.api.types import Out
 from quaestio.api.views.writes import (
     WRITE,
-    _answer_result,
-    _comment_result,
-    _one_id,
-    _post_kind,
-    _question_result,
-    _run,
+    answer_result,
+    comment_result,
+    one_id,
+    post_kind,
+    question_result,
+    run,
 )
 from quaestio.comments.models import Comment
 from quaestio.moderation import flags
@@ -60,7 +60,7 @@ def _option(out: Out, kind: flags.FlagKind, flagged_kind: str | None) -> dict:
 
 
 def _post_options(api: ApiRequest, post_id: int, post_type: int) -> Result:
-    _post_kind(post_id, post_type)
+    post_kind(post_id, post_type)
     mine = (
         Flag.objects.filter(
             post_id=post_id, comment=None, user_id=api.user.id, state=FlagState.PENDING
@@ -86,16 +86,16 @@ def _kind(api: ApiRequest, allowed: dict) -> str:
 
 
 def _post_add(api: ApiRequest, post_id: int, post_type: int) -> Result:
-    _post_kind(post_id, post_type)
+    post_kind(post_id, post_type)
     kind = _kind(api, flags.POST_FLAGS_BY_KEY)
 
     def write() -> Result:
         flags.post_flag_raise(api.user, post_id, kind, api.query.get("comment", ""))
         if post_type == PostType.QUESTION:
-            return _question_result(api, post_id)
-        return _answer_result(api, post_id)
+            return question_result(api, post_id)
+        return answer_result(api, post_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 OPTIONS = {"paged": False, "token": True}
@@ -108,7 +108,7 @@ OPTIONS = {"paged": False, "token": True}
     **OPTIONS,
 )
 def question_flag_options(api: ApiRequest, id: str) -> Result:
-    return _post_options(api, _one_id(id), PostType.QUESTION)
+    return _post_options(api, one_id(id), PostType.QUESTION)
 
 
 @endpoint(
@@ -118,7 +118,7 @@ def question_flag_options(api: ApiRequest, id: str) -> Result:
     **OPTIONS,
 )
 def answer_flag_options(api: ApiRequest, id: str) -> Result:
-    return _post_options(api, _one_id(id), PostType.ANSWER)
+    return _post_options(api, one_id(id), PostType.ANSWER)
 
 
 @endpoint(
@@ -128,7 +128,7 @@ def answer_flag_options(api: ApiRequest, id: str) -> Result:
     **OPTIONS,
 )
 def comment_flag_options(api: ApiRequest, id: str) -> Result:
-    comment_id = _one_id(id)
+    comment_id = one_id(id)
     if not Comment.objects.filter(id=comment_id, deletion_date__isnull=True).exists():
         raise BadParameter("id", f"no comment with id {comment_id}")
     mine = (
@@ -149,7 +149,7 @@ def comment_flag_options(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def question_flag_add(api: ApiRequest, id: str) -> Result:
-    return _post_add(api, _one_id(id), PostType.QUESTION)
+    return _post_add(api, one_id(id), PostType.QUESTION)
 
 
 @endpoint(
@@ -161,7 +161,7 @@ def question_flag_add(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def answer_flag_add(api: ApiRequest, id: str) -> Result:
-    return _post_add(api, _one_id(id), PostType.ANSWER)
+    return _post_add(api, one_id(id), PostType.ANSWER)
 
 
 @endpoint(
@@ -173,13 +173,13 @@ def answer_flag_add(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def comment_flag_add(api: ApiRequest, id: str) -> Result:
-    comment_id = _one_id(id)
+    comment_id = one_id(id)
     kind = _kind(api, flags.COMMENT_FLAGS_BY_KEY)
 
     def write() -> Result:
         outcome = flags.comment_flag_raise(api.user, comment_id, kind, api.query.get("comment", ""))
         if outcome.action == "deleted":
             return Result([])
-        return _comment_result(api, comment_id)
+        return comment_result(api, comment_id)
 
-    return _run(api, write)
+    return run(api, write)

@@ -32,7 +32,7 @@ class _Preview(Exception):
     """Raised inside the transaction of a preview so that it rolls back."""
 
 
-def _run(api: ApiRequest, write: Callable[[], Result]) -> Result:
+def run(api: ApiRequest, write: Callable[[], Result]) -> Result:
     """Run a write; with preview=true, run it and roll everything back."""
     if not boolean(api.query, "preview"):
         return write()
@@ -46,7 +46,7 @@ def _run(api: ApiRequest, write: Callable[[], Result]) -> Result:
     return outcome[0]
 
 
-def _one_id(raw: str, name: str = "id") -> int:
+def one_id(raw: str, name: str = "id") -> int:
     try:
         return int(raw)
     except ValueError:
@@ -64,25 +64,25 @@ def _tags(raw: str | None) -> list[str]:
     return [name for name in (raw or "").replace(";", " ").split() if name]
 
 
-def _question_result(api: ApiRequest, question_id: int) -> Result:
+def question_result(api: ApiRequest, question_id: int) -> Result:
     rows = list(live_questions().filter(id=question_id))
     related = load_related(api, questions=rows)
     return Result([types.question(api.out, q, related) for q in rows])
 
 
-def _answer_result(api: ApiRequest, answer_id: int) -> Result:
+def answer_result(api: ApiRequest, answer_id: int) -> Result:
     rows = list(live_answers().filter(id=answer_id))
     related = load_related(api, answers=rows)
     return Result([types.answer(api.out, a, related) for a in rows])
 
 
-def _comment_result(api: ApiRequest, comment_id: int) -> Result:
+def comment_result(api: ApiRequest, comment_id: int) -> Result:
     rows = list(live_comments().filter(id=comment_id))
     related = load_related(api, comments=rows)
     return Result([types.comment(api.out, c, related) for c in rows])
 
 
-def _post_kind(post_id: int, kind: int) -> None:
+def post_kind(post_id: int, kind: int) -> None:
     if not Post.objects.filter(id=post_id, post_type=kind, deletion_date__isnull=True).exists():
         noun = "question" if kind == PostType.QUESTION else "answer"
         raise BadParameter("id", f"no {noun} with id {post_id}")
@@ -107,9 +107,9 @@ def question_add(api: ApiRequest) -> Result:
             body=_required(api, "body"),
             tags=_tags(_required(api, "tags")),
         )
-        return _question_result(api, post.id)
+        return question_result(api, post.id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint(
@@ -121,17 +121,17 @@ def question_add(api: ApiRequest) -> Result:
     **WRITE,
 )
 def answer_add(api: ApiRequest, id: str) -> Result:
-    question_id = _one_id(id)
+    question_id = one_id(id)
 
     def write() -> Result:
         post = posts.answer_post(api.user, question_id, body=_required(api, "body"))
-        return _answer_result(api, post.id)
+        return answer_result(api, post.id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
-    _post_kind(post_id, kind)
+    post_kind(post_id, kind)
 
     def write() -> Result:
         current = Post.objects.get(id=post_id)
@@ -144,10 +144,10 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
             comment=api.query.get("comment", ""),
         )
         if kind == PostType.QUESTION:
-            return _question_result(api, post_id)
-        return _answer_result(api, post_id)
+            return question_result(api, post_id)
+        return answer_result(api, post_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint(
@@ -158,7 +158,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
     **WRITE,
 )
 def question_edit(api: ApiRequest, id: str) -> Result:
-    return _edit(api, _one_id(id), PostType.QUESTION)
+    return _edit(api, one_id(id), PostType.QUESTION)
 
 
 @endpoint(
@@ -169,27 +169,27 @@ def question_edit(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def answer_edit(api: ApiRequest, id: str) -> Result:
-    return _edit(api, _one_id(id), PostType.ANSWER)
+    return _edit(api, one_id(id), PostType.ANSWER)
 
 
 def _delete(api: ApiRequest, post_id: int, kind: int) -> Result:
-    _post_kind(post_id, kind)
+    post_kind(post_id, kind)
 
     def write() -> Result:
         posts.post_delete(api.user, post_id)
         return Result([])
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint("questions/{id}/delete", "question", "Deletes a question.", params=("preview",), **WRITE)
 def question_delete(api: ApiRequest, id: str) -> Result:
-    return _delete(api, _one_id(id), PostType.QUESTION)
+    return _delete(api, one_id(id), PostType.QUESTION)
 
 
 @endpoint("answers/{id}/delete", "answer", "Deletes an answer.", params=("preview",), **WRITE)
 def answer_delete(api: ApiRequest, id: str) -> Result:
-    return _delete(api, _one_id(id), PostType.ANSWER)
+    return _delete(api, one_id(id), PostType.ANSWER)
 
 
 # --- accepting ------------------------------------------------------------------------------
@@ -197,13 +197,13 @@ def answer_delete(api: ApiRequest, id: str) -> Result:
 
 def _accept(api: ApiRequest, answer_id: int, accepted: bool) -> Result:
     """accept / accept/undo: the answer is (or is not) the accepted one afterwards."""
-    _post_kind(answer_id, PostType.ANSWER)
+    post_kind(answer_id, PostType.ANSWER)
 
     def write() -> Result:
         votes.accept_set(api.user, answer_id, accepted)
-        return _answer_result(api, answer_id)
+        return answer_result(api, answer_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint(
@@ -214,7 +214,7 @@ def _accept(api: ApiRequest, answer_id: int, accepted: bool) -> Result:
     **WRITE,
 )
 def accept(api: ApiRequest, id: str) -> Result:
-    return _accept(api, _one_id(id), True)
+    return _accept(api, one_id(id), True)
 
 
 @endpoint(
@@ -225,7 +225,7 @@ def accept(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def accept_undo(api: ApiRequest, id: str) -> Result:
-    return _accept(api, _one_id(id), False)
+    return _accept(api, one_id(id), False)
 
 
 # --- voting ---------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def _vote(api: ApiRequest, post_id: int, kind: int, direction: str, undo: bool) 
     """upvote / downvote: that vote stands afterwards (switching from the other one); their
     undo: that vote no longer stands (the other one is left alone). Already so: the same
     answer, nothing written."""
-    _post_kind(post_id, kind)
+    post_kind(post_id, kind)
 
     def write() -> Result:
         if undo:
@@ -243,10 +243,10 @@ def _vote(api: ApiRequest, post_id: int, kind: int, direction: str, undo: bool) 
         else:
             votes.vote_set(api.user, post_id, direction)
         if kind == PostType.QUESTION:
-            return _question_result(api, post_id)
-        return _answer_result(api, post_id)
+            return question_result(api, post_id)
+        return answer_result(api, post_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 def _register_votes() -> None:
@@ -259,7 +259,7 @@ def _register_votes() -> None:
                 suffix = f"{direction}vote" + ("/undo" if undo else "")
 
                 def view(api, id, kind=kind, direction=direction, undo=undo):
-                    return _vote(api, _one_id(id), kind, direction, undo)
+                    return _vote(api, one_id(id), kind, direction, undo)
 
                 view.__name__ = f"{singular}_{direction}vote{'_undo' if undo else ''}"
                 summary = f"{'Takes back' if undo else 'Casts'} an {direction}vote on a {singular}."
@@ -294,13 +294,13 @@ _register_votes()
     **WRITE,
 )
 def comment_add(api: ApiRequest, id: str) -> Result:
-    post_id = _one_id(id)
+    post_id = one_id(id)
 
     def write() -> Result:
         row = comments.comment_add(api.user, post_id, _required(api, "body"))
-        return _comment_result(api, row.id)
+        return comment_result(api, row.id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint(
@@ -312,24 +312,24 @@ def comment_add(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def comment_edit(api: ApiRequest, id: str) -> Result:
-    comment_id = _one_id(id)
+    comment_id = one_id(id)
 
     def write() -> Result:
         comments.comment_edit(api.user, comment_id, _required(api, "body"))
-        return _comment_result(api, comment_id)
+        return comment_result(api, comment_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint("comments/{id}/delete", "comment", "Deletes a comment.", params=("preview",), **WRITE)
 def comment_delete(api: ApiRequest, id: str) -> Result:
-    comment_id = _one_id(id)
+    comment_id = one_id(id)
 
     def write() -> Result:
         comments.comment_delete(api.user, comment_id)
         return Result([])
 
-    return _run(api, write)
+    return run(api, write)
 
 
 def _comment_vote(api: ApiRequest, comment_id: int, undo: bool) -> Result:
@@ -338,14 +338,14 @@ def _comment_vote(api: ApiRequest, comment_id: int, undo: bool) -> Result:
 
     def write() -> Result:
         votes.comment_vote_set(api.user, comment_id, not undo)
-        return _comment_result(api, comment_id)
+        return comment_result(api, comment_id)
 
-    return _run(api, write)
+    return run(api, write)
 
 
 @endpoint("comments/{id}/upvote", "comment", "Upvotes a comment.", params=("preview",), **WRITE)
 def comment_upvote(api: ApiRequest, id: str) -> Result:
-    return _comment_vote(api, _one_id(id), undo=False)
+    return _comment_vote(api, one_id(id), undo=False)
 
 
 @endpoint(
@@ -356,4 +356,4 @@ def comment_upvote(api: ApiRequest, id: str) -> Result:
     **WRITE,
 )
 def comment_upvote_undo(api: ApiRequest, id: str) -> Result:
-    return _comment_vote(api, _one_id(id), undo=True)
+    return _comment_vote(api, one_id(id), undo=True)
