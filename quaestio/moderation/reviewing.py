@@ -24,6 +24,7 @@ from django.utils import timezone
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.moderation import review_policies, review_rules
+from quaestio.moderation.flag_handling import flags_dispute
 from quaestio.moderation.models import (
     Review,
     ReviewAction,
@@ -236,6 +237,9 @@ def _complete(task: ReviewTask, outcome: str, now) -> None:
         state=ReviewTaskState.COMPLETED, outcome=outcome[:40], completed_date=now
     )
     task.state, task.outcome, task.completed_date = ReviewTaskState.COMPLETED, outcome, now
+    if task.queue == ReviewQueue.LOW_QUALITY and outcome == A.LOOKS_OK:
+        # Reviewers found the post fine: the flags that sent it here are disputed (spec §7.8).
+        flags_dispute(task.post_id, now)
 
 
 def _delete_by_review(task: ReviewTask, post: Post, now) -> None:

@@ -538,3 +538,19 @@ def test_reviewing_a_suggested_edit_earns_custodian(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         suggested_edit_review(reviewer, suggestion.id, "approve")
     assert Badge.objects.filter(user=reviewer, name="Custodian").count() == 1
+
+
+def test_looks_ok_in_low_quality_disputes_the_flags_that_sent_the_post_there():
+    """A very-low-quality flag queues the answer; two reviewers find it fine: the flag is
+    disputed (the flagger's history shows it), not left pending."""
+    from quaestio.moderation.flags import post_flag_raise
+    from quaestio.moderation.models import Flag, FlagState
+
+    task = queued_answer(ReviewQueue.FIRST_ANSWERS)
+    post_flag_raise(user(15), task.post_id, "very_low_quality")
+    low_quality = ReviewTask.objects.get(queue=ReviewQueue.LOW_QUALITY, post_id=task.post_id)
+    one, two = reviewers(2, 2000)
+    review_submit(one, low_quality.id, "looks-ok")
+    assert Flag.objects.get(post_id=task.post_id).state == FlagState.PENDING
+    assert review_submit(two, low_quality.id, "looks-ok").completed
+    assert Flag.objects.get(post_id=task.post_id).state == FlagState.DISPUTED
