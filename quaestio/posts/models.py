@@ -177,7 +177,7 @@ class Post(models.Model):
             # deletions and the Community user's clean-up find closed questions without reading
             # the table (issue 16).
             models.Index(
-                fields=["-deletion_date"],
+                fields=["-deletion_date", "-id"],
                 condition=models.Q(deletion_date__isnull=False),
                 name="post_deleted_idx",
             ),

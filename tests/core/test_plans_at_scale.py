@@ -49,6 +49,15 @@ LARGE_TABLES = {
     "search_document",
     "search_fts",
     "reputation_reputationchange",
+    # Curation and moderation: every vote, flag, review and moderator action is a row.
+    "moderation_closevote",
+    "moderation_deletionvote",
+    "moderation_postnotice",
+    "moderation_flag",
+    "moderation_reviewtask",
+    "moderation_review",
+    "moderation_moderatoraction",
+    "moderation_heldpost",
 }
 
 PAGES = [
@@ -75,6 +84,22 @@ API = [
     "/2.3/comments",
     "/2.3/posts",
     "/2.3/info",
+]
+
+# The curation and moderation pages, read by a moderator (who may see every one of them).
+MODERATOR_PAGES = [
+    "/tools",
+    "/tools?section=close",
+    "/tools?section=delete",
+    "/annotated-posts",
+    "/review",
+    *[f"/review/{queue}" for queue in ("close", "reopen", "first-questions", "first-answers")],
+    *[f"/review/{queue}" for queue in ("late-answers", "low-quality-posts")],
+    "/review/close/history",
+    "/admin",
+    "/admin/history",
+    "/admin/blocklist",
+    "/admin/held",
 ]
 
 # Known full reads not fixed yet, each with why (the test reports them as expected failures
@@ -141,15 +166,32 @@ def _walk(plan: dict, limited: bool = False):
         yield from _walk(child, limited)
 
 
-def _reads_whole(node: dict, limited: bool) -> bool:
+def _reads_whole(node: dict, limited: bool, empty: frozenset[str] = frozenset()) -> bool:
     """A Seq Scan; or an index walked from end to end: no condition bounds it and no Limit
-    above stops it (a COUNT(*) from an index grows with the table as a Seq Scan does)."""
-    if node.get("Relation Name") not in LARGE_TABLES:
+    above stops it (a COUNT(*) from an index grows with the table as a Seq Scan does).
+
+    On a table the generated site leaves empty (most curation tables), every index costs the
+    same and the planner's pick among them says nothing; only a Seq Scan, which remains only
+    when no index can answer, is a finding there."""
+    table = node.get("Relation Name")
+    if table not in LARGE_TABLES:
         return False
     kind = node["Node Type"]
     if kind == "Seq Scan":
         return True
+    if table in empty:
+        return False
     return kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node and not limited
+
+
+def _empty_tables(cursor) -> frozenset[str]:
+    """The large tables with no rows (PostgreSQL's statistics, fresh from the fixture's
+    ANALYZE)."""
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples = 0 AND relname = ANY(%s)",
+        [sorted(LARGE_TABLES)],
+    )
+    return frozenset(row[0] for row in cursor.fetchall())
 
 
 def _full_reads(sql: str) -> list[str]:
@@ -163,10 +205,11 @@ def _full_reads(sql: str) -> list[str]:
             finally:
                 cursor.execute("RESET enable_seqscan")
             plan = json.loads(plan) if isinstance(plan, str) else plan
+            empty = _empty_tables(cursor)
             return [
                 node["Relation Name"]
                 for node, limited in _walk(plan[0]["Plan"])
-                if _reads_whole(node, limited)
+                if _reads_whole(node, limited, empty)
             ]
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         found = []
@@ -183,7 +226,7 @@ def _check(client, urls: list[str]) -> dict[str, list[tuple[str, str]]]:
     for url in urls:
         for sql in _selects(client, url):
             for table in _full_reads(sql):
-                failures.setdefault(url, []).append((table, sql[:300]))
+                failures.setdefault(url, []).append((table, sql[:3000]))
     return failures
 
 
@@ -213,3 +256,23 @@ def test_api_list_methods_read_no_large_table_whole(site, client):
     failures = _check(client, API)
     unexpected = {url: found for url, found in failures.items() if url not in KNOWN}
     assert not unexpected, _report(unexpected)
+
+
+def test_moderator_pages_read_no_large_table_whole(site, client):
+    """/tools, /annotated-posts, the review queues and their history, the flag dashboard, the
+    audit log, the blocklist and the held posts: bounded whatever the size of the site."""
+    from quaestio.accounts.models import User
+
+    moderator = User.objects.create_user(
+        "plans-mod@example.org", "Plans Moderator", "correct horse", is_moderator=True
+    )
+    client.force_login(moderator)
+    question = Post.objects.filter(post_type=PostType.QUESTION, deletion_date=None).first()
+    urls = [
+        *MODERATOR_PAGES,
+        f"/posts/{question.id}/timeline",
+        f"/users/{question.owner_id}/flags",
+        f"/posts/{question.id}/moderate",
+    ]
+    failures = _check(client, urls)
+    assert not failures, _report(failures)
