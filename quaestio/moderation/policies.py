@@ -298,8 +298,8 @@ def can_use_moderator_tools(user) -> Decision:
 def _flagger(user) -> Decision:
     if user is None or not getattr(user, "is_authenticated", False):
         return False, "You need to log in to flag."
-    if not user.is_active:
-        return False, "This account is suspended."
+    if refusal := suspension_refusal(user):  # deactivated or suspended: no flags either
+        return False, refusal
     return has_privilege(user, "flag_posts")
 
 

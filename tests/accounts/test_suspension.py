@@ -66,6 +66,7 @@ def test_every_write_policy_refuses_a_suspended_user(moderator, make_user, ask):
         comment_policies.can_comment(user, other),
         moderation_policies.can_vote_to_close(user, other, None),
         moderation_policies.can_flag_to_close(user, other),
+        moderation_policies.can_flag_post(user, other),
     ]
     for allowed, reason in decisions:
         assert not allowed and "suspended until" in reason
