@@ -1,8 +1,9 @@
-"""A moderator suspends a user through the site, in Chromium against `quaestio serve` (issue
-17.7, the suspension half of the second browser test).
+"""A moderator handles a flag and suspends the author, in Chromium against `quaestio serve`
+(issue 17.7, the second browser test).
 
-The moderator opens the user's profile, its moderation page and the suspend form, and gives 7
-days with a reason. The user then sees the notice with the reason and the end date on every
+A reader flags the user's answer "in need of moderator intervention" with an explanation; the
+moderator finds it on the flag dashboard (/admin), marks it helpful, then opens the author's
+profile, its moderation page and the suspend form, and gives 7 days with a reason. The user then sees the notice with the reason and the end date on every
 page; the question page's vote buttons, comment link and answer form refuse with the
 suspension's message, the ask page says why; and POSTs forged with a valid CSRF token (answer,
 comment, vote) are refused by the server and write nothing.
@@ -20,6 +21,7 @@ pytestmark = [pytest.mark.e2e]
 
 PASSWORD = "a long enough passphrase"
 REASON = "Posting links to your own shop in answers, after two warnings."
+FLAG_TEXT = "Third answer this week that advertises the author's watch shop."
 
 SETUP = """
 import json
@@ -32,7 +34,12 @@ question = question_ask(asker, title="How did Caesar bridge the Rhine in 55 BC?"
     body="Caesar's commentaries describe a timber bridge; how was it built?", tags="rome")
 User.objects.create_user("mod@example.org", "Mod Erator", "{password}", is_moderator=True)
 user = User.objects.create_user("sam@example.org", "Shop Sam", "{password}", reputation=3000)
-open({out!r}, "w").write(json.dumps({{"question": question.id, "user": user.id}}))
+from quaestio.posts.services import answer_post
+answer = answer_post(user, question.id,
+    body="Caesar's engineers drove piles; and you can buy cheap replica watches at our shop.")
+User.objects.create_user("reader@example.org", "Careful Reader", "{password}", reputation=15)
+open({out!r}, "w").write(json.dumps({{"question": question.id, "user": user.id,
+    "answer": answer.id}}))
 """
 
 COUNTS = """
@@ -43,6 +50,18 @@ user_id = {user}
 print(Post.objects.filter(owner_id=user_id).count(), Comment.objects.filter(user_id=user_id).count(),
       Vote.objects.filter(user_id=user_id).count(), file=open({out!r}, "w"))
 """
+
+
+READER = """
+from quaestio.accounts.models import User
+print(User.objects.get(email="reader@example.org").id, file=open({out!r}, "w"))
+"""
+
+
+def reader_id(env, tmp_path) -> int:
+    out = tmp_path / "reader.txt"
+    _shell(env, READER.format(out=str(out)))
+    return int(out.read_text())
 
 
 def _log_in(browser, base: str, email: str):
@@ -80,8 +99,26 @@ def test_a_moderator_suspends_a_user_who_then_cannot_post_comment_or_vote(
     question_url = f"{base}/questions/{ids['question']}"
     sam = _log_in(browser, base, "sam@example.org")  # signed in before the suspension
 
-    # The moderator suspends Sam from his profile.
+    # A reader flags Sam's answer for a moderator, saying why.
+    reader = _log_in(browser, base, "reader@example.org")
+    reader.goto(f"{base}/posts/{ids['answer']}/flag")
+    reader.check("input[name=kind][value=moderator]")
+    reader.fill("#flag-text-moderator", FLAG_TEXT)
+    reader.click("form.flag-dialog button[type=submit]")
+    expect(reader.locator(".flag-result")).to_contain_text("Thanks for your flag")
+
+    # The moderator finds it on the dashboard, marks it helpful, and suspends Sam.
     mod = _log_in(browser, base, "mod@example.org")
+    mod.goto(f"{base}/admin")
+    flagged = mod.locator(f"#flagged-{ids['answer']}")
+    expect(flagged).to_contain_text("In need of moderator intervention")
+    expect(flagged).to_contain_text(FLAG_TEXT)
+    flagged.locator("form.flag-handle button[value=helpful]").click()
+    mod.wait_for_load_state()
+    expect(mod.locator(f"#flagged-{ids['answer']}")).to_have_count(0)
+    reader.goto(f"{base}/users/{reader_id(env, tmp_path)}/flags")
+    expect(reader.locator("tr.flag-helpful .flag-outcome")).to_have_count(1)
+    expect(reader.locator(".flag-record")).to_contain_text("1 helpful")
     mod.goto(f"{base}/users/{ids['user']}")
     mod.click("text=Moderate this user")
     mod.click("text=Suspend this user")
@@ -134,4 +171,4 @@ def test_a_moderator_suspends_a_user_who_then_cannot_post_comment_or_vote(
         assert "suspended until" in response.text()
     counts = tmp_path / "counts.txt"
     _shell(env, COUNTS.format(user=ids["user"], out=str(counts)))
-    assert counts.read_text().split() == ["0", "0", "0"]
+    assert counts.read_text().split() == ["1", "0", "0"]  # the flagged answer, nothing new
