@@ -12,11 +12,11 @@ import json
 
 import pytest
 
+from tests.e2e.signing_in import PASSWORD, log_in
 from tests.e2e.test_writing_flow import _shell, server  # noqa: F401
 
 pytestmark = [pytest.mark.e2e]
 
-PASSWORD = "a long enough passphrase"
 
 SETUP = """
 import json
@@ -35,16 +35,6 @@ open({out!r}, "w").write(json.dumps({{"original": original.id, "duplicate": dupl
 """
 
 
-def _log_in(browser, base: str, email: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/users/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def test_three_users_close_as_duplicate_then_three_reopen(server, browser, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -54,7 +44,7 @@ def test_three_users_close_as_duplicate_then_three_reopen(server, browser, tmp_p
     ids = json.loads(out.read_text())
     question = f"{base}/q/{ids['duplicate']}"
 
-    curators = [_log_in(browser, base, f"curator{n}@example.org") for n in range(6)]
+    curators = [log_in(browser, base, f"curator{n}@example.org") for n in range(6)]
     for number, page in enumerate(curators[:3]):
         page.goto(f"{base}/questions/{ids['duplicate']}/close")
         page.check("input[name=reason][value=duplicate]")

@@ -11,11 +11,11 @@ import json
 
 import pytest
 
+from tests.e2e.signing_in import PASSWORD, log_in
 from tests.e2e.test_writing_flow import _shell, server  # noqa: F401
 
 pytestmark = [pytest.mark.e2e]
 
-PASSWORD = "a long enough passphrase"
 
 SETUP = """
 import json
@@ -35,16 +35,6 @@ ANSWER = "The Via Domitia, built from 118 BC, led from Italy across the Alps int
 ADDED = " The Via Agrippa network followed under Augustus."
 
 
-def _log_in(browser, base: str, email: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/users/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def test_author_makes_an_answer_wiki_and_a_100_rep_user_edits_it(server, browser, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -53,7 +43,7 @@ def test_author_makes_an_answer_wiki_and_a_100_rep_user_edits_it(server, browser
     _shell(env, SETUP.format(password=PASSWORD, out=str(out)))
     question_id = json.loads(out.read_text())["question"]
 
-    author = _log_in(browser, base, "wikiauthor@example.org")
+    author = log_in(browser, base, "wikiauthor@example.org")
     author.goto(f"{base}/questions/{question_id}/answer")
     author.fill("#answer-form textarea[name=body]", ANSWER)
     author.check("#community-wiki")
@@ -65,7 +55,7 @@ def test_author_makes_an_answer_wiki_and_a_100_rep_user_edits_it(server, browser
     expect(card.locator(".cw-editors")).to_have_text("1 user")
     expect(answer.locator(".signatures")).not_to_contain_text("Wiki Author")
 
-    editor = _log_in(browser, base, "wikieditor@example.org")
+    editor = log_in(browser, base, "wikieditor@example.org")
     editor.goto(author.url)
     editor.locator("article.answer .post-menu a", has_text="Edit").first.click()
     expect(editor.locator("h1")).to_contain_text("Edit answer")  # not "Suggest an edit"

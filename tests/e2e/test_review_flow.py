@@ -12,11 +12,11 @@ import json
 
 import pytest
 
+from tests.e2e.signing_in import PASSWORD, log_in
 from tests.e2e.test_writing_flow import _shell, server  # noqa: F401
 
 pytestmark = [pytest.mark.e2e]
 
-PASSWORD = "a long enough passphrase"
 
 SETUP = """
 import json
@@ -42,12 +42,7 @@ def test_a_reviewer_shares_feedback_on_a_first_answer(server, browser, tmp_path,
     _shell(env, SETUP.format(password=PASSWORD, out=str(out)))
     ids = json.loads(out.read_text())
 
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/users/login")
-    page.fill("#email", "reviewer@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    page = log_in(browser, base, "reviewer@example.org")
 
     page.goto(base + "/review")
     queue = page.locator('[data-queue="first-answers"]')

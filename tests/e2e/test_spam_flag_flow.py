@@ -13,11 +13,11 @@ import json
 
 import pytest
 
+from tests.e2e.signing_in import PASSWORD, log_in
 from tests.e2e.test_writing_flow import ARTIFACTS, _shell, server  # noqa: F401
 
 pytestmark = [pytest.mark.e2e]
 
-PASSWORD = "a long enough passphrase"
 
 SETUP = """
 import json
@@ -58,16 +58,6 @@ open({out!r}, "w").write(str(User.objects.get(id={user_id}).reputation))
 """
 
 
-def _log_in(browser, base: str, email: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/users/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def test_six_users_flag_spam_and_it_disappears(server, browser, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -79,7 +69,7 @@ def test_six_users_flag_spam_and_it_disappears(server, browser, tmp_path):  # no
     question = f"{base}/q/{ids['spam']}"
 
     for n in range(6):
-        page = _log_in(browser, base, f"flagger{n}@example.org")
+        page = log_in(browser, base, f"flagger{n}@example.org")
         page.goto(question)
         page.locator("#question .post-menu a.flag-link").click()
         popup = page.locator("#question .flag-popup")
@@ -95,7 +85,7 @@ def test_six_users_flag_spam_and_it_disappears(server, browser, tmp_path):  # no
         page.context.close()
 
     # A comment flag opens in place too, inside the comment.
-    page = _log_in(browser, base, "flagger0@example.org")
+    page = log_in(browser, base, "flagger0@example.org")
     page.goto(f"{base}/q/{ids['good']}")
     page.locator(".comment a.comment-flag").first.click()
     popup = page.locator(".comment .flag-popup")

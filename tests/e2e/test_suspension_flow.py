@@ -15,11 +15,11 @@ import json
 
 import pytest
 
+from tests.e2e.signing_in import PASSWORD, log_in
 from tests.e2e.test_writing_flow import _shell, _shot, server  # noqa: F401
 
 pytestmark = [pytest.mark.e2e]
 
-PASSWORD = "a long enough passphrase"
 REASON = "Posting links to your own shop in answers, after two warnings."
 FLAG_TEXT = "Third answer this week that advertises the author's watch shop."
 
@@ -64,16 +64,6 @@ def reader_id(env, tmp_path) -> int:
     return int(out.read_text())
 
 
-def _log_in(browser, base: str, email: str):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(base + "/users/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def _forged_post(page, url: str, form: dict):
     """A POST the page never offered, with the session's valid CSRF token."""
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
@@ -97,10 +87,10 @@ def test_a_moderator_suspends_a_user_who_then_cannot_post_comment_or_vote(
     _shell(env, SETUP.format(password=PASSWORD, out=str(out)))
     ids = json.loads(out.read_text())
     question_url = f"{base}/questions/{ids['question']}"
-    sam = _log_in(browser, base, "sam@example.org")  # signed in before the suspension
+    sam = log_in(browser, base, "sam@example.org")  # signed in before the suspension
 
     # A reader flags Sam's answer for a moderator, saying why.
-    reader = _log_in(browser, base, "reader@example.org")
+    reader = log_in(browser, base, "reader@example.org")
     reader.goto(f"{base}/posts/{ids['answer']}/flag")
     reader.check("input[name=kind][value=moderator]")
     reader.fill("#flag-text-moderator", FLAG_TEXT)
@@ -108,7 +98,7 @@ def test_a_moderator_suspends_a_user_who_then_cannot_post_comment_or_vote(
     expect(reader.locator(".flag-result")).to_contain_text("Thanks for your flag")
 
     # The moderator finds it on the dashboard, marks it helpful, and suspends Sam.
-    mod = _log_in(browser, base, "mod@example.org")
+    mod = log_in(browser, base, "mod@example.org")
     mod.goto(f"{base}/admin")
     flagged = mod.locator(f"#flagged-{ids['answer']}")
     expect(flagged).to_contain_text("In need of moderator intervention")

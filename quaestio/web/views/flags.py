@@ -27,6 +27,18 @@ def _refused(request, message: str, status: int = 403):
     return render(request, "closing/refused.html", {"message": message}, status=status)
 
 
+def _dialog_context(dialog) -> dict:
+    """What a flag dialog's template reads before anything is posted."""
+    return {
+        "d": dialog,
+        "error": "",
+        "message": "",
+        "chosen": "",
+        "text": "",
+        "flag_kind_title": flags.kind_title,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def post_flag(request, post_id: int):
     dialog = flag_selectors.post_flag_dialog(post_id, request.user)
@@ -36,14 +48,7 @@ def post_flag(request, post_id: int):
         request.user, dialog.post
     ):
         raise Http404("No post with that id")
-    context = {
-        "d": dialog,
-        "error": "",
-        "message": "",
-        "chosen": "",
-        "text": "",
-        "flag_kind_title": flags.kind_title,
-    }
+    context = _dialog_context(dialog)
     if request.method == "GET":
         return render(request, "flags/post.html", context)
     if not request.user.is_authenticated:
@@ -73,14 +78,7 @@ def comment_flag(request, comment_id: int):
     dialog = flag_selectors.comment_flag_dialog(comment_id, request.user)
     if dialog is None or dialog.comment.deletion_date is not None:
         raise Http404("No comment with that id")
-    context = {
-        "d": dialog,
-        "error": "",
-        "message": "",
-        "chosen": "",
-        "text": "",
-        "flag_kind_title": flags.kind_title,
-    }
+    context = _dialog_context(dialog)
     if request.method == "GET":
         return render(request, "flags/comment.html", context)
     if not request.user.is_authenticated:
