@@ -337,6 +337,16 @@ def test_tools_lists_deletions_close_votes_and_delete_votes_for_10k_only():
     assert "pending delete vote" in client.get("/tools?section=delete").content.decode()
 
 
+def test_tools_marks_a_moderator_deleter_with_the_diamond():
+    """Moderators' names carry ◆ on /tools as everywhere else; other users' names do not."""
+    by_moderator = question(user(10), title="Deleted by a moderator")
+    moderator = user(1, is_moderator=True)
+    delete_vote_cast(moderator, by_moderator.id)
+    html = _client(user(10_000)).get("/tools").content.decode()
+    row = html[html.index(moderator.display_name) :]
+    assert row.index('class="diamond"') < row.index("</td>")
+
+
 def test_tools_pages_by_keyset():
     """Three deletions, two a page: the second page starts after the first's last row."""
     mod = user(1, is_moderator=True)
