@@ -77,3 +77,21 @@ def moderator_refusal(user, doing: str) -> str:
     if not user.is_moderator:
         return f"Only moderators {doing}."
     return ""
+
+
+def may_edit_profile(viewer, user_id: int) -> bool:
+    """A profile is edited by its own user alone."""
+    return bool(getattr(viewer, "is_authenticated", False)) and viewer.id == user_id
+
+
+def may_see_suspension_reason(viewer, user_id: int) -> bool:
+    """Others see that an account is suspended and until when; the reason is for its user and
+    moderators."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    return viewer.id == user_id or bool(viewer.is_moderator)
+
+
+def may_moderate(viewer) -> bool:
+    """The moderators' pages and tools (not while suspended: see moderator_refusal)."""
+    return not moderator_refusal(viewer, "moderate")

@@ -125,6 +125,12 @@ LINK_GLOBALS = {
 }
 
 
+def _may_moderate(user) -> bool:
+    from quaestio.accounts.policies import may_moderate
+
+    return may_moderate(user)
+
+
 def _may_review(user) -> bool:
     from quaestio.moderation.review_policies import may_review_any_queue
 
@@ -145,6 +151,7 @@ def environment(**options) -> Environment:
     env.globals.update(LINK_GLOBALS)
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.globals["may_review"] = _may_review  # the top bar's review link
+    env.globals["may_moderate"] = _may_moderate  # the top bar's link and the moderators' navigation
     # The closed notice is built once, in Python, for the thread and the dialogs alike.
     env.globals["closed_notice"] = lambda notice: Markup(closed_notice_html(notice, timezone.now()))
     env.filters.update(

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import path
 
+from quaestio.accounts.policies import may_edit_profile, may_moderate, may_see_suspension_reason
 from quaestio.accounts.selectors import user_list, user_profile
 from quaestio.core.links import user_flags_url, user_url
 from quaestio.moderation.policies import can_see_flag_history
@@ -30,6 +31,9 @@ def profile(request, user_id: int, slug: str | None = None):
             "u": data.user,
             "canonical": canonical,
             "flags_url": user_flags_url(user_id) if flags else "",
+            "may_edit_profile": may_edit_profile(request.user, user_id),
+            "may_see_suspension_reason": may_see_suspension_reason(request.user, user_id),
+            "may_moderate_user": may_moderate(request.user),
         },
     )
 
