@@ -36,6 +36,16 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "create or upgrade the database in the data directory",
         None,
     ),
+    "backup": (
+        "quaestio.backups.cli:backup",
+        "write a consistent backup of the site (database, secret key, uploads) while it serves",
+        "quaestio.backups.cli:backup_arguments",
+    ),
+    "restore": (
+        "quaestio.backups.cli:restore",
+        "restore a backup into an empty data directory or database, then check it",
+        "quaestio.backups.cli:restore_arguments",
+    ),
     "recount": (
         "quaestio.cli_commands:recount_counters",
         "recompute every denormalised counter from the rows",

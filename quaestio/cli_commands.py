@@ -28,9 +28,15 @@ def manage_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def setup(args=None) -> int:
-    """Create the data directory and bring its database and static files up to date."""
+    """Create the data directory and bring its database and static files up to date; a
+    database written by a newer release is refused before anything touches it."""
+    from quaestio.backups.upgrade import NewerDatabaseError, migrate_with_progress
+
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        migrate_with_progress()
+    except NewerDatabaseError as error:
+        raise SystemExit(f"Quaestio will not start: {error}") from error
     call_command("collectstatic", interactive=False, verbosity=0)
     from quaestio.dumps.pipeline import remove_stale_spools
 

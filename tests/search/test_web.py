@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
+from quaestio.core.progress import progress_bar
 from quaestio.search.backends import get_backend
-from quaestio.search.cli import progress_bar
 
 
 def test_results_page_lists_hits_with_marks_and_echoes_the_query(client, corpus):
@@ -106,6 +106,9 @@ def test_reindex_command_rebuilds_with_a_progress_bar(corpus, capsys):
 def test_progress_bar_draws_proportionally():
     """The bar fills in proportion to the work done."""
     stream = io.StringIO()
-    report = progress_bar(stream)
+    report = progress_bar("posts", stream)
     report(5, 10)
     assert "[###############...............]  50% 5/10 posts" in stream.getvalue()
+    report(10, 10)
+    assert "100% 10/10 posts" in stream.getvalue()
+    assert stream.getvalue().endswith("/s\n")
