@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "quaestio.dumps",
     "quaestio.web",
     "quaestio.api",
+    "quaestio.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +253,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("QUAESTIO_LOG_LEVEL", "WARNING")},
 }
+
+# Webhooks go to public addresses only; a deployment whose receivers sit on its own trusted
+# network (or a test's local server) allows private and loopback addresses with this.
+QUAESTIO_WEBHOOKS_ALLOW_PRIVATE = env_bool("QUAESTIO_WEBHOOKS_ALLOW_PRIVATE", False)

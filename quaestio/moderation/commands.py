@@ -11,4 +11,7 @@ def hourly_jobs(args) -> int:
         print("Bump: no old unanswered question to bump.")
     else:
         print(f"Bump: 1 question bumped by Community (id {bumped}).")
+    from quaestio.webhooks.services import retry_due
+
+    print(f"Webhooks: {retry_due():,} deliveries due for a retry attempted.")
     return 0

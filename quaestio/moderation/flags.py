@@ -24,6 +24,7 @@ from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.comments.models import Comment
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from quaestio.moderation import policies, rules
+from quaestio.moderation.events import post_flagged
 from quaestio.moderation.models import Flag, FlaggerRecord, FlagState, PostLock, ReviewQueue
 from quaestio.moderation.review_tasks import close_review_tasks, enqueue_for_review
 from quaestio.moderation.writes import state_history
@@ -278,6 +279,9 @@ def post_flag_raise(
             return FlagOutcome("deleted", post.id, message="Thanks: the post was deleted.")
         if kind.low_quality:
             enqueue_for_review(ReviewQueue.LOW_QUALITY, post.id, reason=f"flagged: {kind.title}")
+        transaction.on_commit(
+            lambda: post_flagged.send(sender=None, post_id=post.id, kind=kind.key)
+        )
         return FlagOutcome("flagged", post.id, message="Thanks for your flag.")
 
 

@@ -20,6 +20,7 @@ from quaestio.web.views import (
     user_moderation,
     users,
     voting,
+    webhooks,
     writing,
 )
 
@@ -47,4 +48,5 @@ urlpatterns = (
     + review.urlpatterns
     + spam_defence.urlpatterns
     + post_tools.urlpatterns
+    + webhooks.urlpatterns
 )

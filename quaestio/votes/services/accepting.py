@@ -18,6 +18,7 @@ from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
 from quaestio.votes import policies
+from quaestio.votes.events import answer_accepted
 from quaestio.votes.models import Vote, VoteType
 
 
@@ -65,6 +66,10 @@ def accept_set(
         Post.objects.filter(id=question.id).update(accepted_answer_id=result)
         thread_changed(question.id)
     transaction.on_commit(lambda: _after_accept([user.id, answer.owner_id]))
+    if wanted:
+        transaction.on_commit(
+            lambda: answer_accepted.send(sender=None, question_id=question.id, answer_id=answer.id)
+        )
     return AcceptOutcome(question.id, result)
 
 
