@@ -257,3 +257,5 @@ LOGGING = {
 # Webhooks go to public addresses only; a deployment whose receivers sit on its own trusted
 # network (or a test's local server) allows private and loopback addresses with this.
 QUAESTIO_WEBHOOKS_ALLOW_PRIVATE = env_bool("QUAESTIO_WEBHOOKS_ALLOW_PRIVATE", False)
+# Sign-ups never confirmed are forgotten (address and password hash) after this many days.
+QUAESTIO_PRUNE_UNCONFIRMED_DAYS = env_int("QUAESTIO_PRUNE_UNCONFIRMED_DAYS", 7)

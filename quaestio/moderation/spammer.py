@@ -58,8 +58,6 @@ def spammer_destroy(
     moderator, user_id: int, confirm_name: str, now: datetime | None = None
 ) -> DestroyOutcome:
     """`confirm_name` must repeat the account's display name: the second confirmation."""
-    from quaestio.votes.services import reverse_votes
-
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id=user_id).first()
         if user is None:
@@ -71,33 +69,42 @@ def spammer_destroy(
                 f"Type the account's display name, {user.display_name}, to confirm.",
                 {"confirm_name": ["mismatch"]},
             )
-        now = now or timezone.now()
-        # Votes first, while the posts they are on still stand as they were.
-        vote_ids = list(
-            Vote.objects.filter(
-                user_id=user.id, vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD)
-            ).values_list("id", flat=True)
-        )
-        votes = reverse_votes(vote_ids)
-        _drop_comment_votes(user.id)
-        posts = _delete_posts(moderator, user.id, now)
-        comments = _delete_comments(user.id, now)
-        name = placeholder_name(user.id)
-        Post.objects.filter(owner_id=user.id).update(owner_display_name=name)
-        Comment.objects.filter(user_id=user.id).update(user_display_name=name)
-        record_moderator_action(
-            moderator,
-            "destroy-user",
-            target_user_id=user.id,
-            details=(
-                f"destroyed {user.display_name} ({user.email or 'no e-mail'}) as a spammer: "
-                f"{posts} posts and {comments} comments deleted, {votes} votes removed"
-            ),
-            at=now,
-        )
-        outcome = DestroyOutcome(user.id, user.display_name, posts, comments, votes)
-        user.delete()
-        return outcome
+        return destroy_locked(moderator, user, now or timezone.now())
+
+
+def destroy_locked(
+    moderator, user: User, now: datetime, how: str = "as a spammer"
+) -> DestroyOutcome:
+    """Destroy a user already locked and checked (by spammer_destroy, or the bulk clean-up
+    after its preview), inside the caller's transaction."""
+    from quaestio.votes.services import reverse_votes
+
+    # Votes first, while the posts they are on still stand as they were.
+    vote_ids = list(
+        Vote.objects.filter(
+            user_id=user.id, vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD)
+        ).values_list("id", flat=True)
+    )
+    votes = reverse_votes(vote_ids)
+    _drop_comment_votes(user.id)
+    posts = _delete_posts(moderator, user.id, now)
+    comments = _delete_comments(user.id, now)
+    name = placeholder_name(user.id)
+    Post.objects.filter(owner_id=user.id).update(owner_display_name=name)
+    Comment.objects.filter(user_id=user.id).update(user_display_name=name)
+    record_moderator_action(
+        moderator,
+        "destroy-user",
+        target_user_id=user.id,
+        details=(
+            f"destroyed {user.display_name} ({user.email or 'no e-mail'}) {how}: "
+            f"{posts} posts and {comments} comments deleted, {votes} votes removed"
+        ),
+        at=now,
+    )
+    outcome = DestroyOutcome(user.id, user.display_name, posts, comments, votes)
+    user.delete()
+    return outcome
 
 
 def _drop_comment_votes(user_id: int) -> None:

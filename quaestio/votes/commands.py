@@ -31,4 +31,7 @@ def daily_jobs(args) -> int:
     )
     awarded = award_badges(None)
     print(f"Badges: {sum(awarded.values()):,} awarded.")
+    from quaestio.moderation.bulk_cleanup import prune_unconfirmed_signups
+
+    print(f"Sign-ups never confirmed: {prune_unconfirmed_signups():,} forgotten.")
     return 0

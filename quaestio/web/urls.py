@@ -2,6 +2,7 @@
 
 from quaestio.web.views import (
     accounts,
+    bulk_cleanup,
     closing,
     community_wiki,
     deletion,
@@ -49,4 +50,5 @@ urlpatterns = (
     + spam_defence.urlpatterns
     + post_tools.urlpatterns
     + webhooks.urlpatterns
+    + bulk_cleanup.urlpatterns
 )
