@@ -100,7 +100,9 @@ def test_bulk_suspend_suspends_every_selected_account(moderator, spam_ring):
     assert not User.objects.filter(suspended_until__isnull=False).exists()
     bulk_cleanup.bulk_apply(moderator, shown.token, days="7", reason="Part of a spam ring")
     suspended = User.objects.filter(id__in=[u.id for u in spam_ring["ring"]])
-    assert all(u.suspended_until and u.suspension_reason == "Part of a spam ring" for u in suspended)
+    assert all(
+        u.suspended_until and u.suspension_reason == "Part of a spam ring" for u in suspended
+    )
 
 
 def test_a_forged_or_borrowed_confirmation_changes_nothing(moderator, spam_ring, make_user):
