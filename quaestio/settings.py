@@ -259,3 +259,6 @@ LOGGING = {
 QUAESTIO_WEBHOOKS_ALLOW_PRIVATE = env_bool("QUAESTIO_WEBHOOKS_ALLOW_PRIVATE", False)
 # Sign-ups never confirmed are forgotten (address and password hash) after this many days.
 QUAESTIO_PRUNE_UNCONFIRMED_DAYS = env_int("QUAESTIO_PRUNE_UNCONFIRMED_DAYS", 7)
+# IP addresses users signed in or wrote from (kept for moderators' sock-puppet checks) are
+# dropped by `quaestio daily-jobs` when last seen longer ago than this.
+QUAESTIO_IP_RETENTION_DAYS = env_int("QUAESTIO_IP_RETENTION_DAYS", 90)

@@ -34,6 +34,11 @@ def user_arguments(parser: argparse.ArgumentParser) -> None:
     )
     claim.add_argument("user", help="id")
     claim.add_argument("--email", required=True)
+    export = sub.add_parser(
+        "export", help="write everything the site holds about a user to a zip (a data request)"
+    )
+    export.add_argument("user", help="id or e-mail address")
+    export.add_argument("--output", required=True, help="the zip file to write")
 
 
 def user_command(args) -> int:
@@ -47,6 +52,7 @@ def user_command(args) -> int:
         "suspend": _suspend,
         "unsuspend": _unsuspend,
         "claim": _claim,
+        "export": _export,
     }
     try:
         return actions[args.action](args) or 0
@@ -195,4 +201,15 @@ def _claim(args) -> int:
         f"Sent a set-password link for {user.display_name} (user {user.id}) to {user.email}. "
         "Once they choose a password they log in with that address."
     )
+    return 0
+
+
+def _export(args) -> int:
+    from pathlib import Path
+
+    from quaestio.accounts.privacy import write_export
+
+    user = _user(args.user)
+    target = write_export(user, requested_by=None, target=Path(args.output))
+    print(f"Wrote everything held about {user.display_name} (user {user.id}) to {target}.")
     return 0

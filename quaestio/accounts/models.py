@@ -153,3 +153,17 @@ class UserAddress(models.Model):
             models.UniqueConstraint(fields=["user", "address"], name="useraddress_unique")
         ]
         indexes = [models.Index(fields=["address", "user"], name="useraddress_address_idx")]
+
+
+class PrivacyRecord(models.Model):
+    """That a person's data was exported or erased, when and at whose request: the record a
+    site keeps of its privacy duties. Ids, not keys: the record outlives an erased account."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "data exported"
+        ERASE = "erase", "account erased"
+
+    user_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requested_by_id = models.BigIntegerField(null=True)  # None: the command line
+    at = models.DateTimeField()

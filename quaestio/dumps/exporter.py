@@ -24,13 +24,17 @@ from django.db import connection, transaction
 from quaestio.dumps.models import DumpImport
 from quaestio.dumps.rows import digest
 from quaestio.dumps.schema import (
+    BADGES,
     BOOL,
     COMMENTS,
     DATE,
     IMPORT_ORDER,
     INT,
     POST_HISTORY,
+    POST_LINKS,
     POSTS,
+    TAGS,
+    USERS,
     VOTE_TYPES_WITH_VOTER,
     VOTES,
     DumpFileSpec,
@@ -49,8 +53,23 @@ _WHERE = {
 }
 
 
-def export_dump(directory: str | Path) -> dict[str, int]:
-    """Write the eight files into `directory`; returns rows written per file."""
+# One person's rows (their data export): what they wrote and did, deleted posts included.
+_ONE_USER = {
+    USERS.name: "t.id = %s",
+    POSTS.name: "t.owner_id = %s",
+    POST_HISTORY.name: "t.user_id = %s",
+    COMMENTS.name: "t.user_id = %s",
+    VOTES.name: "t.user_id = %s",
+    BADGES.name: "t.user_id = %s",
+    POST_LINKS.name: "EXISTS (SELECT 1 FROM posts_post p WHERE p.id = t.post_id "
+    "AND p.owner_id = %s)",
+    TAGS.name: "1 = 0 AND %s IS NOT NULL",
+}
+
+
+def export_dump(directory: str | Path, user_id: int | None = None) -> dict[str, int]:
+    """Write the eight files into `directory`; returns rows written per file. With `user_id`,
+    only that user's rows (their own copy of what they wrote, for a data export)."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     orders = recorded_orders()
@@ -58,7 +77,8 @@ def export_dump(directory: str | Path) -> dict[str, int]:
     # One transaction gives every file the same snapshot (and PostgreSQL its server-side cursors).
     with transaction.atomic():
         for spec in IMPORT_ORDER:
-            counts[spec.name] = _export_file(spec, target, orders.get(spec.name, []))
+            only = None if user_id is None else (_ONE_USER[spec.name], [int(user_id)])
+            counts[spec.name] = _export_file(spec, target, orders.get(spec.name, []), only)
     return counts
 
 
@@ -73,7 +93,9 @@ def attribute_order(spec: DumpFileSpec, recorded: list[str]) -> list[str]:
     return order
 
 
-def _export_file(spec: DumpFileSpec, target: Path, recorded: list[str]) -> int:
+def _export_file(
+    spec: DumpFileSpec, target: Path, recorded: list[str], only: tuple[str, list] | None = None
+) -> int:
     order = attribute_order(spec, recorded)
     formatters = [(attr.name, _formatter(attr)) for attr in spec.attrs]
     is_votes = spec is VOTES
@@ -82,7 +104,7 @@ def _export_file(spec: DumpFileSpec, target: Path, recorded: list[str]) -> int:
         with DumpWriter(stream, spec.root) as writer:
             extras = _extras(spec)
             pending = next(extras, None)
-            for row in _rows(spec):
+            for row in _rows(spec, only):
                 attributes: dict[str, str] = {}
                 for (name, formatter), value in zip(formatters, row, strict=True):
                     text = formatter(value)
@@ -136,10 +158,10 @@ def _apply_extra(attributes: dict[str, str], extra: dict, spec: DumpFileSpec, ro
         attributes.pop(name, None)
 
 
-def _rows(spec: DumpFileSpec) -> Iterator[tuple]:
+def _rows(spec: DumpFileSpec, only: tuple[str, list] | None = None) -> Iterator[tuple]:
     columns = ", ".join(f"t.{attr.column}" for attr in spec.attrs)
-    where = _WHERE.get(spec.name, "1 = 1")
-    yield from _stream(f"SELECT {columns} FROM {spec.table} t WHERE {where} ORDER BY t.id")
+    where, params = only if only else (_WHERE.get(spec.name, "1 = 1"), [])
+    yield from _stream(f"SELECT {columns} FROM {spec.table} t WHERE {where} ORDER BY t.id", params)
 
 
 def _extras(spec: DumpFileSpec) -> Iterator[tuple[int, dict]]:
@@ -148,11 +170,11 @@ def _extras(spec: DumpFileSpec) -> Iterator[tuple[int, dict]]:
         yield row_id, json.loads(data) if isinstance(data, str) else data
 
 
-def _stream(sql: str) -> Iterator[tuple]:
+def _stream(sql: str, params: list | None = None) -> Iterator[tuple]:
     # chunked_cursor is a server-side cursor on PostgreSQL: memory stays flat on any size.
     cursor = connection.chunked_cursor()
     try:
-        cursor.execute(sql)
+        cursor.execute(sql, params or None)
         while rows := cursor.fetchmany(_FETCH):
             yield from rows
     finally:

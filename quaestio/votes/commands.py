@@ -34,4 +34,7 @@ def daily_jobs(args) -> int:
     from quaestio.moderation.bulk_cleanup import prune_unconfirmed_signups
 
     print(f"Sign-ups never confirmed: {prune_unconfirmed_signups():,} forgotten.")
+    from quaestio.accounts.privacy import forget_old_addresses
+
+    print(f"IP addresses past their retention: {forget_old_addresses():,} forgotten.")
     return 0

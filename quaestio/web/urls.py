@@ -10,6 +10,7 @@ from quaestio.web.views import (
     moderation,
     post_states,
     post_tools,
+    privacy,
     questions,
     review,
     revisions,
@@ -37,6 +38,7 @@ urlpatterns = (
     + revisions.urlpatterns
     + flags.urlpatterns  # before users/<id>/<slug>, which would take /flags
     + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
+    + privacy.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
