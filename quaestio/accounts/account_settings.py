@@ -26,7 +26,7 @@ from django.utils import timezone
 from quaestio.accounts import limits
 from quaestio.accounts.models import User
 from quaestio.accounts.policies import account_deletion_refusal
-from quaestio.accounts.services import _email_errors
+from quaestio.accounts.services import email_errors
 from quaestio.core import links
 from quaestio.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 
@@ -60,7 +60,7 @@ def email_change_request(user: User, *, new_email: str, password: str, site_root
     An address that belongs to another account gets the same answer on the page (no account
     enumeration); that account's owner is told someone tried instead of receiving a link."""
     new_email = (new_email or "").strip().lower()
-    if errors := _email_errors(new_email):
+    if errors := email_errors(new_email):
         raise ValidationFailed(errors[0], {"new_email": errors})
     if new_email == (user.email or ""):
         raise ValidationFailed(

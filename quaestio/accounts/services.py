@@ -51,7 +51,7 @@ def _display_name_errors(name: str) -> list[str]:
     return blocklist.screen_display_name(name)  # spam defence: the moderators' name patterns
 
 
-def _email_errors(email: str) -> list[str]:
+def email_errors(email: str) -> list[str]:
     try:
         validate_email(email)
     except ValidationError:
@@ -69,7 +69,7 @@ def signup_request(*, display_name: str, email: str, password: str, site_root: s
     """
     display_name = " ".join((display_name or "").split())
     email = (email or "").strip().lower()
-    fields = {"display_name": _display_name_errors(display_name), "email": _email_errors(email)}
+    fields = {"display_name": _display_name_errors(display_name), "email": email_errors(email)}
     probe = User(display_name=display_name, email=email)
     try:
         validate_password(password or "", probe)
@@ -288,7 +288,7 @@ def account_claim(user_id: int, email: str, site_root: str) -> User:
     """Give an account imported without an address (a dump's user) an e-mail address and send
     it a link to set its password, so the person behind it can claim it."""
     email = (email or "").strip().lower()
-    if errors := _email_errors(email):
+    if errors := email_errors(email):
         raise ValidationFailed(errors[0], {"email": errors})
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id=user_id).first()
