@@ -1,6 +1,7 @@
 """Every page's URL. Each area of the site keeps its routes beside its views in web/views/."""
 
 from quaestio.web.views import (
+    account_settings,
     accounts,
     closing,
     community_wiki,
@@ -35,6 +36,7 @@ urlpatterns = (
     + revisions.urlpatterns
     + flags.urlpatterns  # before users/<id>/<slug>, which would take /flags
     + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
+    + account_settings.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
