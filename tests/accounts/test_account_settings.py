@@ -310,9 +310,11 @@ def test_moderators_cannot_delete_their_account(make_user):
     assert moderator.deleted_date is None
 
 
-def test_deleted_accounts_leave_the_users_list(leaver_site):
-    """The users page no longer lists a deleted account."""
+def test_deleted_accounts_leave_the_users_list_and_the_api(leaver_site):
+    """The users page and the API's /users/{ids} no longer show a deleted account."""
     leaver = leaver_site["leaver"]
+    assert Client().get(f"/2.3/users/{leaver.id}").json()["items"]
     _logged_in(leaver).post("/users/delete", {"password": PASSWORD, "confirm": "yes"})
     html = Client().get("/users").content.decode()
     assert f"user{leaver.id}" not in html and "Staying Stella" in html
+    assert Client().get(f"/2.3/users/{leaver.id}").json()["items"] == []
