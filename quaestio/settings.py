@@ -208,6 +208,8 @@ QUAESTIO_LIST_MAX_OFFSET = env_int("QUAESTIO_LIST_MAX_OFFSET", 15_000)
 # which helps an attacker time queries: it goes to staff and moderators only, or to everyone
 # with "all" (benchmarks), or to nobody with "off".
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
+# How often a display name may change (Stack Exchange: once every 30 days).
+QUAESTIO_DISPLAY_NAME_CHANGE_DAYS = env_int("QUAESTIO_DISPLAY_NAME_CHANGE_DAYS", 30)
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
 # Flags (spec §7.8, §11): the daily allowance (post flags, and comment flags in a pool of their

@@ -53,6 +53,13 @@ class User(AbstractBaseUser):
     # itself when the date passes; see accounts.policies.suspension_refusal.
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True, default="")
+    # When the display name last changed: Stack Exchange allows one change per 30 days
+    # (QUAESTIO_DISPLAY_NAME_CHANGE_DAYS); None until the first change.
+    display_name_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person deleted their account: the row stays, anonymised as `user<id>`, so
+    # what points at it (ledger, bounties, badges) stays whole; its posts and comments are
+    # credited to the placeholder name (spec §9.3) and the profile is gone.
+    deleted_date = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

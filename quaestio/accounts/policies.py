@@ -9,7 +9,7 @@ itself when that date passes, without a job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -95,3 +95,39 @@ def may_see_suspension_reason(viewer, user_id: int) -> bool:
 def may_moderate(viewer) -> bool:
     """The moderators' pages and tools (not while suspended: see moderator_refusal)."""
     return not moderator_refusal(viewer, "moderate")
+
+
+def may_see_votes_cast(viewer, user_id: int) -> bool:
+    """The votes a person cast are private: the Votes tab is for its user alone (as on SE)."""
+    return bool(getattr(viewer, "is_authenticated", False)) and viewer.id == user_id
+
+
+def display_name_change_refusal(user, new_name: str, now: datetime | None = None) -> str:
+    """Why this user may not take `new_name` now, or "": one change per
+    QUAESTIO_DISPLAY_NAME_CHANGE_DAYS days (Stack Exchange: 30). Keeping the name is no change."""
+    from django.conf import settings
+
+    if new_name == user.display_name or user.display_name_changed_at is None:
+        return ""
+    days = settings.QUAESTIO_DISPLAY_NAME_CHANGE_DAYS
+    next_change = user.display_name_changed_at + timedelta(days=days)
+    if next_change <= (now or timezone.now()):
+        return ""
+    return (
+        f"Display names may only be changed once every {days} days; you can change yours "
+        f"again on {suspension_end_text(next_change)}."
+    )
+
+
+def account_deletion_refusal(user) -> str:
+    """Who may delete their own account: anyone but the Community user and moderators (a
+    moderator steps down first, as on Stack Exchange)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "You need to log in to delete your account."
+    if user.is_community:
+        return "The Community user cannot be deleted."
+    if user.is_moderator or user.is_staff:
+        return (
+            "Moderators cannot delete their account; ask to have the moderator role removed first."
+        )
+    return ""

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
-
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
-from quaestio.badges.models import Badge
 from quaestio.core.safe_urls import safe_link
 from quaestio.posts.models import Post, PostType
 
@@ -43,10 +40,10 @@ class BadgeSummary:
 class Profile:
     user: User
     badges: dict[int, list[BadgeSummary]]
-    questions: list[Post]
-    answers: list[Post]
+    top_posts: list[Post]
     question_count: int
     answer_count: int
+    top_tags: list
 
     @property
     def website_link(self) -> str | None:
@@ -54,34 +51,57 @@ class Profile:
         return safe_link(self.user.website_url)
 
 
-def user_profile(user_id: int, posts_shown: int = 10) -> Profile | None:
-    user = User.objects.filter(id=user_id).first()
+TOP_POST_SORTS = {"votes": ("-score", "-id"), "newest": ("-creation_date", "-id")}
+TOP_POST_TYPES = {
+    "all": (PostType.QUESTION, PostType.ANSWER),
+    "questions": (PostType.QUESTION,),
+    "answers": (PostType.ANSWER,),
+}
+
+
+def user_profile(
+    user_id: int, posts_shown: int = 10, what: str = "all", sort: str = "votes"
+) -> Profile | None:
+    """The Profile tab: stats, badges, top tags and top posts (all, questions or answers, by
+    votes or newest, as Stack Exchange's "Top posts"). None for no user or a deleted one."""
+    from quaestio.accounts.profile_tabs import post_count, profile_user, user_badges, user_tags
+
+    user = profile_user(user_id)
     if user is None:
         return None
     badges: dict[int, list[BadgeSummary]] = {1: [], 2: [], 3: []}
-    for row in (
-        Badge.objects.filter(user_id=user_id)
-        .values("name", "badge_class")
-        .annotate(times=Count("id"), last=Max("date"))
-        .order_by("badge_class", "-last")
-    ):
-        badges.setdefault(row["badge_class"], []).append(
-            BadgeSummary(row["name"], row["badge_class"], row["times"], row["last"])
+    for row in user_badges(user_id, "recent"):
+        badges.setdefault(row.badge_class, []).append(
+            BadgeSummary(row.name, row.badge_class, row.times, row.last_awarded)
         )
-    live = Post.objects.filter(owner_id=user_id, deletion_date__isnull=True).defer("body_markdown")
-    questions = live.filter(post_type=PostType.QUESTION)
-    answers = (
-        live.filter(post_type=PostType.ANSWER)
+    top = (
+        Post.objects.filter(
+            owner_id=user_id,
+            post_type__in=TOP_POST_TYPES.get(what, TOP_POST_TYPES["all"]),
+            deletion_date__isnull=True,
+        )
         .select_related("parent")
-        .only("id", "score", "creation_date", "parent__id", "parent__title", "parent_id")
+        .only(
+            "id",
+            "post_type",
+            "title",
+            "score",
+            "creation_date",
+            "accepted_answer_id",
+            "parent_id",
+            "parent__id",
+            "parent__title",
+            "parent__accepted_answer_id",
+        )
+        .order_by(*TOP_POST_SORTS.get(sort, TOP_POST_SORTS["votes"]))
     )
     return Profile(
         user=user,
         badges=badges,
-        questions=list(questions.order_by("-score", "-creation_date")[:posts_shown]),
-        answers=list(answers.order_by("-score", "-creation_date")[:posts_shown]),
-        question_count=questions.count(),
-        answer_count=answers.count(),
+        top_posts=list(top[:posts_shown]),
+        question_count=post_count(user_id, PostType.QUESTION),
+        answer_count=post_count(user_id, PostType.ANSWER),
+        top_tags=user_tags(user_id)[:6],
     )
 
 
@@ -92,6 +112,10 @@ def user_list(page: int, page_size: int = 36) -> tuple[list[User], int]:
     from quaestio.core.site_counts import USERS, site_count
 
     total = site_count(USERS)
-    ordered = User.objects.exclude(id=COMMUNITY_USER_ID).order_by("-reputation", "id")
+    ordered = (
+        User.objects.exclude(id=COMMUNITY_USER_ID)
+        .filter(deleted_date__isnull=True)
+        .order_by("-reputation", "id")
+    )
     ids = listing.ids_of_page(ordered, listing.window(page, page_size, total))
     return listing.in_order(User.objects.filter(id__in=ids), ids), total

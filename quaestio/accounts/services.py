@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from quaestio.accounts import limits
 from quaestio.accounts.models import PendingSignup, User
+from quaestio.accounts.policies import display_name_change_refusal
 from quaestio.core import links
 from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
@@ -50,7 +51,7 @@ def _display_name_errors(name: str) -> list[str]:
     return blocklist.screen_display_name(name)  # spam defence: the moderators' name patterns
 
 
-def _email_errors(email: str) -> list[str]:
+def email_errors(email: str) -> list[str]:
     try:
         validate_email(email)
     except ValidationError:
@@ -68,7 +69,7 @@ def signup_request(*, display_name: str, email: str, password: str, site_root: s
     """
     display_name = " ".join((display_name or "").split())
     email = (email or "").strip().lower()
-    fields = {"display_name": _display_name_errors(display_name), "email": _email_errors(email)}
+    fields = {"display_name": _display_name_errors(display_name), "email": email_errors(email)}
     probe = User(display_name=display_name, email=email)
     try:
         validate_password(password or "", probe)
@@ -165,7 +166,8 @@ def _website_errors(url: str) -> list[str]:
 def profile_update(
     user: User, *, display_name: str, about_me: str, location: str, website_url: str
 ) -> User:
-    """Profile fields; About me is Markdown, stored as source and as sanitised HTML."""
+    """Profile fields; About me is Markdown, stored as source and as sanitised HTML. A new
+    display name is refused within QUAESTIO_DISPLAY_NAME_CHANGE_DAYS of the last change."""
     display_name = " ".join((display_name or "").split())
     location = " ".join((location or "").split())
     website_url = (website_url or "").strip()
@@ -182,14 +184,18 @@ def profile_update(
             "website_url": _website_errors(website_url),
         }
     )
+    if refusal := display_name_change_refusal(user, display_name):
+        raise ValidationFailed(refusal, {"display_name": [refusal]})
+    fields = ["display_name", "about_me_markdown", "about_me", "location", "website_url"]
+    if display_name != user.display_name:
+        user.display_name_changed_at = timezone.now()
+        fields.append("display_name_changed_at")
     user.display_name = display_name
     user.about_me_markdown = about_me
     user.about_me = render_post(about_me) if about_me.strip() else ""
     user.location = location
     user.website_url = website_url
-    user.save(
-        update_fields=["display_name", "about_me_markdown", "about_me", "location", "website_url"]
-    )
+    user.save(update_fields=fields)
     return user
 
 
@@ -282,7 +288,7 @@ def account_claim(user_id: int, email: str, site_root: str) -> User:
     """Give an account imported without an address (a dump's user) an e-mail address and send
     it a link to set its password, so the person behind it can claim it."""
     email = (email or "").strip().lower()
-    if errors := _email_errors(email):
+    if errors := email_errors(email):
         raise ValidationFailed(errors[0], {"email": errors})
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id=user_id).first()

@@ -148,3 +148,13 @@ def _remove(comment: Comment) -> None:
     comment.save(update_fields=["deletion_date"])
     Post.objects.filter(id=comment.post_id).update(comment_count=F("comment_count") - 1)
     thread_changed(comment.post_id)
+
+
+def comments_credit_to_name(user_id: int, name: str) -> int:
+    """A deleted account's comments stay, credited to `name` as plain text (spec §9.3); the
+    threads they show in are bumped. Returns how many comments were the account's."""
+    mine = Comment.objects.filter(user_id=user_id)
+    post_ids = set(mine.values_list("post_id", flat=True))
+    count = mine.update(user=None, user_display_name=name)
+    thread_changed(*sorted(post_ids))
+    return count

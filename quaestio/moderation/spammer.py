@@ -25,7 +25,6 @@ from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.moderation.audit import record_moderator_action
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.services import apply_deletion
-from quaestio.votes.models import CommentVote, Vote, VoteType
 
 
 def destroy_refusal(moderator, user) -> str:
@@ -77,16 +76,11 @@ def destroy_locked(
 ) -> DestroyOutcome:
     """Destroy a user already locked and checked (by spammer_destroy, or the bulk clean-up
     after its preview), inside the caller's transaction."""
-    from quaestio.votes.services import reverse_votes
+    from quaestio.votes.services import comment_votes_withdraw_all, reverse_votes, votes_of_user
 
     # Votes first, while the posts they are on still stand as they were.
-    vote_ids = list(
-        Vote.objects.filter(
-            user_id=user.id, vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD)
-        ).values_list("id", flat=True)
-    )
-    votes = reverse_votes(vote_ids)
-    _drop_comment_votes(user.id)
+    votes = reverse_votes(votes_of_user(user.id))
+    comment_votes_withdraw_all(user.id)
     posts = _delete_posts(moderator, user.id, now)
     comments = _delete_comments(user.id, now)
     name = placeholder_name(user.id)
@@ -105,14 +99,6 @@ def destroy_locked(
     outcome = DestroyOutcome(user.id, user.display_name, posts, comments, votes)
     user.delete()
     return outcome
-
-
-def _drop_comment_votes(user_id: int) -> None:
-    for comment_id in CommentVote.objects.filter(user_id=user_id).values_list(
-        "comment_id", flat=True
-    ):
-        Comment.objects.filter(id=comment_id, score__gt=0).update(score=F("score") - 1)
-    CommentVote.objects.filter(user_id=user_id).delete()
 
 
 def _delete_posts(moderator, user_id: int, now) -> int:

@@ -446,3 +446,20 @@ def sweep_question_views(now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(seconds=VIEW_WINDOW_SECONDS)
     deleted, _ = QuestionView.objects.filter(seen_at__lte=cutoff).delete()
     return deleted
+
+
+def posts_credit_to_name(user_id: int, name: str) -> int:
+    """A deleted account's posts, edits and revisions stay, credited to `name` as plain text
+    (spec §9.3): the rows no longer point at the account. Every thread they show in is bumped
+    (posts/thread_version.py). Returns how many posts were the account's."""
+    from quaestio.posts.models import PostHistory
+    from quaestio.posts.thread_version import thread_changed
+
+    owned = Post.objects.filter(owner_id=user_id)
+    edited = Post.objects.filter(last_editor_id=user_id)
+    post_ids = set(owned.values_list("id", flat=True)) | set(edited.values_list("id", flat=True))
+    count = owned.update(owner=None, owner_display_name=name)
+    edited.update(last_editor=None, last_editor_display_name=name)
+    PostHistory.objects.filter(user_id=user_id).update(user=None, user_display_name=name)
+    thread_changed(*sorted(post_ids))
+    return count

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
@@ -43,6 +43,8 @@ class Graph:
     high: int
     first_day: date | None
     last_day: date | None
+    bucket: str = "day"  # what one point stands for: "day", "week" or "month"
+    point_count: int = 0
 
 
 @dataclass
@@ -111,12 +113,51 @@ def reputation_page(user_id: int) -> ReputationPage | None:
         .annotate(total=Sum("amount"))
         .order_by("day")
     )
-    return ReputationPage(user, days, reputation_graph(daily), truncated)
+    return ReputationPage(user, days, reputation_graph(*_as_buckets(daily)), truncated)
 
 
-def reputation_graph(daily: list[dict]) -> Graph:
+def _as_buckets(daily: list[dict]) -> tuple[list[dict], str]:
+    kind, buckets = bucketed(daily)
+    return buckets, kind
+
+
+# The graph's points per span: a day each up to four months, then a week each up to three years,
+# then a month each; ten years draw 120 points, one day draws one.
+DAILY_UP_TO_DAYS = 120
+WEEKLY_UP_TO_DAYS = 3 * 366
+
+
+def bucket_of(day: date, kind: str) -> date:
+    if kind == "week":
+        return day - timedelta(days=day.weekday())  # the Monday
+    if kind == "month":
+        return day.replace(day=1)
+    return day
+
+
+def bucketed(daily: list[dict]) -> tuple[str, list[dict]]:
+    """The daily totals summed into days, weeks or months by the span they cover, so the SVG
+    holds at most a few hundred points whether the history is one day or ten years."""
+    if not daily:
+        return "day", []
+    span = (daily[-1]["day"] - daily[0]["day"]).days
+    kind = "day" if span <= DAILY_UP_TO_DAYS else "week" if span <= WEEKLY_UP_TO_DAYS else "month"
+    if kind == "day":
+        return kind, daily
+    buckets: list[dict] = []
+    for entry in daily:
+        start = bucket_of(entry["day"], kind)
+        if buckets and buckets[-1]["day"] == start:
+            buckets[-1]["total"] += entry["total"] or 0
+        else:
+            buckets.append({"day": start, "total": entry["total"] or 0})
+    return kind, buckets
+
+
+def reputation_graph(daily: list[dict], bucket: str = "day") -> Graph:
     """The running total over time as an SVG polyline, drawn on the server (no script needed).
 
+    `daily`: totals per bucket (a day, or the first day of a week or month), oldest first.
     x is proportional to the date, so quiet weeks show as flat stretches; y spans the lowest
     to the highest total. The line starts the day before the first change, so a user whose
     changes all fall on one day sees that day's rise across the box, not a vertical stroke.
@@ -136,5 +177,13 @@ def reputation_graph(daily: list[dict]) -> Graph:
         for x, v in values
     )
     return Graph(
-        GRAPH_WIDTH, GRAPH_HEIGHT, points, low, high, first, daily[-1]["day"] if daily else None
+        GRAPH_WIDTH,
+        GRAPH_HEIGHT,
+        points,
+        low,
+        high,
+        first,
+        daily[-1]["day"] if daily else None,
+        bucket,
+        len(values),
     )

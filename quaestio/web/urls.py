@@ -1,6 +1,7 @@
 """Every page's URL. Each area of the site keeps its routes beside its views in web/views/."""
 
 from quaestio.web.views import (
+    account_settings,
     accounts,
     bulk_cleanup,
     closing,
@@ -39,6 +40,7 @@ urlpatterns = (
     + flags.urlpatterns  # before users/<id>/<slug>, which would take /flags
     + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
     + privacy.urlpatterns
+    + account_settings.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns

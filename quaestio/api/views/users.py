@@ -67,7 +67,8 @@ def moderators(api: ApiRequest) -> Result:
 
 @endpoint("users/{ids}", "user", "The users identified by a set of ids.", sorts=tuple(USER_SORTS))
 def users_by_ids(api: ApiRequest, ids: str) -> Result:
-    return user_page(api, User.objects.filter(id__in=id_vector(ids)))
+    # A deleted account is gone from the API as from the site (its row stays, anonymised).
+    return user_page(api, User.objects.filter(id__in=id_vector(ids), deleted_date__isnull=True))
 
 
 @endpoint(

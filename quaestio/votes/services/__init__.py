@@ -10,8 +10,10 @@ from quaestio.votes.services.voting import (
     CommentVoteOutcome,
     VoteOutcome,
     comment_vote_set,
+    comment_votes_withdraw_all,
     reverse_votes,
     vote_set,
+    votes_of_user,
 )
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "bounty_award",
     "bounty_offer",
     "comment_vote_set",
+    "comment_votes_withdraw_all",
     "reverse_votes",
     "vote_set",
+    "votes_of_user",
 ]

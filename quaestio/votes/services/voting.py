@@ -203,6 +203,28 @@ def reverse_votes(vote_ids: list[int]) -> int:
     return reversed_count
 
 
+def votes_of_user(user_id: int) -> list[int]:
+    """The ids of the up and down votes a person cast (what a removed voter's removal reverses)."""
+    return list(
+        Vote.objects.filter(
+            user_id=user_id, vote_type__in=(VoteType.UP_MOD, VoteType.DOWN_MOD)
+        ).values_list("id", flat=True)
+    )
+
+
+def comment_votes_withdraw_all(user_id: int) -> int:
+    """Discards every comment upvote of a removed voter; the comments' scores follow. Each
+    comment is lowered by its own statement, so a comment's score never goes below zero and
+    the threads it shows in are bumped."""
+    rows = list(CommentVote.objects.filter(user_id=user_id).values_list("comment_id", flat=True))
+    for comment_id in rows:
+        Comment.objects.filter(id=comment_id, score__gt=0).update(score=F("score") - 1)
+    post_ids = set(Comment.objects.filter(id__in=rows).values_list("post_id", flat=True))
+    CommentVote.objects.filter(user_id=user_id).delete()
+    thread_changed(*sorted(post_ids))
+    return len(rows)
+
+
 def _after_vote(voter_id: int, owner_id: int | None) -> None:
     from quaestio.badges.tasks import check_badges
 

@@ -137,7 +137,22 @@ def profile_edit(request):
         else:
             return redirect(links.user_url(user.id, user.display_name))
     return render(
-        request, "accounts/profile_edit.html", {"form": form, "errors": errors}, status=status
+        request,
+        "accounts/profile_edit.html",
+        {"form": form, "errors": errors, "section": "profile", "name_rule": _name_rule(user)},
+        status=status,
+    )
+
+
+def _name_rule(user) -> str:
+    """The display-name rule as the form states it: when the next change is allowed."""
+    from django.conf import settings
+
+    from quaestio.accounts.policies import display_name_change_refusal
+
+    days = settings.QUAESTIO_DISPLAY_NAME_CHANGE_DAYS
+    return display_name_change_refusal(user, user.display_name + " ") or (
+        f"You can change your display name once every {days} days."
     )
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_suspension_annotation_address"),
+        ("accounts", "0006_user_display_name_change_and_deletion"),
     ]
 
     operations = [
