@@ -15,6 +15,7 @@ from quaestio.web.views import (
     search,
     site,
     spam_defence,
+    tag_wikis,
     tags,
     timeline,
     user_moderation,
@@ -37,6 +38,7 @@ urlpatterns = (
     + user_moderation.urlpatterns  # before users/<id>/<slug>, which would take /suspend
     + users.urlpatterns
     + tags.urlpatterns
+    + tag_wikis.urlpatterns  # before review/<queue>, which would take /review/tag-wiki-edits
     + accounts.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
