@@ -186,3 +186,13 @@ def test_synonym_page_refuses_without_privilege(questions, make_user, client):
     response = client.post("/tags/rome/synonyms", {"source": "roma"})
     assert response.status_code == 403
     assert "reputation" in response.content.decode()
+
+
+def test_an_ignored_tags_own_page_shows_its_questions_greyed(questions, make_user, client):
+    """With hiding chosen, the ignored tag's own page still lists its questions, greyed."""
+    user = make_user()
+    TagPreference.objects.create(user=user, tag=Tag.objects.get(name="egypt"), kind="ignored")
+    TagDisplaySetting.objects.create(user=user, hide_ignored=True)
+    client.force_login(user)
+    classes = _summary_classes(client.get("/questions/tagged/egypt").content.decode())
+    assert classes == {questions["egypt"].id: "question-summary tag-ignored"}

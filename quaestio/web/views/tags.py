@@ -3,6 +3,8 @@ synonyms), the hover-text excerpts, and the viewer's watched and ignored tags.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -51,6 +53,9 @@ def tagged(request, name: str):
         sizes=True,
     )
     marks = viewer_tag_marks(request.user)
+    if marks.hide_ignored and marks.kind_of(tag.name) == "ignored":
+        # Someone who opens an ignored tag's own page asked to see its questions: greyed.
+        marks = replace(marks, hide_ignored=False)
     return render(
         request,
         "tags/tagged.html",
