@@ -94,7 +94,10 @@ def review_overview(viewer) -> list[QueueSummary]:
     summaries = []
     for queue in review_rules.QUEUE_ORDER:
         if queue == review_rules.SUGGESTED_EDITS:
-            pending = SuggestedEdit.objects.filter(approval_date=None, rejection_date=None)
+            # Suggested tag wiki edits have their own queue (tags/wiki.py), listed after this.
+            pending = SuggestedEdit.objects.filter(
+                approval_date=None, rejection_date=None, post__post_type__in=(1, 2)
+            )
             if _signed_in(viewer):
                 theirs = SuggestedEditReview.objects.filter(
                     suggested_edit_id=OuterRef("id"), user_id=viewer.id
@@ -111,6 +114,7 @@ def review_overview(viewer) -> list[QueueSummary]:
                     review_policies.can_review_suggested_edits(viewer),
                 )
             )
+            summaries.append(_tag_wiki_queue_summary(viewer))
             continue
         rules = review_rules.QUEUES[queue]
         summaries.append(
@@ -125,6 +129,25 @@ def review_overview(viewer) -> list[QueueSummary]:
             )
         )
     return summaries
+
+
+def _tag_wiki_queue_summary(viewer) -> QueueSummary:
+    from quaestio.tags.policies import can_review_tag_wiki_edit
+    from quaestio.tags.wiki import TAG_WIKI_TYPES
+
+    pending = SuggestedEdit.objects.filter(
+        approval_date=None, rejection_date=None, post__post_type__in=TAG_WIKI_TYPES
+    )
+    url = links.page_url("tag_wiki_edits")
+    return QueueSummary(
+        "tag-wiki-edits",
+        "Tag wiki edits",
+        "Approve or reject edits suggested to tag wikis and excerpts.",
+        url,
+        url,
+        bounded_count(pending),
+        can_review_tag_wiki_edit(viewer),
+    )
 
 
 def next_task_id(viewer, queue: str) -> int | None:

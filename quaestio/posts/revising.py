@@ -70,6 +70,10 @@ def clean_content(user, *, is_question: bool, title: str, body: str, tags) -> tu
     title = " ".join((title or "").split())
     body = (body or "").replace("\r\n", "\n")
     names = parse_tag_input(tags) if is_question else []
+    if names:
+        from quaestio.tags.synonyms import map_synonyms
+
+        names = map_synonyms(names)  # an approved synonym's source becomes its target
     fields: dict[str, list[str]] = {}
     if is_question:
         fields["title"] = _title_errors(title)

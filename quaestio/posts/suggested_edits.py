@@ -45,7 +45,9 @@ def suggest_edit(user, post: Post, title: str, body: str, tags, comment: str) ->
     not edit freely. One pending suggestion per post, and the queue has a fixed size."""
     if SuggestedEdit.objects.filter(post=post, approval_date=None, rejection_date=None).exists():
         raise ValidationFailed("This post already has a suggested edit waiting for review.")
-    pending = SuggestedEdit.objects.filter(approval_date=None, rejection_date=None).count()
+    pending = SuggestedEdit.objects.filter(
+        approval_date=None, rejection_date=None, post__post_type__in=(1, 2)
+    ).count()  # tag wiki suggestions have their own queue and cap (tags/wiki.py)
     if pending >= SUGGESTED_EDIT_QUEUE_SIZE:
         raise RateLimited("The suggested edit queue is full; please try again later.")
     if post.is_answer:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Tag(models.Model):
@@ -28,7 +30,15 @@ class Tag(models.Model):
 
     class Meta:
         # The tags page orders by use, then name: the whole order from the index.
-        indexes = [models.Index(fields=["-count", "name"], name="tag_count_name_idx")]
+        indexes = [
+            models.Index(fields=["-count", "name"], name="tag_count_name_idx"),
+            # The /tags filter box matches a prefix: LIKE 'x%' on PostgreSQL needs the pattern
+            # operator class whatever the database's collation (SQLite reads a name range
+            # from the unique index instead, tags/selectors_lists.py).
+            models.Index(
+                fields=["name"], name="tag_name_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -44,3 +54,93 @@ class PostTag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "tag"], name="post_tag_unique")]
         indexes = [models.Index(fields=["tag", "post"], name="post_tag_tag_idx")]
+
+
+class SynonymState(models.TextChoices):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class TagSynonym(models.Model):
+    """`source` is another name for `target` (spec §5.1): proposed by a user with score in the
+    target tag, voted on by others with score there; once approved, questions carrying the
+    source are retagged with the target and new input naming the source gets the target.
+
+    The source is a name, not a Tag row: the source tag may never have existed, and once its
+    questions move it is left with none."""
+
+    id = models.BigAutoField(primary_key=True)
+    source = models.CharField(max_length=35)
+    target = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="synonyms")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=SynonymState.choices, default=SynonymState.PROPOSED
+    )
+    score = models.IntegerField(default=0)  # net votes; recomputable from TagSynonymVote
+    creation_date = models.DateTimeField(default=timezone.now)
+    decision_date = models.DateTimeField(null=True, blank=True)
+    # Questions still carrying the source after approval: the remap task counts it down.
+    remap_remaining = models.IntegerField(default=0)
+    applied_count = models.IntegerField(default=0)  # times new input was mapped (API field)
+    last_applied_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One live synonym per source name: proposed or approved, never both twice.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=~models.Q(state="rejected"),
+                name="tag_synonym_live_source",
+            )
+        ]
+        indexes = [models.Index(fields=["target", "state"], name="tag_synonym_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target_id}"
+
+
+class TagSynonymVote(models.Model):
+    synonym = models.ForeignKey(TagSynonym, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField()  # +1 or -1
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["synonym", "user"], name="tag_synonym_vote_once")
+        ]
+
+
+class TagPreference(models.Model):
+    """A user's watched or ignored tag (spec §10): watched questions are highlighted and
+    gathered in a tab, ignored ones greyed out or hidden; the inbox digests watched tags."""
+
+    WATCHED = "watched"
+    IGNORED = "ignored"
+    KINDS = ((WATCHED, "watched"), (IGNORED, "ignored"))
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_preferences"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="preferences")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_preference_once")]
+        indexes = [models.Index(fields=["tag", "kind"], name="tag_preference_tag_idx")]
+
+
+class TagDisplaySetting(models.Model):
+    """How a user's ignored tags show in question lists: greyed out (the default) or hidden."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="tag_display",
+    )
+    hide_ignored = models.BooleanField(default=False)

@@ -167,7 +167,14 @@ PRIVILEGE_FEATURES: dict[str, str] = {
     ),
     "trusted_user": (
         "Vote to delete answers scored -1 or less, and questions closed less than 48 hours ago"
-        " scored -3 or less; vote to undelete answers."
+        " scored -3 or less; vote to undelete answers; edit tag wikis without review."
+    ),
+    "suggest_tag_synonyms": (
+        "Suggest that a tag is a synonym of another (you also need an answer score of 5 in the"
+        " target tag); once enough users with score there vote for it, questions are retagged."
+    ),
+    "approve_tag_wiki_edits": (
+        "Approve or reject the edits other users suggest to tag wikis and excerpts."
     ),
 }
 

@@ -18,6 +18,7 @@ from quaestio.web.views import (
     search,
     site,
     spam_defence,
+    tag_wikis,
     tags,
     timeline,
     user_moderation,
@@ -43,6 +44,7 @@ urlpatterns = (
     + account_settings.urlpatterns
     + users.urlpatterns
     + tags.urlpatterns
+    + tag_wikis.urlpatterns  # before review/<queue>, which would take /review/tag-wiki-edits
     + accounts.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns

@@ -1,7 +1,7 @@
 """Tags: lists, info, related tags and synonyms.
 
-Tag synonyms have no model yet (the tags room owns them), so synonym methods answer with an empty
-list and `has_synonyms` is false; the lead swaps in the synonyms table when it lands.
+Synonyms are the approved rows of tags.TagSynonym (from_tag: the source name, to_tag: the
+target); `has_synonyms` says whether a tag is the target of any.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import Sort, string_vector
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import page_of
-from quaestio.tags.models import PostTag, Tag
+from quaestio.tags.models import PostTag, SynonymState, Tag, TagSynonym
 
 TAG_SORTS = {
     "popular": Sort("count", "int"),
@@ -43,11 +43,53 @@ def tag_item(api: ApiRequest, tag: Tag) -> dict:
         {
             "name": tag.name,
             "count": tag.count,
-            "has_synonyms": False,
+            "has_synonyms": tag.id in _targets_of(api),
             "is_moderator_only": tag.is_moderator_only,
             "is_required": tag.is_required,
             "last_activity_date": types.epoch(getattr(tag, "last_activity", None)),
         },
+    )
+
+
+def _targets_of(api: ApiRequest) -> set[int]:
+    """Ids of tags with approved synonyms, read once per request (synonyms are few)."""
+    found = getattr(api, "_synonym_targets", None)
+    if found is None:
+        found = set(
+            TagSynonym.objects.filter(state=SynonymState.APPROVED).values_list(
+                "target_id", flat=True
+            )
+        )
+        api._synonym_targets = found
+    return found
+
+
+SYNONYM_SORTS = {
+    "creation": Sort("creation_date", "date"),
+    "applied": Sort("applied_count", "int"),
+    "activity": Sort("last_applied_date", "date"),
+}
+
+
+def _synonyms(api: ApiRequest, queryset) -> Result:
+    queryset = queryset.filter(state=SynonymState.APPROVED).select_related("target")
+    rows, has_more, count = page_of(queryset, api, SYNONYM_SORTS, "creation")
+    return Result(
+        [
+            api.out.emit(
+                "tag_synonym",
+                {
+                    "from_tag": s.source,
+                    "to_tag": s.target.name,
+                    "applied_count": s.applied_count,
+                    "last_applied_date": types.epoch(s.last_applied_date),
+                    "creation_date": types.epoch(s.creation_date),
+                },
+            )
+            for s in rows
+        ],
+        has_more,
+        count,
     )
 
 
@@ -94,7 +136,7 @@ def tag_info(api: ApiRequest, tags: str) -> Result:
     sorts=("creation", "applied", "activity"),
 )
 def all_synonyms(api: ApiRequest) -> Result:
-    return Result([], False, 0)
+    return _synonyms(api, TagSynonym.objects.all())
 
 
 @endpoint(
@@ -104,8 +146,7 @@ def all_synonyms(api: ApiRequest) -> Result:
     sorts=("creation", "applied", "activity"),
 )
 def synonyms(api: ApiRequest, tags: str) -> Result:
-    _names(tags)
-    return Result([], False, 0)
+    return _synonyms(api, TagSynonym.objects.filter(target__name__in=_names(tags)))
 
 
 @endpoint("tags/{tags}/related", "tag", "Tags most often used together with a set of tags.")

@@ -10,23 +10,31 @@ from django.views.decorators.cache import cache_control
 
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
+from quaestio.tags.lists import viewer_tag_marks, watched_question_list
 from quaestio.web.help import HELP_PAGES, HELP_SECTIONS, help_context
 from quaestio.web.paging import page_size, paged
 
-HEADINGS = {"unanswered": "Unanswered Questions", "bounties": "Bountied Questions"}
+HEADINGS = {
+    "unanswered": "Unanswered Questions",
+    "bounties": "Bountied Questions",
+    "watched": "Questions in Watched Tags",
+}
 
 
 def home(request):
     sort = request.GET.get("tab", "active").lower()
-    if sort not in QUESTION_LIST_SORTS:
+    marks = viewer_tag_marks(request.user)  # one query for a signed-in viewer, none otherwise
+    watching = sort == "watched" and request.user.is_authenticated
+    if sort not in QUESTION_LIST_SORTS and not watching:
         sort = "active"
     size = page_size(request)
-    (summaries, total), pager = paged(
-        request,
-        lambda number: question_list(sort=sort, page=number, page_size=size),
-        size,
-        sizes=True,
-    )
+
+    def fetch(number: int):
+        if watching:
+            return watched_question_list(marks, number, size)
+        return question_list(sort=sort, page=number, page_size=size)
+
+    (summaries, total), pager = paged(request, fetch, size, sizes=True)
     return render(
         request,
         "questions/list.html",
@@ -37,6 +45,7 @@ def home(request):
             "sorts": QUESTION_LIST_SORTS,
             "heading": HEADINGS.get(sort, "All Questions"),
             "pager": pager,
+            "marks": marks,
         },
     )
 

@@ -416,7 +416,9 @@ def similar(request):
 
 def suggested_edits(request):
     pending = (
-        SuggestedEdit.objects.filter(approval_date=None, rejection_date=None)
+        SuggestedEdit.objects.filter(
+            approval_date=None, rejection_date=None, post__post_type__in=(1, 2)
+        )  # suggested tag wiki edits are reviewed at /review/tag-wiki-edits
         .select_related("post", "post__parent", "owner")
         .order_by("creation_date")[:50]
     )
