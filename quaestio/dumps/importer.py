@@ -61,6 +61,9 @@ from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.backends import get_backend
 
+import os  # noqa: E402  TRACE (temporary)
+
+_TRACE = open(os.environ["QUAESTIO_IMPORT_TRACE"], "a") if os.environ.get("QUAESTIO_IMPORT_TRACE") else None  # noqa: SIM115
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
 
@@ -281,12 +284,20 @@ class Importer:
             else:
                 rows = [values for values in batch.rows if keep(values)]
                 span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
+            t0 = time.perf_counter()
             self._flush(spec, writer, extra_writer, rows, batch, id_index, span)
+            t1 = time.perf_counter()
             if batch.index_rows or batch.copy_index or batch.index_words:
                 self.index_writer.write(batch)
+            if _TRACE:
+                _TRACE.write(
+                    f"{spec.name} {t1:.3f} {batch.rows_so_far} {self.parser.waited:.3f} "
+                    f"{t1 - t0:.4f} {time.perf_counter() - t1:.4f} {int(batch.handed_over)}\n"
+                )
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
+                result.start_rate, result.end_rate = progress.start_rate, progress.end_rate
                 self.orders[spec.name] = topological_order(batch.sequences)
             else:
                 progress.update(result.rows, batch.bytes_read)
