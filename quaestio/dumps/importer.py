@@ -60,10 +60,8 @@ from quaestio.moderation.notice_import import notices_from_history
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.backends import get_backend
+from quaestio.search.backends.base import WORDS_TABLE
 
-import os  # noqa: E402  TRACE (temporary)
-
-_TRACE = open(os.environ["QUAESTIO_IMPORT_TRACE"], "a") if os.environ.get("QUAESTIO_IMPORT_TRACE") else None  # noqa: SIM115
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
 
@@ -284,16 +282,9 @@ class Importer:
             else:
                 rows = [values for values in batch.rows if keep(values)]
                 span = (batch.low_id, batch.high_id) if len(rows) == len(batch.rows) else None
-            t0 = time.perf_counter()
             self._flush(spec, writer, extra_writer, rows, batch, id_index, span)
-            t1 = time.perf_counter()
             if batch.index_rows or batch.copy_index or batch.index_words:
                 self.index_writer.write(batch)
-            if _TRACE:
-                _TRACE.write(
-                    f"{spec.name} {t1:.3f} {batch.rows_so_far} {self.parser.waited:.3f} "
-                    f"{t1 - t0:.4f} {time.perf_counter() - t1:.4f} {int(batch.handed_over)}\n"
-                )
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
@@ -595,5 +586,8 @@ def loaded_tables() -> list[str]:
         "tags_posttag",
         "dumps_dumpextra",
         get_backend().bulk_table,  # the search engine's: its indexes are rebuilt once, after
+        # The wildcard vocabulary: a word a post; its pattern index (a second B-tree in random
+        # word order) is rebuilt once, after; its key stays (duplicates are skipped by it).
+        WORDS_TABLE,
         "reputation_reputationchange",  # the opening balances, written before the indexes
     ]
