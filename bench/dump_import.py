@@ -82,16 +82,54 @@ def run_import(folder: Path, backend: str, workers: int, pg_url: str = PG_URL) -
     if backend == "postgres":
         fresh_postgres(pg_url)
         env["DATABASE_URL"] = pg_url
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"import failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child_process = subprocess.Popen(
+            [sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+            cwd=REPO,
+        )
+        memory = sample_memory(child_process)
+        out.seek(0)
+        err.seek(0)
+        if child_process.returncode != 0:
+            raise SystemExit(f"import failed:\n{err.read()[-3000:]}")
+        figures = json.loads(out.read().strip().splitlines()[-1])
+    figures["rss_samples"] = memory
+    return figures
+
+
+def sample_memory(process: subprocess.Popen, every: float = 1.0) -> list[tuple[float, int, int]]:
+    """(seconds, importer MB, parsing processes MB) read from /proc every second until the
+    import ends: whether memory stays flat over the import, not only its peak."""
+    started = time.perf_counter()
+    samples = []
+    while process.poll() is None:
+        samples.append(
+            (time.perf_counter() - started, _rss_mb(process.pid), _children_mb(process.pid))
+        )
+        time.sleep(every)
+    return samples
+
+
+def _rss_mb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _children_mb(pid: int) -> int:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return sum(_rss_mb(int(child)) for child in children)
 
 
 def child(folder: str, workers: int) -> None:
@@ -117,7 +155,9 @@ def child(folder: str, workers: int) -> None:
     print(
         json.dumps(
             {
-                "files": {r.name: [r.rows, r.seconds] for r in report.files},
+                "files": {
+                    r.name: [r.rows, r.seconds, r.start_rate, r.end_rate] for r in report.files
+                },
                 "rows": report.rows,
                 "load_seconds": report.load_seconds,
                 "phases": report.phases,
@@ -152,9 +192,15 @@ def _server_cpu_seconds() -> float | None:
 
 def show(label: str, figures: dict) -> None:
     print(f"\n{label}")
-    for name, (rows, seconds) in figures["files"].items():
+    print(
+        f"  {'file':<16} {'rows':>10} {'seconds':>9} {'rows/s':>9} {'first 10%':>10} {'last 10%':>9}"
+    )
+    for name, (rows, seconds, start_rate, end_rate) in figures["files"].items():
         rate = rows / seconds if seconds else 0
-        print(f"  {name:<16} {rows:>10,} rows {seconds:7.2f} s {rate:>9,.0f} rows/s")
+        print(
+            f"  {name:<16} {rows:>10,} {seconds:9.2f} {rate:>9,.0f} {start_rate:>10,.0f} "
+            f"{end_rate:>9,.0f}"
+        )
     rows = figures["rows"]
     load = figures["load_seconds"]
     print(f"  {'all files':<16} {rows:>10,} rows {load:7.2f} s {rows / load:>9,.0f} rows/s")
@@ -166,6 +212,13 @@ def show(label: str, figures: dict) -> None:
         f"  peak memory: importer {figures['peak_mb']:.0f} MB, "
         f"parsing process {figures['parser_peak_mb']:.0f} MB"
     )
+    samples = figures.get("rss_samples") or []
+    if samples:
+        picks = [samples[min(len(samples) - 1, len(samples) * tenth // 10)] for tenth in range(11)]
+        print(
+            "  RSS over the import (s: importer + parsing MB): "
+            + ", ".join(f"{at:.0f}: {own}+{parser}" for at, own, parser in picks)
+        )
     # CPU seconds do not depend on what else the shared machine is running, wall time does.
     cpu, parser_cpu = figures["cpu_seconds"], figures["parser_cpu_seconds"]
     print(

@@ -137,7 +137,11 @@ def prepare(label: str, backend: str, scale: float, reuse: bool) -> None:
     started = time.perf_counter()
     out = run_child("import", env, str(dump))
     print(f"  {backend}: imported in {time.perf_counter() - started:.0f} s")
-    print("    " + "\n    ".join(out.strip().splitlines()[-4:]))
+    lines = out.strip().splitlines()
+    # Rows/s per file (whole file, its first and its last tenth), the steps, end to end.
+    shown = [line for line in lines if line.startswith("  ") and "corrected" not in line]
+    print("    " + "\n    ".join(shown), flush=True)
+    (folder / "import-report.txt").write_text(out)
     done.write_text("ok")
 
 
@@ -161,8 +165,13 @@ def child_import(dump: str) -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    import resource
+
     report = import_dump(dump, out=sys.stderr)
     print("\n".join(report.lines()))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    parser = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"  peak memory: importer {own} MB, parsing process {parser} MB")
 
 
 def child_upgrade() -> None:
@@ -350,6 +359,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="requests per single page")
     parser.add_argument("--questions", type=int, default=100, help="random question pages")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--combine",
+        nargs="+",
+        help="print one table from the --json files of earlier runs (e.g. one per database)",
+    )
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
     parser.add_argument("--child-upgrade", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-measure", nargs=2, help=argparse.SUPPRESS)
@@ -360,6 +374,11 @@ def main() -> None:
         return child_upgrade()
     if args.child_measure:
         return child_measure(int(args.child_measure[0]), int(args.child_measure[1]))
+    if args.combine:
+        combined: dict[str, dict] = {}
+        for name in args.combine:
+            combined.update(json.loads(Path(name).read_text()))
+        return show(combined)
     figures = {}
     for backend in args.backends.split(","):
         print(f"{backend}, scale {args.scale:g} ({args.label}):", flush=True)

@@ -60,6 +60,7 @@ from quaestio.moderation.notice_import import notices_from_history
 from quaestio.posts.models import parse_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.backends import get_backend
+from quaestio.search.backends.base import WORDS_TABLE
 
 DEFAULT_BATCH_SIZE = 10_000
 UNUSABLE_PASSWORD = "!"  # imported users sign in only after claiming their account
@@ -287,6 +288,7 @@ class Importer:
             result.rows = batch.rows_so_far
             if batch.last:
                 result.seconds = progress.done(result.rows)
+                result.start_rate, result.end_rate = progress.start_rate, progress.end_rate
                 self.orders[spec.name] = topological_order(batch.sequences)
             else:
                 progress.update(result.rows, batch.bytes_read)
@@ -584,5 +586,8 @@ def loaded_tables() -> list[str]:
         "tags_posttag",
         "dumps_dumpextra",
         get_backend().bulk_table,  # the search engine's: its indexes are rebuilt once, after
+        # The wildcard vocabulary: a word a post; its pattern index (a second B-tree in random
+        # word order) is rebuilt once, after; its key stays (duplicates are skipped by it).
+        WORDS_TABLE,
         "reputation_reputationchange",  # the opening balances, written before the indexes
     ]

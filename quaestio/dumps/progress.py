@@ -22,11 +22,21 @@ class Progress:
         self.last_draw = 0.0
         self.last_decile = -1
         self.rows = 0
+        # (rows, time) when the first tenth of the file was read and when nine tenths were:
+        # the rate before the first and after the second say whether a file slows as it loads.
+        self.first_tenth: tuple[int, float] | None = None
+        self.last_tenth: tuple[int, float] | None = None
+        self.start_rate = 0.0
+        self.end_rate = 0.0
 
     def update(self, rows: int, bytes_done: int) -> None:
         self.rows = rows
         now = time.perf_counter()
         fraction = min(bytes_done / self.total, 1.0) if self.total else 0.0
+        if self.first_tenth is None and fraction >= 0.1:
+            self.first_tenth = (rows, now)
+        if self.last_tenth is None and fraction >= 0.9:
+            self.last_tenth = (rows, now)
         if self.tty:
             if now - self.last_draw >= 0.2:
                 self.last_draw = now
@@ -42,6 +52,14 @@ class Progress:
         self.rows = rows
         now = time.perf_counter()
         self._draw(1.0, now, end="\n")
+        overall = rows / max(now - self.started, 1e-9)
+        self.start_rate, self.end_rate = overall, overall
+        if self.first_tenth is not None:
+            first_rows, first_time = self.first_tenth
+            self.start_rate = first_rows / max(first_time - self.started, 1e-9)
+        if self.last_tenth is not None and rows > self.last_tenth[0]:
+            last_rows, last_time = self.last_tenth
+            self.end_rate = (rows - last_rows) / max(now - last_time, 1e-9)
         return now - self.started
 
     def _draw(self, fraction: float, now: float, end: str) -> None:

@@ -12,6 +12,9 @@ class FileResult:
     rows: int = 0
     seconds: float = 0.0
     extras: int = 0
+    # Rows/s over the file's first tenth and over its last tenth (progress.Progress).
+    start_rate: float = 0.0
+    end_rate: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -38,7 +41,15 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
-            "files": {r.name: {"rows": r.rows, "seconds": round(r.seconds, 3)} for r in self.files},
+            "files": {
+                r.name: {
+                    "rows": r.rows,
+                    "seconds": round(r.seconds, 3),
+                    "start_rate": round(r.start_rate),
+                    "end_rate": round(r.end_rate),
+                }
+                for r in self.files
+            },
             "missing_files": self.missing_files,
             "kept_dangling": self.kept_dangling,
             "created_tags": self.created_tags,
@@ -52,7 +63,8 @@ class ImportReport:
         out = [f"Imported {self.site}:"]
         for r in self.files:
             out.append(
-                f"  {r.name:<16} {r.rows:>12,} rows {r.seconds:8.2f} s {r.rate:>10,.0f} rows/s"
+                f"  {r.name:<16} {r.rows:>12,} rows {r.seconds:8.2f} s {r.rate:>10,.0f} rows/s "
+                f"(first tenth {r.start_rate:,.0f}, last tenth {r.end_rate:,.0f})"
             )
         load_rate = self.rows / self.load_seconds if self.load_seconds else 0
         out.append(

@@ -11,11 +11,19 @@ imported post is the one `quaestio reindex` would build (tests/dumps/test_search
 
 from __future__ import annotations
 
+from django.db import connection
+
 from quaestio.posts.models import PostType
 from quaestio.search.backends import get_backend
 from quaestio.search.text import build_document
 
 SEARCHABLE_TYPES = frozenset((int(PostType.QUESTION), int(PostType.ANSWER)))
+# Words already handed over, remembered so each goes to the database about once. The set is
+# emptied when it reaches this size, so the parsing process's memory stays flat however large
+# the dump's vocabulary (Stack Overflow's runs to tens of millions of tokens: numbers,
+# identifiers, URLs); a word sent again costs one skipped row (ON CONFLICT DO NOTHING).
+# The stem cache of search.text is bounded the same way.
+SEEN_WORDS_LIMIT = 200_000
 
 
 class PostIndexer:
@@ -39,6 +47,8 @@ class PostIndexer:
             values[self.id_index], values[self.title_index] or "", values[self.body_index] or ""
         )
         self.rows.append(self.to_row(document))
+        if len(self.seen) >= SEEN_WORDS_LIMIT:
+            self.seen = set()
         new = vocabulary - self.seen
         if new:
             self.seen |= new
@@ -60,6 +70,19 @@ class IndexWriter:
         self.backend = get_backend()
         self.writer = BulkWriter(self.backend.bulk_table, list(self.backend.bulk_columns))
         self.indexed = 0
+        self.highest_before = self._highest_entry()
+
+    def _highest_entry(self) -> int | None:
+        """The highest post id with an index entry before the import. Only entries up to it
+        can be stale ones an imported post replaces: a higher one would belong to a post made
+        since, whose id the posts' primary key refuses to the dump anyway. On a fresh site
+        there is none, and no batch pays for a DELETE (PostgreSQL: an index probe a post,
+        about 2 µs of server time each at 200,000 entries)."""
+        id_column = connection.ops.quote_name(self.backend.bulk_columns[0])
+        table = connection.ops.quote_name(self.backend.bulk_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({id_column}) FROM {table}")
+            return cursor.fetchone()[0]
 
     def write(self, batch) -> None:
         """A batch's index rows (as values, or as COPY text with their post ids) and new
@@ -68,7 +91,8 @@ class IndexWriter:
         if ids:
             # An index row can outlive its post (a post deleted by raw SQL); the imported one
             # replaces it, as the live site's upsert would.
-            self.backend.remove(ids)
+            if self.highest_before is not None:
+                self.backend.remove([i for i in ids if i <= self.highest_before])
             copied = batch.copy_index
             if copied:
                 self.writer.write(batch.index_rows, copied.data, copied.count)

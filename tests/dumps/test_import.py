@@ -175,6 +175,24 @@ def test_progress_is_shown_per_file(generated, quiet):
     assert "answer counts: 0 corrected" in output
 
 
+def test_progress_measures_a_files_first_and_last_tenth(monkeypatch):
+    """The report's start and end rates are rows/s over the first tenth of the file (by bytes
+    read) and over its last tenth: a file that slows as it loads shows it."""
+    import io
+
+    from quaestio.dumps import progress as progress_module
+
+    clock = iter([0.0, 1.0, 5.0, 6.0, 16.0])
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: next(clock))
+    progress = progress_module.Progress("Posts.xml", 1000, io.StringIO())  # started at 0 s
+    progress.update(1_000, 100)  # at 1 s, a tenth read: 1,000 rows/s so far
+    progress.update(5_000, 500)  # 5 s
+    progress.update(9_000, 900)  # 6 s, nine tenths read
+    assert progress.done(10_000) == 16.0  # the last 1,000 rows took 10 s
+    assert progress.start_rate == 1_000
+    assert progress.end_rate == 100
+
+
 def test_cli_import_and_export(generated, tmp_path, capsys):
     """`quaestio import-dump PATH` then `quaestio export-dump DIR` through the command line."""
     from quaestio.cli import main

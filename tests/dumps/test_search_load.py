@@ -39,6 +39,20 @@ def test_index_built_during_import_equals_the_live_reindex(generated, quiet, wor
     assert loaded_words == rebuilt_words
 
 
+def test_vocabulary_is_whole_when_the_remembered_words_are_forgotten(generated, quiet, monkeypatch):
+    """The parsing process forgets the words it handed over each time it has remembered
+    SEEN_WORDS_LIMIT of them (flat memory on a large dump): the wildcard vocabulary is still
+    every word a reindex finds, each once."""
+    from quaestio.dumps import searchload
+
+    monkeypatch.setattr(searchload, "SEEN_WORDS_LIMIT", 7)
+    import_dump(generated, out=quiet, workers=0)
+    _loaded, loaded_words = _index()
+    reindex_all()
+    _rebuilt, rebuilt_words = _index()
+    assert loaded_words == rebuilt_words
+
+
 def test_imported_posts_are_found_by_search(tmp_path, quiet):
     """A word of an imported question's title finds it through the site's search."""
     from quaestio.search.selectors import search_ids
