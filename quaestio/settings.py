@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quaestio.web",
     "quaestio.api",
     "quaestio.webhooks",
+    "quaestio.mail",
 ]
 
 MIDDLEWARE = [
@@ -163,12 +164,23 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str(
+# Every message goes into the outbox (quaestio.mail), then out through the transport below by
+# the task worker, with retries, a log, and no mail to addresses that bounced or complained.
+EMAIL_BACKEND = "quaestio.mail.backend.OutboxBackend"
+QUAESTIO_MAIL_TRANSPORT = env_str(
     "QUAESTIO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_HOST = env_str("QUAESTIO_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("QUAESTIO_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("QUAESTIO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("QUAESTIO_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("QUAESTIO_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("QUAESTIO_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("QUAESTIO_SMTP_TIMEOUT", 20)
+# The secret in the address a mail provider posts bounces and complaints to
+# (/mail/events/<token>); unset, the address does not exist.
+QUAESTIO_MAIL_EVENTS_TOKEN = env_str("QUAESTIO_MAIL_EVENTS_TOKEN", "")
 DEFAULT_FROM_EMAIL = env_str("QUAESTIO_FROM_EMAIL", "quaestio@localhost")
 
 LANGUAGE_CODE = "en-us"

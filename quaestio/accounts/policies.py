@@ -68,6 +68,15 @@ def displayed_reputation(user, now: datetime | None = None) -> int:
     return user.reputation
 
 
+def site_owner_refusal(user, doing: str) -> str:
+    """The site owner's settings (staff accounts): `doing` completes "Only the site's owner …"."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return f"Log in as the site's owner to {doing}."
+    if not user.is_staff:
+        return f"Only the site's owner may {doing}."
+    return ""
+
+
 def moderator_refusal(user, doing: str) -> str:
     """Moderator-only tools: `doing` completes "Only moderators …"."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -14,4 +14,7 @@ def hourly_jobs(args) -> int:
     from quaestio.webhooks.services import retry_due
 
     print(f"Webhooks: {retry_due():,} deliveries due for a retry attempted.")
+    from quaestio.mail.services import retry_due as mail_retry_due
+
+    print(f"Mail: {mail_retry_due():,} messages due for a retry attempted.")
     return 0

@@ -8,6 +8,7 @@ from quaestio.web.views import (
     community_wiki,
     deletion,
     flags,
+    mail,
     moderation,
     post_states,
     post_tools,
@@ -57,4 +58,5 @@ urlpatterns = (
     + post_tools.urlpatterns
     + webhooks.urlpatterns
     + bulk_cleanup.urlpatterns
+    + mail.urlpatterns
 )

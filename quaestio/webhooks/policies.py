@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from quaestio.accounts.policies import site_owner_refusal
+
 
 def can_manage_webhooks(user) -> str:
     """ "" when allowed, else why not."""
-    if not getattr(user, "is_authenticated", False):
-        return "Log in as the site's owner to manage webhooks."
-    if not user.is_staff:
-        return "Only the site's owner manages webhooks."
-    return ""
+    return site_owner_refusal(user, "manage webhooks")

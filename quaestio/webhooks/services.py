@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
+from quaestio.core.retry import next_attempt, queue_retry
 from quaestio.webhooks import delivery
 from quaestio.webhooks.models import (
     DeliveryState,
@@ -25,9 +26,6 @@ from quaestio.webhooks.models import (
 from quaestio.webhooks.payloads import event_facts, render_body
 from quaestio.webhooks.policies import can_manage_webhooks
 
-# Seconds to wait before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then it has failed.
-RETRY_BACKOFF = (60, 300, 1800, 7200, 43200)
-MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
 DUE_BATCH = 200
 
 
@@ -110,12 +108,10 @@ def event_occurred(event: str, post_id: int, flag_kind: str = "") -> list[int]:
 def _queue(delivery_ids: list[int], run_after: datetime | None = None) -> None:
     from quaestio.webhooks.tasks import deliver_webhooks
 
-    task = deliver_webhooks
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the next `quaestio hourly-jobs` (retry_due) sends it
-        task = task.using(run_after=run_after)
-    task.enqueue(delivery_ids)
+    if run_after is None:
+        deliver_webhooks.enqueue(delivery_ids)
+    else:  # without a deferring backend, the next `quaestio hourly-jobs` (retry_due) sends it
+        queue_retry(deliver_webhooks, delivery_ids, run_after)
 
 
 def deliver(delivery_id: int, now: datetime | None = None) -> str:
@@ -143,10 +139,10 @@ def deliver(delivery_id: int, now: datetime | None = None) -> str:
                 now,
                 None,
             )
-        elif row.attempts >= MAX_ATTEMPTS:
-            row.state, row.next_attempt_date = DeliveryState.FAILED, None
         else:
-            row.next_attempt_date = now + timedelta(seconds=RETRY_BACKOFF[row.attempts - 1])
+            row.next_attempt_date = next_attempt(row.attempts, now)
+            if row.next_attempt_date is None:
+                row.state = DeliveryState.FAILED
         row.save()
         if row.state == DeliveryState.PENDING:
             retry_at, retry_id = row.next_attempt_date, row.id

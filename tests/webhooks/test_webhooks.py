@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from quaestio.core.retry import MAX_ATTEMPTS
 from quaestio.webhooks import services
 from quaestio.webhooks.models import DeliveryState, WebhookDelivery
 
@@ -171,16 +172,16 @@ def test_a_failed_delivery_is_retried_on_the_backoff_then_given_up(
     assert len(receiver.requests) == 2
     assert receiver.requests[0]["body"] == receiver.requests[1]["body"]  # the same event
 
-    receiver.statuses = [503] * services.MAX_ATTEMPTS
+    receiver.statuses = [503] * MAX_ATTEMPTS
     with django_capture_on_commit_callbacks(execute=True):
         ask(title="Another question about Roman bridges?")
     failing = WebhookDelivery.objects.filter(webhook=hook).latest("id")
     when = timezone.now()
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(MAX_ATTEMPTS):
         when += timedelta(days=1)
         services.retry_due(when)
     failing.refresh_from_db()
-    assert (failing.state, failing.attempts) == (DeliveryState.FAILED, services.MAX_ATTEMPTS)
+    assert (failing.state, failing.attempts) == (DeliveryState.FAILED, MAX_ATTEMPTS)
     assert failing.next_attempt_date is None
 
 
