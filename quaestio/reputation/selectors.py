@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Substr, TruncDate
 
 from quaestio.accounts.models import User
 from quaestio.core import links
@@ -106,14 +107,25 @@ def reputation_page(user_id: int) -> ReputationPage | None:
             current.posts.append(group)
         group.total += row.amount
         group.rows.append(row)
-    daily = list(
-        ReputationChange.objects.filter(user_id=user_id)
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(total=Sum("amount"))
-        .order_by("day")
-    )
+    daily = daily_totals(user_id)
     return ReputationPage(user, days, reputation_graph(*_as_buckets(daily)), truncated)
+
+
+def daily_totals(user_id: int) -> list[dict]:
+    """The user's ledger summed per UTC day, oldest first: one aggregate over the user's rows
+    (the ledger's (user, created_at) index).
+
+    On SQLite, TruncDate calls a Python function for every row; the stored text's first ten
+    characters are the UTC day already (TIME_ZONE is UTC), and reading them is nine times
+    faster: ten years of 20 changes a day (73,000 rows), 1,480 -> 163 ms (bench/profile_tabs.py).
+    PostgreSQL truncates natively."""
+    rows = ReputationChange.objects.filter(user_id=user_id)
+    if connection.vendor == "sqlite":
+        found = rows.annotate(day=Substr("created_at", 1, 10)).values("day")
+        found = found.annotate(total=Sum("amount")).order_by("day")
+        return [{"day": date.fromisoformat(r["day"]), "total": r["total"]} for r in found]
+    found = rows.annotate(day=TruncDate("created_at")).values("day")
+    return list(found.annotate(total=Sum("amount")).order_by("day"))
 
 
 def _as_buckets(daily: list[dict]) -> tuple[list[dict], str]:
