@@ -84,6 +84,10 @@ API = [
     "/2.3/comments",
     "/2.3/posts",
     "/2.3/info",
+    "/2.3/users?sort=creation",
+    "/2.3/users?sort=name",
+    "/2.3/answers?sort=votes",
+    "/2.3/comments?sort=votes",
 ]
 
 # The curation and moderation pages, read by a moderator (who may see every one of them).
@@ -246,14 +250,29 @@ def test_list_pages_read_no_large_table_whole(site, client):
         f"/questions/tagged/{tagged}",
         question_url(question.id, question.title),
         f"/questions/{question.id}/wrong-slug",
+        # Similar questions while asking (the ask page's title box).
+        f"/search/similar?title={_title_words(question)}",
     ]
     failures = _check(client, urls)
     unexpected = {url: found for url, found in failures.items() if url not in KNOWN}
     assert not unexpected, _report(unexpected)
 
 
+def _title_words(question: Post) -> str:
+    return " ".join(question.title.split()[:6])
+
+
 def test_api_list_methods_read_no_large_table_whole(site, client):
-    failures = _check(client, API)
+    question = Post.objects.filter(post_type=PostType.QUESTION, deletion_date=None).first()
+    words = _title_words(question)
+    urls = [
+        *API,
+        f"/2.3/similar?title={words}",
+        f"/2.3/search?intitle={words.split()[0]}",
+        f"/2.3/search/advanced?q={words}",
+        f"/2.3/search/excerpts?q={words}",
+    ]
+    failures = _check(client, urls)
     unexpected = {url: found for url, found in failures.items() if url not in KNOWN}
     assert not unexpected, _report(unexpected)
 

@@ -125,14 +125,21 @@ class SearchBackend(ABC):
             return f" AND {id_expression} >= {floor[0]}", list(floor[1])
         return f" AND {id_expression} >= %s", [floor]
 
-    def engine_floor_sql(self, node: Node, pool: int) -> tuple[str, list]:
-        """A scalar subquery: the pool-th newest post id matching node in the engine alone
-        (0 when fewer match): bounds a one-query read (Similar, Related) like `pool_rows`."""
-        sql, params = self.match_ids_sql(node)
-        return (
-            f"COALESCE(({sql} ORDER BY {self.id_column} DESC LIMIT 1 OFFSET %s), 0)",
-            [*params, pool - 1],
-        )
+    def recount_statements(self) -> list[tuple[str, str]]:
+        """(name, statement) pairs `quaestio recount` runs to rebuild what the engine keeps
+        (core.counters: each sets what differs and reports the rows it changed)."""
+        return []
+
+    # Similar titles ------------------------------------------------------------------------
+    @abstractmethod
+    def title_candidates(
+        self, tokens: list[str], per_term: int
+    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
+        """Candidates for Similar, in one bounded read per title word (`tokens`, stemmed):
+        (word index, post id) for at most `per_term` posts whose title holds the word, the
+        newest first; and how many titles hold each word, as far as the engine knows (at
+        least per_term for a word whose read stopped there). Never a read of all the posts
+        holding a common word."""
 
     @abstractmethod
     def match_ids_sql(self, node: Node) -> tuple[str, list]:

@@ -7,6 +7,7 @@ the tokens quaestio.search.text produced. Ranking is FTS5's bm25 with the title 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection
@@ -132,3 +133,24 @@ class SqliteFtsBackend(SearchBackend):
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]
+
+    def title_candidates(
+        self, tokens: list[str], per_term: int
+    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
+        # FTS5 walks a word's documents from the newest (ORDER BY rowid DESC) and stops at the
+        # LIMIT: a common word costs what a rare one does. What it read is its count (capped).
+        if not tokens:
+            return {}, []
+        probe = (
+            "SELECT * FROM (SELECT {k} AS k, rowid AS id FROM "
+            f"{TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+        )
+        sql = " UNION ALL ".join(probe.format(k=k) for k in range(len(tokens)))
+        params: list = []
+        for token in tokens:
+            params += [fts_expression(Phrase((token,), ("title",))), per_term]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        counts = Counter(tokens[k] for k, _ in found)
+        return dict(counts), found
