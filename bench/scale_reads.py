@@ -166,10 +166,43 @@ def child_measure(repeats: str) -> None:
     print(json.dumps(results))
 
 
+def child_direct(repeats: str) -> None:
+    """similar_questions itself on one open connection, per title: the database's and the
+    selector's time without a request's fixed costs (a connection per request above)."""
+    _setup()
+    from quaestio.search.selectors import similar_questions
+
+    titles = [url.split("title=", 1)[1] for url in _paths()[0][1]]
+    from urllib.parse import unquote
+
+    times = []
+    for title in map(unquote, titles):
+        similar_questions(title)  # warm
+        for _ in range(int(repeats)):
+            started = time.perf_counter()
+            similar_questions(title)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(
+        json.dumps(
+            {
+                "similar_questions() per title": {
+                    "server_timing_p50": None,
+                    "wall_p50": statistics.median(times),
+                    "cpu": 0.0,
+                    "n": len(times),
+                    "status": f"p95 {times[int(len(times) * 0.95)]:.1f} ms",
+                }
+            }
+        )
+    )
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
         mode = sys.argv[1].removeprefix("--child-")
-        {"import": child_import, "measure": child_measure}[mode](*sys.argv[2:])
+        modes = {"import": child_import, "measure": child_measure, "direct": child_direct}
+        modes[mode](*sys.argv[2:])
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--dump", required=True)
@@ -177,6 +210,7 @@ def main() -> None:
     parser.add_argument("--label", default="run")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--direct", action="store_true", help="time similar_questions() alone")
     args = parser.parse_args()
     for backend in args.backends:
         if args.do_import:
@@ -184,7 +218,8 @@ def main() -> None:
             child("import", backend, args.dump)
             print(f"{backend}: imported in {time.perf_counter() - started:.0f} s", flush=True)
             continue
-        results = json.loads(child("measure", backend, str(args.repeats)).strip().splitlines()[-1])
+        mode = "direct" if args.direct else "measure"
+        results = json.loads(child(mode, backend, str(args.repeats)).strip().splitlines()[-1])
         for name, figures in results.items():
             timing = figures["server_timing_p50"]
             print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -384,9 +385,6 @@ def similar_question_ids(title: str, limit: int) -> list[int]:
 # Similar's candidates: the newest SIMILAR_PER_WORD titles holding each of the title's words
 # (at most 12 words), read by the engine without reading all the posts of a common word.
 SIMILAR_PER_WORD = 100
-# Of those, the most promising (by the words they were found for) are read from the posts
-# table and scored by every word their titles share.
-SIMILAR_RESCORED = 60
 
 
 def _word_weight(titles_holding: int) -> float:
@@ -397,28 +395,38 @@ def _word_weight(titles_holding: int) -> float:
 
 def _similar_rows(title: str, limit: int) -> list[tuple]:
     """SIMILAR_COLUMNS of the live questions most like `title`: candidates from the engine's
-    bounded read per word (backends' title_candidates), the best of them scored on their
-    titles. Its cost does not grow with the site: an OR of the title's words over the whole
+    bounded read per word (backends' title_probes_sql), scored on their titles. Its cost does not grow with the site: an OR of the title's words over the whole
     index read every post holding any of them."""
     tokens = similar_title_tokens(title)
     if limit <= 0 or not tokens:
         return []
-    counts, found = get_backend().title_candidates(tokens, SIMILAR_PER_WORD)
+    counts, probes, params = get_backend().title_probes_sql(tokens, SIMILAR_PER_WORD)
+    if not probes:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_candidates_sql(probes), params)
+        found = cursor.fetchall()  # (k, *SIMILAR_COLUMNS) per word a candidate was found for
+    if counts is None:  # what the engine read of each word is its count (capped)
+        counts = Counter(tokens[row[0]] for row in found)
     weights = {token: _word_weight(counts.get(token, 0)) for token in tokens}
-    first_pass: dict[int, float] = {}
-    for k, post_id in found:
-        first_pass[post_id] = first_pass.get(post_id, 0.0) + weights[tokens[k]]
-    best = sorted(first_pass, key=lambda i: (first_pass[i], i), reverse=True)
-    rows = Post.objects.filter(
-        id__in=best[:SIMILAR_RESCORED], post_type=PostType.QUESTION, deletion_date__isnull=True
-    ).values_list(*SIMILAR_COLUMNS)
+    rows = {row[1]: row[1:] for row in found}
     scored = []
-    for row in rows:
+    for post_id, row in rows.items():
         shared = set(tokens) & _title_stems(row[1])
         if shared:
-            scored.append((sum(weights[t] for t in shared), row[0], row))
+            scored.append((sum(weights[t] for t in shared), post_id, row))
     scored.sort(reverse=True)
     return [row for _, _, row in scored[:limit]]
+
+
+def _candidates_sql(probes: str) -> str:
+    """The live questions among the engine's candidates, in the same statement (one round
+    trip: on a busy database each costs more than these reads)."""
+    columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
+    return (
+        f"SELECT c.k, {columns} FROM ({probes}) c JOIN posts_post p ON p.id = c.id "
+        f"WHERE p.post_type = {int(PostType.QUESTION)} AND p.deletion_date IS NULL"
+    )
 
 
 RELATED_PER_TAG = 40  # candidates per tag of the question: its newest questions

@@ -59,3 +59,23 @@ def test_reindex_and_recount_rebuild_the_counts(db):
     assert changed["search title word counts"] == 1
     assert changed["search title word counts of words no longer held"] == 1
     assert _counts("walrus", "ghostword") == {"walrus": 1}
+
+
+def test_a_common_word_is_read_only_among_the_newest_posts(db, monkeypatch):
+    """Similar reads a word held by more than MATCHES_READ titles only within a span of the
+    newest post ids (GIN asked with their id blocks), a rare one whole; the rarest first."""
+    from quaestio.search.backends import get_backend, postgres_titles
+
+    monkeypatch.setattr(postgres_titles, "MATCHES_READ", 2)
+    for n in range(3):
+        _question(f"Common heron number {n}")
+    rare = _question("Common heron with an egret")
+    counts, probes, params = get_backend().title_probes_sql(["heron", "egret"], 100)
+    assert counts == {"heron": 4, "egret": 1}
+    egret, heron = params[0], params[2]  # the rarest first
+    assert "egret" in egret and "#10:" not in egret
+    assert "heron" in heron and "#10:" in heron
+    with connection.cursor() as cursor:
+        cursor.execute(probes, params)
+        found = cursor.fetchall()
+    assert (1, rare.id) in found and sum(k == 0 for k, _ in found) == 4

@@ -132,14 +132,14 @@ class SearchBackend(ABC):
 
     # Similar titles ------------------------------------------------------------------------
     @abstractmethod
-    def title_candidates(
+    def title_probes_sql(
         self, tokens: list[str], per_term: int
-    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
-        """Candidates for Similar, in one bounded read per title word (`tokens`, stemmed):
-        (word index, post id) for at most `per_term` posts whose title holds the word, the
-        newest first; and how many titles hold each word, as far as the engine knows (at
-        least per_term for a word whose read stopped there). Never a read of all the posts
-        holding a common word."""
+    ) -> tuple[dict[str, int] | None, str, list]:
+        """Candidates for Similar, a bounded read per title word (`tokens`, stemmed): a SELECT
+        of (k, id), k the word's index, for at most `per_term` posts whose title holds it,
+        the newest first ("" when no title holds any); and how many titles hold each word
+        where the engine keeps that (else None). Never a read of all the posts holding a
+        common word."""
 
     @abstractmethod
     def match_ids_sql(self, node: Node) -> tuple[str, list]:

@@ -546,31 +546,29 @@ class PostgresBackend(SearchBackend):
     def recount_statements(self) -> list[tuple[str, str]]:
         return list(postgres_titles.RECOUNT)
 
-    def title_candidates(
+    def title_probes_sql(
         self, tokens: list[str], per_term: int
-    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    ) -> tuple[dict[str, int] | None, str, list]:
         # GIN reads a word's whole list of documents before any LIMIT: a rare word (the kept
         # counts say which) is read whole, a common one only among the newest post ids.
-        if not tokens:
-            return {}, []
         with connection.cursor() as cursor:
             counts, newest = postgres_titles.counts_and_newest(cursor, tokens)
-            parts, params = [], []
-            for k, token in enumerate(tokens):
-                if not counts.get(token):
-                    continue  # no title holds it
-                query = quoted_lexeme(TITLE_MARK + token)
-                if counts[token] > postgres_titles.RARE_AT_MOST and newest is not None:
-                    window = blocks_covering(newest + 1 - postgres_titles.COMMON_WINDOW, newest + 1)
-                    query += " & (" + " | ".join(map(quoted_lexeme, window)) + ")"
-                # post_id + 0: sorted after GIN's read, never walked along the primary key
-                # testing each document (see pool_sql).
-                parts.append(
-                    f"(SELECT {k} AS k, post_id AS id FROM {TABLE} "
-                    "WHERE document @@ CAST(%s AS tsquery) ORDER BY post_id + 0 DESC LIMIT %s)"
-                )
-                params += [query, per_term]
-            if not parts:
-                return counts, []
-            cursor.execute(" UNION ALL ".join(parts), params)
-            return counts, cursor.fetchall()
+        parts, params = [], []
+        held = [(k, token) for k, token in enumerate(tokens) if counts.get(token)]
+        held.sort(key=lambda pair: counts[pair[1]])  # the rarest first
+        for k, token in held[: postgres_titles.WORDS_READ]:
+            query = quoted_lexeme(TITLE_MARK + token)
+            span = postgres_titles.newest_span(counts[token], newest or 0)
+            if span is not None:
+                blocks = blocks_covering(*span)
+                query += " & (" + " | ".join(map(quoted_lexeme, blocks)) + ")"
+            # post_id + 0: sorted after GIN's read, never walked along the primary key
+            # testing each document (see pool_sql).
+            parts.append(
+                f"(SELECT {k} AS k, post_id AS id FROM {TABLE} "
+                "WHERE document @@ CAST(%s AS tsquery) ORDER BY post_id + 0 DESC LIMIT %s)"
+            )
+            params += [query, per_term]
+        if not parts:
+            return counts, "", []
+        return counts, " UNION ALL ".join(parts), params

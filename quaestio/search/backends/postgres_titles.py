@@ -67,11 +67,27 @@ def rebuild(cursor) -> None:
         cursor.execute(statement.replace("%%", "%"))
 
 
-# A word held by at most this many titles is read from GIN whole (a bounded read); a more
-# common one only among the newest COMMON_WINDOW post ids, asked of GIN with their id blocks
-# (postgres_document.blocks_covering), so that its cost too stays the same at any size.
-RARE_AT_MOST = 2000
-COMMON_WINDOW = 1 << 16
+# Each post GIN finds is then read from the table to recheck its document (about 18 µs each,
+# measured), so a word's read is kept to about MATCHES_READ posts: a word held by at most
+# that many titles is read whole; a commoner one only among the newest post ids, a span sized
+# by how densely the word falls (the kept count per post id) to hold about that many, asked
+# of GIN with the documents' id blocks (postgres_document.blocks_covering). Either way the
+# cost stays the same at any size of the site.
+MATCHES_READ = 200
+SMALLEST_SPAN = 1 << 10  # one of the smallest id blocks
+WIDEST_SPAN = 1 << 16
+# The rarest this many words of a title are read: a title's common words are found in most
+# candidates anyway, and add little to their score.
+WORDS_READ = 8
+
+
+def newest_span(titles_holding: int, newest: int) -> tuple[int, int] | None:
+    """[low, high) post ids a common word is read within (None: read it whole)."""
+    if titles_holding <= MATCHES_READ:
+        return None
+    span = newest * MATCHES_READ // titles_holding
+    span = max(SMALLEST_SPAN, min(WIDEST_SPAN, span))
+    return newest + 1 - span, newest + 1
 
 
 def counts_and_newest(cursor, tokens: list[str]) -> tuple[dict[str, int], int | None]:

@@ -7,7 +7,6 @@ the tokens quaestio.search.text produced. Ranking is FTS5's bm25 with the title 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection
@@ -134,13 +133,11 @@ class SqliteFtsBackend(SearchBackend):
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]
 
-    def title_candidates(
+    def title_probes_sql(
         self, tokens: list[str], per_term: int
-    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    ) -> tuple[dict[str, int] | None, str, list]:
         # FTS5 walks a word's documents from the newest (ORDER BY rowid DESC) and stops at the
-        # LIMIT: a common word costs what a rare one does. What it read is its count (capped).
-        if not tokens:
-            return {}, []
+        # LIMIT: a common word costs what a rare one does. No counts: what it reads is one.
         probe = (
             "SELECT * FROM (SELECT {k} AS k, rowid AS id FROM "
             f"{TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
@@ -149,8 +146,4 @@ class SqliteFtsBackend(SearchBackend):
         params: list = []
         for token in tokens:
             params += [fts_expression(Phrase((token,), ("title",))), per_term]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        counts = Counter(tokens[k] for k, _ in found)
-        return dict(counts), found
+        return None, sql, params
