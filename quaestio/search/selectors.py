@@ -385,6 +385,7 @@ def similar_question_ids(title: str, limit: int) -> list[int]:
 # Similar's candidates: the newest SIMILAR_PER_WORD titles holding each of the title's words
 # (at most 12 words), read by the engine without reading all the posts of a common word.
 SIMILAR_PER_WORD = 100
+SIMILAR_RESCORED = 60
 
 
 def _word_weight(titles_holding: int) -> float:
@@ -395,8 +396,9 @@ def _word_weight(titles_holding: int) -> float:
 
 def _similar_rows(title: str, limit: int) -> list[tuple]:
     """SIMILAR_COLUMNS of the live questions most like `title`: candidates from the engine's
-    bounded read per word (backends' title_probes_sql), scored on their titles. Its cost does not grow with the site: an OR of the title's words over the whole
-    index read every post holding any of them."""
+    bounded read per word (backends' title_probes_sql), scored on their titles. Its cost
+    does not grow with the site: an OR of the title's words over the whole index read every
+    post holding any of them."""
     tokens = similar_title_tokens(title)
     if limit <= 0 or not tokens:
         return []
@@ -405,26 +407,35 @@ def _similar_rows(title: str, limit: int) -> list[tuple]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_candidates_sql(probes), params)
-        found = cursor.fetchall()  # (k, *SIMILAR_COLUMNS) per word a candidate was found for
+        found = cursor.fetchall()  # (k, id, title) per word a candidate was found for
     if counts is None:  # what the engine read of each word is its count (capped)
-        counts = Counter(tokens[row[0]] for row in found)
+        counts = Counter(tokens[k] for k, _, _ in found)
     weights = {token: _word_weight(counts.get(token, 0)) for token in tokens}
-    rows = {row[1]: row[1:] for row in found}
+    titles, first_pass = {}, {}
+    for k, post_id, title in found:
+        titles[post_id] = title
+        first_pass[post_id] = first_pass.get(post_id, 0.0) + weights[tokens[k]]
+    # A common word's read may stop before an older candidate holding it: the best by the
+    # words they were found for are scored again on every word of their titles (stemming
+    # every candidate's title cost more than the database's reads).
+    best = sorted(first_pass, key=lambda i: (first_pass[i], i), reverse=True)[:SIMILAR_RESCORED]
     scored = []
-    for post_id, row in rows.items():
-        shared = set(tokens) & _title_stems(row[1])
+    for post_id in best:
+        shared = set(tokens) & _title_stems(titles[post_id])
         if shared:
-            scored.append((sum(weights[t] for t in shared), post_id, row))
-    scored.sort(reverse=True)
-    return [row for _, _, row in scored[:limit]]
+            scored.append((sum(weights[t] for t in shared), post_id))
+    chosen = [post_id for _, post_id in sorted(scored, reverse=True)[:limit]]
+    # Only the chosen few rows whole: parsing every candidate's dates cost more CPU than a
+    # second lookup by primary key.
+    rows = {row[0]: row for row in Post.objects.filter(id__in=chosen).values_list(*SIMILAR_COLUMNS)}
+    return [rows[post_id] for post_id in chosen if post_id in rows]
 
 
 def _candidates_sql(probes: str) -> str:
-    """The live questions among the engine's candidates, in the same statement (one round
-    trip: on a busy database each costs more than these reads)."""
-    columns = ", ".join(f"p.{c}" for c in SIMILAR_COLUMNS)
+    """The live questions among the engine's candidates and their titles, in the same
+    statement as the engine's reads."""
     return (
-        f"SELECT c.k, {columns} FROM ({probes}) c JOIN posts_post p ON p.id = c.id "
+        f"SELECT c.k, p.id, p.title FROM ({probes}) c JOIN posts_post p ON p.id = c.id "
         f"WHERE p.post_type = {int(PostType.QUESTION)} AND p.deletion_date IS NULL"
     )
 

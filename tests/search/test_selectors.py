@@ -187,4 +187,4 @@ def test_similar_finds_an_old_question_by_its_rare_word_among_many_common_ones(d
     with CaptureQueriesContext(connection) as captured:
         found = similar_questions("python error with a quaternion", limit=3)
     assert found[0].id == old.id
-    assert len(captured) <= 2  # PostgreSQL: the kept word counts first
+    assert len(captured) <= 3  # PostgreSQL: the kept word counts first
