@@ -72,6 +72,8 @@ class User(AbstractBaseUser):
             # The users page's order, ties by id: the whole order from the index.
             models.Index(fields=["-reputation", "id"], name="user_reputation_id_idx"),
             models.Index(fields=["display_name"], name="user_display_name_idx"),
+            # The API's sort=creation: a page from the index's end, not a sort of every user.
+            models.Index(fields=["-creation_date", "-id"], name="user_creation_id_idx"),
         ]
 
     def __str__(self) -> str:

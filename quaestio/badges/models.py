@@ -28,6 +28,10 @@ class Badge(models.Model):
         indexes = [
             models.Index(fields=["user", "badge_class"], name="badge_user_class_idx"),
             models.Index(fields=["name", "date"], name="badge_name_date_idx"),
+            # A kind's first award (the API's badge_id) in one probe, whatever its awards.
+            models.Index(
+                fields=["name", "badge_class", "tag_based", "id"], name="badge_kind_first_idx"
+            ),
         ]
 
 

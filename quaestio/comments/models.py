@@ -33,4 +33,6 @@ class Comment(models.Model):
             # The API's list of all comments, newest first: a page from the index's end
             # rather than a sort of every comment (issue 20).
             models.Index(fields=["-creation_date", "-id"], name="comment_created_idx"),
+            # The API's sort=votes: likewise a page from the index's end (issue 20).
+            models.Index(fields=["-score", "-id"], name="comment_score_idx"),
         ]

@@ -229,11 +229,13 @@ FROM changed
 def statements() -> list[tuple[str, str]]:
     """The counters' statements for this database (same names, rows and row counts), then the
     site-wide counts (core.site_counts: questions, users, tags, badge awards), last because
-    the unanswered count reads the answer counts."""
+    the unanswered count reads the answer counts; then what the search engine keeps (its
+    title word counts)."""
     from quaestio.core.site_counts import SITE_COUNTERS
+    from quaestio.search.backends import get_backend
 
     per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
-    return per_row + SITE_COUNTERS
+    return per_row + SITE_COUNTERS + get_backend().recount_statements()
 
 
 def recount(

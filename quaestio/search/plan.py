@@ -153,13 +153,11 @@ def plan_text(query: SearchQuery, expand: Expander) -> TextPlan:
     return TextPlan(tuple(required), tuple(n for n in excluded if n != NOTHING))
 
 
-def similar_title_plan(title: str, max_words: int = 12) -> Node | None:
-    """Any of a title's meaningful words, in question titles: the "similar questions" query."""
+def similar_title_tokens(title: str, max_words: int = 12) -> list[str]:
+    """A title's meaningful words (its first max_words), stemmed as titles are indexed: what
+    "similar questions" looks for."""
     meaningful = [w for w in dict.fromkeys(words(title)) if w not in STOP_WORDS]
-    tokens = list(dict.fromkeys(stem(w) for w in meaningful[:max_words]))
-    if not tokens:
-        return None
-    return Either(tuple(Phrase((token,), ("title",)) for token in tokens))
+    return list(dict.fromkeys(stem(w) for w in meaningful[:max_words]))
 
 
 def highlight_terms(plan: TextPlan) -> tuple[frozenset[str], tuple[str, ...]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +32,7 @@ from quaestio.search.plan import (
     any_of,
     highlight_terms,
     plan_text,
-    similar_title_plan,
+    similar_title_tokens,
 )
 from quaestio.search.query import SearchQuery
 from quaestio.search.text import STOP_WORDS, plain_text, stem, words
@@ -343,20 +345,6 @@ def _hits(ids: list[int], plan: TextPlan) -> list[Hit]:
     return hits
 
 
-_EXCLUDED_ID_SLOT = -987_654_321  # stands for the excluded id in the cached SQL's parameters
-
-
-@lru_cache(maxsize=4)
-def _live_questions_sql(excluding: bool, columns: tuple[str, ...]) -> tuple[str, list]:
-    """The candidate set of Similar/Related as SQL, compiled once per process: building it
-    through the ORM on every question page view cost more than running the query."""
-    candidates = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
-    if excluding:
-        candidates = candidates.exclude(id=_EXCLUDED_ID_SLOT)
-    sql, params = candidates.values(*columns).order_by().query.sql_with_params()
-    return sql, list(params)
-
-
 @dataclass(slots=True)
 class SimilarRow:
     """A question as Similar lists it (the columns of SIMILAR_COLUMNS)."""
@@ -383,16 +371,73 @@ class RelatedRow:
 
 
 def similar_questions(title: str, limit: int = 5) -> list[SimilarRow]:
-    """Live questions whose titles share the most meaningful words with `title` (one query)."""
-    with connection.cursor() as cursor:
-        return _ranked_by_title(cursor, SimilarRow, SIMILAR_COLUMNS, title, limit)
+    """Live questions whose titles share the most meaningful words with `title`, the rarer
+    words weighing more (a fixed few queries, see _similar_rows)."""
+    return [SimilarRow(*row) for row in _similar_rows(title, limit)]
 
 
 def similar_question_ids(title: str, limit: int) -> list[int]:
-    """The ids of similar_questions, best first (one query): for a reader that filters, sorts
-    and pages them itself (the API's /similar)."""
+    """The ids of similar_questions, best first: for a reader that filters, sorts and pages
+    them itself (the API's /similar)."""
+    return [row[0] for row in _similar_rows(title, limit)]
+
+
+# Similar's candidates: the newest SIMILAR_PER_WORD titles holding each of the title's words
+# (at most 12 words), read by the engine without reading all the posts of a common word.
+SIMILAR_PER_WORD = 100
+SIMILAR_RESCORED = 60
+
+
+def _word_weight(titles_holding: int) -> float:
+    """A word shared by few titles says more (an inverse document frequency; the counts of
+    common words are capped by the engine's read, which only flattens their low weight)."""
+    return math.log(1 + 1_000_000 / (1 + titles_holding))
+
+
+def _similar_rows(title: str, limit: int) -> list[tuple]:
+    """SIMILAR_COLUMNS of the live questions most like `title`: candidates from the engine's
+    bounded read per word (backends' title_probes_sql), scored on their titles. Its cost
+    does not grow with the site: an OR of the title's words over the whole index read every
+    post holding any of them."""
+    tokens = similar_title_tokens(title)
+    if limit <= 0 or not tokens:
+        return []
+    counts, probes, params = get_backend().title_probes_sql(tokens, SIMILAR_PER_WORD)
+    if not probes:
+        return []
     with connection.cursor() as cursor:
-        return _ranked_by_title(cursor, int, ("id",), title, limit)
+        cursor.execute(_candidates_sql(probes), params)
+        found = cursor.fetchall()  # (k, id, title) per word a candidate was found for
+    if counts is None:  # what the engine read of each word is its count (capped)
+        counts = Counter(tokens[k] for k, _, _ in found)
+    weights = {token: _word_weight(counts.get(token, 0)) for token in tokens}
+    titles, first_pass = {}, {}
+    for k, post_id, title in found:
+        titles[post_id] = title
+        first_pass[post_id] = first_pass.get(post_id, 0.0) + weights[tokens[k]]
+    # A common word's read may stop before an older candidate holding it: the best by the
+    # words they were found for are scored again on every word of their titles (stemming
+    # every candidate's title cost more than the database's reads).
+    best = sorted(first_pass, key=lambda i: (first_pass[i], i), reverse=True)[:SIMILAR_RESCORED]
+    scored = []
+    for post_id in best:
+        shared = set(tokens) & _title_stems(titles[post_id])
+        if shared:
+            scored.append((sum(weights[t] for t in shared), post_id))
+    chosen = [post_id for _, post_id in sorted(scored, reverse=True)[:limit]]
+    # Only the chosen few rows whole: parsing every candidate's dates cost more CPU than a
+    # second lookup by primary key.
+    rows = {row[0]: row for row in Post.objects.filter(id__in=chosen).values_list(*SIMILAR_COLUMNS)}
+    return [rows[post_id] for post_id in chosen if post_id in rows]
+
+
+def _candidates_sql(probes: str) -> str:
+    """The live questions among the engine's candidates and their titles, in the same
+    statement as the engine's reads."""
+    return (
+        f"SELECT c.k, p.id, p.title FROM ({probes}) c JOIN posts_post p ON p.id = c.id "
+        f"WHERE p.post_type = {int(PostType.QUESTION)} AND p.deletion_date IS NULL"
+    )
 
 
 RELATED_PER_TAG = 40  # candidates per tag of the question: its newest questions
@@ -439,44 +484,3 @@ def _related_sql(tags: int) -> str:
         f"SELECT {columns} FROM posts_post p WHERE p.id IN ({candidates}) "
         f"AND p.post_type = {int(PostType.QUESTION)} AND p.deletion_date IS NULL AND p.id <> %s"
     )
-
-
-def _ranked_by_title(
-    cursor, row_class, columns: tuple[str, ...], title: str, limit: int, exclude_id=None
-) -> list:
-    statement = (
-        _similar_statement(title, exclude_id is not None, connection.vendor, columns)
-        if limit > 0
-        else None
-    )
-    if statement is None:
-        return []
-    sql, params = statement
-    if exclude_id is not None:
-        params = [exclude_id if p == _EXCLUDED_ID_SLOT else p for p in params]
-    # Rows, not model instances: this runs on every question page view (the Related sidebar),
-    # where building ten Post instances cost more than the query.
-    cursor.execute(sql, [*params, limit])
-    return [row_class(*row) for row in cursor.fetchall()]
-
-
-@lru_cache(maxsize=4096)
-def _similar_statement(
-    title: str, excluding: bool, vendor: str, columns: tuple[str, ...]
-) -> tuple[str, tuple] | None:
-    """The Similar/Related query for a title, planned once per process: parsing the title and
-    writing the engine's SQL cost as much as running it, on every question page view. The
-    vendor is part of the key because the SQL is the engine's."""
-    node = similar_title_plan(title)
-    if node is None:
-        return None
-    base_sql, base_params = _live_questions_sql(excluding, columns)
-    backend = get_backend()
-    sql, params = backend.ranked_sql(
-        node,
-        (base_sql, list(base_params)),
-        "relevance",
-        columns=", ".join(f"p.{c}" for c in columns),
-        floor=backend.engine_floor_sql(node, MATCH_POOL),
-    )
-    return f"{sql} LIMIT %s", tuple(params)

@@ -37,7 +37,7 @@ LIST_METHODS = {
     "users/101;103/tags": 3,
     "tags": 3,
     "badges": 3,
-    "badges/recipients": 4,
+    "badges/recipients": 5,  # the kinds kept (BadgeCount), then their first awards
     "search/advanced": 7,
     "search/excerpts": 6,
     "info": 7,

@@ -158,9 +158,33 @@ def test_question_page_related_sidebar_comes_from_the_search_engine(demo):
     assert len(captured) == 1
 
 
-def test_similar_questions_rank_within_the_newest_matches(corpus, monkeypatch):
-    """Similar and Related look at the newest MATCH_POOL title matches only, in one query."""
+def test_similar_reads_a_bounded_number_of_titles_per_word(corpus, monkeypatch):
+    """Similar reads at most SIMILAR_PER_WORD titles per word (the newest): with one, the
+    newest question titled with "empire" (q5) is the only candidate, though q1 shares more."""
     from quaestio.search import selectors
 
-    monkeypatch.setattr(selectors, "MATCH_POOL", 1)
-    assert [p.id for p in similar_questions("Roman empire")] == [corpus.id("q5")]
+    monkeypatch.setattr(selectors, "SIMILAR_PER_WORD", 1)
+    assert [p.id for p in similar_questions("Byzantine empire")] == [corpus.id("q5")]
+    assert corpus.id("q1") not in [p.id for p in similar_questions("empire")]
+
+
+def test_similar_finds_an_old_question_by_its_rare_word_among_many_common_ones(db):
+    """An old question sharing a rare title word ranks above many newer ones sharing only a
+    common word: each word is read on its own (newest first, capped), and the rarer weighs
+    more. Asked in a fixed few queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    old = Post.objects.create(
+        post_type=PostType.QUESTION, title="Quaternion rotation error in python", body="<p>x</p>"
+    )
+    index_post(old.id)
+    for n in range(30):
+        newer = Post.objects.create(
+            post_type=PostType.QUESTION, title=f"Python error number {n}", body="<p>y</p>"
+        )
+        index_post(newer.id)
+    with CaptureQueriesContext(connection) as captured:
+        found = similar_questions("python error with a quaternion", limit=3)
+    assert found[0].id == old.id
+    assert len(captured) <= 3  # PostgreSQL: the kept word counts first

@@ -125,14 +125,21 @@ class SearchBackend(ABC):
             return f" AND {id_expression} >= {floor[0]}", list(floor[1])
         return f" AND {id_expression} >= %s", [floor]
 
-    def engine_floor_sql(self, node: Node, pool: int) -> tuple[str, list]:
-        """A scalar subquery: the pool-th newest post id matching node in the engine alone
-        (0 when fewer match): bounds a one-query read (Similar, Related) like `pool_rows`."""
-        sql, params = self.match_ids_sql(node)
-        return (
-            f"COALESCE(({sql} ORDER BY {self.id_column} DESC LIMIT 1 OFFSET %s), 0)",
-            [*params, pool - 1],
-        )
+    def recount_statements(self) -> list[tuple[str, str]]:
+        """(name, statement) pairs `quaestio recount` runs to rebuild what the engine keeps
+        (core.counters: each sets what differs and reports the rows it changed)."""
+        return []
+
+    # Similar titles ------------------------------------------------------------------------
+    @abstractmethod
+    def title_probes_sql(
+        self, tokens: list[str], per_term: int
+    ) -> tuple[dict[str, int] | None, str, list]:
+        """Candidates for Similar, a bounded read per title word (`tokens`, stemmed): a SELECT
+        of (k, id), k the word's index, for at most `per_term` posts whose title holds it,
+        the newest first ("" when no title holds any); and how many titles hold each word
+        where the engine keeps that (else None). Never a read of all the posts holding a
+        common word."""
 
     @abstractmethod
     def match_ids_sql(self, node: Node) -> tuple[str, list]:

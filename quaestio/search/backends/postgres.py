@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from quaestio.search.backends import postgres_titles
 from quaestio.search.backends.base import (
     WORDS_TABLE,
     Floor,
@@ -238,6 +239,9 @@ class PostgresBackend(SearchBackend):
 
     def finish_bulk_load(self, low: int, high: int) -> None:
         fill_facts(low, high)
+        # Counted whole: the loaded range may hold posts the site had already.
+        with connection.cursor() as cursor:
+            postgres_titles.rebuild(cursor)
 
     def remember_words(self, words: list[str]) -> None:
         # One statement for the lot: a row per statement cost a round trip a word.
@@ -255,6 +259,7 @@ class PostgresBackend(SearchBackend):
         ids = [d.post_id for d in documents]
         with connection.cursor() as cursor:
             facts = _facts_of(cursor, ids)
+            postgres_titles.count_terms(cursor, ids, -1)  # the replaced documents' titles
             cursor.executemany(
                 f"INSERT INTO {TABLE} (post_id, document, pairs, tag_ids, creation_date) "
                 "VALUES (%s, %s::tsvector, %s::integer[], %s::integer[], %s) "
@@ -263,6 +268,7 @@ class PostgresBackend(SearchBackend):
                 "creation_date = EXCLUDED.creation_date",
                 [self._upsert_row(d, *facts.get(d.post_id, NO_FACTS)) for d in documents],
             )
+            postgres_titles.count_terms(cursor, ids, 1)
             # An edited question may have been retagged: its answers search under its tags.
             cursor.execute(
                 f"UPDATE {TABLE} d SET tag_ids = {QUESTION_TAGS_SQL} FROM posts_post p "
@@ -287,6 +293,7 @@ class PostgresBackend(SearchBackend):
     def remove(self, post_ids: list[int]) -> None:
         if post_ids:
             with connection.cursor() as cursor:
+                postgres_titles.count_terms(cursor, list(post_ids), -1)
                 cursor.execute(f"DELETE FROM {TABLE} WHERE post_id = ANY(%s)", [list(post_ids)])
 
     def bulk_load(self, batches: Iterable[list[Document]]) -> None:
@@ -324,6 +331,7 @@ class PostgresBackend(SearchBackend):
             cursor.execute(CREATE_CREATED_INDEX_SQL)
             cursor.execute(CREATE_PAIRS_INDEX_SQL)
             cursor.execute(f"ANALYZE {TABLE}")
+            postgres_titles.rebuild(cursor)
 
     def indexed_count(self) -> int:
         with connection.cursor() as cursor:
@@ -534,3 +542,33 @@ class PostgresBackend(SearchBackend):
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT post_id FROM {TABLE} WHERE document @@ CAST(%s AS tsquery)", [tsquery(node)]
+
+    def recount_statements(self) -> list[tuple[str, str]]:
+        return list(postgres_titles.RECOUNT)
+
+    def title_probes_sql(
+        self, tokens: list[str], per_term: int
+    ) -> tuple[dict[str, int] | None, str, list]:
+        # GIN reads a word's whole list of documents before any LIMIT: a rare word (the kept
+        # counts say which) is read whole, a common one only among the newest post ids.
+        with connection.cursor() as cursor:
+            counts, newest = postgres_titles.counts_and_newest(cursor, tokens)
+        parts, params = [], []
+        held = [(k, token) for k, token in enumerate(tokens) if counts.get(token)]
+        held.sort(key=lambda pair: counts[pair[1]])  # the rarest first
+        for k, token in held[: postgres_titles.WORDS_READ]:
+            query = quoted_lexeme(TITLE_MARK + token)
+            span = postgres_titles.newest_span(counts[token], newest or 0)
+            if span is not None:
+                blocks = blocks_covering(*span)
+                query += " & (" + " | ".join(map(quoted_lexeme, blocks)) + ")"
+            # post_id + 0: sorted after GIN's read, never walked along the primary key
+            # testing each document (see pool_sql).
+            parts.append(
+                f"(SELECT {k} AS k, post_id AS id FROM {TABLE} "
+                "WHERE document @@ CAST(%s AS tsquery) ORDER BY post_id + 0 DESC LIMIT %s)"
+            )
+            params += [query, per_term]
+        if not parts:
+            return counts, "", []
+        return counts, " UNION ALL ".join(parts), params

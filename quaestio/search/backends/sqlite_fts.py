@@ -132,3 +132,18 @@ class SqliteFtsBackend(SearchBackend):
 
     def match_ids_sql(self, node: Node) -> tuple[str, list]:
         return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts_expression(node)]
+
+    def title_probes_sql(
+        self, tokens: list[str], per_term: int
+    ) -> tuple[dict[str, int] | None, str, list]:
+        # FTS5 walks a word's documents from the newest (ORDER BY rowid DESC) and stops at the
+        # LIMIT: a common word costs what a rare one does. No counts: what it reads is one.
+        probe = (
+            "SELECT * FROM (SELECT {k} AS k, rowid AS id FROM "
+            f"{TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+        )
+        sql = " UNION ALL ".join(probe.format(k=k) for k in range(len(tokens)))
+        params: list = []
+        for token in tokens:
+            params += [fts_expression(Phrase((token,), ("title",))), per_term]
+        return None, sql, params
