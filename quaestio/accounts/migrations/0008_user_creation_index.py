@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_suspension_annotation_address"),
+        ("accounts", "0007_privacy_records"),
     ]
 
     operations = [
