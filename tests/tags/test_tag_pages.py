@@ -76,7 +76,7 @@ def test_watch_and_ignore_from_the_tag_page_with_csrf(questions, make_user):
 
 def test_settings_page_adds_removes_and_chooses_hiding(questions, make_user, client):
     """/users/tag-preferences adds watched and ignored tags, refuses unknown ones with a
-    message, and saves the hide setting."""
+    message (a list naming one changes nothing), and saves the hide setting."""
     user = make_user()
     client.force_login(user)
     assert (
@@ -93,6 +93,9 @@ def test_settings_page_adds_removes_and_chooses_hiding(questions, make_user, cli
     assert kinds == {"rome": "watched", "greece": "watched", "egypt": "ignored"}
     refused = client.post("/users/tag-preferences", {"kind": "watched", "tags": "atlantis"})
     assert refused.status_code == 404 and "No tag with that name" in refused.content.decode()
+    mixed = client.post("/users/tag-preferences", {"kind": "ignored", "tags": "rome atlantis"})
+    assert mixed.status_code == 404
+    assert TagPreference.objects.get(user=user, tag__name="rome").kind == "watched"
     client.post("/users/tag-preferences", {"kind": "", "tags": "greece"})
     client.post("/users/tag-preferences", {"hide_ignored": "1"})
     assert TagDisplaySetting.objects.get(user=user).hide_ignored

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -130,8 +131,10 @@ def preferences(request):
                 tag_display_set(request.user, hide_ignored=request.POST["hide_ignored"] == "1")
             else:
                 kind = request.POST.get("kind", "") or None
-                for name in request.POST.get("tags", "").replace(",", " ").split()[:20]:
-                    tag_preference_set(request.user, name, kind)
+                names = request.POST.get("tags", "").replace(",", " ").split()[:20]
+                with transaction.atomic():  # an unknown name among them: none is saved
+                    for name in names:
+                        tag_preference_set(request.user, name, kind)
         except DomainError as refused:
             error, status = refused.message, refused.status
         else:
