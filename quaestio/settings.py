@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quaestio.moderation",
     "quaestio.notifications",
     "quaestio.live",
+    "quaestio.chat",
     "quaestio.search",
     "quaestio.dumps",
     "quaestio.web",

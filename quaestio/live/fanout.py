@@ -80,6 +80,16 @@ class Hub:
             self._tasks.append(asyncio.create_task(work, context=contextvars.Context()))
         wakeups.register_local_hub(self)
 
+    async def stop(self) -> None:
+        """Stop listening and close the hub's database connections (tests; a server process
+        just ends)."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.read(_close_connection)
+        self._reader.shutdown(wait=True)
+        wakeups.register_local_hub(None)
+
     def subscribe(self, wanted: frozenset[str]) -> Subscription:
         subscription = Subscription(wanted)
         for channel in wanted:
@@ -99,7 +109,10 @@ class Hub:
         return len({s for subs in self.by_channel.values() for s in subs})
 
     def wake_threadsafe(self) -> None:
-        self.loop.call_soon_threadsafe(self._wake.set)
+        try:
+            self.loop.call_soon_threadsafe(self._wake.set)
+        except RuntimeError:  # the loop has closed (a test's asyncio.run ended)
+            pass
 
     def wake(self) -> None:
         self._wake.set()
@@ -180,6 +193,10 @@ def _with_fresh_connection(function, args):
         raise
 
 
+def _close_connection() -> None:
+    connection.close()  # the connection of the thread this runs on: the hub's
+
+
 def _read_after(after_id: int) -> list[selectors.Event]:
     return selectors.events_after(after_id, limit=selectors.REPLAY_LIMIT)
 
@@ -216,22 +233,31 @@ def _pg_conninfo(settings_dict: dict) -> str:
 
 
 _hub: Hub | None = None
-_starting: asyncio.Lock | None = None
+_starting: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
 
 async def hub() -> Hub:
-    """This process's hub, started on the first stream."""
+    """This process's hub, started on the first stream. A server process has one event loop;
+    tests run several one after another, each getting a hub of its own."""
     global _hub, _starting
-    if _hub is not None:
+    loop = asyncio.get_running_loop()
+    if _hub is not None and _hub.loop is loop:
         return _hub
-    if _starting is None:
-        _starting = asyncio.Lock()
-    async with _starting:
-        if _hub is None:
+    if _starting is None or _starting[0] is not loop:
+        _starting = (loop, asyncio.Lock())
+    async with _starting[1]:
+        if _hub is None or _hub.loop is not loop:
             started = Hub()
             await started.start()
             _hub = started
     return _hub
+
+
+async def stop_hub() -> None:
+    global _hub
+    if _hub is not None:
+        stopping, _hub = _hub, None
+        await stopping.stop()
 
 
 def current_hub() -> Hub | None:

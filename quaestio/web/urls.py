@@ -2,6 +2,7 @@
 
 from quaestio.web.views import (
     accounts,
+    chat,
     closing,
     community_wiki,
     deletion,
@@ -47,4 +48,5 @@ urlpatterns = (
     + review.urlpatterns
     + spam_defence.urlpatterns
     + post_tools.urlpatterns
+    + chat.urlpatterns
 )
