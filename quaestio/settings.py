@@ -38,9 +38,8 @@ SITE_NAME = env_str("QUAESTIO_SITE_NAME", "Quaestio History")
 SITE_URL = env_str("QUAESTIO_SITE_URL", "http://127.0.0.1:8000")
 # Where pages open their live-updates stream: empty for the site's own /live/stream (nginx or
 # the cluster's proxy route /live/ to the ASGI process); `quaestio serve` sets the live
-# process's own address. QUAESTIO_LIVE=0 turns the streams into polling (live/views.py).
+# process's own address. A WSGI worker asked for a stream answers it as a poll (live/views.py).
 QUAESTIO_LIVE_URL = env_str("QUAESTIO_LIVE_URL", "")
-QUAESTIO_LIVE = env_bool("QUAESTIO_LIVE", True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

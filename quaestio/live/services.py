@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -42,7 +41,3 @@ def prune(now=None) -> int:
     cutoff = (now or timezone.now()) - RETENTION
     deleted, _ = LiveEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-def live_enabled() -> bool:
-    return bool(getattr(settings, "QUAESTIO_LIVE", True))
