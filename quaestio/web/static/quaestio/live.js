@@ -116,14 +116,17 @@ async function refreshTopBar() {
   const response = await fetch("/users/top-bar.json", { credentials: "same-origin" });
   if (!response.ok) return;
   const counts = await response.json();
-  for (const [id, key] of [
-    ["inbox-unread", "inbox_unread"],
-    ["achievements-unseen", "achievements_unseen"],
+  // The top bar's counts (notifications' top_bar_counts); either spelling of the keys.
+  for (const [id, keys] of [
+    ["inbox-unread", ["inbox_unread", "inbox"]],
+    ["achievements-unseen", ["achievements_unseen", "achievements"]],
   ]) {
     const element = document.getElementById(id);
-    if (element && key in counts) {
-      element.dataset.count = String(counts[key]);
-      element.textContent = counts[key] ? String(counts[key]) : "";
+    const key = keys.find((name) => name in counts);
+    if (element && key) {
+      const value = Number(counts[key]) || 0;
+      element.dataset.count = String(value);
+      element.textContent = value ? String(value) : "";
     }
   }
   const rep = document.querySelector(".account .me .rep");
