@@ -19,6 +19,17 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=int(os.environ.get("QUAESTIO_WORKERS", "2")),
         help="worker processes (default 2, one per core on our machines)",
     )
+    parser.add_argument(
+        "--live-port",
+        type=int,
+        default=int(os.environ.get("QUAESTIO_LIVE_PORT", "0")),
+        help="port of the live-updates process (ASGI, /live/ streams; default: the port after --port)",
+    )
+    parser.add_argument(
+        "--no-live",
+        action="store_true",
+        help="no live-updates process: pages poll the web workers for changes instead",
+    )
 
 
 def manage_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,8 +96,48 @@ def serve(args, already_set_up: bool = False) -> int:
     command = granian_command(args.host, args.port, args.workers)
     # Workers inherit the environment, so they see the same data directory and database.
     os.environ["QUAESTIO_DATA_DIR"] = str(settings.DATA_DIR)
-    os.execv(sys.executable, command)
-    return 0  # not reached
+    if args.no_live:
+        os.execv(sys.executable, command)
+        return 0  # not reached
+    return _serve_with_live(args, command)
+
+
+def _serve_with_live(args, web_command: list[str]) -> int:
+    """The WSGI workers and, beside them, the ASGI process holding the pages' live streams
+    (docs/deployment.md: why two servers). Without a router in front, pages open their stream
+    on the live process's own port: it answers them with CORS for the site's origin."""
+    from quaestio.cluster.runner import Program, Runner
+
+    live_port = args.live_port or args.port + 1
+    stream_url = served_site_url(args.host, live_port) + "/live/stream"
+    os.environ.setdefault("QUAESTIO_LIVE_URL", stream_url)
+    print(f"Live updates on {stream_url}", flush=True)
+    programs = [
+        Program("web", web_command),
+        Program("live", live_command(args.host, live_port)),
+    ]
+    return Runner(programs).run()
+
+
+def live_command(host: str, port: int) -> list[str]:
+    """The live-updates process: one ASGI worker whose event loop holds every open stream."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asginl",  # ASGI without lifespan, which Django does not implement
+        "quaestio.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--no-ws",
+        "--log-level",
+        "warning",
+    ]
 
 
 def granian_command(host: str, port: int, workers: int) -> list[str]:

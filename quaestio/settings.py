@@ -36,6 +36,10 @@ QUAESTIO_TRUSTED_PROXY_HEADER = env_str("QUAESTIO_TRUSTED_PROXY_HEADER")
 QUAESTIO_TRUSTED_PROXY_COUNT = max(1, env_int("QUAESTIO_TRUSTED_PROXY_COUNT", 1))
 SITE_NAME = env_str("QUAESTIO_SITE_NAME", "Quaestio History")
 SITE_URL = env_str("QUAESTIO_SITE_URL", "http://127.0.0.1:8000")
+# Where pages open their live-updates stream: empty for the site's own /live/stream (nginx or
+# the cluster's proxy route /live/ to the ASGI process); `quaestio serve` sets the live
+# process's own address. A WSGI worker asked for a stream answers it as a poll (live/views.py).
+QUAESTIO_LIVE_URL = env_str("QUAESTIO_LIVE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
     "quaestio.badges",
     "quaestio.moderation",
     "quaestio.notifications",
+    "quaestio.live",
+    "quaestio.chat",
     "quaestio.search",
     "quaestio.dumps",
     "quaestio.web",

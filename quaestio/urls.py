@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("2.3/", include("quaestio.api.urls")),
     path("", include("quaestio.api.pages")),
+    path("", include("quaestio.live.urls")),
     path("", include("quaestio.web.urls")),
 ]
 

@@ -15,7 +15,7 @@ import sys
 
 from django.conf import settings
 
-from quaestio.cli_commands import granian_command, served_site_url, setup
+from quaestio.cli_commands import granian_command, live_command, served_site_url, setup
 from quaestio.cluster.runner import Program, Runner
 
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
@@ -56,9 +56,13 @@ def programs(args) -> list[Program]:
         Program(f"web.{n}", granian_command("127.0.0.1", port, 1), env)
         for n, port in enumerate(web_ports, start=1)
     ]
+    # The live-updates process (ASGI) holds the pages' streams; the proxy sends /live/ to it.
+    live_port = args.port + args.web + 1
+    found.append(Program("live", live_command("127.0.0.1", live_port), env))
     proxy = [sys.executable, "-m", "quaestio.cluster.proxy", "--listen", f"{args.host}:{args.port}"]
     for port in web_ports:
         proxy += ["--backend", f"127.0.0.1:{port}"]
+    proxy += ["--live-backend", f"127.0.0.1:{live_port}"]
     found.append(Program("proxy", proxy, env))
     if not args.no_worker:
         worker = [sys.executable, "-m", "quaestio.cli", "manage", "db_worker"]

@@ -8,6 +8,8 @@ few things of nginx's the cluster relies on:
 * a process that refuses the connection (down, restarting) is skipped for a moment and the
   request goes to the next one; a request that got no answer at all is retried elsewhere only
   when it is safe to repeat (GET, HEAD, OPTIONS), as nginx's `proxy_next_upstream` does;
+* a request for /live/ (the pages' event streams) goes to the live-updates process instead,
+  as nginx's `location /live/` does, and its response is passed on as it comes;
 * the client's address is appended to X-Forwarded-For, which the web processes trust
   (QUAESTIO_TRUSTED_PROXY_HEADER), so rate limits see the visitor and not the proxy.
 
@@ -68,10 +70,12 @@ def _error(status: str, text: str) -> bytes:
 
 
 async def _read_request(reader: asyncio.StreamReader, client_ip: str) -> tuple[bytes, bytes]:
-    """The request to forward (head rewritten) and its method; raises ValueError if malformed."""
+    """The request to forward (head rewritten) and its request line's method and target;
+    raises ValueError if malformed."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head[:-4].split(b"\r\n")
-    method = lines[0].split(b" ", 1)[0]
+    method, _, rest = lines[0].partition(b" ")
+    target = rest.partition(b" ")[0]
     headers, forwarded_for, length = [], b"", 0
     for line in lines[1:]:
         name, _, value = line.partition(b":")
@@ -94,7 +98,7 @@ async def _read_request(reader: asyncio.StreamReader, client_ip: str) -> tuple[b
         b"X-Forwarded-Proto: http",
         b"Connection: close",
     ]
-    return b"\r\n".join([lines[0], *headers]) + b"\r\n\r\n" + body, method
+    return b"\r\n".join([lines[0], *headers]) + b"\r\n\r\n" + body, method, target
 
 
 async def _forward(request: bytes, method: bytes, backends: Backends, client) -> None:
@@ -133,18 +137,22 @@ async def _forward(request: bytes, method: bytes, backends: Backends, client) ->
     client.write(_error("502 Bad Gateway", "No web process is answering.\n"))
 
 
-def handler(backends: Backends):
+LIVE_PREFIX = b"/live/"
+
+
+def handler(backends: Backends, live: Backends | None = None):
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         client_ip = (writer.get_extra_info("peername") or ("unknown",))[0]
         try:
             try:
-                request, method = await asyncio.wait_for(
+                request, method, target = await asyncio.wait_for(
                     _read_request(reader, client_ip), TIMEOUT_SECONDS
                 )
             except (ValueError, asyncio.LimitOverrunError, asyncio.IncompleteReadError) as error:
                 writer.write(_error("400 Bad Request", f"{error}\n"))
                 return
-            await _forward(request, method, backends, writer)
+            chosen = live if live is not None and target.startswith(LIVE_PREFIX) else backends
+            await _forward(request, method, chosen, writer)
             await writer.drain()
         except (TimeoutError, OSError):
             pass
@@ -159,9 +167,15 @@ def _address(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
-async def serve(listen: tuple[str, int], backends: list[tuple[str, int]]) -> None:
+async def serve(
+    listen: tuple[str, int], backends: list[tuple[str, int]], live: list[tuple[str, int]] = ()
+) -> None:
     server = await asyncio.start_server(
-        handler(Backends(backends)), listen[0], listen[1], limit=HEAD_LIMIT, backlog=1024
+        handler(Backends(backends), Backends(list(live)) if live else None),
+        listen[0],
+        listen[1],
+        limit=HEAD_LIMIT,
+        backlog=1024,
     )
     names = ", ".join(f"{h}:{p}" for h, p in backends)
     print(f"proxy on http://{listen[0]}:{listen[1]}/ → {names} (round robin)", flush=True)
@@ -173,9 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen", type=_address, required=True)
     parser.add_argument("--backend", type=_address, action="append", required=True)
+    parser.add_argument("--live-backend", type=_address, action="append", default=[])
     args = parser.parse_args(argv)
     try:
-        asyncio.run(serve(args.listen, args.backend))
+        asyncio.run(serve(args.listen, args.backend, args.live_backend))
     except KeyboardInterrupt:
         pass
     return 0

@@ -20,14 +20,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy(live_url: str = "") -> str:
+    """The policy; pages may also open their event stream on the live-updates process's own
+    address when `quaestio serve` runs it on a port of its own (settings.QUAESTIO_LIVE_URL)."""
+    origin = _origin(live_url)
+    if not origin:
+        return CONTENT_SECURITY_POLICY
+    return f"{CONTENT_SECURITY_POLICY}; connect-src 'self' {origin}"
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 class ContentSecurityPolicyMiddleware:
     """Sets the Content-Security-Policy header on every response that has none."""
 
     def __init__(self, get_response) -> None:
+        from django.conf import settings
+
         self.get_response = get_response
+        self.policy = content_security_policy(settings.QUAESTIO_LIVE_URL)
 
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            response["Content-Security-Policy"] = self.policy
         return response

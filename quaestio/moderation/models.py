@@ -518,8 +518,8 @@ class QuestionMerge(models.Model):
 
 
 class DiscussionRoom(models.Model):
-    """The room a post's comment thread was moved to (spec §6.4). Until live chat exists it is
-    a read-only transcript of the moved comments at /rooms/<id>."""
+    """The room a post's comment thread was moved to (spec §6.4): the moved comments are its
+    first messages, then people talk in it live (quaestio/chat/, at /rooms/<id>)."""
 
     post_id = models.IntegerField(db_index=True)  # the post the discussion was under
     name = models.CharField(max_length=200)
@@ -527,10 +527,18 @@ class DiscussionRoom(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     creation_date = models.DateTimeField(default=timezone.now)
+    # Counters for the list of rooms (chat/selectors.room_list), kept by chat/services.py.
+    message_count = models.IntegerField(default=0)
+    last_message_date = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-last_message_date", "-id"], name="room_activity_idx")]
 
 
 class RoomMessage(models.Model):
-    """One moved comment, as it was written (its author's name kept if the account goes)."""
+    """One message of a room: a moved comment as it was written, or one said in the room
+    (chat/services.py), its author's name kept if the account goes. `text` is the source the
+    author may edit for a short while; moved comments keep only their HTML."""
 
     room = models.ForeignKey(DiscussionRoom, on_delete=models.CASCADE, related_name="messages")
     user = models.ForeignKey(
@@ -540,6 +548,10 @@ class RoomMessage(models.Model):
     text_html = models.TextField()
     creation_date = models.DateTimeField()
     comment_id = models.IntegerField(null=True)  # the comment it was
+    text = models.TextField(blank=True, default="")
+    edited_date = models.DateTimeField(null=True)
+    reply_to_id = models.BigIntegerField(null=True)  # the message it answers (":123 text")
+    star_count = models.IntegerField(default=0)
 
     class Meta:
         indexes = [

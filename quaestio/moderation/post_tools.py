@@ -262,6 +262,8 @@ def comments_move_to_chat(moderator, post_id: int, now: datetime | None = None) 
             name=f"Discussion on {kind} by {author or 'a deleted user'}"[:200],
             moderator=moderator,
             creation_date=now,
+            message_count=len(comments),
+            last_message_date=now,
         )
         RoomMessage.objects.bulk_create(
             RoomMessage(
@@ -304,20 +306,3 @@ def _community_comment(post: Post, text: str, now) -> Comment:
     )
     Post.objects.filter(id=post.id).update(comment_count=F("comment_count") + 1)
     return comment
-
-
-def room_transcript(room_id: int) -> tuple[DiscussionRoom, Post | None, list[RoomMessage]] | None:
-    """A room and its messages in order (a moved thread is bounded by the post's comments)."""
-    room = DiscussionRoom.objects.filter(id=room_id).first()
-    if room is None:
-        return None
-    post = (
-        Post.objects.filter(id=room.post_id)
-        .select_related("parent")
-        .defer("body", "body_markdown")
-        .first()
-    )
-    messages = list(
-        RoomMessage.objects.filter(room=room).select_related("user").order_by("creation_date", "id")
-    )
-    return room, post, messages

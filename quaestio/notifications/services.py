@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from quaestio.core import links
+from quaestio.live import channels
+from quaestio.live.services import publish
 from quaestio.notifications.models import Notification
 from quaestio.posts.models import PostType
 
@@ -30,6 +32,8 @@ def notify(
         summary=summary[:200],
         url=url or _url_for(post, comment),
     )
+    # The recipient's open pages refresh the inbox count in the top bar.
+    publish(channels.user(user_id), "inbox", {"kind": kind})
 
 
 def inbox_mark_read(user) -> int:

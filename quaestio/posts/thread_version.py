@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from quaestio.live import channels
+from quaestio.live.services import publish
 from quaestio.posts.models import Post, ThreadVersion
 
 _TABLE = ThreadVersion._meta.db_table
@@ -26,14 +28,23 @@ _BUMP = f"""
     INSERT INTO {_TABLE} (question_id, version)
     SELECT COALESCE(parent_id, id), 1 FROM {_POSTS} WHERE id = %s
     ON CONFLICT (question_id) DO UPDATE SET version = {_TABLE}.version + 1
+    RETURNING question_id, version
 """
 
 
 def thread_changed(*post_ids: int | None) -> None:
-    """What the threads of these posts (questions or answers) show has changed."""
+    """What the threads of these posts (questions or answers) show has changed. Open pages of
+    the thread and the question lists hear of it (live/): one event per thread, in the same
+    transaction, so a rollback announces nothing."""
+    bumped = {}
     with connection.cursor() as cursor:
         for post_id in dict.fromkeys(p for p in post_ids if p is not None):
             cursor.execute(_BUMP, [post_id])
+            row = cursor.fetchone()
+            if row is not None:
+                bumped[row[0]] = row[1]
+    for question_id, version in bumped.items():
+        publish(channels.question(question_id), "thread", {"q": question_id, "v": version})
 
 
 def thread_version(question_id: int) -> int:

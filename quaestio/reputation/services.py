@@ -17,6 +17,8 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
+from quaestio.live import channels
+from quaestio.live.services import publish
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
 from quaestio.reputation.replay import Replay, utc_day
@@ -123,6 +125,8 @@ def change(
     )
     replay_user(user_id, now)
     row.amount = ReputationChange.objects.values_list("amount", flat=True).get(id=row.id)
+    # The user's open pages refresh the top bar (reputation, achievements).
+    publish(channels.user(user_id), "reputation", {"amount": row.amount})
     return row
 
 

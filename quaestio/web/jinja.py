@@ -137,6 +137,11 @@ def _may_review(user) -> bool:
     return may_review_any_queue(user)
 
 
+def _live_stream_url() -> str:
+    """Where pages open their event stream (live/views.py; settings.QUAESTIO_LIVE_URL)."""
+    return settings.QUAESTIO_LIVE_URL or links.page_url("live_stream")
+
+
 def environment(**options) -> Environment:
     env = QuaestioEnvironment(cache_size=-1, **options)
     env.template_class = TimedTemplate
@@ -149,6 +154,7 @@ def environment(**options) -> Environment:
     )
     env.globals.update(JINJA_GLOBALS)
     env.globals.update(LINK_GLOBALS)
+    env.globals["live_stream_url"] = _live_stream_url
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.globals["may_review"] = _may_review  # the top bar's review link
     env.globals["may_moderate"] = _may_moderate  # the top bar's link and the moderators' navigation

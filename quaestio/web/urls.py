@@ -4,6 +4,7 @@ from quaestio.web.views import (
     account_settings,
     accounts,
     bulk_cleanup,
+    chat,
     closing,
     community_wiki,
     deletion,
@@ -59,4 +60,5 @@ urlpatterns = (
     + webhooks.urlpatterns
     + bulk_cleanup.urlpatterns
     + mail.urlpatterns
+    + chat.urlpatterns
 )

@@ -129,30 +129,6 @@ def comments_move(request, post_id: int):
 
 
 @require_GET
-def room(request, room_id: int):
-    found = post_tools.room_transcript(room_id)
-    if found is None:
-        raise Http404("No room with that id")
-    room, post, messages = found
-    if post is not None and post.deletion_date is not None:
-        # The transcript of a deleted post's discussion is shown to those who see the post.
-        from quaestio.moderation.policies import can_see_deleted
-
-        if not can_see_deleted(request.user, post):
-            raise Http404("No room with that id")
-    return render(
-        request,
-        "post_tools/room.html",
-        {
-            "room": room,
-            "post": post,
-            "back": links.post_url(post) if post else "",
-            "messages": messages,
-        },
-    )
-
-
-@require_GET
 def admin_history(request):
     if not request.user.is_authenticated:
         return redirect(links.login_url(request.path))
@@ -169,6 +145,5 @@ urlpatterns = [
     path("posts/<id:post_id>/convert-to-comment", answer_to_comment, name="answer_to_comment"),
     path("posts/<id:post_id>/purge-comments", comments_purge, name="comments_purge"),
     path("posts/<id:post_id>/move-comments", comments_move, name="comments_move"),
-    path("rooms/<id:room_id>", room, name="room"),
     path("admin/history", admin_history, name="admin_history"),
 ]
