@@ -335,9 +335,9 @@ def measure(label: str, backend: str, scale: float, repeats: int, questions: int
 def show(figures: dict[str, dict]) -> None:
     columns = list(figures)
     names = list(next(iter(figures.values()))["results"])
-    header = f"{'page':<38}" + "".join(f"{c:>36}" for c in columns)
+    header = f"{'page':<38}" + "".join(f"{c:>40}" for c in columns)
     print(header)
-    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms, CPU ms/req (status)':>36}" for _ in columns))
+    print(f"{'':<38}" + "".join(f"{'p50 / p95 ms, CPU ms/req (status)':>40}" for _ in columns))
     for name in names:
         cells = []
         for column in columns:
@@ -347,7 +347,7 @@ def show(figures: dict[str, dict]) -> None:
                 if r
                 else "—"
             )
-        print(f"{name:<38}" + "".join(f"{c:>36}" for c in cells))
+        print(f"{name:<38}" + "".join(f"{c:>40}" for c in cells))
 
 
 def main() -> None:

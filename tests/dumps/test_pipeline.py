@@ -128,3 +128,16 @@ def test_a_bad_value_before_malformed_xml_in_the_same_batch_is_the_error(tmp_pat
     ]
     error = _refused(write_dump(tmp_path / "d", files), quiet)
     assert (error.file, error.line, error.row_id) == ("Votes.xml", 4, "2")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+def test_postgresql_vacuums_the_loaded_tables_after_the_commit(generated, quiet):
+    """Once the import has committed (here, as from the command, outside a transaction), the
+    loaded tables are vacuumed: their pages all-visible, so index-only scans of the lists
+    read no table pages."""
+    report = import_dump(generated, out=quiet)
+    assert "vacuum and analyze the loaded tables" in report.phases
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible, relpages FROM pg_class WHERE relname = 'posts_post'")
+        all_visible, pages = cursor.fetchone()
+    assert pages > 0 and all_visible == pages
