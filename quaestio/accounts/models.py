@@ -53,6 +53,13 @@ class User(AbstractBaseUser):
     # itself when the date passes; see accounts.policies.suspension_refusal.
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True, default="")
+    # The top bar's counters, on the row every signed-in request loads anyway, so no page pays
+    # a COUNT for them (notifications.selectors.top_bar_counts; rebuilt by `quaestio recount`).
+    # Unread inbox items, changed in the transaction that adds or reads them:
+    inbox_unread = models.IntegerField(default=0)
+    # Reputation changes and badges since the achievements were last opened:
+    achievements_unseen = models.IntegerField(default=0)
+    achievements_seen_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -231,9 +231,10 @@ def statements() -> list[tuple[str, str]]:
     site-wide counts (core.site_counts: questions, users, tags, badge awards), last because
     the unanswered count reads the answer counts."""
     from quaestio.core.site_counts import SITE_COUNTERS
+    from quaestio.notifications.counters import counter_statements
 
     per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
-    return per_row + SITE_COUNTERS
+    return per_row + counter_statements() + SITE_COUNTERS
 
 
 def recount(

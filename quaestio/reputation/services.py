@@ -17,6 +17,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
+from quaestio.notifications.services import achievements_add
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
 from quaestio.reputation.replay import Replay, utc_day
@@ -123,6 +124,8 @@ def change(
     )
     replay_user(user_id, now)
     row.amount = ReputationChange.objects.values_list("amount", flat=True).get(id=row.id)
+    if reason != Reason.OPENING_BALANCE:
+        achievements_add({user_id: 1})  # the top bar's marker, until the user looks
     return row
 
 
