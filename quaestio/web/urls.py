@@ -5,7 +5,9 @@ from quaestio.web.views import (
     closing,
     community_wiki,
     deletion,
+    feeds,
     flags,
+    inbox,
     moderation,
     post_states,
     post_tools,
@@ -38,6 +40,8 @@ urlpatterns = (
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
+    + inbox.urlpatterns
+    + feeds.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
+from quaestio.core import links
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
 from quaestio.web.help import HELP_PAGES, HELP_SECTIONS, help_context
@@ -37,6 +38,8 @@ def home(request):
             "sorts": QUESTION_LIST_SORTS,
             "heading": HEADINGS.get(sort, "All Questions"),
             "pager": pager,
+            "feed": links.feed_url(),
+            "feed_title": "Newest questions",
         },
     )
 

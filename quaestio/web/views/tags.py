@@ -42,6 +42,8 @@ def tagged(request, name: str):
             "sort": sort,
             "sorts": QUESTION_LIST_SORTS,
             "pager": pager,
+            "feed": links.feed_url("tag", name),
+            "feed_title": f"Newest questions tagged {name}",
         },
     )
 

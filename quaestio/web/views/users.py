@@ -8,6 +8,7 @@ from django.urls import path
 
 from quaestio.accounts.policies import may_edit_profile, may_moderate, may_see_suspension_reason
 from quaestio.accounts.selectors import user_list, user_profile
+from quaestio.core import links
 from quaestio.core.links import user_flags_url, user_url
 from quaestio.moderation.policies import can_see_flag_history
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
@@ -30,6 +31,8 @@ def profile(request, user_id: int, slug: str | None = None):
             "profile": data,
             "u": data.user,
             "canonical": canonical,
+            "feed": links.feed_url("user", user_id),
+            "feed_title": f"Posts by {data.user.display_name}",
             "flags_url": user_flags_url(user_id) if flags else "",
             "may_edit_profile": may_edit_profile(request.user, user_id),
             "may_see_suspension_reason": may_see_suspension_reason(request.user, user_id),
