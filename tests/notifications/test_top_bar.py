@@ -98,8 +98,8 @@ def test_mark_read_needs_post_and_csrf(make_user):
 def test_achievements_list_today_and_clear_the_marker(client, make_user):
     """Today's reputation changes and badges are listed (unseen marked) and opening the list
     sets the marker to 0; opening balances are not achievements."""
-    from quaestio.badges.services import _save  # noqa: PLC2701 (writes one badge, as awarding does)
     from quaestio.badges.models import Badge
+    from quaestio.badges.services import _save  # noqa: PLC2701 (writes one badge, as awarding does)
 
     user = make_user()
     ledger.change(user.id, 5, Reason.OPENING_BALANCE)
