@@ -166,8 +166,14 @@ EMAIL_BACKEND = env_str(
     "QUAESTIO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+# SMTP: QUAESTIO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
 EMAIL_HOST = env_str("QUAESTIO_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("QUAESTIO_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("QUAESTIO_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("QUAESTIO_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("QUAESTIO_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("QUAESTIO_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("QUAESTIO_SMTP_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("QUAESTIO_FROM_EMAIL", "quaestio@localhost")
 
 LANGUAGE_CODE = "en-us"

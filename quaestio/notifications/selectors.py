@@ -8,7 +8,6 @@ from datetime import datetime
 from django.apps import apps
 from django.utils import timezone
 
-from quaestio.accounts.models import User
 from quaestio.badges.models import Badge
 from quaestio.core import links
 from quaestio.notifications.models import Notification
@@ -157,7 +156,3 @@ def questions_in_tags(
         .order_by("-creation_date", "-id")
     )
     return list(questions[:limit])
-
-
-def user_for_feed(user_id: int) -> User | None:
-    return User.objects.filter(id=user_id).first()

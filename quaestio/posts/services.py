@@ -299,6 +299,9 @@ def post_rollback(user, post_id: int, revision_number: int) -> Post:
         )
         announce_post_written(post.id, "rollback")
         check_badges_on_commit(edited=[user.id])
+        if post.owner_id and post.owner_id != user.id:
+            summary = _edit_summary(post, f"rolled back to revision {revision_number}")
+            notify_on_commit(post.owner_id, "edit", user, post, summary)
     return post
 
 
