@@ -108,3 +108,22 @@ def test_nothing_is_announced_for_a_rolled_back_write(ask, make_user):
         answer_post(make_user(reputation=50), question.id, body=ANSWER_BODY)
         raise RuntimeError("the request failed")
     assert _kinds(question.owner) == []
+
+
+def test_rollback_by_someone_else_reaches_the_owner(ask, make_user, committed):
+    """Rolling your post back to an earlier revision is an edit in your inbox."""
+    from quaestio.posts.services import post_rollback
+
+    question = ask()
+    committed(
+        post_edit,
+        make_user(reputation=5000),
+        question.id,
+        title=question.title,
+        body=question.body_markdown + " A second revision.",
+        tags="rome",
+    )
+    committed(post_rollback, make_user(reputation=5000), question.id, 1)
+    assert _kinds(question.owner) == ["edit", "edit"]
+    item = Notification.objects.filter(user=question.owner).latest("id")
+    assert "rolled back to revision 1" in item.summary
