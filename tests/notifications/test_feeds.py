@@ -38,6 +38,8 @@ def test_newest_feed_lists_questions_with_author_and_licence(client, ask):
     ]
     entry = next(feed.iter(f"{ATOM}entry"))
     assert entry.find(f"{ATOM}author/{ATOM}name").text.startswith("User")
+    assert entry.findtext(f"{ATOM}author/{ATOM}uri").startswith("http://testserver/users/")
+    assert entry.findtext(f"{ATOM}id").startswith("http://testserver/questions/")
     assert "CC BY-SA" in entry.findtext(f"{ATOM}rights")
     assert "CC BY-SA" in feed.findtext(f"{ATOM}rights")
 

@@ -19,6 +19,15 @@ CREDIT = (
 )
 
 
+def _absolute(request, entries: list) -> list:
+    """Atom ids and author links must be absolute (the framework makes only the links so)."""
+    site = links.origin(request)
+    for entry in entries:
+        entry.url = site + entry.url
+        entry.author_url = site + entry.author_url if entry.author_url else ""
+    return entries
+
+
 class _AtomFeed(Feed):
     feed_type = Atom1Feed
 
@@ -57,6 +66,9 @@ class _AtomFeed(Feed):
 
 
 class NewestQuestions(_AtomFeed):
+    def get_object(self, request):
+        return _absolute(request, feeds.newest_questions())
+
     def title(self):
         return f"Newest questions - {settings.SITE_NAME}"
 
@@ -66,8 +78,8 @@ class NewestQuestions(_AtomFeed):
     def feed_url(self):
         return links.feed_url()
 
-    def items(self):
-        return feeds.newest_questions()
+    def items(self, obj):
+        return obj
 
 
 class TagQuestions(_AtomFeed):
@@ -75,7 +87,7 @@ class TagQuestions(_AtomFeed):
         entries = feeds.tag_questions(name)
         if entries is None:
             raise Http404("No such tag.")
-        return name, entries
+        return name, _absolute(request, entries)
 
     def title(self, obj):
         return f"Newest questions tagged {obj[0]} - {settings.SITE_NAME}"
@@ -95,6 +107,7 @@ class QuestionActivity(_AtomFeed):
         feed = feeds.question_activity(question_id)
         if feed is None:
             raise Http404("No such question.")
+        _absolute(request, feed.entries)
         return feed
 
     def title(self, obj):
@@ -115,6 +128,7 @@ class UserActivity(_AtomFeed):
         feed = feeds.user_posts(user_id)
         if feed is None:
             raise Http404("No such user.")
+        _absolute(request, feed.entries)
         return feed
 
     def title(self, obj):
