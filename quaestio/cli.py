@@ -65,7 +65,12 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "daily-jobs": (
         "quaestio.votes.commands:daily_jobs",
         "close expired bounties, reverse serial voting, age close votes, the Community "
-        "clean-up (Roomba), award badges",
+        "clean-up (Roomba), award badges, e-mail the inbox and watched-tags daily digests",
+        None,
+    ),
+    "weekly-jobs": (
+        "quaestio.notifications.commands:weekly_jobs",
+        "e-mail the watched-tags weekly digests",
         None,
     ),
     "hourly-jobs": (

@@ -177,6 +177,7 @@ QUAESTIO_MAIL_TRANSPORT = env_str(
     "QUAESTIO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+# SMTP: QUAESTIO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
 EMAIL_HOST = env_str("QUAESTIO_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("QUAESTIO_SMTP_PORT", 25)
 EMAIL_HOST_USER = env_str("QUAESTIO_SMTP_USER", "")

@@ -60,6 +60,13 @@ class User(AbstractBaseUser):
     # what points at it (ledger, bounties, badges) stays whole; its posts and comments are
     # credited to the placeholder name (spec §9.3) and the profile is gone.
     deleted_date = models.DateTimeField(null=True, blank=True)
+    # The top bar's counters, on the row every signed-in request loads anyway, so no page pays
+    # a COUNT for them (notifications.selectors.top_bar_counts; rebuilt by `quaestio recount`).
+    # Unread inbox items, changed in the transaction that adds or reads them:
+    inbox_unread = models.IntegerField(default=0)
+    # Reputation changes and badges since the achievements were last opened:
+    achievements_unseen = models.IntegerField(default=0)
+    achievements_seen_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -118,7 +118,10 @@ def _save(new: list[Badge]) -> Counter:
         Badge.objects.bulk_create(new, batch_size=1000)
         for (user_id, badge_class), n in per_user_class.items():
             field = COUNTER_FIELD[badge_class]
-            User.objects.filter(id=user_id).update(**{field: F(field) + n})
+            # The top bar's achievements marker counts them too, in the same statement.
+            User.objects.filter(id=user_id).update(
+                **{field: F(field) + n, "achievements_unseen": F("achievements_unseen") + n}
+            )
     return Counter(b.name for b in new)
 
 

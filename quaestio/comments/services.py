@@ -73,33 +73,32 @@ def comment_add(user, post_id: int, text: str, *, automatic: bool = False) -> Co
         )
         Post.objects.filter(id=post.id).update(comment_count=F("comment_count") + 1)
         thread_changed(post.id)
-        transaction.on_commit(lambda: _notify(comment, post, user, recipients))
+        _notify(comment, post, user, recipients)
     return comment
 
 
 def _notify(comment: Comment, post: Post, author, recipients) -> None:
+    """Queue the inbox items of a new comment: the post's owner, the one person an @name
+    reached, and the post's earlier commenters."""
     from quaestio.notifications.models import Notification
-    from quaestio.notifications.services import notify
+    from quaestio.notifications.services import notify_later
 
     excerpt = comment.text[:150]
-    if recipients.owner_id:
-        notify(
-            recipients.owner_id,
-            Notification.COMMENT_ON_POST,
-            actor=author,
-            post=post,
-            comment=comment,
-            summary=excerpt,
-        )
-    if recipients.mentioned_id:
-        notify(
-            recipients.mentioned_id,
-            Notification.MENTION,
-            actor=author,
-            post=post,
-            comment=comment,
-            summary=excerpt,
-        )
+    reached = [
+        (recipients.owner_id, Notification.COMMENT_ON_POST),
+        (recipients.mentioned_id, Notification.MENTION),
+        *((uid, Notification.COMMENT_REPLY) for uid in sorted(recipients.commenter_ids)),
+    ]
+    for user_id, kind in reached:
+        if user_id:
+            notify_later(
+                user_id,
+                kind,
+                actor_id=author.id,
+                post_id=post.id,
+                comment_id=comment.id,
+                summary=excerpt,
+            )
 
 
 def comment_edit(user, comment_id: int, text: str) -> Comment:

@@ -232,10 +232,11 @@ def statements() -> list[tuple[str, str]]:
     the unanswered count reads the answer counts; then what the search engine keeps (its
     title word counts)."""
     from quaestio.core.site_counts import SITE_COUNTERS
+    from quaestio.notifications.counters import counter_statements
     from quaestio.search.backends import get_backend
 
     per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
-    return per_row + SITE_COUNTERS + get_backend().recount_statements()
+    return per_row + counter_statements() + SITE_COUNTERS + get_backend().recount_statements()
 
 
 def recount(

@@ -255,6 +255,16 @@ def badge_url(name: str) -> str:
     return _tag_route("badge", name)
 
 
+def feed_url(kind: str = "newest", key: int | str | None = None) -> str:
+    """An Atom feed at Stack Exchange's address: /feeds, /feeds/question/<id>,
+    /feeds/tag/<name> (percent-encoded as tag pages are), /feeds/user/<id>."""
+    if kind == "newest":
+        return _reverse("feed_newest")
+    if kind == "tag":
+        return _tag_route("feed_tag", str(key))
+    return _reverse(f"feed_{kind}", key)
+
+
 def page_url(name: str, *args) -> str:
     """Any other named page (home, ask, search, login, tags, users, badges, help …)."""
     return _reverse(name, *args)

@@ -31,6 +31,8 @@ def mentioned_names(text: str) -> list[str]:
 class Recipients:
     owner_id: int | None  # told of every comment on their post (not their own)
     mentioned_id: int | None  # the one other person the comment reached
+    # Earlier commenters on the post, told of the new comment (not the two above, not the author)
+    commenter_ids: frozenset[int] = frozenset()
 
 
 def _candidates(post: Post, exclude: set[int]) -> list[User]:
@@ -77,14 +79,17 @@ def comment_recipients(text: str, post: Post, author_id: int) -> Recipients:
     owner_id = post.owner_id if post.owner_id and post.owner_id != author_id else None
     mentioned = resolve_mention(text, post, author_id)
     mentioned_id = mentioned.id if mentioned else None
-    if mentioned_id is None and post.owner_id == author_id:
+    others = other_commenters(post, exclude={author_id})
+    if mentioned_id is None and post.owner_id == author_id and len(others) == 1:
         # The owner replying on their own post with one other commenter is talking to them.
-        others = other_commenters(post, exclude={author_id})
-        if len(others) == 1:
-            mentioned_id = others.pop()
+        mentioned_id = next(iter(others))
     if mentioned_id == owner_id:
         mentioned_id = None  # one notification per person
-    return Recipients(owner_id=owner_id, mentioned_id=mentioned_id)
+    return Recipients(
+        owner_id=owner_id,
+        mentioned_id=mentioned_id,
+        commenter_ids=frozenset(others - {owner_id, mentioned_id}),
+    )
 
 
 def strip_redundant_owner_mention(text: str, post: Post, author_id: int) -> str:

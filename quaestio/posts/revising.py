@@ -266,10 +266,15 @@ def locked_post(post_id: int) -> Post:
 def notify_on_commit(
     user_id: int, kind: str, actor, post: Post, summary: str, url: str = ""
 ) -> None:
-    from quaestio.notifications.services import notify
+    from quaestio.notifications.services import notify_later
 
-    transaction.on_commit(
-        lambda: notify(user_id, kind, actor=actor, post=post, summary=summary, url=url)
+    notify_later(
+        user_id,
+        kind,
+        actor_id=actor.id if actor is not None else None,
+        post_id=post.id,
+        summary=summary,
+        url=url,
     )
 
 

@@ -265,7 +265,16 @@ def post_edit(
         announce_post_written(post.id, "edit")
         blocklist.screen_post(user, post)  # spam defence: refused, held for review, or passed
         check_badges_on_commit(edited=[user.id])
+        if post.owner_id and post.owner_id != user.id:
+            notify_on_commit(post.owner_id, "edit", user, post, _edit_summary(post, comment))
     return EditResult(post, folded=folded)
+
+
+def _edit_summary(post: Post, comment: str) -> str:
+    what = (
+        f"Your question was edited: {post.title}" if post.is_question else "Your answer was edited"
+    )
+    return f"{what} ({comment})" if comment else what
 
 
 def post_rollback(user, post_id: int, revision_number: int) -> Post:
@@ -290,6 +299,9 @@ def post_rollback(user, post_id: int, revision_number: int) -> Post:
         )
         announce_post_written(post.id, "rollback")
         check_badges_on_commit(edited=[user.id])
+        if post.owner_id and post.owner_id != user.id:
+            summary = _edit_summary(post, f"rolled back to revision {revision_number}")
+            notify_on_commit(post.owner_id, "edit", user, post, summary)
     return post
 
 

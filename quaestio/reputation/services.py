@@ -19,6 +19,7 @@ from django.utils import timezone
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.live import channels
 from quaestio.live.services import publish
+from quaestio.notifications.services import achievements_add
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
 from quaestio.reputation.replay import Replay, utc_day
@@ -127,6 +128,8 @@ def change(
     row.amount = ReputationChange.objects.values_list("amount", flat=True).get(id=row.id)
     # The user's open pages refresh the top bar (reputation, achievements).
     publish(channels.user(user_id), "reputation", {"amount": row.amount})
+    if reason != Reason.OPENING_BALANCE:
+        achievements_add({user_id: 1})  # the top bar's marker, until the user looks
     return row
 
 

@@ -10,6 +10,7 @@ def daily_jobs(args) -> int:
     from quaestio.moderation.protection import auto_protect_sweep
     from quaestio.moderation.roomba import roomba_run
     from quaestio.moderation.services import close_votes_age
+    from quaestio.notifications.commands import daily_mail
     from quaestio.votes.services import bounties_close_expired
     from quaestio.votes.services.serial import reverse_serial_voting
 
@@ -37,4 +38,5 @@ def daily_jobs(args) -> int:
     from quaestio.accounts.privacy import forget_old_addresses
 
     print(f"IP addresses past their retention: {forget_old_addresses():,} forgotten.")
+    daily_mail()
     return 0

@@ -100,6 +100,7 @@ class QuaestioEnvironment(Environment):
 LINK_GLOBALS = {
     name: getattr(links, name)
     for name in (
+        "feed_url",
         "question_url",
         "answer_url",
         "answer_in_thread_url",
@@ -142,6 +143,12 @@ def _live_stream_url() -> str:
     return settings.QUAESTIO_LIVE_URL or links.page_url("live_stream")
 
 
+def _top_bar_counts(user) -> dict[str, int]:
+    from quaestio.notifications.selectors import top_bar_counts
+
+    return top_bar_counts(user)
+
+
 def environment(**options) -> Environment:
     env = QuaestioEnvironment(cache_size=-1, **options)
     env.template_class = TimedTemplate
@@ -158,6 +165,7 @@ def environment(**options) -> Environment:
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
     env.globals["may_review"] = _may_review  # the top bar's review link
     env.globals["may_moderate"] = _may_moderate  # the top bar's link and the moderators' navigation
+    env.globals["top_bar_counts"] = _top_bar_counts  # the inbox and achievements markers
     # The closed notice is built once, in Python, for the thread and the dialogs alike.
     env.globals["closed_notice"] = lambda notice: Markup(closed_notice_html(notice, timezone.now()))
     env.filters.update(

@@ -8,7 +8,9 @@ from quaestio.web.views import (
     closing,
     community_wiki,
     deletion,
+    feeds,
     flags,
+    inbox,
     mail,
     moderation,
     post_states,
@@ -48,6 +50,8 @@ urlpatterns = (
     + tags.urlpatterns
     + tag_wikis.urlpatterns  # before review/<queue>, which would take /review/tag-wiki-edits
     + accounts.urlpatterns
+    + inbox.urlpatterns
+    + feeds.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns

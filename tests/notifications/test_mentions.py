@@ -11,7 +11,10 @@ from quaestio.posts.services import post_edit
 
 
 def _inbox(user):
-    return list(Notification.objects.filter(user=user).values_list("kind", flat=True))
+    """The user's items but those every earlier commenter gets (test_inbox_kinds covers them):
+    these tests are about whom the owner rule and an @name reach."""
+    items = Notification.objects.filter(user=user).exclude(kind=Notification.COMMENT_REPLY)
+    return list(items.values_list("kind", flat=True))
 
 
 @pytest.fixture

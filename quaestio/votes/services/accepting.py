@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied
+from quaestio.notifications.models import Notification
+from quaestio.notifications.services import notify_later
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import rules as rep_rules
@@ -79,6 +81,13 @@ def _accept(question: Post, answer: Post, now: datetime) -> None:
         vote_type=VoteType.ACCEPTED_BY_ORIGINATOR,
         user_id=question.owner_id,
         creation_date=now,
+    )
+    notify_later(
+        answer.owner_id,
+        Notification.ACCEPTED,
+        actor_id=question.owner_id,
+        post_id=answer.id,
+        summary=f"Your answer was accepted: {question.title[:150]}",
     )
     if not rep_rules.earns_from_votes(answer.owner_id, answer.community_owned_date, now):
         return

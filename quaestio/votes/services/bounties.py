@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from quaestio.accounts.models import User
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
+from quaestio.notifications.models import Notification
+from quaestio.notifications.services import notify_later
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.thread_version import thread_changed
 from quaestio.reputation import services as ledger
@@ -129,6 +131,13 @@ def _pay(bounty: Bounty, answer: Post, amount: int, state: str, now: datetime) -
     bounty.awarded_amount = amount
     bounty.closed_at = now
     bounty.save(update_fields=["state", "awarded_answer", "awarded_amount", "closed_at"])
+    notify_later(
+        answer.owner_id,
+        Notification.BOUNTY,
+        actor_id=bounty.offerer_id if state == BountyState.AWARDED else None,
+        post_id=answer.id,
+        summary=f"Your answer was awarded a bounty of {amount} reputation.",
+    )
     thread_changed(answer.id)
 
 

@@ -1,4 +1,5 @@
-"""Pages of the accounts area: sign up, log in and out, password reset, profile, inbox."""
+"""Pages of the accounts area: sign up, log in and out, password reset, profile (the inbox and
+e-mail settings are in views/inbox.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ from quaestio.accounts import services
 from quaestio.core import links
 from quaestio.core.client import client_address
 from quaestio.core.errors import DomainError, ValidationFailed
-from quaestio.notifications.models import Notification
-from quaestio.notifications.services import inbox_mark_read
-
-INBOX_SHOWN = 50
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -156,18 +153,6 @@ def _name_rule(user) -> str:
     )
 
 
-@login_required
-def inbox(request):
-    items = list(
-        Notification.objects.filter(user=request.user)
-        .select_related("actor")
-        .order_by("-creation_date")[:INBOX_SHOWN]
-    )
-    unread = {item.id for item in items if item.read_date is None}
-    inbox_mark_read(request.user)
-    return render(request, "accounts/inbox.html", {"items": items, "unread": unread})
-
-
 # Password reset is Django's own machinery (signed, single-use tokens); only the pages are ours.
 _reset_views = [
     path(
@@ -208,6 +193,5 @@ urlpatterns: list = [
     path("users/signup/confirm/<str:token>", signup_confirm, name="signup_confirm"),
     path("users/logout", logout, name="logout"),
     path("users/edit", profile_edit, name="profile_edit"),
-    path("users/inbox", inbox, name="inbox"),
     *_reset_views,
 ]

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
+from quaestio.core import links
 from quaestio.core.identicon import identicon_svg
 from quaestio.posts.selectors import QUESTION_LIST_SORTS, question_list
 from quaestio.tags.lists import viewer_tag_marks, watched_question_list
@@ -46,6 +47,8 @@ def home(request):
             "heading": HEADINGS.get(sort, "All Questions"),
             "pager": pager,
             "marks": marks,
+            "feed": links.feed_url(),
+            "feed_title": "Newest questions",
         },
     )
 

@@ -71,6 +71,8 @@ def tagged(request, name: str):
             "marks": marks,
             "preference": marks.kind_of(tag.name),
             "may_prefer": policies.can_set_tag_preference(request.user)[0],
+            "feed": links.feed_url("tag", name),
+            "feed_title": f"Newest questions tagged {name}",
         },
     )
 

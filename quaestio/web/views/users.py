@@ -17,6 +17,7 @@ from quaestio.accounts.policies import (
     may_see_votes_cast,
 )
 from quaestio.accounts.selectors import user_list, user_profile
+from quaestio.core import links
 from quaestio.core.links import user_flags_url, user_url
 from quaestio.core.safe_urls import safe_link
 from quaestio.moderation.policies import can_see_flag_history
@@ -88,6 +89,8 @@ def profile(request, user_id: int, slug: str | None = None):
         "may_edit_profile": may_edit_profile(request.user, user_id),
         "may_see_suspension_reason": may_see_suspension_reason(request.user, user_id),
         "may_moderate_user": may_moderate(request.user),
+        "feed": links.feed_url("user", user_id),
+        "feed_title": f"Posts by {user.display_name}",
     }
     # The flag history is for its user and moderators (spec §7.8): the link only for them.
     if can_see_flag_history(request.user, user_id)[0]:

@@ -48,3 +48,82 @@ async function addTagExcerpts() {
 }
 
 addTagExcerpts();
+// --- The top bar's inbox and achievements counters and dropdowns ---------------------------
+// The counters come with the page; while it stays open they are refreshed every minute from
+// /users/top-bar.json, and by anything that dispatches a "quaestio:top-bar" event whose detail
+// is that JSON ({inbox_unread, achievements_unseen, reputation}), e.g. a server-sent event.
+
+const TOP_BAR_POLL_MS = 60_000;
+
+function showCount(id, value) {
+  const element = document.getElementById(id);
+  if (!element || !Number.isInteger(value)) return;
+  element.dataset.count = String(value);
+  element.textContent = String(value);
+  element.hidden = value === 0;
+}
+
+export function applyTopBarCounts(counts) {
+  if (!counts) return;
+  showCount("inbox-unread", counts.inbox_unread);
+  showCount("achievements-unseen", counts.achievements_unseen);
+}
+
+async function refreshTopBar(url) {
+  if (document.hidden) return;
+  try {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (response.ok) applyTopBarCounts(await response.json());
+  } catch {
+    // Offline or the server restarting: the next round tries again.
+  }
+}
+
+function closePanels(except) {
+  for (const link of document.querySelectorAll(".top-counter[aria-expanded='true']")) {
+    if (link === except) continue;
+    link.setAttribute("aria-expanded", "false");
+    document.getElementById(link.dataset.panel).hidden = true;
+  }
+}
+
+async function togglePanel(event) {
+  const link = event.target.closest(".top-counter[data-panel]");
+  if (!link) {
+    if (!event.target.closest(".top-panel")) closePanels(null);
+    return;
+  }
+  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  const panel = document.getElementById(link.dataset.panel);
+  const opening = panel.hidden;
+  closePanels(link);
+  panel.hidden = !opening;
+  link.setAttribute("aria-expanded", String(opening));
+  if (!opening) return;
+  panel.textContent = "Loading…";
+  const url = new URL(link.href);
+  url.searchParams.set("fragment", "1");
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    // Our own server-rendered, escaped fragment.
+    panel.innerHTML = await response.text();
+    const count = link.querySelector(".count");
+    if (count) showCount(count.id, 0); // opening it read the inbox / saw the achievements
+  } catch {
+    window.location.assign(link.href);
+  }
+}
+
+const account = document.querySelector(".account[data-top-bar-url]");
+if (account) {
+  const url = account.dataset.topBarUrl;
+  setInterval(() => refreshTopBar(url), TOP_BAR_POLL_MS);
+  document.addEventListener("visibilitychange", () => refreshTopBar(url));
+  document.addEventListener("quaestio:top-bar", (event) => applyTopBarCounts(event.detail));
+  document.addEventListener("click", togglePanel);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closePanels(null);
+  });
+}
