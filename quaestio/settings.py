@@ -195,6 +195,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Community rules that are settings because the spec marks them unverified.
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
+# Math in posts ($…$, $$…$$), for a site about a subject that needs it (as Stack Exchange turns
+# MathJax on per site); off, a dollar sign is only a dollar sign.
+QUAESTIO_MATH = env_bool("QUAESTIO_MATH", False)
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
 # Bytes of rendered threads each web process keeps (web/thread_cache.py).
 QUAESTIO_THREAD_CACHE_BYTES = env_int("QUAESTIO_THREAD_CACHE_BYTES", 32 * 1024 * 1024)
