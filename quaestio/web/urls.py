@@ -17,6 +17,7 @@ from quaestio.web.views import (
     spam_defence,
     tags,
     timeline,
+    uploads,
     user_moderation,
     users,
     voting,
@@ -38,6 +39,7 @@ urlpatterns = (
     + users.urlpatterns
     + tags.urlpatterns
     + accounts.urlpatterns
+    + uploads.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns
