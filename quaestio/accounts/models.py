@@ -53,6 +53,8 @@ class User(AbstractBaseUser):
     # itself when the date passes; see accounts.policies.suspension_refusal.
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True, default="")
+    # The reader's colour scheme: "light", "dark", or "" to follow the system (accounts/preferences.py).
+    theme = models.CharField(max_length=5, blank=True, default="")
 
     objects = UserManager()
 

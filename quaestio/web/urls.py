@@ -16,6 +16,7 @@ from quaestio.web.views import (
     site,
     spam_defence,
     tags,
+    theme,
     timeline,
     uploads,
     user_moderation,
@@ -40,6 +41,7 @@ urlpatterns = (
     + tags.urlpatterns
     + accounts.urlpatterns
     + uploads.urlpatterns
+    + theme.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns
