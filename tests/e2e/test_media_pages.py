@@ -163,3 +163,24 @@ def test_an_image_uploaded_from_the_editor_shows_in_the_preview(browser, site, a
     image.wait_for()
     tab.wait_for_function("document.querySelector('#wmd-preview img').naturalWidth === 120")
     tab.screenshot(path=str(artifacts / "image-upload.png"))
+
+
+def test_chromium_lays_out_the_saved_mathml(page, settings):
+    """What the renderer saves for `$\\frac{a}{b}$` and `$$\\sum …$$` (math on) is laid out by
+    Chromium itself, no script: the fraction stands taller than a line of text, the sum too."""
+    from quaestio.core.markdown import render_post
+
+    settings.QUAESTIO_MATH = True
+    html = render_post("Half is $\\frac{a}{b}$ here.\n\n$$\n\\sum_{i=1}^{n} i^2\n$$")
+    page.set_content(f"<!doctype html><html><body style='font-size:16px'>{html}</body></html>")
+    heights = page.evaluate(
+        "[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().height)"
+    )
+    line = page.evaluate("document.querySelector('p').getBoundingClientRect().height")
+    assert len(heights) == 2
+    assert heights[0] > 0 and heights[1] > line  # a displayed sum with limits above and below
+    fraction, numerator = page.evaluate(
+        "[document.querySelector('mfrac'), document.querySelector('mfrac > *')]"
+        ".map(e => e.getBoundingClientRect().height)"
+    )
+    assert fraction > 1.5 * numerator > 0  # numerator over denominator, not in a row
