@@ -197,8 +197,26 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded images (posts/images.py): files under the data directory, served by the app
+# (web/views/uploads.py), or S3-compatible object storage through django-storages
+# (pip install 'quaestio[s3]'; QUAESTIO_MEDIA_STORAGE=s3 and the AWS_* settings below).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+QUAESTIO_MEDIA_STORAGE = env_str("QUAESTIO_MEDIA_STORAGE", "files")
+_MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if QUAESTIO_MEDIA_STORAGE == "s3":
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN", "") or None,
+            "querystring_auth": False,  # images in posts are public
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -215,6 +233,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Community rules that are settings because the spec marks them unverified.
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
+# Math in posts ($…$, $$…$$), for a site about a subject that needs it (as Stack Exchange turns
+# MathJax on per site); off, a dollar sign is only a dollar sign.
+QUAESTIO_MATH = env_bool("QUAESTIO_MATH", False)
 QUAESTIO_COMMENTS_SHOWN = env_int("QUAESTIO_COMMENTS_SHOWN", 5)
 # Bytes of rendered threads each web process keeps (web/thread_cache.py).
 QUAESTIO_THREAD_CACHE_BYTES = env_int("QUAESTIO_THREAD_CACHE_BYTES", 32 * 1024 * 1024)

@@ -67,6 +67,8 @@ class User(AbstractBaseUser):
     # Reputation changes and badges since the achievements were last opened:
     achievements_unseen = models.IntegerField(default=0)
     achievements_seen_at = models.DateTimeField(null=True, blank=True)
+    # The reader's colour scheme: "light", "dark", or "" to follow the system (accounts/preferences.py).
+    theme = models.CharField(max_length=5, blank=True, default="")
 
     objects = UserManager()
 

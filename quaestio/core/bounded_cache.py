@@ -75,3 +75,6 @@ class BoundedCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def keys(self) -> list[Hashable]:
+        return list(self._items)

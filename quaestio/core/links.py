@@ -96,9 +96,11 @@ def answer_url(answer_id: int) -> str:
     return _reverse("answer_short", int(answer_id))
 
 
-def answer_in_thread_url(question_id: int, title: str | None, answer_id: int) -> str:
-    """An answer at its place on the question page: /questions/<id>/<slug>#answer-<id>."""
-    return f"{question_url(question_id, title)}#answer-{int(answer_id)}"
+def answer_in_thread_url(question_id: int, title: str | None, answer_id: int, page: int = 1) -> str:
+    """An answer at its place on the question page: /questions/<id>/<slug>#answer-<id>, with
+    ?page=N when it is on a later page of answers (/a/<id> works the page out)."""
+    query = f"?page={int(page)}" if page > 1 else ""
+    return f"{question_url(question_id, title)}{query}#answer-{int(answer_id)}"
 
 
 def question_short_url(question_id: int) -> str:

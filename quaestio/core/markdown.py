@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.footnote import footnote_plugin
@@ -21,6 +22,12 @@ from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
 from quaestio.core import links
+from quaestio.core.math_markup import (
+    MATHML_ATTRIBUTES,
+    MATHML_TAGS,
+    language_hint_rule,
+    use_math,
+)
 from quaestio.core.safe_urls import LINK_SCHEMES
 
 MAX_SOURCE_CHARS = 60_000  # twice the 30,000 body limit: bounds the work for hostile input
@@ -72,8 +79,8 @@ POST_TAGS = {
     "thead",
     "tr",
     "ul",
-}
-POST_ATTRIBUTES = {
+} | MATHML_TAGS
+POST_ATTRIBUTES = MATHML_ATTRIBUTES | {
     "a": {"href", "title", "id"},
     "img": {"src", "alt", "title", "width", "height"},
     "li": {"id"},
@@ -84,7 +91,8 @@ POST_ATTRIBUTES = {
     "abbr": {"title"},
 }
 POST_CLASSES = {
-    "span": _PYGMENTS_CLASSES | {"mention", "tag-chip"},
+    "span": _PYGMENTS_CLASSES | {"mention", "tag-chip", "math", "inline", "block", "math-error"},
+    "div": {"math", "block"},
     "code": {
         f"language-{name}"
         for name in ("python", "javascript", "sql", "bash", "html", "css", "text")
@@ -255,8 +263,8 @@ def _bare_url_rule(state) -> None:
         block.children = children
 
 
-@lru_cache(maxsize=1)
-def _post_renderer() -> MarkdownIt:
+@lru_cache(maxsize=2)
+def _post_renderer(math: bool) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         {"html": True, "typographer": False, "highlight": _highlight_code},
@@ -265,13 +273,17 @@ def _post_renderer() -> MarkdownIt:
     md.core.ruler.push("bare_urls", _bare_url_rule)
     md.use(footnote_plugin)
     md.core.ruler.push("spoiler", _spoiler_rule)
+    md.core.ruler.push("language_hints", language_hint_rule)
+    if math:  # before the other inline rules read `_` and `*` inside the formulas
+        use_math(md)
     md.options["maxNesting"] = 20
     return md
 
 
 def render_post(source: str) -> str:
     """Markdown of a question, answer, tag wiki or profile, as sanitised HTML."""
-    return sanitize_html(_post_renderer().render(source[:MAX_SOURCE_CHARS]))
+    renderer = _post_renderer(settings.QUAESTIO_MATH)
+    return sanitize_html(renderer.render(source[:MAX_SOURCE_CHARS]))
 
 
 # --- comments: the mini-Markdown of §6.3 ------------------------------------------------------

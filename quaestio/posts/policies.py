@@ -302,6 +302,22 @@ def new_user_max_links() -> int:
     return getattr(settings, "QUAESTIO_NEW_USER_MAX_LINKS", NEW_USER_MAX_LINKS)
 
 
+def can_upload_image(user) -> Decision:
+    """An image goes into a post, which may hold images from 10 reputation (spec §11, as
+    can_post_links): uploading one needs the same, and an account that may write."""
+    if user is None or not user.is_authenticated:
+        return False, "You need to log in to upload images."
+    refusal = suspension_refusal(user)
+    if refusal:
+        return False, refusal
+    if not has_privilege(user, "remove_new_user_restrictions")[0]:
+        return False, (
+            f"Posting images needs {threshold('remove_new_user_restrictions')} reputation; "
+            f"you have {user.reputation}. Link to the image instead."
+        )
+    return ALLOWED
+
+
 def can_post_links(user, link_count: int, image_count: int) -> Decision:
     """Spec §11: users under 10 reputation (the new-user restrictions privilege) may post at
     most a few links (a setting) and no images in a question or an answer; comments have no

@@ -52,6 +52,7 @@ ANSWER_SORTS = {
     "created": "Date created (oldest first)",
 }
 DEFAULT_ANSWER_SORT = "score"
+ANSWERS_PER_PAGE = 30  # as Stack Exchange pages a question's answers
 SIDEBAR_LIMIT = 10  # linked and related questions shown beside a question
 
 
@@ -61,7 +62,7 @@ class PostBlock:
     owner: Card
     editor: Card | None  # shown only when the last editor is not the owner
     comments: list[CommentView] = field(default_factory=list)
-    hidden_comment_count: int = 0  # comments collapsed behind "show N more"
+    hidden_comment_count: int = 0  # comments not shown, behind "show N more comments"
     actions: PostActions = field(default_factory=PostActions)  # what the viewer may do
     deleted_by: Card | None = None  # for a deleted post shown to its owner or a moderator
     deletion: Deletion | None = None
@@ -75,7 +76,6 @@ class PostBlock:
 class CommentView:
     comment: CommentRow
     author: Card
-    collapsed: bool = False
     actions: CommentActions = field(default_factory=CommentActions)
 
 
@@ -92,6 +92,7 @@ class QuestionPage:
     answers: list[PostBlock]
     sort: str
     accepted_answer_id: int | None
+    number: int  # the page of answers shown (ANSWERS_PER_PAGE a page)
     linked: list[SidebarRow]
     related: (
         list  # rows from the search engine with id, title, score, answer_count, accepted_answer_id
@@ -99,6 +100,7 @@ class QuestionPage:
     can_answer: Verdict = NO  # the answer form (rate limits are told when it is sent)
     bounty: OpenBounty | None = None
     closed_notice: ClosedNotice | None = None  # a closed question's notice (moderation)
+    answer_total: int = 0  # the live answers of every page
 
 
 @dataclass(slots=True)
@@ -110,15 +112,24 @@ class Thread:
     answers: list[PostRow]
 
 
-def _collapse_beyond(views: list[CommentView], shown: int) -> int:
-    """Marks collapsed every comment but the `shown` highest-voted (ties: oldest), which stay
-    visible in their place; returns how many were collapsed."""
-    if len(views) <= shown:
-        return 0
-    ranked = sorted(views, key=lambda v: (-v.comment.score, v.comment.creation_date, v.comment.id))
-    for view in ranked[shown:]:
-        view.collapsed = True
-    return len(views) - shown
+def answer_page_count(answers: list) -> int:
+    return max(1, -(-len(answers) // ANSWERS_PER_PAGE))
+
+
+def answers_on_page(ordered: list[PostRow], number: int) -> tuple[list[PostRow], int]:
+    """The answers of page `number` of the ordered answers, and the page served: one past the
+    end serves the last page."""
+    number = min(max(1, number), answer_page_count(ordered))
+    start = (number - 1) * ANSWERS_PER_PAGE
+    return ordered[start : start + ANSWERS_PER_PAGE], number
+
+
+def page_holding(ordered: list[PostRow], answer_id: int) -> int:
+    """The page of the ordered answers that holds this answer (1 when it is not among them)."""
+    for index, answer in enumerate(ordered):
+        if answer.id == answer_id:
+            return index // ANSWERS_PER_PAGE + 1
+    return 1
 
 
 def _trending_weight(votes: list[Vote], now: datetime) -> float:
@@ -183,21 +194,51 @@ def question_thread(question_id: int, viewer: User | None = None) -> Thread | No
 
 
 def thread_page(
-    thread: Thread, viewer: User | None, sort: str = DEFAULT_ANSWER_SORT
+    thread: Thread,
+    viewer: User | None,
+    sort: str = DEFAULT_ANSWER_SORT,
+    number: int = 1,
+    all_comments: bool = False,
+    ordered: list[PostRow] | None = None,
 ) -> QuestionPage:
-    """The rest of the page: comments, people, sidebar, and for a signed-in viewer their votes
-    and what they may do with every post and comment (see posts/sql.py, posts/actions.py)."""
+    """The rest of the page: the question and page `number` of the answers in the `sort` order,
+    their comments (each post's top few, or `all_comments`), people, sidebar, and for a
+    signed-in viewer their votes and what they may do with every post and comment shown (see
+    posts/sql.py, posts/actions.py). Nothing is read of the answers on other pages. `ordered`:
+    the thread's answers already in the `sort` order, when the caller has them."""
     sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
     with connection.cursor() as cursor:
-        return _thread_page(cursor, thread, viewer if _signed_in(viewer) else None, sort)
+        if ordered is None:
+            ordered = answers_in_order(thread.answers, sort)
+        return _thread_page(
+            cursor,
+            thread,
+            viewer if _signed_in(viewer) else None,
+            sort,
+            number,
+            all_comments,
+            ordered,
+        )
 
 
-def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> QuestionPage:
-    question, answers = thread.question, thread.answers
+def _thread_page(
+    cursor,
+    thread: Thread,
+    viewer: User | None,
+    sort: str,
+    number: int,
+    all_comments: bool,
+    ordered: list[PostRow],
+) -> QuestionPage:
+    question = thread.question
+    answers, number = answers_on_page(ordered, number)
     posts = [question, *answers]
     post_ids = [p.id for p in posts]
     deletions = sql.last_deletions(cursor, [p.id for p in posts if p.deletion_date])
-    comments = sql.thread_comments(cursor, post_ids)
+    shown = settings.QUAESTIO_COMMENTS_SHOWN
+    comments, comment_totals = sql.thread_comments(
+        cursor, post_ids, None if all_comments else shown
+    )
     user_ids = {c.user_id for c in comments}
     for post in posts:
         user_ids.add(post.owner_id)
@@ -206,8 +247,6 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
     user_ids.add(question.bounty_offerer_id)
     user_ids.discard(None)
     users = sql.user_cards(cursor, user_ids)
-
-    answers = answers_in_order(answers, sort)
 
     # One Card per person, shared by every appearance, so pages format each person once; a
     # deleted user (no row) is known by the name the post or comment kept.
@@ -222,7 +261,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
                 found = deleted[fallback_name] = person_card(None, fallback_name)
         return found
 
-    decide = _Decider(viewer, question, answers, comments, cursor)
+    decide = _Decider(viewer, question, answers, comments, cursor, thread.answers)
     comments_by_post: dict[int, list[CommentView]] = {}
     # A reader's actions on comments, when the same for every comment (see _Decider).
     shared = decide.comment(comments[0]) if comments and viewer is None else None
@@ -231,7 +270,6 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         comments_by_post.setdefault(comment.post_id, []).append(
             CommentView(comment, author, actions=shared or decide.comment(comment))
         )
-    shown = settings.QUAESTIO_COMMENTS_SHOWN
 
     def block(post) -> PostBlock:
         views = comments_by_post.get(post.id, [])
@@ -244,7 +282,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
             card(post.owner_id, post.owner_display_name),
             editor,
             views,
-            _collapse_beyond(views, shown),
+            comment_totals.get(post.id, 0) - len(views),
             decide.post(post, deletion),
             card(deletion.user_id, deletion.user_display_name) if deletion else None,
             deletion,
@@ -255,7 +293,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
     question_block = block(question)
     if viewer is not None:
         question_block.actions.offer_bounty = bounty_verdict(
-            viewer, question, answers, decide.votes.open_bounties, decide.now
+            viewer, question, thread.answers, decide.votes.open_bounties, decide.now
         )
     answer_blocks = [block(a) for a in answers]
     curation = _curation(
@@ -267,6 +305,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         answers=answer_blocks,
         sort=sort,
         accepted_answer_id=question.accepted_answer_id,
+        number=number,
         linked=linked,
         related=related,
         can_answer=from_decision(may_answer(viewer, question)),
@@ -278,6 +317,7 @@ def _thread_page(cursor, thread: Thread, viewer: User | None, sort: str) -> Ques
         if question.bounty_amount is not None
         else None,
         closed_notice=curation,
+        answer_total=sum(1 for answer in thread.answers if not answer.deletion_date),
     )
 
 
@@ -419,11 +459,16 @@ class _Decider:
     such kind of post and shared (and on comments, once for all), which keeps the page
     everyone reads nearly as cheap as before."""
 
-    def __init__(self, viewer: User | None, question: PostRow, answers, comments, cursor) -> None:
+    def __init__(
+        self, viewer: User | None, question: PostRow, answers, comments, cursor, all_answers=None
+    ) -> None:
         self.viewer = viewer
         self.question = question
         self.now = timezone.now()
-        self.live_answer_ids = [a.id for a in answers if not a.deletion_date]
+        # Of every answer, not only the page's: the question's own rules read them all.
+        self.live_answer_ids = [
+            a.id for a in (answers if all_answers is None else all_answers) if not a.deletion_date
+        ]
         self.votes = ViewerVotes({}, set())
         if viewer is not None:
             asker = viewer.id == question.owner_id

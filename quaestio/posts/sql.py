@@ -296,23 +296,51 @@ def _with_aware_dates(row: tuple) -> list:
     return values
 
 
-def thread_comments(cursor, post_ids: list[int]) -> list[CommentRow]:
+def thread_comments(
+    cursor, post_ids: list[int], shown: int | None = None
+) -> tuple[list[CommentRow], dict[int, int]]:
+    """The live comments of these posts, oldest first, and how many each post has. With `shown`,
+    only each post's `shown` highest-voted (ties: oldest), as Stack Exchange shows them until
+    "show N more comments" is asked for: a page never reads the comments it leaves out."""
     if not post_ids:
-        return []
+        return [], {}
     marks = _marks(post_ids)
-    rows = _rows(
-        cursor,
-        f"SELECT id, post_id, score, text_html, {_date('creation_date')}, user_id, user_display_name "
-        f"FROM comments_comment WHERE post_id IN ({marks}) AND deletion_date IS NULL "
-        # The index order, so no sort step; qualified, as the bare name is the selected +column.
-        "ORDER BY post_id, comments_comment.creation_date, id",
-        list(post_ids),
-    )
-    comments = [CommentRow(*row) for row in rows]
-    for comment in comments:
+    columns = f"id, post_id, score, text_html, {_date('creation_date')}, user_id, user_display_name"
+    if shown is None:
+        rows = _rows(
+            cursor,
+            f"SELECT {columns}, 0 FROM comments_comment"
+            f" WHERE post_id IN ({marks}) AND deletion_date IS NULL "
+            # The index order, so no sort step; qualified, as the bare name is the selected +column.
+            "ORDER BY post_id, comments_comment.creation_date, id",
+            list(post_ids),
+        )
+    else:
+        rows = _rows(
+            cursor,
+            f"SELECT {_RANKED_OUTER} FROM (SELECT {columns},"
+            " ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY score DESC,"
+            " comments_comment.creation_date, id) AS shown_rank,"
+            " COUNT(*) OVER (PARTITION BY post_id) AS total"
+            f" FROM comments_comment WHERE post_id IN ({marks}) AND deletion_date IS NULL) ranked"
+            " WHERE shown_rank <= %s ORDER BY post_id, ranked.creation_date, id",
+            [*post_ids, shown],
+        )
+    comments = []
+    totals: dict[int, int] = {}
+    for row in rows:
+        comment = CommentRow(*row[:7])
         if comment.creation_date.__class__ is str:
             comment.creation_date = _utc_from_text(comment.creation_date)
-    return comments
+        comments.append(comment)
+        if shown is None:
+            totals[comment.post_id] = totals.get(comment.post_id, 0) + 1
+        else:
+            totals[comment.post_id] = row[7]
+    return comments, totals
+
+
+_RANKED_OUTER = "id, post_id, score, text_html, creation_date, user_id, user_display_name, total"
 
 
 def user_cards(cursor, user_ids: set[int]) -> dict[int, UserCardRow]:

@@ -70,7 +70,7 @@ def qa_page_json_ld(page: QuestionPage, url: str) -> str:
     site = (f"{parts.scheme}://{parts.netloc}" if parts.netloc else "", get_script_prefix())
     entity = (
         f'"@type":"Question","name":{_json(question.title)},{_members(page.question, site)},'
-        f'"answerCount":{len(page.answers)}'
+        f'"answerCount":{max(page.answer_total, len(page.answers))}'
     )
     accepted = [block for block in page.answers if block.post.id == page.accepted_answer_id]
     if accepted:

@@ -156,10 +156,20 @@ def _template(name: str):
     return engines["jinja2"].env.get_template(name)
 
 
-def render_post(block, kind: str, accepted_answer_id: int | None, clock: Clock) -> Parts:
+def more_comments_query(page) -> str:
+    """The page of answers shown, with every comment: where "Show N more comments" leads."""
+    return f"?answertab={page.sort}&page={page.number}&comments=all"
+
+
+def render_post(block, kind: str, page, clock: Clock) -> Parts:
     slots = _Slots()
     html = _template("questions/thread/post.html").render(
-        block=block, kind=kind, accepted_answer_id=accepted_answer_id, slot=slots, clock=clock
+        block=block,
+        kind=kind,
+        accepted_answer_id=page.accepted_answer_id,
+        more_comments=more_comments_query(page),
+        slot=slots,
+        clock=clock,
     )
     return _parts(html + "\n", slots)
 
@@ -240,10 +250,9 @@ def parts_size(parts: Parts) -> int:
 def build_entry(page, version: tuple, now: datetime) -> ThreadEntry:
     """Renders every post of the page model and what sits above the question."""
     clock = Clock(now)
-    accepted = page.accepted_answer_id
-    posts = {page.question.post.id: render_post(page.question, "question", accepted, clock)}
+    posts = {page.question.post.id: render_post(page.question, "question", page, clock)}
     for block in page.answers:
-        posts[block.post.id] = render_post(block, "answer", accepted, clock)
+        posts[block.post.id] = render_post(block, "answer", page, clock)
     people = people_of(page)
     user_ids = {person[0] for person in people}
     question = page.question.post
@@ -274,7 +283,7 @@ def add_missing_posts(entry: ThreadEntry, page, now: datetime) -> None:
     clock = Clock(now)
     for kind, block in [("question", page.question), *(("answer", b) for b in page.answers)]:
         if block.post.id not in entry.posts:
-            parts = render_post(block, kind, page.accepted_answer_id, clock)
+            parts = render_post(block, kind, page, clock)
             entry.posts[block.post.id] = parts
             entry.owners[block.post.id] = block.owner.name
             entry.nbytes += parts_size(parts)

@@ -24,7 +24,9 @@ from quaestio.web.views import (
     spam_defence,
     tag_wikis,
     tags,
+    theme,
     timeline,
+    uploads,
     user_moderation,
     users,
     voting,
@@ -52,6 +54,8 @@ urlpatterns = (
     + accounts.urlpatterns
     + inbox.urlpatterns
     + feeds.urlpatterns
+    + uploads.urlpatterns
+    + theme.urlpatterns
     + voting.urlpatterns
     + search.urlpatterns
     + moderation.urlpatterns

@@ -35,8 +35,15 @@ def test_thread_rows_carry_aware_utc_datetimes(ask, make_user):
     comment_add(make_user(reputation=100), question.id, "A comment long enough to be kept.")
     with connection.cursor() as cursor:
         (post,) = sql.thread_posts(cursor, question.id)
-        (comment,) = sql.thread_comments(cursor, [question.id])
-    for moment in (post.creation_date, post.last_activity_date, comment.creation_date):
+        (comment,), _totals = sql.thread_comments(cursor, [question.id])
+        (top,), totals = sql.thread_comments(cursor, [question.id], 5)  # each post's top five
+    assert totals == {question.id: 1}
+    for moment in (
+        post.creation_date,
+        post.last_activity_date,
+        comment.creation_date,
+        top.creation_date,
+    ):
         assert moment.utcoffset() == timedelta(0)
     assert post.closed_date is None and post.locked_date is None
 

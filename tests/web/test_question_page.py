@@ -27,6 +27,14 @@ def page(client, demo):
     return response, lxml_html.fromstring(response.content.decode())
 
 
+@pytest.fixture
+def full_page(client, demo):
+    """The page with every comment, as "Show N more comments" leads to it."""
+    response = client.get(QUESTION_URL + "?comments=all")
+    assert response.status_code == 200
+    return response, lxml_html.fromstring(response.content.decode())
+
+
 def _cards(article):
     cards = []
     for card in article.cssselect(".signatures .user-card"):
@@ -55,10 +63,11 @@ def _comments(article):
     return rows
 
 
-def test_seed_page_shows_every_fact_of_the_seed_in_reading_order(page):
+def test_seed_page_shows_every_fact_of_the_seed_in_reading_order(full_page):
     """Each post's score and opening words, each user card's name, reputation and badge counts,
-    each comment's score, opening words, author and date, in the seed's order; the answers header."""
-    _response, tree = page
+    each comment's score, opening words, author and date, in the seed's order; the answers header
+    (with every comment: ?comments=all)."""
+    _response, tree = full_page
     seed_posts, header = load_seed()
     articles = tree.cssselect("article.question, article.answer")
     assert len(articles) == len(seed_posts)
@@ -103,21 +112,21 @@ def test_answers_can_be_sorted_by_creation_date(client, demo):
     assert tree.cssselect("#answer-sort option[selected]")[0].get("value") == "created"
 
 
-def test_more_than_five_comments_are_collapsed_behind_show_more(page):
-    """All comments are in the page; beyond five, the lower-voted are collapsed behind a link."""
+def test_beyond_five_comments_only_the_top_five_are_in_the_page(page, full_page):
+    """Of o.m.'s nine comments the page holds the five highest-voted, in time order, and a
+    "Show 4 more comments" link to the page with every comment, which holds all nine."""
     _response, tree = page
     om_answer = tree.cssselect("#answer-38741")[0]
-    comments = om_answer.cssselect(".comment")
-    collapsed = om_answer.cssselect(".comment.comment-collapsed")
-    assert len(comments) == 9 and len(collapsed) == 4
-    shown_scores = [
-        int(_text(c.cssselect(".comment-score")[0]) or 0) for c in comments if c not in collapsed
-    ]
-    assert sorted(shown_scores, reverse=True)[:3] == [6, 3, 1]
+    shown = _comments(om_answer)
+    _response, full_tree = full_page
+    every = _comments(full_tree.cssselect("#answer-38741")[0])
+    assert len(every) == 9 and len(shown) == 5
+    ranked = sorted(range(9), key=lambda i: (-every[i][0], i))[:5]
+    assert shown == [every[i] for i in sorted(ranked)]
     link = om_answer.cssselect(".show-comments")[0]
     assert _text(link) == "Show 4 more comments"
-    # Without JavaScript the link targets the comment list, which CSS expands with :target.
-    assert link.get("href") == "#comments-38741"
+    assert link.get("href") == "?answertab=score&page=1&comments=all#comments-38741"
+    assert not full_tree.cssselect("#answer-38741 .show-comments")
 
 
 def test_magic_links_and_mentions_are_rendered_in_comments(page):

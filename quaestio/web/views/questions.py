@@ -34,9 +34,12 @@ from quaestio.posts.models import Post, PostType
 from quaestio.posts.policies import may_answer
 from quaestio.posts.selectors import (
     ANSWER_SORTS,
+    ANSWERS_PER_PAGE,
     DEFAULT_ANSWER_SORT,
     anonymous_actions,
     answers_in_order,
+    answers_on_page,
+    page_holding,
     question_thread,
     sidebar,
     thread_page,
@@ -47,6 +50,7 @@ from quaestio.web import (
     thread_render,
 )
 from quaestio.web.jinja import csrf_field
+from quaestio.web.paging import page_number, paginator
 from quaestio.web.post_blocks import Viewer
 from quaestio.web.thread_cache import thread_cache
 
@@ -81,11 +85,32 @@ def question_detail(request, question_id: int, slug: str | None = None):
     sort = sort if sort in ANSWER_SORTS else DEFAULT_ANSWER_SORT
     now = timezone.now()
     _count_view(request, question)
+    shown = _Shown(sort, page_number(request), request.GET.get("comments") == "all")
     if viewer is None:
-        built = _anonymous_thread(request, thread, sort, canonical, now)
+        built = _anonymous_thread(request, thread, shown, canonical, now)
     else:
-        built = _signed_in_thread(request, thread, viewer, sort, canonical, now)
+        built = _signed_in_thread(request, thread, viewer, shown, canonical, now)
     return _respond(request, built)
+
+
+class _Shown(NamedTuple):
+    """Which part of the thread a view shows: the answers' order, the page of them (30 a page,
+    as Stack Exchange pages them), and whether every comment or each post's top five."""
+
+    sort: str
+    number: int
+    all_comments: bool
+
+
+def _entry_key(question_id: int, answers) -> tuple:
+    """A thread's kept rendering is per page: the question with the answers the page shows."""
+    return (question_id, tuple(answer.id for answer in answers))
+
+
+def _kept(cache, key: tuple, entry) -> None:
+    """Pages with every comment are rendered for the view, not kept: few ask for them."""
+    if key is not None:
+        cache.put(key, entry)
 
 
 class _Built:
@@ -109,10 +134,14 @@ def _viewer(request, signed_in: bool, canonical: str, now) -> Viewer:
     )
 
 
-def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built:
+def _anonymous_thread(request, thread, shown: _Shown, canonical: str, now) -> _Built:
     question = thread.question
     cache = thread_cache()
-    entry = cache.get(question.id)
+    sort = shown.sort
+    ordered = answers_in_order(thread.answers, sort)
+    answers, number = answers_on_page(ordered, shown.number)
+    key = None if shown.all_comments else _entry_key(question.id, answers)
+    entry = cache.get(key) if key is not None else None
     users = None
     page = None
     with connection.cursor() as cursor:
@@ -123,25 +152,24 @@ def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built
         else:
             entry = None
         if entry is None:
-            page = thread_page(thread, None, sort)
+            page = thread_page(thread, None, sort, number, shown.all_comments, ordered)
             entry = thread_render.build_entry(page, thread_render.thread_key(thread), now)
             users = _users_of(page)
-            cache.put(question.id, entry)
-            answers = [block.post for block in page.answers]
+            _kept(cache, key, entry)
             linked, related = page.linked, page.related
         else:
-            answers = answers_in_order(thread.answers, sort)
             linked, related = sidebar(cursor, question)
     viewer = _viewer(request, False, canonical, now)
     if not entry.anonymous:
         actions = anonymous_actions(thread)
-        posts = {p.id: (p, _kind(p), actions[p.id]) for p in [question, *thread.answers]}
+        posts = {p.id: (p, _kind(p), actions[p.id]) for p in [question, *answers]}
         fill_slot = thread_render.ViewerSlots(viewer, posts, {}, {})
         entry.anonymous = {
             post_id: thread_render.prefilled(entry.posts[post_id], fill_slot) for post_id in posts
         }
         entry.nbytes += sum(thread_render.parts_size(p) for p in entry.anonymous.values())
-        cache.resize(question.id)
+        if key is not None:
+            cache.resize(key)
     stats = thread_render.ViewerSlots(viewer, {}, {}, users)
     built = _Built()
     thread_render.fill(entry.notices, stats, built.notices)
@@ -153,7 +181,7 @@ def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built
     else:
         ld = _json_ld_kept(entry, answers, request.build_absolute_uri(canonical))
         if ld is None:
-            page = thread_page(thread, None, sort)
+            page = thread_page(thread, None, sort, number, ordered=ordered)
             ld = thread_render.json_ld(entry, page, request.build_absolute_uri(canonical))
     bounty = _bounty(question, users)
     built.context = _context(
@@ -169,28 +197,38 @@ def _anonymous_thread(request, thread, sort: str, canonical: str, now) -> _Built
         ld,
         signed_in=False,
     )
+    _add_pager(request, built, thread, number)
     return built
+
+
+def _add_pager(request, built: _Built, thread, number: int) -> None:
+    """The answers' pager (every answer the viewer may see counts), and the answer count."""
+    built.context["answer_count"] = sum(1 for a in thread.answers if not a.deletion_date)
+    built.context["answer_pager"] = paginator(
+        request, number, len(thread.answers), ANSWERS_PER_PAGE
+    )
 
 
 def _json_ld_kept(entry, answers, url: str) -> str | None:
     return entry.json_ld.get((url, tuple(answer.id for answer in answers)))
 
 
-def _signed_in_thread(request, thread, viewer_user, sort: str, canonical: str, now) -> _Built:
-    page = thread_page(thread, viewer_user, sort)
+def _signed_in_thread(request, thread, viewer_user, shown: _Shown, canonical: str, now) -> _Built:
+    page = thread_page(thread, viewer_user, shown.sort, shown.number, shown.all_comments)
     question = thread.question
     cache = thread_cache()
-    entry = cache.get(question.id)
+    key = None if shown.all_comments else _entry_key(question.id, [b.post for b in page.answers])
+    entry = cache.get(key) if key is not None else None
     if (
         entry is None
         or not entry.valid(thread_render.thread_key(thread), now)
         or thread_render.people_of(page) != _people_among(page, entry)
     ):
         entry = thread_render.build_entry(page, thread_render.thread_key(thread), now)
-        cache.put(question.id, entry)
+        _kept(cache, key, entry)
     elif any(b.post.id not in entry.posts for b in [page.question, *page.answers]):
         thread_render.add_missing_posts(entry, page, now)
-        cache.resize(question.id)
+        cache.resize(key)
     viewer = _viewer(request, True, canonical, now)
     blocks = [page.question, *page.answers]
     posts = {b.post.id: (b.post, _kind(b.post), b.actions) for b in blocks}
@@ -214,6 +252,7 @@ def _signed_in_thread(request, thread, viewer_user, sort: str, canonical: str, n
         thread_render.json_ld(entry, page, request.build_absolute_uri(canonical)),
         signed_in=True,
     )
+    _add_pager(request, built, thread, page.number)
     return built
 
 
@@ -348,8 +387,20 @@ def answer_short(request, answer_id: int, user_id: int | None = None):
     if answer is None or answer.parent is None:
         raise Http404("No answer with that id")
     return HttpResponsePermanentRedirect(
-        answer_in_thread_url(answer.parent.id, answer.parent.title, answer.id)
+        answer_in_thread_url(
+            answer.parent.id, answer.parent.title, answer.id, _page_holding(request, answer)
+        )
     )
+
+
+def _page_holding(request, answer) -> int:
+    """The page of the default order that holds the answer, among the answers the viewer may
+    see (the thread's one query)."""
+    viewer = request.user if request.user.is_authenticated else None
+    thread = question_thread(answer.parent.id, viewer)
+    if thread is None:
+        return 1
+    return page_holding(answers_in_order(thread.answers, DEFAULT_ANSWER_SORT), answer.id)
 
 
 urlpatterns = [

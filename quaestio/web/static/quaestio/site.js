@@ -1,14 +1,25 @@
 // Progressive enhancement for every page: each feature here also works without JavaScript.
 
-function expandComments(event) {
+// "Show N more comments" leads to the page with every comment (?comments=all); here the post's
+// full list is fetched from there and put in place of the shown few.
+async function expandComments(event) {
   const link = event.target.closest(".show-comments");
   if (!link) return;
   event.preventDefault();
-  const list = document.getElementById(`comments-${link.dataset.postId}`);
-  list.classList.add("expanded");
-  const first = list.querySelector(".comment-collapsed a, .comment-collapsed");
-  history.replaceState(null, "", `#comments-${link.dataset.postId}`);
-  if (first && first.focus) first.setAttribute("tabindex", "-1"), first.focus();
+  const id = `comments-${link.dataset.postId}`;
+  const response = await fetch(link.href, { credentials: "same-origin" });
+  if (!response.ok) {
+    window.location.href = link.href;
+    return;
+  }
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const full = page.getElementById(id);
+  const current = document.getElementById(id);
+  if (!full || !current) return;
+  const shown = new Set([...current.querySelectorAll(".comment")].map((c) => c.id));
+  current.replaceWith(full);
+  const first = [...full.querySelectorAll(".comment")].find((c) => !shown.has(c.id));
+  if (first) first.setAttribute("tabindex", "-1"), first.focus();
 }
 
 function submitSortOnChange(event) {
