@@ -22,6 +22,7 @@ def test_a_moderator_reaches_every_moderator_page_from_the_top_bar(client, make_
         "Held posts",
         "Blocklist",
         "Moderator history",
+        "Bulk clean-up",
         "Annotated posts",
         "Close reasons",
         "Tools",
