@@ -176,6 +176,10 @@ PRIVILEGE_FEATURES: dict[str, str] = {
     "approve_tag_wiki_edits": (
         "Approve or reject the edits other users suggest to tag wikis and excerpts."
     ),
+    "talk_in_chat": (
+        "Talk in the discussion rooms that comment threads are moved to (/rooms): post, reply,"
+        " edit your messages for 2 minutes and star others'."
+    ),
 }
 
 

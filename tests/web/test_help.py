@@ -108,11 +108,12 @@ def test_privileges_listed_are_exactly_those_a_feature_checks():
 
 @pytest.mark.django_db
 def test_privileges_page_names_no_feature_quaestio_lacks(client, make_user):
-    """The old page listed chat rooms, meta and moderator elections; none exists here."""
+    """The old page listed meta and moderator elections; neither exists here (discussion rooms
+    do, and talking in them is listed)."""
     client.force_login(make_user(reputation=1500))
     response = client.get("/help/privileges")
     text = _text(_tree(response).cssselect(".help-article")[0]).lower()
-    for missing in ("chat", "meta", "election", "run for moderator", "ads", "analytics"):
+    for missing in ("meta", "election", "run for moderator", "ads", "analytics"):
         assert missing not in text, missing
     assert "earned" in text and "to go" in text
 
