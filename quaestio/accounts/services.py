@@ -20,6 +20,7 @@ from quaestio.accounts.models import PendingSignup, User
 from quaestio.core import links
 from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.core.page_generation import pages_changed
 from quaestio.core.safe_urls import safe_link
 from quaestio.moderation import blocklist
 
@@ -187,9 +188,17 @@ def profile_update(
     user.about_me = render_post(about_me) if about_me.strip() else ""
     user.location = location
     user.website_url = website_url
-    user.save(
-        update_fields=["display_name", "about_me_markdown", "about_me", "location", "website_url"]
-    )
+    with transaction.atomic():
+        user.save(
+            update_fields=[
+                "display_name",
+                "about_me_markdown",
+                "about_me",
+                "location",
+                "website_url",
+            ]
+        )
+        pages_changed()  # the name shows on every page the user wrote on
     return user
 
 

@@ -23,6 +23,7 @@ from quaestio.badges.definitions import (
 )
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.core import links
+from quaestio.core.page_generation import pages_changed
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import notify
 
@@ -119,6 +120,7 @@ def _save(new: list[Badge]) -> Counter:
         for (user_id, badge_class), n in per_user_class.items():
             field = COUNTER_FIELD[badge_class]
             User.objects.filter(id=user_id).update(**{field: F(field) + n})
+        pages_changed()  # badge counts show beside names
     return Counter(b.name for b in new)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from quaestio.core.page_generation import pages_changed
 from quaestio.posts.models import Post, ThreadVersion
 
 _TABLE = ThreadVersion._meta.db_table
@@ -30,10 +31,13 @@ _BUMP = f"""
 
 
 def thread_changed(*post_ids: int | None) -> None:
-    """What the threads of these posts (questions or answers) show has changed."""
+    """What the threads of these posts (questions or answers) show has changed; so have the
+    anonymous pages (lists show the thread's counts and activity): the page generation is
+    bumped too, after the thread versions (core/page_generation.py)."""
     with connection.cursor() as cursor:
         for post_id in dict.fromkeys(p for p in post_ids if p is not None):
             cursor.execute(_BUMP, [post_id])
+    pages_changed()
 
 
 def thread_version(question_id: int) -> int:
