@@ -28,7 +28,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 
 from quaestio.core.client import client_address
 from quaestio.core.page_generation import page_generation
@@ -78,7 +78,11 @@ def _cacheable_page(request):
 
 
 def _key(request, generation: int) -> str:
-    address = f"{request.path_info}?{request.META.get('QUERY_STRING', '')}"
+    # Everything a page's links are built from: scheme and host (absolute canonical links),
+    # the script prefix (a site under /qa/), the path and the query.
+    host = request.META.get("HTTP_HOST", "")
+    query = request.META.get("QUERY_STRING", "")
+    address = f"{request.scheme}://{host}{get_script_prefix()}{request.path}?{query}"
     digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
     return f"anonpage:{generation}:{digest}"
 
