@@ -97,7 +97,9 @@ def get(port: int, path: str, address: str = "10.0.0.1") -> tuple[int, bytes, st
 
 def start_nginx(port: int, body: bytes, folder: Path) -> subprocess.Popen:
     """nginx in the foreground, from a temporary configuration, serving the page's bytes."""
-    folder.chmod(0o755)
+    folder.mkdir(parents=True, exist_ok=True)
+    for parent in (folder, folder.parent):
+        parent.chmod(0o755)  # nginx's workers run as another user
     (folder / "page.html").write_bytes(body)
     (folder / "page.html").chmod(0o644)
     config = folder / "nginx.conf"

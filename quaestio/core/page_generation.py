@@ -13,15 +13,19 @@ comments, votes, acceptance, bounties, close, lock, delete, notices) calls last 
 transaction; and the writes that change people or counts outside a thread (profile edits,
 badges, `recount`, the reputation recalculation), which call `pages_changed` themselves.
 
-Inside the writing transaction, so the bump commits with the write or not at all: a reader that
-starts after a write's commit reads the new generation and so cannot be served the page cached
-before it. The row is the last one a transaction locks, so writers queue on it only for the
-moment between their bump and their commit.
+Bumped just after the writing transaction commits (`transaction.on_commit`), in a statement of its
+own, before the request that wrote answers: so a read that starts after a write was
+acknowledged reads the new generation and cannot be served a page cached before it. A reader
+between the commit and the bump stores what it rendered under the old generation, which the
+bump then makes unreachable. Not inside the transaction: the soak (bench/soak.py) found that
+holding this one row to commit deadlocks with the triggers that lock user rows at commit
+(PostgreSQL "deadlock detected" on accounts_user). The cost: a process killed between a commit
+and its bump leaves pages up to QUAESTIO_PAGE_CACHE_SECONDS old.
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from quaestio.core.models import PageGeneration
 
@@ -35,7 +39,12 @@ _READ = f"SELECT number FROM {_TABLE} WHERE name = %s"
 
 
 def pages_changed() -> None:
-    """What some anonymous page shows has changed: call last in the writing transaction."""
+    """What some anonymous page shows has changed: call in the writing transaction; the
+    generation moves once it commits (at once outside a transaction)."""
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     with connection.cursor() as cursor:
         cursor.execute(_BUMP, [_NAME])
 

@@ -7,9 +7,10 @@ the demo needs no Redis. A hit costs one indexed read (the page generation) and 
 no session, no user, no thread query, no template.
 
 Exact, not only timed: the key holds the page generation (core/page_generation.py), which every
-write that changes what these pages show bumps in its own transaction. The generation is read
-before anything the page shows, so a page stored under generation g shows at least the state
-of g, and a request that starts after a write's commit reads a newer generation and misses. The
+write that changes what these pages show bumps as it commits, before it answers. The generation
+is read before anything the page shows, so a page stored under generation g shows at least the
+state of g, and a request that starts after a write was acknowledged reads a newer generation
+and misses. The
 TTL (QUAESTIO_PAGE_CACHE_SECONDS) only bounds how old a relative time ("asked 5 mins ago") and
 the view count (views do not bump the generation, as on Stack Exchange) can get, and lets old
 generations' pages expire.
