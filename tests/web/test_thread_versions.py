@@ -30,13 +30,6 @@ pytestmark = pytest.mark.django_db
 ANSWER = "An answer that explains how the legions crossed: pontoon bridges, boats and fords."
 
 
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    """With the anonymous page cache on (off by default in the suite), so every write here must
-    also make the cached anonymous page fresh."""
-    settings.QUAESTIO_PAGE_CACHE = True
-
-
 @pytest.fixture
 def thread(ask, make_user):
     """A question, an answer by another user with a comment, and a moderator."""
