@@ -32,8 +32,8 @@ _BUMP = f"""
 
 def thread_changed(*post_ids: int | None) -> None:
     """What the threads of these posts (questions or answers) show has changed; so have the
-    anonymous pages (lists show the thread's counts and activity): the page generation is
-    bumped too, after the thread versions (core/page_generation.py)."""
+    anonymous pages (lists show the thread's counts and activity): the page generation moves
+    too, as the transaction commits (core/page_generation.py)."""
     with connection.cursor() as cursor:
         for post_id in dict.fromkeys(p for p in post_ids if p is not None):
             cursor.execute(_BUMP, [post_id])
