@@ -16,7 +16,7 @@ What it does:
 3. Sends requests on a fixed clock (open loop: latency counts from the scheduled time, so a
    stall is not hidden): ~90% anonymous reads (question pages, lists, tags, search, API, users),
    ~8% signed-in question pages, ~2% writes through the site's forms (votes, answers, comments,
-   edits of one's own answers). Flags are not in the mix: the site has none yet.
+   edits of one's own answers, flags "in need of moderator intervention" on others' posts).
 4. A third of the way in it kills one web process (SIGKILL), halfway the task worker; the
    cluster restarts both.
 5. At the end: no 5xx; every acknowledged write is in the database; `recount` finds no counter
@@ -52,7 +52,7 @@ from soak_support import (  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 ANON_READS = 0.90
 SIGNED_READS = 0.08  # the remaining 2% are writes
-WRITE_MIX = [("vote", 0.40), ("comment", 0.25), ("answer", 0.20), ("edit", 0.15)]
+WRITE_MIX = [("vote", 0.35), ("comment", 0.25), ("answer", 0.20), ("edit", 0.10), ("flag", 0.10)]
 
 
 def arguments() -> argparse.Namespace:
@@ -175,9 +175,11 @@ class Traffic:
         self.base, self.site, self.recorder = base, site, recorder
         self.signed_in: list[Visitor] = []
         self.voted: set[tuple[int, int]] = set()
+        self.flagged: set[tuple[int, int]] = set()
+        self.page_cache: dict[str, dict[str, int]] = {}  # kind -> hits and misses
         self.answers: list[tuple[int, int, str]] = []  # (answer id, owner id, body)
         self.editing: set[int] = set()
-        self.acknowledged: dict[str, list] = {"vote": [], "comment": [], "answer": [], "edit": []}
+        self.acknowledged: dict[str, list] = {k: [] for k, _ in WRITE_MIX}
         self._lock = threading.Lock()
 
     def log_in_everyone(self) -> None:
@@ -210,7 +212,20 @@ class Traffic:
             (0.05, "anon user", random.choice(self.site["user_pages"])),
         ]
         _, kind, path = random.choices(choices, weights=[c[0] for c in choices])[0]
-        return kind, lambda: visitor.request("GET", path)
+
+        def call():
+            reply = visitor.request("GET", path)
+            self._count_cache_outcome(kind, visitor.server_timing)
+            return reply
+
+        return kind, call
+
+    def _count_cache_outcome(self, kind: str, server_timing: str) -> None:
+        found = re.search(r"cache;desc=(\w+)", server_timing or "")
+        if found:
+            with self._lock:
+                outcomes = self.page_cache.setdefault(kind, {"hit": 0, "miss": 0})
+                outcomes[found.group(1)] += 1
 
     def _write(self):
         kind = random.choices([k for k, _ in WRITE_MIX], weights=[w for _, w in WRITE_MIX])[0]
@@ -247,6 +262,31 @@ class Traffic:
             )
             if status == 200:
                 self._ack("vote", (visitor.user_id, post_id, direction))
+            return status, body
+
+        return call
+
+    def _flag(self, visitor: Visitor):
+        """A moderator-attention flag (a pending flag: no red flag, so nothing is deleted), on
+        a post not the visitor's and not flagged by them yet; at most a few a day each."""
+        with self._lock:
+            for _ in range(20):
+                post_id, owner = random.choice(self.site["posts"])
+                if owner != visitor.user_id and (visitor.user_id, post_id) not in self.flagged:
+                    self.flagged.add((visitor.user_id, post_id))
+                    break
+            else:
+                post_id = None
+        text = f"A soak flag {_marker()}: this post needs a moderator's look, please."
+
+        def call():
+            if post_id is None:
+                return visitor.request("GET", "/questions")
+            status, body = visitor.post(
+                f"/posts/{post_id}/flag", {"kind": "moderator", "text": text}
+            )
+            if status in (200, 302):  # a refused flag answers 4xx
+                self._ack("flag", (visitor.user_id, post_id, text))
             return status, body
 
         return call
@@ -366,6 +406,7 @@ def checks(traffic: Traffic) -> dict:
 
     from quaestio.comments.models import Comment
     from quaestio.core.counters import recount
+    from quaestio.moderation.models import Flag
     from quaestio.posts.models import Post, PostHistory, PostType
     from quaestio.reputation.recalc import recalculate
     from quaestio.votes.models import Vote, VoteType
@@ -383,6 +424,9 @@ def checks(traffic: Traffic) -> dict:
         marker = text.split()[3].rstrip(":")
         if not Post.objects.filter(id=answer_id, body__contains=marker).exists():
             missing["answer"].append(answer_id)
+    for user_id, post_id, text in traffic.acknowledged["flag"]:
+        if not Flag.objects.filter(user_id=user_id, post_id=post_id, text=text).exists():
+            missing["flag"].append(post_id)
     for answer_id, marker in traffic.acknowledged["edit"]:
         if not PostHistory.objects.filter(post_id=answer_id, text__contains=marker).exists():
             missing["edit"].append(answer_id)
@@ -408,6 +452,21 @@ def checks(traffic: Traffic) -> dict:
     }
 
 
+def _page_cache_report(outcomes: dict[str, dict[str, int]]) -> dict:
+    hits = sum(o["hit"] for o in outcomes.values())
+    total = hits + sum(o["miss"] for o in outcomes.values())
+    per_kind = {
+        kind: round(o["hit"] / max(1, o["hit"] + o["miss"]), 3) for kind, o in outcomes.items()
+    }
+    return {
+        "on": os.environ.get("QUAESTIO_PAGE_CACHE", "1") not in ("0", "false", "off"),
+        "hit_ratio_of_cacheable": round(hits / max(1, total), 3),
+        "hit_ratio_per_kind": per_kind,
+        "hits": hits,
+        "cacheable_requests": total,
+    }
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -422,7 +481,8 @@ def main() -> int:
     os.environ["QUAESTIO_TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
     site = prepare_site(args)
-    env = {**os.environ, "QUAESTIO_TRUSTED_PROXY_COUNT": "2"}  # a front proxy + ours
+    # A front proxy + ours; Server-Timing to all, so the page cache's hits can be counted.
+    env = {**os.environ, "QUAESTIO_TRUSTED_PROXY_COUNT": "2", "QUAESTIO_SERVER_TIMING": "all"}
     base = f"http://127.0.0.1:{args.port}"
     cluster, lines = start_cluster(args, env, data_dir / "cluster.log")
     recorder = Recorder()
@@ -464,6 +524,7 @@ def main() -> int:
         "killed": killed,
         "restarts": restarts,
         "tasks": tasks,
+        "page_cache": _page_cache_report(traffic.page_cache),
         **recorder.summary(),
         "cpu": sampler.summary(recorder.total()),
         **checks(traffic),

@@ -40,6 +40,7 @@ class Visitor:
         self.host, self.port = parsed.hostname, parsed.port
         self.address, self.user_id = address, user_id
         self.cookies: dict[str, str] = {}
+        self.server_timing = ""  # of the last reply: the page cache marks its outcome there
         self._lock = threading.Lock()
 
     def _send(self, method: str, path: str, body: bytes | None, headers: dict):
@@ -53,6 +54,7 @@ class Visitor:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             data = response.read()
+            self.server_timing = response.getheader("Server-Timing") or ""
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")

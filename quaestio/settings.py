@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "quaestio.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quaestio.web.middleware.RefuseNulBytesMiddleware",
+    "quaestio.web.page_cache.AnonymousPageCacheMiddleware",  # before sessions: a hit skips all
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -250,6 +251,11 @@ QUAESTIO_LIST_MAX_OFFSET = env_int("QUAESTIO_LIST_MAX_OFFSET", 15_000)
 QUAESTIO_SERVER_TIMING = env_str("QUAESTIO_SERVER_TIMING", "staff")
 # How often a display name may change (Stack Exchange: once every 30 days).
 QUAESTIO_DISPLAY_NAME_CHANGE_DAYS = env_int("QUAESTIO_DISPLAY_NAME_CHANGE_DAYS", 30)
+# The anonymous page cache (web/page_cache.py): visitors without a session get the question
+# page, the lists and tag pages from the cache (Redis, else the shared cache table), invalidated
+# by every write (core/page_generation.py); the seconds bound how old relative times may get.
+QUAESTIO_PAGE_CACHE = env_bool("QUAESTIO_PAGE_CACHE", True)
+QUAESTIO_PAGE_CACHE_SECONDS = env_int("QUAESTIO_PAGE_CACHE_SECONDS", 60)
 QUAESTIO_CLOSE_VOTES = env_int("QUAESTIO_CLOSE_VOTES", 3)  # votes to close or reopen (spec §7.2)
 QUAESTIO_DELETE_VOTES = env_int("QUAESTIO_DELETE_VOTES", 3)  # to delete or undelete (§7.6)
 # Flags (spec §7.8, §11): the daily allowance (post flags, and comment flags in a pool of their

@@ -21,6 +21,15 @@ def _static_files_without_collectstatic():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache_unless_asked(settings):
+    """The anonymous page cache (web/page_cache.py) is invalidated by the services' writes; many
+    tests arrange rows with the ORM directly, which no deployed site does, and would then read
+    the page cached before. Off by default here; tests/web/test_page_cache*.py and
+    test_thread_versions.py (every write path, through the services) turn it on."""
+    settings.QUAESTIO_PAGE_CACHE = False
+
+
 @pytest.fixture
 def demo(db):
     """The demo community, loaded by the same code `quaestio demo` runs."""

@@ -21,6 +21,7 @@ from quaestio.accounts.policies import display_name_change_refusal
 from quaestio.core import links
 from quaestio.core.errors import NotFound, RateLimited, ValidationFailed
 from quaestio.core.markdown import render_post
+from quaestio.core.page_generation import pages_changed
 from quaestio.core.safe_urls import safe_link
 from quaestio.moderation import blocklist
 
@@ -195,7 +196,9 @@ def profile_update(
     user.about_me = render_post(about_me) if about_me.strip() else ""
     user.location = location
     user.website_url = website_url
-    user.save(update_fields=fields)
+    with transaction.atomic():
+        user.save(update_fields=fields)
+        pages_changed()  # the name shows on every page the user wrote on
     return user
 
 

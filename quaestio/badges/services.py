@@ -23,6 +23,7 @@ from quaestio.badges.definitions import (
 )
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.core import links
+from quaestio.core.page_generation import pages_changed
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import notify
 
@@ -122,6 +123,7 @@ def _save(new: list[Badge]) -> Counter:
             User.objects.filter(id=user_id).update(
                 **{field: F(field) + n, "achievements_unseen": F("achievements_unseen") + n}
             )
+        pages_changed()  # badge counts show beside names
     return Counter(b.name for b in new)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from quaestio.core.page_generation import pages_changed
 from quaestio.core.site_counts import ensure_rows
 from quaestio.posts.models import PostType
 from quaestio.votes.models import VoteType
@@ -263,4 +264,6 @@ def recount(
                 changed[counter] = rows
                 if progress:
                     progress(counter, rows)
+        if any(changed.values()):
+            pages_changed()  # corrected counts show on the pages
     return changed

@@ -29,3 +29,15 @@ class SharedCacheEntry(models.Model):
     value = models.BinaryField(null=True)
     number = models.BigIntegerField(null=True)
     expires = models.FloatField(db_index=True)
+
+
+class PageGeneration(models.Model):
+    """How many times what the anonymous pages show has changed (core/page_generation.py): the
+    anonymous page cache keys every page by it, so one bump makes every cached page unreachable.
+    One row ("pages"), bumped last in each transaction that changes a shown thing."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.number}"

@@ -60,8 +60,14 @@ class ServerTimingMiddleware:
         response["Server-Timing"] = (
             f'db;dur={timer.seconds * 1000:.2f};desc="{timer.count} queries", '
             f"tpl;dur={template_ms:.2f}, total;dur={total_ms:.2f}"
-        )
+        ) + _page_cache_mark(request)
         return response
+
+
+def _page_cache_mark(request) -> str:
+    # Set by the anonymous page cache (web/page_cache.py) on the pages it may serve.
+    outcome = getattr(request, "page_cache", None)
+    return f", cache;desc={outcome}" if outcome else ""
 
 
 def _shown_to(request) -> bool:

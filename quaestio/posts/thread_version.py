@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from quaestio.core.page_generation import pages_changed
 from quaestio.live import channels
 from quaestio.live.services import publish
 from quaestio.posts.models import Post, ThreadVersion
@@ -35,7 +36,9 @@ _BUMP = f"""
 def thread_changed(*post_ids: int | None) -> None:
     """What the threads of these posts (questions or answers) show has changed. Open pages of
     the thread and the question lists hear of it (live/): one event per thread, in the same
-    transaction, so a rollback announces nothing."""
+    transaction, so a rollback announces nothing. The anonymous pages (lists show the thread's
+    counts and activity) change too: the page generation moves as the transaction commits
+    (core/page_generation.py)."""
     bumped = {}
     with connection.cursor() as cursor:
         for post_id in dict.fromkeys(p for p in post_ids if p is not None):
@@ -45,6 +48,7 @@ def thread_changed(*post_ids: int | None) -> None:
                 bumped[row[0]] = row[1]
     for question_id, version in bumped.items():
         publish(channels.question(question_id), "thread", {"q": question_id, "v": version})
+    pages_changed()
 
 
 def thread_version(question_id: int) -> int:

@@ -21,6 +21,7 @@ from datetime import datetime
 from django.db import transaction
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
+from quaestio.core.page_generation import pages_changed
 from quaestio.reputation import rules
 from quaestio.reputation.models import Reason, ReputationChange
 from quaestio.reputation.replay import Replay
@@ -256,6 +257,8 @@ def _check_chunk(user_ids: list[int], fix: bool) -> list[Difference]:
         differences.append(Difference(user_id, stored[user_id], expected))
         if fix:
             _rebuild(user_id, events.get(user_id, []), applied, expected)
+    if fix and differences:
+        pages_changed()  # reputation shows beside names
     return differences
 
 
