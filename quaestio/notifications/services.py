@@ -125,6 +125,16 @@ def achievements_add(counts: dict[int, int]) -> None:
             User.objects.filter(id=user_id).update(achievements_unseen=F("achievements_unseen") + n)
 
 
+def achievements_remove(counts: dict[int, int]) -> None:
+    """Reputation changes withdrawn (a vote retracted or reversed, an accept undone) that the
+    marker counted: it counts them no more. Never below zero."""
+    for user_id, n in counts.items():
+        if n:
+            User.objects.filter(id=user_id).update(
+                achievements_unseen=Greatest(F("achievements_unseen") - n, 0)
+            )
+
+
 def achievements_mark_seen(user) -> None:
     now = timezone.now()
     User.objects.filter(id=user.id).update(achievements_unseen=0, achievements_seen_at=now)

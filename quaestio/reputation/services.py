@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Min, Sum
+from django.db.models import Count, Min, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.live import channels
 from quaestio.live.services import publish
-from quaestio.notifications.services import achievements_add
+from quaestio.notifications.services import achievements_add, achievements_remove
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
 from quaestio.reputation.replay import Replay, utc_day
@@ -149,11 +150,25 @@ def withdraw(vote_id: int) -> int:
         .annotate(first=Min("created_at"), applied=Sum("amount"))
         .values_list("user_id", "first", "applied")
     }
+    unseen = _unseen_per_user(rows)
     rows.delete()
+    achievements_remove(unseen)  # the top bar's marker no longer counts what is gone
     return sum(
         1
         for user_id, (first, applied) in sorted(moved.items())
         if replay_user(user_id, first, applied)
+    )
+
+
+def _unseen_per_user(rows) -> dict[int, int]:
+    """How many of these ledger rows each user's achievements marker counts: those since the
+    user last opened the list, or since the start of today (as `quaestio recount` counts)."""
+    start = utc_day_bounds(timezone.now())[0]
+    return dict(
+        rows.exclude(reason=Reason.OPENING_BALANCE)
+        .filter(created_at__gt=Coalesce("user__achievements_seen_at", Value(start)))
+        .values_list("user_id")
+        .annotate(n=Count("id"))
     )
 
 

@@ -127,7 +127,8 @@ def test_the_form_posts_and_the_json_answers(room, make_user):
 
 
 def test_the_transcript_shows_one_day_with_links_to_the_days_around(room, make_user):
-    """/transcript/<room>/<yyyy>/<mm>/<dd>: that UTC day's messages, and the neighbouring days
+    """/transcript/<room>/<year>/<month>/<day> (as chat.stackexchange.com writes it, without
+    leading zeros; zero-padded addresses work too): that UTC day's messages, and the neighbouring days
     that have messages."""
     talker = make_user(reputation=20)
     today = timezone.now()
@@ -138,7 +139,8 @@ def test_the_transcript_shows_one_day_with_links_to_the_days_around(room, make_u
     day = (today - timedelta(days=2)).date()
     page = Client().get(f"/transcript/{room.id}/{day:%Y/%m/%d}").content.decode()
     assert "said two days ago" in page
-    assert f"/transcript/{room.id}/{today:%Y/%m/%d}" in page  # the next day with messages
+    next_day = f"/transcript/{room.id}/{today.year}/{today.month}/{today.day}"
+    assert next_day in page  # the next day with messages
     assert Client().get(f"/transcript/{room.id}/2024/02/30").status_code == 404
 
 

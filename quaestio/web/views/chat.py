@@ -139,7 +139,7 @@ def message_star(request, message_id: int):
 def transcript(request, room_id: int, year: int, month: int, day: int):
     try:
         wanted = date(year, month, day)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise Http404("No such day") from error
     room, post = _room_or_404(request, room_id)
     page = selectors.transcript_day(room, post, wanted, request.user)
@@ -147,7 +147,7 @@ def transcript(request, room_id: int, year: int, month: int, day: int):
 
 
 def transcript_url(room_id: int, day: date) -> str:
-    return links.page_url("room_transcript", room_id, day.year, f"{day.month:02}", f"{day.day:02}")
+    return links.page_url("room_transcript", room_id, day.year, day.month, day.day)
 
 
 urlpatterns = [
@@ -158,7 +158,7 @@ urlpatterns = [
     path("rooms/messages/<id:message_id>/edit", message_edit, name="room_message_edit"),
     path("rooms/messages/<id:message_id>/star", message_star, name="room_message_star"),
     path(
-        "transcript/<id:room_id>/<int:year>/<int:month>/<int:day>",
+        "transcript/<id:room_id>/<id:year>/<id:month>/<id:day>",
         transcript,
         name="room_transcript",
     ),
