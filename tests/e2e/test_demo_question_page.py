@@ -20,7 +20,8 @@ def test_reader_expands_comments_and_follows_a_user_link(demo_server, page, arti
     page.screenshot(path=str(artifacts / "question-page.png"), full_page=True)
 
     page.locator("#answer-38741 .show-comments").click()
-    page.wait_for_function("document.querySelectorAll('#answer-38741 .comment').length === 9")
+    page.locator("#answer-38741 .comment").nth(8).wait_for()
+    assert page.locator("#answer-38741 .comment").count() == 9
     for index in range(9):
         assert comments.nth(index).is_visible()
     assert page.locator("#answer-38741 .show-comments").count() == 0
