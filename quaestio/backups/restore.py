@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +26,9 @@ from quaestio.backups.snapshot import (
     UPLOADS_PREFIX,
     Say,
     pg_cli_arguments,
-    pg_environment,
+    run_pg_tool,
 )
 from quaestio.backups.upgrade import migrate_with_progress, refuse_newer
-from quaestio.core.progress import progress_bar
 
 SAMPLE_PAGES = 20
 
@@ -103,8 +101,6 @@ def restore_postgres(archive: Path, manifest: Manifest) -> None:
     with tempfile.TemporaryDirectory(prefix="quaestio-restore-") as work:
         dump = Path(work) / manifest.database_member
         extract_member(archive, manifest.database_member, dump)
-        total = len(manifest.table_rows)
-        report, done, errors = progress_bar("tables"), 0, []
         command = [
             "pg_restore",
             "--no-owner",
@@ -115,25 +111,12 @@ def restore_postgres(archive: Path, manifest: Manifest) -> None:
             *pg_cli_arguments(),
             str(dump),
         ]
-        try:
-            process = subprocess.Popen(
-                command, stderr=subprocess.PIPE, text=True, env=pg_environment()
-            )
-        except FileNotFoundError as error:
-            raise BackupError("pg_restore is not installed; install postgresql-client") from error
-        for line in process.stderr:
-            if "processing data for table" in line:
-                done += 1
-                report(min(done, total), total)
-            elif "error" in line.lower():
-                errors.append(line.strip())
-        if process.wait() != 0:
-            raise BackupError(
-                "pg_restore failed and changed nothing: "
-                + ("; ".join(errors) or f"exit {process.returncode}")
-            )
-        if done < total:
-            report(total, total)
+        run_pg_tool(
+            command,
+            "processing data for table",
+            len(manifest.table_rows),
+            "pg_restore failed and changed nothing",
+        )
 
 
 def check_table_rows(manifest: Manifest) -> int:

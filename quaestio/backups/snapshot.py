@@ -132,26 +132,30 @@ def run_pg_dump(dump_path: Path, snapshot_id: str, table_count: int) -> None:
         f"--file={dump_path}",
         *pg_cli_arguments(),
     ]
-    report = progress_bar("tables")
-    done = 0
+    run_pg_tool(command, "dumping contents of table", table_count, "pg_dump failed")
+
+
+def run_pg_tool(command: list[str], table_marker: str, tables: int, failure: str) -> None:
+    """Run pg_dump or pg_restore with --verbose, drawing a bar from the lines that name each
+    table as it is done; raises BackupError with the tool's own error lines when it fails."""
+    report, done, errors = progress_bar("tables"), 0, []
     try:
         process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=pg_environment())
     except FileNotFoundError as error:
         raise BackupError(
-            "pg_dump is not installed; install PostgreSQL's client tools (Debian: "
+            f"{command[0]} is not installed; install PostgreSQL's client tools (Debian: "
             "postgresql-client) at the server's version or newer"
         ) from error
-    errors = []
     for line in process.stderr:
-        if "dumping contents of table" in line:
+        if table_marker in line:
             done += 1
-            report(min(done, table_count), table_count)
+            report(min(done, tables), tables)
         elif "error" in line.lower():
             errors.append(line.strip())
     if process.wait() != 0:
-        raise BackupError("pg_dump failed: " + ("; ".join(errors) or f"exit {process.returncode}"))
-    if done < table_count:
-        report(table_count, table_count)
+        raise BackupError(f"{failure}: " + ("; ".join(errors) or f"exit {process.returncode}"))
+    if done < tables:
+        report(tables, tables)
 
 
 def pg_connect_arguments() -> dict[str, str]:

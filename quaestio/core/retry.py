@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 # Seconds to wait before each retry: 1 min, 5 min, 30 min, 2 h, 12 h; then it has failed.
@@ -24,3 +25,20 @@ def queue_retry(task, ids: list[int], when: datetime) -> bool:
         return False
     task.using(run_after=when).enqueue(ids)
     return True
+
+
+DUE_BATCH = 200
+
+
+def attempt_due(pending, attempt: Callable[[int, datetime], object], now: datetime) -> int:
+    """Make one attempt at each row of `pending` (a queryset of rows still to send) whose
+    next_attempt_date has come, oldest first, at most DUE_BATCH; returns how many. The hourly
+    catch-all for task backends that cannot schedule a retry themselves."""
+    due = list(
+        pending.filter(next_attempt_date__lte=now)
+        .order_by("next_attempt_date")
+        .values_list("id", flat=True)[:DUE_BATCH]
+    )
+    for row_id in due:
+        attempt(row_id, now)
+    return len(due)

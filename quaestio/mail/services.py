@@ -13,10 +13,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from quaestio.core.retry import next_attempt, queue_retry
+from quaestio.core.retry import attempt_due, next_attempt, queue_retry
 from quaestio.mail.models import MailState, MailSuppression, OutgoingMail, SuppressionReason
-
-DUE_BATCH = 200
 
 
 def suppressed(address: str) -> bool:
@@ -128,15 +126,9 @@ def send_row(row_id: int, now: datetime | None = None) -> str:
 
 
 def retry_due(now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    due = list(
-        OutgoingMail.objects.filter(state=MailState.PENDING, next_attempt_date__lte=now)
-        .order_by("next_attempt_date")
-        .values_list("id", flat=True)[:DUE_BATCH]
-    )
-    for row_id in due:
-        send_row(row_id, now)
-    return len(due)
+    """Send every pending message whose retry time has come (see core.retry.attempt_due)."""
+    pending = OutgoingMail.objects.filter(state=MailState.PENDING)
+    return attempt_due(pending, send_row, now or timezone.now())
 
 
 def suppress(address: str, reason: str, detail: str = "") -> bool:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
-from quaestio.core.retry import next_attempt, queue_retry
+from quaestio.core.retry import attempt_due, next_attempt, queue_retry
 from quaestio.webhooks import delivery
 from quaestio.webhooks.models import (
     DeliveryState,
@@ -25,8 +25,6 @@ from quaestio.webhooks.models import (
 )
 from quaestio.webhooks.payloads import event_facts, render_body
 from quaestio.webhooks.policies import can_manage_webhooks
-
-DUE_BATCH = 200
 
 
 def _require_owner(user) -> None:
@@ -153,15 +151,8 @@ def deliver(delivery_id: int, now: datetime | None = None) -> str:
 def retry_due(now: datetime | None = None) -> int:
     """Attempt every pending delivery whose time has come (the hourly catch-all for task
     backends that cannot schedule a retry themselves); returns how many were attempted."""
-    now = now or timezone.now()
-    due = list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_date__lte=now)
-        .order_by("next_attempt_date")
-        .values_list("id", flat=True)[:DUE_BATCH]
-    )
-    for delivery_id in due:
-        deliver(delivery_id, now)
-    return len(due)
+    pending = WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+    return attempt_due(pending, deliver, now or timezone.now())
 
 
 def send_test(user, webhook_id: int) -> str:
