@@ -89,26 +89,42 @@ def suggested_edit_review(user, suggestion_id: int, verdict: str) -> SuggestedEd
         if not suggestion.is_pending:
             raise ValidationFailed("This suggested edit has already been reviewed.")
         require(policies.can_review_suggested_edit(user, post))
-        if suggestion.owner_id == user.id:
-            raise PermissionDenied("You cannot review your own suggested edit.")
-        if SuggestedEditReview.objects.filter(suggested_edit=suggestion, user=user).exists():
-            raise ValidationFailed("You have already reviewed this suggested edit.")
-        SuggestedEditReview.objects.create(suggested_edit=suggestion, user=user, verdict=verdict)
+        approvers = record_review(
+            user,
+            suggestion,
+            verdict,
+            binding=policies.is_binding_reviewer(user, post),
+            needed=SUGGESTED_EDIT_VOTES_NEEDED,
+        )
         check_badges_on_commit(reviewed=[user.id])  # Custodian, Reviewer, Steward
-        votes = list(
-            SuggestedEditReview.objects.filter(suggested_edit=suggestion, verdict=verdict)
-            .order_by("creation_date", "id")
-            .values_list("user_id", flat=True)
-        )
-        decided = (
-            policies.is_binding_reviewer(user, post) or len(votes) >= SUGGESTED_EDIT_VOTES_NEEDED
-        )
-        if decided and verdict == SuggestedEditReview.REJECT:
-            suggestion.rejection_date = timezone.now()
-            suggestion.save(update_fields=["rejection_date"])
-        elif decided:
-            _apply_suggestion(suggestion, post, votes)
+        if approvers is not None:
+            _apply_suggestion(suggestion, post, approvers)
     return suggestion
+
+
+def record_review(
+    user, suggestion: SuggestedEdit, verdict: str, *, binding: bool, needed: int
+) -> list[int] | None:
+    """Record `user`'s verdict on a pending suggestion the caller has locked, and decide it when
+    the vote is binding or `needed` reviewers agree: a rejection is written here; an approval
+    returns the approvers' ids (oldest first) for the caller to apply. None: not approved."""
+    if suggestion.owner_id == user.id:
+        raise PermissionDenied("You cannot review your own suggested edit.")
+    if SuggestedEditReview.objects.filter(suggested_edit=suggestion, user=user).exists():
+        raise ValidationFailed("You have already reviewed this suggested edit.")
+    SuggestedEditReview.objects.create(suggested_edit=suggestion, user=user, verdict=verdict)
+    votes = list(
+        SuggestedEditReview.objects.filter(suggested_edit=suggestion, verdict=verdict)
+        .order_by("creation_date", "id")
+        .values_list("user_id", flat=True)
+    )
+    if not (binding or len(votes) >= needed):
+        return None
+    if verdict == SuggestedEditReview.REJECT:
+        suggestion.rejection_date = timezone.now()
+        suggestion.save(update_fields=["rejection_date"])
+        return None
+    return votes
 
 
 def _apply_suggestion(suggestion: SuggestedEdit, post: Post, approver_ids: list[int]) -> None:

@@ -27,6 +27,7 @@ from quaestio.posts.models import (
     SuggestedEditReview,
 )
 from quaestio.posts.revising import Content, changed_fields, current_content, write_revision
+from quaestio.posts.suggested_edits import record_review
 from quaestio.tags import policies
 from quaestio.tags.models import Tag
 from quaestio.tags.throttle import throttle
@@ -182,22 +183,15 @@ def tag_wiki_review(user, suggestion_id: int, verdict: str) -> SuggestedEdit:
             raise NotFound("No suggested tag wiki edit with that id.")
         if not suggestion.is_pending:
             raise ValidationFailed("This suggested edit has already been reviewed.")
-        if suggestion.owner_id == user.id:
-            raise PermissionDenied("You cannot review your own suggested edit.")
-        if SuggestedEditReview.objects.filter(suggested_edit=suggestion, user=user).exists():
-            raise ValidationFailed("You have already reviewed this suggested edit.")
-        SuggestedEditReview.objects.create(suggested_edit=suggestion, user=user, verdict=verdict)
-        votes = list(
-            SuggestedEditReview.objects.filter(suggested_edit=suggestion, verdict=verdict)
-            .order_by("creation_date", "id")
-            .values_list("user_id", flat=True)
+        approvers = record_review(
+            user,
+            suggestion,
+            verdict,
+            binding=policies.is_binding_tag_wiki_reviewer(user),
+            needed=REVIEWS_NEEDED,
         )
-        decided = policies.is_binding_tag_wiki_reviewer(user) or len(votes) >= REVIEWS_NEEDED
-        if decided and verdict == SuggestedEditReview.REJECT:
-            suggestion.rejection_date = timezone.now()
-            suggestion.save(update_fields=["rejection_date"])
-        elif decided:
-            _apply(suggestion, post, votes)
+        if approvers is not None:
+            _apply(suggestion, post, approvers)
     return suggestion
 
 
