@@ -280,6 +280,12 @@ def _post_renderer(math: bool) -> MarkdownIt:
     return md
 
 
+def post_tokens(source: str) -> list:
+    """The token stream render_post renders (bare URLs already links): for readers of a post's
+    structure, such as its list of sources, that must see what the page shows."""
+    return _post_renderer(settings.QUAESTIO_MATH).parse(source[:MAX_SOURCE_CHARS])
+
+
 def render_post(source: str) -> str:
     """Markdown of a question, answer, tag wiki or profile, as sanitised HTML."""
     renderer = _post_renderer(settings.QUAESTIO_MATH)
