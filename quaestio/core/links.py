@@ -152,6 +152,7 @@ _POST_ACTIONS = {
     "lock": "post_lock",
     "unlock": "post_unlock",
     "notice": "post_notice",
+    "citation_needed": "post_citation_needed",
     "community_wiki": "post_community_wiki",
     "close": "question_close",  # the question's own id
     "reopen": "question_reopen",

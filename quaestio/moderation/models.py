@@ -213,6 +213,7 @@ class ReviewQueue(models.TextChoices):
     FIRST_ANSWERS = "first-answers", "First answers"
     LATE_ANSWERS = "late-answers", "Late answers"
     LOW_QUALITY = "low-quality-posts", "Low quality posts"
+    SOURCES_ADDED = "sources-added", "Sources added"
 
 
 class ReviewTaskState(models.TextChoices):
@@ -387,6 +388,8 @@ class ReviewAction(models.TextChoices):
     LEAVE_OPEN = "leave-open", "Leave open"
     REOPEN = "reopen", "Reopen"
     LEAVE_CLOSED = "leave-closed", "Leave closed"
+    APPROVE = "approve", "Approve: the sources are enough"
+    REJECT = "reject", "Reject: it still needs sources"
     SKIP = "skip", "Skip"
 
 
@@ -557,3 +560,32 @@ class RoomMessage(models.Model):
         indexes = [
             models.Index(fields=["room", "creation_date", "id"], name="roommessage_room_idx")
         ]
+
+
+class CitationVoteState(models.TextChoices):
+    PENDING = "pending"  # counts toward the notice
+    COMPLETED = "completed"  # the votes placed the notice
+    RETRACTED = "retracted"
+
+
+class CitationVote(models.Model):
+    """A user's "citation needed" vote on an answer (moderation.citations): at
+    QUAESTIO_CITATION_VOTES pending votes the Citation needed notice is placed and the
+    pending votes complete, so a later round starts from zero."""
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        max_length=10, choices=CitationVoteState.choices, default=CitationVoteState.PENDING
+    )
+    creation_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=Q(state="pending"),
+                name="citationvote_one_pending",
+            )
+        ]
+        indexes = [models.Index(fields=["post", "state"], name="citationvote_post_idx")]

@@ -8,6 +8,7 @@ notice's id, as in the dump. A dump's notices become PostNotice rows when it is 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from quaestio.core.errors import PermissionDenied, ValidationFailed
 from quaestio.moderation.models import PostNotice
 from quaestio.moderation.policies import moderators_only
 from quaestio.moderation.writes import locked_post, state_history
-from quaestio.posts.models import Post, PostHistoryType, PostType
+from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
 
 Decision = tuple[bool, str]
 ALLOWED: Decision = (True, "")
@@ -71,6 +72,7 @@ NOTICE_KINDS = (
     ),
 )
 NOTICE_KINDS_BY_KEY = {kind.key: kind for kind in NOTICE_KINDS}
+CITATION_NEEDED = "citation_needed"  # also placed by the community's votes (moderation.citations)
 IMPORTED = NoticeKind("imported", "Post notice", "A moderator added a notice to this post.", BOTH)
 # A dump's notice that came with a bounty (moderation.notice_import): Stack Exchange shows one
 # while a bounty is open; a bounty started here shows in the question's bounty box instead.
@@ -132,17 +134,33 @@ def notice_add(user, post_id: int, kind_key: str, now: datetime | None = None) -
         if kind is None or post.post_type not in kind.post_types:
             names = ", ".join(k.title for k in kinds_for(post))
             raise ValidationFailed(f"Choose one of: {names}.", {"kind": ["unknown"]})
-        standing = PostNotice.objects.filter(post_id=post.id, removed_date=None).first()
-        if standing is not None and standing.kind == kind.key:
-            return NoticeOutcome(post.id, "unchanged", standing.id, "This notice is already shown.")
-        if standing is not None:
-            _remove(standing, user, now)
-        # The post's row lock serialises adds; the unique constraint is the last guard.
-        notice = PostNotice.objects.create(
-            post_id=post.id, kind=kind.key, owner=user, creation_date=now
-        )
-        _write(post.id, PostHistoryType.POST_NOTICE_ADDED, user, notice, now)
-        return NoticeOutcome(post.id, "added", notice.id)
+        return place_notice(post.id, kind, user, now)
+
+
+def standing_notice(post_id: int) -> PostNotice | None:
+    return PostNotice.objects.filter(post_id=post_id, removed_date=None).first()
+
+
+def place_notice(post_id: int, kind: NoticeKind, user, now: datetime) -> NoticeOutcome:
+    """Show `kind` on the post, replacing a standing notice of another kind. For callers that
+    hold the post's row lock and have decided who may (a moderator, or the community's
+    citation votes, placed as the Community user)."""
+    standing = standing_notice(post_id)
+    if standing is not None and standing.kind == kind.key:
+        return NoticeOutcome(post_id, "unchanged", standing.id, "This notice is already shown.")
+    if standing is not None:
+        lift_notice(standing, user, now)
+    # The post's row lock serialises adds; the unique constraint is the last guard.
+    notice = PostNotice.objects.create(
+        post_id=post_id, kind=kind.key, owner=user, creation_date=now
+    )
+    extra = {}
+    if kind.key == CITATION_NEEDED:
+        # What the post cited when the notice came: an edit must add to it to lift the notice.
+        # Kept here because an author's edits in the grace period rewrite the body revision.
+        extra["Sources"] = cited_keys(post_id)
+    _write(post_id, PostHistoryType.POST_NOTICE_ADDED, user, notice, now, **extra)
+    return NoticeOutcome(post_id, "added", notice.id)
 
 
 def notice_remove(user, post_id: int, now: datetime | None = None) -> NoticeOutcome:
@@ -152,18 +170,54 @@ def notice_remove(user, post_id: int, now: datetime | None = None) -> NoticeOutc
         allowed, reason = can_manage_notices(user, post)
         if not allowed:
             raise PermissionDenied(reason)
-        standing = PostNotice.objects.filter(post_id=post.id, removed_date=None).first()
+        standing = standing_notice(post.id)
         if standing is None:
             return NoticeOutcome(post.id, "unchanged", None, "This post has no notice.")
-        _remove(standing, user, now)
+        lift_notice(standing, user, now)
         return NoticeOutcome(post.id, "removed", standing.id)
 
 
-def _remove(notice: PostNotice, user, now: datetime) -> None:
+def lift_notice(notice: PostNotice, user, now: datetime) -> None:
+    """Remove a standing notice (the caller holds the post's lock and decided who may). Edits
+    waiting for review to lift a Citation needed notice have nothing left to lift."""
+    from quaestio.moderation.models import ReviewQueue
+    from quaestio.moderation.review_tasks import close_review_tasks
+
     PostNotice.objects.filter(id=notice.id).update(removed_date=now, removed_by=user)
     _write(notice.post_id, PostHistoryType.POST_NOTICE_REMOVED, user, notice, now)
+    if notice.kind == CITATION_NEEDED:
+        close_review_tasks(
+            notice.post_id, queues=(ReviewQueue.SOURCES_ADDED,), outcome="notice removed", at=now
+        )
 
 
-def _write(post_id: int, history_type, user, notice: PostNotice, now: datetime) -> None:
+def _write(post_id: int, history_type, user, notice: PostNotice, now: datetime, **extra) -> None:
     # The Comment is the notice's id, as in the dump; NoticeType is ours (the dump has none).
-    state_history(post_id, history_type, user, now, str(notice.id), NoticeType=notice.kind)
+    state_history(post_id, history_type, user, now, str(notice.id), NoticeType=notice.kind, **extra)
+
+
+def cited_keys(post_id: int) -> list[str]:
+    """The post's sources now, as "kind:value" keys (quaestio.sources.extract)."""
+    from quaestio.sources.extract import sources_of
+
+    body = Post.objects.filter(id=post_id).values_list("body_markdown", flat=True).first()
+    return [f"{kind}:{value}" for kind, value in (s.key for s in sources_of(body or ""))]
+
+
+def cited_keys_when_placed(notice: PostNotice) -> set[str] | None:
+    """The keys cited_keys kept when this notice was placed; None for a notice placed before
+    they were kept (or imported from a dump)."""
+    text = (
+        PostHistory.objects.filter(
+            post_id=notice.post_id,
+            post_history_type=PostHistoryType.POST_NOTICE_ADDED,
+            comment=str(notice.id),
+        )
+        .values_list("text", flat=True)
+        .first()
+    )
+    try:
+        kept = json.loads(text or "{}").get("Sources")
+    except (ValueError, AttributeError):
+        return None
+    return set(kept) if isinstance(kept, list) else None

@@ -77,6 +77,13 @@ QUEUES: dict[str, QueueRules] = {
             "cast_close_votes",
             (A.REOPEN, A.LEAVE_CLOSED, A.EDIT, A.SKIP),
         ),
+        QueueRules(
+            ReviewQueue.SOURCES_ADDED,
+            "Sources added",
+            "Decide whether an edit's new sources answer a Citation needed notice.",
+            "access_review_queues",
+            (A.APPROVE, A.REJECT, A.EDIT, A.SKIP),
+        ),
     )
 }
 # The order /review lists them in, suggested edits among them (Stack Exchange's order).
@@ -88,6 +95,7 @@ QUEUE_ORDER = (
     ReviewQueue.LATE_ANSWERS,
     ReviewQueue.LOW_QUALITY,
     SUGGESTED_EDITS,
+    ReviewQueue.SOURCES_ADDED,
 )
 FIRST_POSTS = (ReviewQueue.FIRST_QUESTIONS, ReviewQueue.FIRST_ANSWERS, ReviewQueue.LATE_ANSWERS)
 
@@ -141,6 +149,13 @@ def completions(queue: str) -> tuple[Completion, ...]:
                 _setting("QUAESTIO_REVIEWS_LEAVE_CLOSED", 3),
                 A.LEAVE_CLOSED,
             ),
+        )
+    if queue == ReviewQueue.SOURCES_ADDED:
+        # One review decides, as a suggested edit's does on small sites; a setting for more.
+        needed = _setting("QUAESTIO_REVIEWS_SOURCES_ADDED", 1)
+        return (
+            Completion(frozenset({A.APPROVE}), needed, A.APPROVE),
+            Completion(frozenset({A.REJECT}), needed, A.REJECT),
         )
     raise ValueError(f"unknown review queue {queue!r}")
 

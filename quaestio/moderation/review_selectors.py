@@ -190,6 +190,7 @@ class TaskPage:
     actions: list[ActionChoice]  # offered to the viewer (empty when they may not review)
     feedback: list[tuple[str, str, str]] = field(default_factory=list)  # key, label, text
     close_reasons: list = field(default_factory=list)  # the close dialog's, close queue only
+    added_sources: list = field(default_factory=list)  # sources-added queue: what the edit cites
     votes: str = ""  # "2 close votes, 1 close flag" (close and reopen queues)
     progress: str = ""  # how far the item is toward completion
     reviews_today: int = 0
@@ -268,6 +269,10 @@ def task_page(viewer, task_id: int, queue: str, now: datetime | None = None) -> 
             from quaestio.moderation.selectors import close_dialog_reasons
 
             page.close_reasons = close_dialog_reasons()
+    if queue == review_rules.ReviewQueue.SOURCES_ADDED:
+        from quaestio.moderation.citations import added_sources
+
+        page.added_sources = added_sources(post.id)
     page.votes = _votes_summary(task)
     page.progress = _progress(task, page.reviews)
     return page

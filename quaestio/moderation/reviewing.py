@@ -217,7 +217,7 @@ def _complete_if_decided(user, task, post, action, now) -> None:
         _complete(task, "deleted", now)
         return
     if getattr(user, "is_moderator", False):  # a moderator's review is binding
-        _complete(task, action, now)
+        _complete(task, action, now, user)
         return
     actions = list(
         Review.objects.filter(task_id=task.id)
@@ -228,11 +228,11 @@ def _complete_if_decided(user, task, post, action, now) -> None:
         if sum(1 for a in actions if a in rule.actions) >= rule.needed:
             if rule.outcome == "deleted":
                 _delete_by_review(task, post, now)
-            _complete(task, rule.outcome or action, now)
+            _complete(task, rule.outcome or action, now, user)
             return
 
 
-def _complete(task: ReviewTask, outcome: str, now) -> None:
+def _complete(task: ReviewTask, outcome: str, now, reviewer=None) -> None:
     ReviewTask.objects.filter(id=task.id, state=ReviewTaskState.PENDING).update(
         state=ReviewTaskState.COMPLETED, outcome=outcome[:40], completed_date=now
     )
@@ -240,6 +240,10 @@ def _complete(task: ReviewTask, outcome: str, now) -> None:
     if task.queue == ReviewQueue.LOW_QUALITY and outcome == A.LOOKS_OK:
         # Reviewers found the post fine: the flags that sent it here are disputed (spec §7.8).
         flags_dispute(task.post_id, now)
+    if task.queue == ReviewQueue.SOURCES_ADDED and outcome == A.APPROVE and reviewer is not None:
+        from quaestio.moderation.citations import sources_approved
+
+        sources_approved(task.post_id, reviewer, now)
 
 
 def _delete_by_review(task: ReviewTask, post: Post, now) -> None:

@@ -77,6 +77,7 @@ class PostActions:
     lock: Verdict = NO  # lock, or unlock when the post is locked
     protect: Verdict = NO  # protect, or unprotect when the question is protected
     notice: Verdict = NO  # add (or remove) a post notice
+    citation_needed: Verdict = NO  # vote that an answer needs citations (50 reputation)
     vote_delete: Verdict = NO
     vote_undelete: Verdict = NO
     flag: Verdict = NO  # open the flag dialog (spec §7.8)

@@ -18,6 +18,8 @@ from quaestio.comments.policies import upvoted_deletion_post_ids_today
 from quaestio.core import listing
 from quaestio.core.site_counts import QUESTIONS, UNANSWERED, site_count
 from quaestio.moderation import policies as moderation_policies
+from quaestio.moderation.citations import can_vote_citation_needed
+from quaestio.moderation.notices import CITATION_NEEDED
 from quaestio.moderation.post_states import PostState, post_states
 from quaestio.moderation.selectors import (
     ClosedNotice,
@@ -367,6 +369,7 @@ def _curation(
     _post_state_actions(blocks)
     if viewer is not None:
         _deletion_vote_actions(viewer, blocks, now, deletion_votes)
+        _citation_actions(viewer, blocks)
         # Merge, convert, purge, move comments: moderation.post_tools asks the same (no query).
         if not moderator_refusal(viewer, "use the moderator tools on posts"):
             for block in blocks:
@@ -397,6 +400,17 @@ def _post_state_actions(blocks: list[PostBlock]) -> None:
             YES if (state.can_unprotect if state.protection else state.can_protect) else NO
         )
         block.actions.notice = YES if state.can_add_notice else NO
+
+
+def _citation_actions(viewer: User, blocks: list[PostBlock]) -> None:
+    """ "Citation needed" on answers not already showing that notice, as
+    moderation.citations decides (no query: the rows and notices the page loaded)."""
+    for block in blocks[1:]:
+        notice = block.state.notice
+        if notice is None or notice.kind != CITATION_NEEDED:
+            block.actions.citation_needed = from_decision(
+                can_vote_citation_needed(viewer, block.post)
+            )
 
 
 def _votes_deletion(viewer: User) -> bool:

@@ -36,6 +36,7 @@ _TABLE = [
     Privilege("self_answer_at_ask", "Answering your own question while asking it", 15, 15),
     Privilege("talk_in_chat", "Talking in chat", 20, 20),
     Privilege("comment_everywhere", "Commenting on others' posts", 50, 50),
+    Privilege("vote_citation_needed", "Voting that an answer needs citations", 50, 50),
     Privilege("set_bounties", "Setting bounties", 75, 75),
     Privilege("edit_community_wiki", "Editing community wiki posts", 100, 100),
     Privilege("create_chat_rooms", "Creating chat rooms", 100, 100),

@@ -136,6 +136,9 @@ PRIVILEGE_FEATURES: dict[str, str] = {
         "Comment on anyone's post (you can always comment on your own posts and on answers to"
         " your questions)."
     ),
+    "vote_citation_needed": (
+        "Vote that an answer needs citations; enough votes show the Citation needed notice."
+    ),
     "set_bounties": "Offer some of your reputation as a bounty to draw attention to a question.",
     "create_wiki_posts": (
         "Make your answers community wiki (when writing or editing them): anyone with enough"
@@ -315,6 +318,7 @@ def _asking(request) -> dict:
 
 
 def _answering(request) -> dict:
+    from quaestio.moderation import citations
     from quaestio.posts import policies
     from quaestio.reputation import rules
     from quaestio.votes import rules as vote_rules
@@ -326,6 +330,7 @@ def _answering(request) -> dict:
         "self_accept_hours": int(vote_rules.SELF_ACCEPT_DELAY.total_seconds() // 3600),
         "new_answer_minutes": int(policies.NEW_ANSWERER_INTERVAL.total_seconds() // 60),
         "answer_seconds": int(policies.ANSWER_INTERVAL.total_seconds()),
+        "citation_votes": citations.votes_needed(),
     }
 
 

@@ -80,6 +80,7 @@ class ThreadUrls:
     protect: str
     unprotect: str
     notice: str
+    citation_needed: str
     vote_delete: str
     vote_undelete: str
     timeline: str
@@ -119,6 +120,7 @@ def thread_urls(prefix: str) -> ThreadUrls:
         protect=post("protect"),
         unprotect=post("unprotect"),
         notice=post("notice"),
+        citation_needed=post("citation_needed"),
         vote_delete=post("vote_delete"),
         vote_undelete=post("vote_undelete"),
         timeline=post("timeline"),
@@ -303,6 +305,11 @@ def _curation_links(post, actions, urls: ThreadUrls) -> str:
             links_html += f' <a href="{urls.protect % post_id}">Protect</a>'
     if actions.notice.allowed:
         links_html += f' <a href="{urls.notice % post_id}">Notice</a>'
+    if actions.citation_needed.allowed:
+        links_html += (
+            f' <a class="citation-needed-link" href="{urls.citation_needed % post_id}"'
+            ' title="Vote that this answer needs citations">Citation needed</a>'
+        )
     if actions.flag.allowed:
         links_html += f' <a class="flag-link" href="{urls.flag % post_id}">Flag</a>'
     if actions.make_wiki.allowed:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from quaestio.core import links
 from quaestio.core.errors import DomainError
-from quaestio.moderation import locks, notices, protection
+from quaestio.moderation import citations, locks, notices, protection
 from quaestio.moderation.post_states import annotated_posts, post_state
 from quaestio.posts.models import PostType
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
@@ -160,6 +160,24 @@ def notice_form(request, post_id: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def citation_needed_form(request, post_id: int):
+    """Vote that an answer needs citations, or take the vote back (50 reputation)."""
+    post, state, refusal = _gate(request, post_id, citations.can_vote_citation_needed)
+    if refusal:
+        return refusal
+    context = _context(post, state, citation=citations.citation_state(post.id, request.user))
+    template = "post_states/citation_needed.html"
+    if request.method == "GET":
+        return render(request, template, context)
+    service = (
+        citations.citation_vote_retract
+        if request.POST.get("action") == "retract"
+        else citations.citation_vote_cast
+    )
+    return _act(request, template, context, lambda: service(request.user, post.id))
+
+
 @require_GET
 def annotated(request):
     """Moderators: posts with a standing notice, newest first, 50 a page (`?before=<id>`)."""
@@ -182,6 +200,7 @@ urlpatterns = [
     path("posts/<id:post_id>/lock", lock_form, name="post_lock"),
     path("posts/<id:post_id>/unlock", unlock_form, name="post_unlock"),
     path("posts/<id:post_id>/notice", notice_form, name="post_notice"),
+    path("posts/<id:post_id>/citation-needed", citation_needed_form, name="post_citation_needed"),
     path("questions/<id:question_id>/protect", protect_form, name="question_protect"),
     path("questions/<id:question_id>/unprotect", unprotect_form, name="question_unprotect"),
     path("annotated-posts", annotated, name="annotated_posts"),
