@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from quaestio.core import formatting, links
 from quaestio.core.timing import add_template_time
+from quaestio.posts import ai_use
 from quaestio.web.post_blocks import closed_notice_html
 from quaestio.web.presenters import JINJA_GLOBALS
 
@@ -163,6 +164,7 @@ def environment(**options) -> Environment:
     env.globals.update(LINK_GLOBALS)
     env.globals["live_stream_url"] = _live_stream_url
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
+    env.globals["ai_use_notice"] = ai_use.notice_text  # a post's AI-use disclosure notice
     env.globals["may_review"] = _may_review  # the top bar's review link
     env.globals["may_moderate"] = _may_moderate  # the top bar's link and the moderators' navigation
     env.globals["top_bar_counts"] = _top_bar_counts  # the inbox and achievements markers
