@@ -129,8 +129,8 @@ def _field_schema(type_: str, name: str) -> dict:
             "type": "string",
             "nullable": True,
             "enum": ["none", "language", "content", None],
-            "description": "The author's AI-use disclosure; null when none was declared "
-            "(older or imported posts, API writes without ai_use).",
+            "description": "The author's AI-use disclosure (a filter must include it); left "
+            "out when none was declared (older or imported posts, API writes without ai_use).",
         }
     if type_ == "shallow_user" and name == "user_id":
         return {"type": "integer", "nullable": True}  # null for a deleted user
