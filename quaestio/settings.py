@@ -234,6 +234,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Community rules that are settings because the spec marks them unverified.
 QUAESTIO_PRIVILEGE_SET = env_str("QUAESTIO_PRIVILEGE_SET", "full")  # "full" or "beta"
 QUAESTIO_ANSWER_TIE_BREAK = env_str("QUAESTIO_ANSWER_TIE_BREAK", "oldest_first")  # or "random"
+# Generative-AI content (spec §7.12, posts/ai_use.py): "referenced" (allowed when disclosed and
+# attributed with an "AI:" line, the network default) or "banned" (refused; language help allowed).
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+QUAESTIO_AI_POLICY = env_str("QUAESTIO_AI_POLICY", "referenced").lower()
+if QUAESTIO_AI_POLICY not in ("referenced", "banned"):
+    raise ImproperlyConfigured("QUAESTIO_AI_POLICY must be 'referenced' or 'banned'.")
 # Math in posts ($…$, $$…$$), for a site about a subject that needs it (as Stack Exchange turns
 # MathJax on per site); off, a dollar sign is only a dollar sign.
 QUAESTIO_MATH = env_bool("QUAESTIO_MATH", False)

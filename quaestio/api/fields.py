@@ -61,6 +61,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "body",
             "body_markdown",
+            "ai_disclosure",
             "answers",
             "comments",
             "comment_count",
@@ -101,6 +102,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "body",
             "body_markdown",
+            "ai_disclosure",
             "comments",
             "comment_count",
             "up_vote_count",
@@ -145,6 +147,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "body",
             "body_markdown",
+            "ai_disclosure",
             "comments",
             "comment_count",
             "up_vote_count",

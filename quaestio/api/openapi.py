@@ -108,7 +108,30 @@ STRING_FIELDS = {
 }
 
 
+# Our additions to Stack Exchange's parameters, documented here (issue 19).
+EXTRA_PARAMETERS = {
+    "ai_use": {
+        "schema": {"type": "string", "enum": ["none", "language", "content"]},
+        "description": (
+            "Whether generative AI helped write the post: none, language (translation, grammar, "
+            "wording only) or content. Checked against the site's AI policy (/help/gen-ai-policy):"
+            " content needs an attribution line starting with 'AI:' in the body, or is refused "
+            "where AI content is banned. Omitted: nothing is declared on a new post, and an edit "
+            "keeps the post's disclosure."
+        ),
+    },
+}
+
+
 def _field_schema(type_: str, name: str) -> dict:
+    if name == "ai_disclosure":
+        return {
+            "type": "string",
+            "nullable": True,
+            "enum": ["none", "language", "content", None],
+            "description": "The author's AI-use disclosure (a filter must include it); left "
+            "out when none was declared (older or imported posts, API writes without ai_use).",
+        }
     if type_ == "shallow_user" and name == "user_id":
         return {"type": "integer", "nullable": True}  # null for a deleted user
     if name in OBJECT_FIELDS:
@@ -226,7 +249,7 @@ def _parameters(entry) -> list[dict]:
         query["sort"] = {"schema": {"type": "string", "enum": list(entry.sorts)}}
         query.update(SORTED_PARAMETERS)
     for name in entry.params:
-        query.setdefault(name, {"schema": {"type": "string"}})
+        query.setdefault(name, EXTRA_PARAMETERS.get(name, {"schema": {"type": "string"}}))
     for name, spec in query.items():
         parameters.append({"name": name, "in": "query", "required": name in entry.required, **spec})
     return parameters

@@ -278,6 +278,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         values["body"] = post.body
     if wants("question", "body_markdown"):
         values["body_markdown"] = post.body_markdown
+    if wants("question", "ai_disclosure"):
+        values["ai_disclosure"] = post.ai_disclosure or None
     if wants("question", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
     if wants("question", "notice") and post.id in related.notices:
@@ -325,6 +327,8 @@ def answer(out: Out, post: Post, related: Related) -> dict:
         values["body"] = post.body
     if wants("answer", "body_markdown"):
         values["body_markdown"] = post.body_markdown
+    if wants("answer", "ai_disclosure"):
+        values["ai_disclosure"] = post.ai_disclosure or None
     if wants("answer", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
     if wants("answer", "notice") and post.id in related.notices:
@@ -361,6 +365,8 @@ def post_item(out: Out, post: Post, related: Related) -> dict:
         values["body"] = post.body
     if out.wants("post", "body_markdown"):
         values["body_markdown"] = post.body_markdown
+    if out.wants("post", "ai_disclosure"):
+        values["ai_disclosure"] = post.ai_disclosure or None
     if out.wants("post", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
     if out.wants("post", "comments"):

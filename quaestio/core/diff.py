@@ -21,6 +21,20 @@ def _opcodes(old: str, new: str):
         yield tag, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
 
 
+RATIO_MAX_TOKENS = 8_000  # a 30,000-character body is ~6,000 tokens; beyond, the tail is left out
+
+
+def change_ratio(old: str, new: str) -> float:
+    """How much of the text changed, from 0.0 (the same) to 1.0 (nothing in common): one minus
+    the word-level similarity of the two texts, the same tokens the diffs show."""
+    old_tokens = _tokens(old)[:RATIO_MAX_TOKENS]
+    new_tokens = _tokens(new)[:RATIO_MAX_TOKENS]
+    if not old_tokens and not new_tokens:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    return round(1.0 - matcher.ratio(), 3)
+
+
 def inline_diff(old: str, new: str) -> Markup:
     """One text with deletions struck through and insertions marked."""
     parts = []

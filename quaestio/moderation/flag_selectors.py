@@ -24,6 +24,7 @@ from quaestio.moderation.models import (
     FlagState,
 )
 from quaestio.moderation.selectors import post_link, post_title
+from quaestio.posts import ai_use
 from quaestio.posts.models import Post, PostType
 
 PAGE_SIZE = 50
@@ -301,6 +302,9 @@ class FlaggedPost:
     flags: list[DashboardFlag] = field(default_factory=list)
     counts: list[tuple[str, int]] = field(default_factory=list)  # (kind title, how many)
     actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    # With a "generative AI content" flag: the evidence page (moderation/ai_evidence.py).
+    ai_evidence_url: str = ""
+    ai_disclosure: str = ""  # the post's disclosure, described
 
 
 @dataclass
@@ -336,6 +340,9 @@ def flag_dashboard(before: str = "", size: int = DASHBOARD_POSTS) -> FlagDashboa
         entry = grouped.get(flag.post_id)
         if entry is None:
             continue
+        if flag.kind == flag_rules.GENERATIVE_AI.key and not entry.ai_evidence_url:
+            entry.ai_evidence_url = links.page_url("flag_ai_evidence", flag.post_id)
+            entry.ai_disclosure = ai_use.describe(entry.post.ai_disclosure)
         entry.flags.append(
             DashboardFlag(
                 id=flag.id,

@@ -118,7 +118,7 @@ class Post(models.Model):
     body = models.TextField(blank=True, default="")  # sanitised HTML, what pages show
     # Markdown source; empty for an imported post whose source is unknown until an edit.
     body_markdown = models.TextField(blank=True, default="")
-    # No index of its own: post_owner_type_idx leads with it.
+    # No index of its own: post_owner_type_created_idx leads with it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -148,6 +148,10 @@ class Post(models.Model):
     # Where the post came from when it was not written here (a dump or the seed thread): shown
     # with the licence so every page credits Stack Exchange content as CC BY-SA requires.
     imported_from = models.CharField(max_length=200, blank=True, default="")
+    # Whether generative AI helped, as the writer of the current revision declared it
+    # (posts/ai_use.py): "none", "language", "content", or "" when nobody declared anything
+    # (older posts, a Stack Exchange dump, an API client that did not say).
+    ai_disclosure = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -155,7 +159,12 @@ class Post(models.Model):
             models.Index(fields=["post_type", "-last_activity_date"], name="post_type_active_idx"),
             models.Index(fields=["post_type", "-score"], name="post_type_score_idx"),
             models.Index(fields=["parent", "-score"], name="post_parent_score_idx"),
-            models.Index(fields=["owner", "post_type"], name="post_owner_type_idx"),
+            # A user's posts of a type, newest first: besides everything (owner, post_type) served,
+            # the AI-flag evidence reads a user's posts of the last day and their latest answers
+            # from the index, however many posts the user has (moderation/ai_evidence.py).
+            models.Index(
+                fields=["owner", "post_type", "-creation_date"], name="post_owner_type_created_idx"
+            ),
             # Search reads these columns of thousands of posts by id (the engine's matches, a
             # tag's posts) to filter and order them: from this narrow index rather than the
             # rows, whose bodies make the table twenty times larger (measured at 1,000,000
@@ -254,6 +263,9 @@ class PostHistory(models.Model):
     comment = models.TextField(blank=True, default="")
     text = models.TextField(blank=True, default="")
     content_license = models.CharField(max_length=20, blank=True, default="")
+    # The AI-use disclosure of the revision this row belongs to (posts/ai_use.py); "" when
+    # not declared. Not in the dump's PostHistory: exported dumps leave it out.
+    ai_disclosure = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["post", "creation_date"], name="history_post_date_idx")]

@@ -63,10 +63,16 @@ class Content:
     title: str
     body: str
     tags: list[str]
+    # The writer's AI-use disclosure (posts/ai_use.py); None: keep the post's (suggested edits,
+    # tag wikis, an API edit that does not say).
+    ai_use: str | None = None
 
 
-def clean_content(user, *, is_question: bool, title: str, body: str, tags) -> tuple[Content, str]:
-    """Validated content and its rendered HTML, or ValidationFailed naming every problem."""
+def clean_content(
+    user, *, is_question: bool, title: str, body: str, tags, ai_use: str | None = None
+) -> tuple[Content, str]:
+    """Validated content and its rendered HTML, or ValidationFailed naming every problem.
+    `ai_use`, when given, is checked against the site's AI policy with the body it goes with."""
     title = " ".join((title or "").split())
     body = (body or "").replace("\r\n", "\n")
     names = parse_tag_input(tags) if is_question else []
@@ -94,11 +100,15 @@ def clean_content(user, *, is_question: bool, title: str, body: str, tags) -> tu
         )
         if not allowed:
             fields["body"] = [reason]
+    if ai_use is not None:
+        allowed, reason = policies.can_use_ai(ai_use, body)
+        if not allowed:
+            fields["ai_use"] = [reason]
     fields = {name: errors for name, errors in fields.items() if errors}
     if fields:
         first = next(iter(fields.values()))[0]
         raise ValidationFailed(first, fields)
-    return Content(title=title, body=body, tags=names), html
+    return Content(title=title, body=body, tags=names, ai_use=ai_use), html
 
 
 def require(decision: tuple[bool, str]) -> None:
@@ -115,8 +125,11 @@ def require_not_limited(wait: str) -> None:
 # --- history rows ----------------------------------------------------------------------------
 
 
-def history_row(post: Post, kind: int, guid: str, user, when: datetime, text: str, comment=""):
+def history_row(
+    post: Post, kind: int, guid: str, user, when: datetime, text: str, comment="", ai_use=""
+):
     return PostHistory(
+        ai_disclosure=ai_use or "",
         post=post,
         post_history_type=kind,
         revision_guid=guid,
@@ -167,6 +180,8 @@ def changed_fields(post: Post, new: Content) -> list[str]:
         changed.append("body")
     if post.is_question and new.tags != old.tags:
         changed.append("tags")
+    if new.ai_use is not None and new.ai_use != post.ai_disclosure:
+        changed.append("ai_use")
     return changed
 
 
@@ -213,8 +228,21 @@ def write_revision(
     if not changed:
         raise ValidationFailed("Your edit does not change anything.")
     grace = _grace_revision(post, editor, now) if allow_fold and not rollback_of else None
+    disclosure = post.ai_disclosure if new.ai_use is None else new.ai_use
+    if changed == ["ai_use"]:
+        # Only the disclosure changed: the revision records it on a body row with the body
+        # unchanged, as the dump has no row type for it.
+        changed = ["body"]
+    changed = [name for name in changed if name != "ai_use"]
     if grace is not None:
         by_field = {FIELD_OF_TYPE[row.post_history_type]: row for row in grace}
+        for row in grace:
+            if (
+                row.ai_disclosure != disclosure
+                and FIELD_OF_TYPE[row.post_history_type] not in changed
+            ):
+                row.ai_disclosure = disclosure
+                row.save(update_fields=["ai_disclosure"])
         guid, is_initial = (
             grace[0].revision_guid,
             any(row.post_history_type in (1, 2, 3) for row in grace),
@@ -224,6 +252,7 @@ def write_revision(
             if row is None:
                 row = history_row(post, EDIT_TYPES[name], guid, editor, grace[0].creation_date, "")
             row.text = _field_text(new, name)
+            row.ai_disclosure = disclosure
             if comment and not is_initial:
                 row.comment = comment
             row.save()
@@ -233,7 +262,9 @@ def write_revision(
         note = f"Rollback to [{rollback_of}]" if rollback_of else comment
         PostHistory.objects.bulk_create(
             [
-                history_row(post, kinds[name], guid, editor, now, _field_text(new, name), note)
+                history_row(
+                    post, kinds[name], guid, editor, now, _field_text(new, name), note, disclosure
+                )
                 for name in changed
             ]
             + [row(post, guid, now) for row in extra_rows]
@@ -243,7 +274,8 @@ def write_revision(
     post.title, post.body_markdown, post.body = new.title, new.body, html
     post.tags = format_tags(new.tags) if post.is_question else post.tags
     post.last_activity_date = now
-    update = ["title", "body_markdown", "body", "tags", "last_activity_date"]
+    post.ai_disclosure = disclosure
+    update = ["title", "body_markdown", "body", "tags", "last_activity_date", "ai_disclosure"]
     if grace is None or post.last_edit_date is not None:
         post.last_editor, post.last_edit_date = (
             editor,

@@ -51,6 +51,16 @@ class Revision:
     is_rollback: bool = False
     changed: set[str] = field(default_factory=set)
     rollback_to: int | None = None  # the revision number a rollback returned to
+    # The AI-use disclosure the revision was saved with (posts/ai_use.py), "" if undeclared.
+    ai_disclosure: str = ""
+    ai_changed: bool = False  # it differs from the previous revision's
+
+    @property
+    def ai_label(self) -> str:
+        """What the revision history says of the disclosure: only where it was declared."""
+        from quaestio.posts.ai_use import describe
+
+        return describe(self.ai_disclosure) if self.ai_disclosure else ""
 
 
 _ROLLBACK_COMMENT = re.compile(r"^Rollback to \[([0-9a-fA-F-]{36})\]$")
@@ -101,6 +111,9 @@ def post_revisions(post_id: int) -> list[Revision]:
             revision.number = number
             revision.previous = next((r for r in reversed(revisions[:-1]) if r.number), None)
         state[field_name] = row.text
+        revision.ai_disclosure = row.ai_disclosure
+        previous_ai = revision.previous.ai_disclosure if revision.previous else ""
+        revision.ai_changed = row.ai_disclosure != previous_ai
         revision.changed.add(field_name)
         revision.is_rollback = revision.is_rollback or kind in (7, 8, 9)
         if row.comment:

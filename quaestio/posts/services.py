@@ -26,6 +26,7 @@ from django.utils import timezone
 from quaestio.core.errors import NotFound, PermissionDenied, ValidationFailed
 from quaestio.core.markdown import render_post
 from quaestio.moderation import blocklist
+from quaestio.posts import ai_use as ai_use_rules
 from quaestio.posts import community_wiki as community_wiki_rules
 from quaestio.posts import policies
 from quaestio.posts.events import announce_post_written
@@ -121,15 +122,20 @@ def _create_once(user, token: str, create) -> Post:
 # --- ask and answer --------------------------------------------------------------------------
 
 
-def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
-    """A new question with its initial revision (history types 1, 2, 3 under one GUID)."""
+def question_ask(
+    user, *, title: str, body: str, tags, token: str = "", ai_use: str = ai_use_rules.UNDECLARED
+) -> Post:
+    """A new question with its initial revision (history types 1, 2, 3 under one GUID).
+    `ai_use`: the writer's AI-use disclosure, checked against the site's policy."""
     token = token or _content_token("question", title, body, tags)
     earlier = _existing_submission(user, token) if user.is_authenticated else None
     if earlier is not None:
         return earlier  # the same form sent twice: the first submit already made the question
     require(policies.may_ask(user))
     require_not_limited(policies.ask_rate_limit(user))
-    content, html = clean_content(user, is_question=True, title=title, body=body, tags=tags)
+    content, html = clean_content(
+        user, is_question=True, title=title, body=body, tags=tags, ai_use=ai_use
+    )
 
     def create() -> Post:
         now = timezone.now()
@@ -145,13 +151,17 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
             answer_count=0,
             view_count=0,
             content_license=CONTENT_LICENSE,
+            ai_disclosure=content.ai_use,
         )
         guid = new_guid()
         PostHistory.objects.bulk_create(
             [
-                history_row(post, PostHistoryType.INITIAL_TITLE, guid, user, now, content.title),
-                history_row(post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body),
-                history_row(post, PostHistoryType.INITIAL_TAGS, guid, user, now, post.tags),
+                history_row(post, kind, guid, user, now, text, ai_use=content.ai_use)
+                for kind, text in (
+                    (PostHistoryType.INITIAL_TITLE, content.title),
+                    (PostHistoryType.INITIAL_BODY, content.body),
+                    (PostHistoryType.INITIAL_TAGS, post.tags),
+                )
             ]
         )
         set_post_tags(post, content.tags)
@@ -163,7 +173,13 @@ def question_ask(user, *, title: str, body: str, tags, token: str = "") -> Post:
 
 
 def answer_post(
-    user, question_id: int, *, body: str, token: str = "", community_wiki: bool = False
+    user,
+    question_id: int,
+    *,
+    body: str,
+    token: str = "",
+    community_wiki: bool = False,
+    ai_use: str = ai_use_rules.UNDECLARED,
 ) -> Post:
     """A new answer (history type 2) and the question's answer count and activity; community
     wiki (type 16, same revision) when the author ticked the box or the question is one."""
@@ -178,7 +194,9 @@ def answer_post(
     require_not_limited(policies.answer_rate_limit(user))
     if community_wiki:
         require(policies.can_write_wiki_answer(user, question))
-    content, html = clean_content(user, is_question=False, title="", body=body, tags=[])
+    content, html = clean_content(
+        user, is_question=False, title="", body=body, tags=[], ai_use=ai_use
+    )
 
     def create() -> Post:
         now = timezone.now()
@@ -192,9 +210,12 @@ def answer_post(
             creation_date=now,
             last_activity_date=now,
             content_license=CONTENT_LICENSE,
+            ai_disclosure=content.ai_use,
         )
         guid = new_guid()
-        history_row(post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body).save()
+        history_row(
+            post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body, ai_use=content.ai_use
+        ).save()
         if community_wiki or (
             locked.community_owned_date and community_wiki_rules.answers_of_wiki_question_are_wiki()
         ):
@@ -235,10 +256,13 @@ def post_edit(
     tags="",
     comment: str = "",
     community_wiki: bool = False,
+    ai_use: str | None = None,
 ) -> EditResult:
     """Edit a post: a new revision for those who may edit, a suggested edit for the others.
     `community_wiki`: the author's (or a moderator's) box, converting the post with the edit;
-    ticked alone, it converts the post without a revision."""
+    ticked alone, it converts the post without a revision. `ai_use`: the editor's AI-use
+    disclosure for the post as edited; None keeps the post's, and the policy checks either
+    against the new body (removing the attribution line of AI content is refused)."""
     comment = " ".join((comment or "").split())[:EDIT_SUMMARY_MAX]
     with transaction.atomic():
         post = locked_post(post_id)
@@ -254,8 +278,15 @@ def post_edit(
         if post.is_answer:
             title, tags = "", []
         content, html = clean_content(
-            user, is_question=post.is_question, title=title, body=body, tags=tags
+            user,
+            is_question=post.is_question,
+            title=title,
+            body=body,
+            tags=tags,
+            ai_use=post.ai_disclosure if ai_use is None else ai_use,
         )
+        if ai_use is None:
+            content.ai_use = None  # checked with the post's disclosure, which stays
         if wiki and not changed_fields(post, content):
             community_wiki_rules.convert(post, user, timezone.now())
             return EditResult(post)
@@ -291,7 +322,10 @@ def post_rollback(user, post_id: int, revision_number: int) -> Post:
             title=target.title if post.is_question else "",
             body=target.body,
             tags=parse_tags(target.tags) if post.is_question else [],
+            # The disclosure goes back with the content it was made for.
+            ai_use=target.ai_disclosure,
         )
+        require(policies.can_use_ai(target.ai_disclosure, target.body))
         if not changed_fields(post, content):
             raise ValidationFailed(f"Revision {revision_number} is the same as the current post.")
         write_revision(

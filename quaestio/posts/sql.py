@@ -79,6 +79,7 @@ class PostRow:
     community_owned_date: datetime | None
     content_license: str
     imported_from: str
+    ai_disclosure: str  # the author's AI-use disclosure (posts/ai_use.py), shown as a notice
     has_links: bool  # a question linking or linked to another (answers: always false)
     has_notice: bool  # a post notice was ever added (ours or a dump's): read only then
     # A question's open bounty (answers: always None): its amount, who offered it, its end.

@@ -1,7 +1,7 @@
 """A user's score in a tag (spec §3.6): net votes on their answers to questions carrying the
 tag; question votes, community-wiki and deleted posts do not count.
 
-Read from the user's own answers (the post_owner_type_idx index, then each answer's question
+Read from the user's own answers (the post_owner_type_created_idx index, then each answer's question
 and its tag row by key): the cost is bounded by how many answers the user wrote, never by the
 size of the tag or the site, so it needs no counter to keep in step with votes and retags.
 """

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from quaestio.core import formatting, links
 from quaestio.core.timing import add_template_time
+from quaestio.posts import ai_use
 from quaestio.web.post_blocks import closed_notice_html
 from quaestio.web.presenters import JINJA_GLOBALS
 
@@ -132,6 +133,12 @@ def _may_moderate(user) -> bool:
     return may_moderate(user)
 
 
+def _ai_use_form(keep: bool = False) -> dict:
+    from quaestio.web.views.writing import ai_form
+
+    return ai_form(keep)
+
+
 def _may_review(user) -> bool:
     from quaestio.moderation.review_policies import may_review_any_queue
 
@@ -163,6 +170,8 @@ def environment(**options) -> Environment:
     env.globals.update(LINK_GLOBALS)
     env.globals["live_stream_url"] = _live_stream_url
     env.globals["url"] = links.page_url  # any named page, as the help pages write them
+    env.globals["ai_use_notice"] = ai_use.notice_text  # a post's AI-use disclosure notice
+    env.globals["ai_use_form"] = _ai_use_form  # the writing forms' AI-use question
     env.globals["may_review"] = _may_review  # the top bar's review link
     env.globals["may_moderate"] = _may_moderate  # the top bar's link and the moderators' navigation
     env.globals["top_bar_counts"] = _top_bar_counts  # the inbox and achievements markers

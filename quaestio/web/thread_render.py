@@ -78,6 +78,7 @@ _SHOWN = operator.attrgetter(
     "protected_date",
     "community_owned_date",
     "content_license",
+    "ai_disclosure",
     "has_notice",
     "bounty_amount",
     "bounty_offerer_id",

@@ -47,6 +47,7 @@ def test_author_makes_an_answer_wiki_and_a_100_rep_user_edits_it(server, browser
     author.goto(f"{base}/questions/{question_id}/answer")
     author.fill("#answer-form textarea[name=body]", ANSWER)
     author.check("#community-wiki")
+    author.check("#answer-form input[name=ai_use][value=none]")
     author.click("#answer-form button[type=submit]")
     author.wait_for_url(f"**/questions/{question_id}/**")
     answer = author.locator("article.answer").first

@@ -120,6 +120,7 @@ def test_writer_pages_break_no_policy(demo_site, watched):
     # so the question is sent and its comment form opened.
     tab.fill("#title", "How did the Soviet Union choose its ambassadors?")
     tab.fill("#tags", "soviet-union")
+    tab.check("input[name=ai_use][value=none]")
     tab.click("#ask-form button[type=submit], form.post-form button[type=submit]")
     tab.wait_for_url(re.compile(r".*/questions/\d+/.*"))
     tab.wait_for_load_state("networkidle")

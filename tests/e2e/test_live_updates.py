@@ -153,6 +153,7 @@ def test_an_answer_a_vote_and_a_comment_appear_without_a_reload(site, browser):
     answerer = log_in(browser, base, "answerer@example.org")
     answerer.goto(question_url)
     answerer.fill("#wmd-input", "Pontoon bridges of boats lashed together; Caesar built a trestle.")
+    answerer.check("#answer-form input[name=ai_use][value=none]")
     answerer.click("#answer-form button[type=submit]")
     answerer.wait_for_load_state()
 

@@ -116,6 +116,7 @@ def test_sign_up_ask_answer_mention_edit_diff_rollback(server, browser):
     expect(ada.locator("#wmd-preview strong")).to_have_text("primary sources")
     ada.fill("#tags", "roman-army")
     _shot(ada, "1-ask-with-preview")
+    ada.check("#ask-form input[name=ai_use][value=none]")
     ada.click("#ask-form button[type=submit]")
     expect(ada.locator("h1.question-title")).to_contain_text("Roman legions")
     question_url = ada.url.split("#")[0]
@@ -129,6 +130,7 @@ def test_sign_up_ask_answer_mention_edit_diff_rollback(server, browser):
         "They built pontoon bridges of boats; Caesar's Rhine bridge was of timber piles."
     )
     expect(bob.locator("#wmd-preview")).to_contain_text("pontoon bridges")
+    bob.check("#answer-form input[name=ai_use][value=none]")
     bob.click("#answer-form button[type=submit]")
     expect(bob.locator(".answer .post-body")).to_contain_text("pontoon bridges")
 

@@ -60,6 +60,13 @@ def _required(api: ApiRequest, name: str) -> str:
     return value
 
 
+def _ai_use(api: ApiRequest) -> str | None:
+    """The `ai_use` parameter (our addition, documented in the OpenAPI document): None when
+    omitted; any other value goes to the policy, which names the accepted ones."""
+    value = api.query.get("ai_use")
+    return value.strip().lower() if value is not None else None
+
+
 def _tags(raw: str | None) -> list[str]:
     return [name for name in (raw or "").replace(";", " ").split() if name]
 
@@ -95,7 +102,7 @@ def post_kind(post_id: int, kind: int) -> None:
     "questions/add",
     "question",
     "Asks a question.",
-    params=("title", "body", "tags", "preview"),
+    params=("title", "body", "tags", "ai_use", "preview"),
     required=("title", "body", "tags"),
     **WRITE,
 )
@@ -106,6 +113,7 @@ def question_add(api: ApiRequest) -> Result:
             title=_required(api, "title"),
             body=_required(api, "body"),
             tags=_tags(_required(api, "tags")),
+            ai_use=_ai_use(api) or "",
         )
         return question_result(api, post.id)
 
@@ -116,7 +124,7 @@ def question_add(api: ApiRequest) -> Result:
     "questions/{id}/answers/add",
     "answer",
     "Answers a question.",
-    params=("body", "preview"),
+    params=("body", "ai_use", "preview"),
     required=("body",),
     **WRITE,
 )
@@ -124,7 +132,9 @@ def answer_add(api: ApiRequest, id: str) -> Result:
     question_id = one_id(id)
 
     def write() -> Result:
-        post = posts.answer_post(api.user, question_id, body=_required(api, "body"))
+        post = posts.answer_post(
+            api.user, question_id, body=_required(api, "body"), ai_use=_ai_use(api) or ""
+        )
         return answer_result(api, post.id)
 
     return run(api, write)
@@ -142,6 +152,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
             title=api.query.get("title") or current.title,
             tags=_tags(api.query.get("tags")) or parse_tags(current.tags),
             comment=api.query.get("comment", ""),
+            ai_use=_ai_use(api) or None,
         )
         if kind == PostType.QUESTION:
             return question_result(api, post_id)
@@ -154,7 +165,7 @@ def _edit(api: ApiRequest, post_id: int, kind: int) -> Result:
     "questions/{id}/edit",
     "question",
     "Edits a question.",
-    params=("title", "body", "tags", "comment", "preview"),
+    params=("title", "body", "tags", "comment", "ai_use", "preview"),
     **WRITE,
 )
 def question_edit(api: ApiRequest, id: str) -> Result:
@@ -165,7 +176,7 @@ def question_edit(api: ApiRequest, id: str) -> Result:
     "answers/{id}/edit",
     "answer",
     "Edits an answer.",
-    params=("body", "comment", "preview"),
+    params=("body", "comment", "ai_use", "preview"),
     **WRITE,
 )
 def answer_edit(api: ApiRequest, id: str) -> Result:

@@ -146,6 +146,22 @@ def flag_dashboard(request):
     )
 
 
+@require_GET
+def flag_ai_evidence(request, post_id: int):
+    """The evidence beside a "generative AI content" flag: facts, never a verdict."""
+    from quaestio.moderation.ai_evidence import ai_flag_evidence
+
+    if not request.user.is_authenticated:
+        return _login(request)
+    allowed, message = policies.can_handle_flags(request.user)
+    if not allowed:
+        return _refused(request, message)
+    evidence = ai_flag_evidence(post_id)
+    if evidence is None:
+        raise Http404("No post with that id")
+    return render(request, "flags/ai_evidence.html", {"e": evidence})
+
+
 def _id(text: str) -> int | None:
     return int(text) if (text or "").isdigit() and len(text) <= 18 else None
 
@@ -178,4 +194,5 @@ urlpatterns = [
     path("users/<id:user_id>/flags", user_flags, name="user_flags"),
     path("admin", flag_dashboard, name="flag_dashboard"),
     path("admin/flags/handle", flag_handle, name="flag_handle"),
+    path("admin/flags/posts/<id:post_id>/ai-evidence", flag_ai_evidence, name="flag_ai_evidence"),
 ]

@@ -24,7 +24,7 @@ from quaestio.core.diff import inline_diff
 from quaestio.core.errors import DomainError, ValidationFailed
 from quaestio.core.links import answer_in_thread_url, post_action_url, question_url
 from quaestio.core.markdown import MAX_SOURCE_CHARS, render_post
-from quaestio.posts import policies
+from quaestio.posts import ai_use, policies
 from quaestio.posts import services as post_services
 from quaestio.posts.models import Post, PostType, SuggestedEdit
 from quaestio.posts.selectors import last_deleter_id
@@ -72,6 +72,17 @@ def _live_post(post_id: int) -> Post:
 # --- ask, answer -----------------------------------------------------------------------------
 
 
+def ai_form(keep: bool = False) -> dict:
+    """What the forms' AI-use question shows (writing/_forms.html ai_use_field); `keep`
+    offers to leave an undeclared post's disclosure undeclared (the edit of an older post)."""
+    return {
+        "keep": keep,
+        "choices": ai_use.form_choices(),
+        "hint": ai_use.form_hint(),
+        "help_url": links.page_url("help_page", ai_use.HELP_SLUG),
+    }
+
+
 def _held_for_review(request, post: Post):
     """The spam filter held what was just written: it is saved, and says so to its author."""
     return render(request, "writing/held.html", {"post": post, "url": post_url(post)})
@@ -79,12 +90,13 @@ def _held_for_review(request, post: Post):
 
 @login_required
 def ask(request):
-    form = {"title": "", "body": "", "tags": "", "token": uuid.uuid4().hex}
+    form = {"title": "", "body": "", "tags": "", "token": uuid.uuid4().hex, "ai_use": ""}
     errors: dict = {}
     status = 200
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("title", "body", "tags")}
         form["token"] = _form_token(request)
+        form["ai_use"] = ai_use.from_form(request.POST.get("ai_use"))
         try:
             question = post_services.question_ask(request.user, **form)
         except DomainError as error:
@@ -100,7 +112,13 @@ def ask(request):
     return render(
         request,
         "writing/ask.html",
-        {"form": form, "errors": errors, "title_max": TITLE_MAX, "body_max": BODY_MAX},
+        {
+            "form": form,
+            "errors": errors,
+            "title_max": TITLE_MAX,
+            "body_max": BODY_MAX,
+            "ai": ai_form(),
+        },
         status=status,
     )
 
@@ -110,7 +128,7 @@ def answer(request, question_id: int):
     question = _live_post(question_id)
     if not question.is_question or question.deletion_date:
         raise Http404("No question with that id")
-    form = {"body": "", "token": uuid.uuid4().hex}
+    form = {"body": "", "token": uuid.uuid4().hex, "ai_use": ""}
     errors: dict = {}
     status = 200
     if request.method == "POST":
@@ -118,6 +136,7 @@ def answer(request, question_id: int):
             "body": request.POST.get("body", ""),
             "token": _form_token(request),
             "community_wiki": request.POST.get("community_wiki") == "on",
+            "ai_use": ai_use.from_form(request.POST.get("ai_use")),
         }
         try:
             post = post_services.answer_post(request.user, question.id, **form)
@@ -141,6 +160,7 @@ def answer(request, question_id: int):
             "body_max": BODY_MAX,
             "offer_wiki": policies.can_write_wiki_answer(request.user, question)[0],
             "wiki_edit_rep": threshold("edit_community_wiki"),
+            "ai": ai_form(),
         },
         status=status,
     )
@@ -159,12 +179,15 @@ def edit(request, post_id: int):
         "body": source.body,
         "tags": " ".join(source.tags),
         "comment": "",
+        "ai_use": post.ai_disclosure,  # undeclared: no choice made, the editor must make one
     }
     errors: dict = {}
     status = 200
     if request.method == "POST":
         form = {name: request.POST.get(name, "") for name in ("title", "body", "tags", "comment")}
         form["community_wiki"] = request.POST.get("community_wiki") == "on"
+        if can_edit:  # a suggested edit leaves the post's disclosure as it is
+            form["ai_use"] = ai_use.from_edit_form(request.POST.get("ai_use"))
         try:
             result = post_services.post_edit(request.user, post.id, **form)
             if result.suggestion is None and request.POST.get("reopen_review") == "on":
@@ -197,6 +220,7 @@ def edit(request, post_id: int):
             "title_max": TITLE_MAX,
             "question": post if post.is_question else post.parent,
             "offer_reopen_review": _may_request_reopen_review(request.user, post),
+            "ai": ai_form(keep=not post.ai_disclosure) if can_edit else None,
         },
         status=status,
     )
