@@ -79,6 +79,7 @@ _SHOWN = operator.attrgetter(
     "community_owned_date",
     "content_license",
     "has_notice",
+    "has_sources",
     "bounty_amount",
     "bounty_offerer_id",
 )
