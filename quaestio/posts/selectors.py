@@ -42,7 +42,6 @@ from quaestio.posts.policies import can_view_deleted, may_answer
 from quaestio.posts.sql import CommentRow, Deletion, PostRow, SidebarRow, ViewerVotes
 from quaestio.reputation.privileges import has_privilege
 from quaestio.search.selectors import related_questions
-from quaestio.sources.selectors import compact, sources_by_post
 from quaestio.tags.models import Tag
 from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
@@ -71,7 +70,9 @@ class PostBlock:
     # Community wiki (spec §5.3): shown as "Community wiki" and its editors, not the owner.
     community_wiki: bool = False
     editor_count: int = 0
-    sources: list = field(default_factory=list)  # sources.selectors.ShownSource, in order
+    # sources.selectors.ShownSource in order: read when the thread is rendered, not every view
+    # (web/thread_render.with_sources), since the kept HTML shows them.
+    sources: list = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -263,7 +264,6 @@ def _thread_page(
                 found = deleted[fallback_name] = person_card(None, fallback_name)
         return found
 
-    cited = sources_by_post(p.id for p in posts if p.has_sources)
     decide = _Decider(viewer, question, answers, comments, cursor, thread.answers)
     comments_by_post: dict[int, list[CommentView]] = {}
     # A reader's actions on comments, when the same for every comment (see _Decider).
@@ -291,7 +291,6 @@ def _thread_page(
             deletion,
             community_wiki=post.community_owned_date is not None,
             editor_count=post.editor_count,
-            sources=compact(cited.get(post.id, [])),
         )
 
     question_block = block(question)

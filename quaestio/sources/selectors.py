@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -66,6 +67,12 @@ def sources_by_post(post_ids: Iterable[int]) -> dict[int, list[SourceRow]]:
     for post_id, *fields in rows:
         found.setdefault(post_id, []).append(SourceRow(*fields))
     return found
+
+
+def rows_from_json(text: str) -> list[SourceRow]:
+    """The rows the question page's posts query read as JSON arrays (posts/sql.py), in order."""
+    items = sorted(json.loads(text), key=lambda item: item[0])
+    return [SourceRow(*item[1:]) for item in items]
 
 
 def compact(sources: list[SourceRow]) -> list[ShownSource]:
