@@ -31,10 +31,8 @@ class SourceRow:
 
     def as_api(self) -> dict:
         item = {"kind": self.kind, "value": self.value}
-        if self.kind == URL:
-            item["domain"] = self.domain
-        if self.kind == DOI:
-            item["link"] = self.href
+        if self.kind in (URL, DOI):
+            item.update(domain=self.domain, link=self.href)
         if self.kind == WORK:
             item.update(title=self.title, author=self.author, year=self.year)
         return item
