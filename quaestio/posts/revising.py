@@ -252,7 +252,8 @@ def write_revision(
         )
         update += ["last_editor", "last_edit_date"]
     post.save(update_fields=update)
-    if "body" in changed:  # the sources the page, search and the API read, in this transaction
+    # The sources the page, search and the API read, in this transaction (tag wikis cite none).
+    if "body" in changed and post.post_type in (PostType.QUESTION, PostType.ANSWER):
         sources_replace(post.id, new.body)
     if post.parent_id:
         Post.objects.filter(id=post.parent_id).update(last_activity_date=now)
