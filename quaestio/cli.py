@@ -52,6 +52,12 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         None,
     ),
     "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
+    "backfill-sources": (
+        "quaestio.sources.cli:backfill_sources",
+        "read the sources (links, DOIs, ISBNs, cited works) of posts that have none kept yet; "
+        "resumes where an interrupted run stopped",
+        "quaestio.sources.cli:backfill_arguments",
+    ),
     "recalc-reputation": (
         "quaestio.reputation.commands:recalc_reputation",
         "replay each user's reputation from the events that stand; report and fix differences",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "quaestio.accounts",
     "quaestio.tags",
     "quaestio.posts",
+    "quaestio.sources",
     "quaestio.comments",
     "quaestio.votes",
     "quaestio.reputation",

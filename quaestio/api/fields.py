@@ -73,6 +73,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "delete_vote_count",
             "closed_details",
             "notice",
+            "sources",
             "last_editor",
             "bounty_user",
             "share_link",
@@ -114,6 +115,7 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "last_editor",
             "accepted",
             "notice",
+            "sources",
             "can_flag",
             "upvoted",
             "downvoted",
@@ -155,8 +157,12 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "title",
             "last_editor",
             "share_link",
+            "sources",
         ),
     ),
+    # A post's sources (Quaestio's own: links, DOIs, ISBNs and cited works read from its text),
+    # returned when a filter includes question.sources, answer.sources or post.sources.
+    "source": (("kind", "value", "domain", "link", "title", "author", "year"), ()),
     "user": (
         (
             "user_id",

@@ -66,6 +66,7 @@ ARRAY_FIELDS = {
     "included_fields": None,
     "related_sites": None,
     "awarded_bounty_users": "shallow_user",
+    "sources": "source",
 }
 STRING_FIELDS = {
     "title",
@@ -105,6 +106,10 @@ STRING_FIELDS = {
     "to_tag",
     "error_message",
     "type",
+    "kind",
+    "value",
+    "domain",
+    "author",
 }
 
 
@@ -180,6 +185,7 @@ def _field_schema(type_: str, name: str) -> dict:
             "new_active_users",
             "applied_count",
             "answer_score",
+            "year",
         )
         or name.startswith(("reputation_change_", "total_"))
     ):

@@ -245,6 +245,10 @@ def load_related(
         from quaestio.moderation.post_states import notice_views
 
         related.notices = notice_views(all_posts)
+    if all_posts and out.wants_any(("question", "answer", "post"), "sources"):
+        from quaestio.sources.selectors import sources_by_post
+
+        related.sources = sources_by_post(p.id for p in all_posts)
     user_ids = {p.owner_id for p in all_posts} | {c.user_id for c in comments}
     user_ids |= {c.user_id for n in related.closings.values() for c in n.closed_by}
     if out.wants_any(("question", "answer", "post"), "last_editor"):

@@ -26,7 +26,16 @@ from quaestio.posts.models import DUPLICATE_REASONS, CloseReason, Post, PostType
 DEFAULT_LICENSE = "CC BY-SA 4.0"
 # Strings a *safe* filter HTML-escapes; bodies are sanitised HTML already.
 ESCAPED_WHEN_SAFE = frozenset(
-    {"title", "display_name", "location", "body_markdown", "comment", "last_title", "name"}
+    {
+        "title",
+        "display_name",
+        "location",
+        "body_markdown",
+        "comment",
+        "last_title",
+        "name",
+        "author",
+    }
 )
 
 
@@ -88,6 +97,7 @@ class Related:
     close_votes: dict[int, tuple[int, int]] = field(default_factory=dict)  # (close, reopen)
     notices: dict[int, object] = field(default_factory=dict)  # moderation NoticeView by post id
     can_close: dict[int, bool] = field(default_factory=dict)  # the caller's, when signed in
+    sources: dict[int, list] = field(default_factory=dict)  # sources.selectors.SourceRow by post
 
 
 def user_link(out: Out, user_id: int, display_name: str) -> str:
@@ -234,6 +244,11 @@ def _viewer_vote(out: Out, related: Related, post_id: int, vote_type: int) -> bo
     return related.viewer_votes.get(post_id) == vote_type
 
 
+def sources(out: Out, related: Related, post_id: int) -> list[dict]:
+    """A post's kept sources in reading order (an empty list when it cites none)."""
+    return [out.emit("source", row.as_api()) for row in related.sources.get(post_id, [])]
+
+
 def is_answered(post: Post) -> bool:
     return bool(post.accepted_answer_id) or bool(getattr(post, "has_positive_answer", False))
 
@@ -282,6 +297,8 @@ def question(out: Out, post: Post, related: Related) -> dict:
         values["ai_disclosure"] = post.ai_disclosure or None
     if wants("question", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("question", "sources"):
+        values["sources"] = sources(out, related, post.id)
     if wants("question", "notice") and post.id in related.notices:
         values["notice"] = notice(out, related.notices[post.id])
     if wants("question", "closed_details") and post.id in related.closings:
@@ -331,6 +348,8 @@ def answer(out: Out, post: Post, related: Related) -> dict:
         values["ai_disclosure"] = post.ai_disclosure or None
     if wants("answer", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
+    if wants("answer", "sources"):
+        values["sources"] = sources(out, related, post.id)
     if wants("answer", "notice") and post.id in related.notices:
         values["notice"] = notice(out, related.notices[post.id])
     if wants("answer", "comments"):
@@ -367,6 +386,8 @@ def post_item(out: Out, post: Post, related: Related) -> dict:
         values["body_markdown"] = post.body_markdown
     if out.wants("post", "ai_disclosure"):
         values["ai_disclosure"] = post.ai_disclosure or None
+    if out.wants("post", "sources"):
+        values["sources"] = sources(out, related, post.id)
     if out.wants("post", "last_editor"):
         values["last_editor"] = _editor(out, related, post)
     if out.wants("post", "comments"):

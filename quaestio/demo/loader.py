@@ -25,6 +25,7 @@ from quaestio.demo.accounts import create_demo_accounts
 from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType, format_tags
 from quaestio.reputation.services import record_opening_balances
 from quaestio.search.services import reindex_all
+from quaestio.sources.services import fill_batch
 from quaestio.tags.models import PostTag, Tag
 from quaestio.votes.models import Vote, VoteType
 
@@ -294,6 +295,7 @@ class DemoBuilder:
         Badge.objects.bulk_create(self.badges)
         # Answers reference their question, so questions go first.
         Post.objects.bulk_create(sorted(self.posts, key=lambda p: p.post_type))
+        fill_batch([(p.id, p.body_markdown, p.body) for p in self.posts if p.post_type in (1, 2)])
         PostHistory.objects.bulk_create(self.history)
         Comment.objects.bulk_create(self.comments)
         Vote.objects.bulk_create(self.votes)

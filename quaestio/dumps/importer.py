@@ -444,6 +444,11 @@ class Importer:
                 self._derive_from_history,
             ),
             (
+                "read each post's sources (links, DOIs, ISBNs, cited works)",
+                {POSTS, POST_HISTORY},
+                self._derive_sources,
+            ),
+            (
                 "post notices from history (their kinds where the dump allows)",
                 {USERS, POSTS, POST_HISTORY, VOTES},
                 partial(notices_from_history, self.site),
@@ -521,6 +526,15 @@ class Importer:
         # index (built by the PostHistory.xml step).
         derive.markdown_from_history(self.site)
         derive.states_from_history(self.site)
+
+    def _derive_sources(self) -> None:
+        # After the Markdown is derived (the step before, same files): the live site's parse,
+        # with the HTML's anchors for posts that have no body revision.
+        from quaestio.core.progress import progress_bar
+        from quaestio.sources.services import backfill
+
+        posts, rows = backfill(progress_bar("posts", self.out), site=self.site)
+        say(f"  sources: {rows:,} kept from {posts:,} posts", self.out)
 
     def _recount(self, only: set[str] | None = None, exclude: set[str] = frozenset()) -> None:
         # On PostgreSQL before the indexes of the rows they write are built: the set-based

@@ -24,6 +24,7 @@ from quaestio.posts.models import (
     format_tags,
 )
 from quaestio.posts.tagging import parse_tag_input, set_post_tags, tag_errors, unknown_tags
+from quaestio.sources.services import sources_replace
 
 TITLE_MIN, TITLE_MAX = 15, 150
 BODY_MIN, BODY_MAX = 30, 30_000
@@ -283,6 +284,9 @@ def write_revision(
         )
         update += ["last_editor", "last_edit_date"]
     post.save(update_fields=update)
+    # The sources the page, search and the API read, in this transaction (tag wikis cite none).
+    if "body" in changed and post.post_type in (PostType.QUESTION, PostType.ANSWER):
+        sources_replace(post.id, new.body)
     if post.parent_id:
         Post.objects.filter(id=post.parent_id).update(last_activity_date=now)
     return grace is not None

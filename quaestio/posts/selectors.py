@@ -72,6 +72,9 @@ class PostBlock:
     # Community wiki (spec §5.3): shown as "Community wiki" and its editors, not the owner.
     community_wiki: bool = False
     editor_count: int = 0
+    # sources.selectors.ShownSource in order: read when the thread is rendered, not every view
+    # (web/thread_render.with_sources), since the kept HTML shows them.
+    sources: list = field(default_factory=list)
 
 
 @dataclass(slots=True)

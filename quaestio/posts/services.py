@@ -66,6 +66,7 @@ from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.suggested_edits import suggest_edit, suggested_edit_review
 from quaestio.posts.tagging import move_tag_counts, set_post_tags
 from quaestio.reputation import services as reputation
+from quaestio.sources.services import sources_replace
 
 __all__ = [
     "BODY_MAX",
@@ -165,6 +166,7 @@ def question_ask(
             ]
         )
         set_post_tags(post, content.tags)
+        sources_replace(post.id, content.body, new_post=True)
         announce_post_written(post.id, "ask")
         blocklist.screen_post(user, post)  # spam defence: refused, held for review, or passed
         return post
@@ -216,6 +218,7 @@ def answer_post(
         history_row(
             post, PostHistoryType.INITIAL_BODY, guid, user, now, content.body, ai_use=content.ai_use
         ).save()
+        sources_replace(post.id, content.body, new_post=True)
         if community_wiki or (
             locked.community_owned_date and community_wiki_rules.answers_of_wiki_question_are_wiki()
         ):

@@ -82,6 +82,9 @@ class PostRow:
     ai_disclosure: str  # the author's AI-use disclosure (posts/ai_use.py), shown as a notice
     has_links: bool  # a question linking or linked to another (answers: always false)
     has_notice: bool  # a post notice was ever added (ours or a dump's): read only then
+    # The post's kept sources (sources.PostSource) as JSON, None when it cites none: parsed
+    # only when the thread is rendered (web/thread_render.with_sources), compared every view.
+    sources_json: str | None
     # A question's open bounty (answers: always None): its amount, who offered it, its end.
     bounty_amount: int | None
     bounty_offerer_id: int | None
@@ -137,6 +140,21 @@ _HAS_NOTICE = (
 )
 
 
+# The post's sources, read with it: a range of post_source_position_uniq per post (nothing for
+# the many posts that cite none) costs less than a query of their own on the render, and keeps
+# the page within its query budget.
+_SOURCE_FIELDS = "s.position, s.kind, s.value, s.domain, s.title, s.author, s.year"
+_SOURCES_JSON = (
+    # SQLite: '[]' when there are none; the list's order is restored from `position`.
+    "NULLIF((SELECT json_group_array(json_array("
+    + _SOURCE_FIELDS
+    + ")) FROM sources_postsource s WHERE s.post_id = posts_post.id), '[]')",
+    "(SELECT json_agg(json_build_array("
+    + _SOURCE_FIELDS
+    + ") ORDER BY s.position)::text FROM sources_postsource s WHERE s.post_id = posts_post.id)",
+)
+
+
 # Community wiki posts show how many people wrote them instead of the owner's card: counted on
 # the post's own history rows (an index range), only for the few posts that are wiki.
 _EDITOR_COUNT = (
@@ -187,6 +205,8 @@ def _post_column(name: str) -> str:
         return f"{_HAS_LINKS} AS has_links"
     if name == "has_notice":
         return f"{_HAS_NOTICE} AS has_notice"
+    if name == "sources_json":
+        return f"{_SOURCES_JSON[connection.vendor == 'postgresql']} AS sources_json"
     if name == "editor_count":
         return f"{_EDITOR_COUNT} AS editor_count"
     if name in _BOUNTY_COLUMNS:

@@ -30,9 +30,11 @@ from quaestio.search.query import (
     RangeFilter,
     SearchQuery,
     SearchSyntaxError,
+    SourceFilter,
     TagTerm,
     UserFilter,
 )
+from quaestio.sources.models import PostSource
 from quaestio.tags.models import PostTag, Tag
 
 SEARCHABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
@@ -79,6 +81,8 @@ def _flag(f: FlagFilter) -> Q:
         condition = Q(body__contains="<code")
     elif f.flag == Flag.HAS_NOTICE:  # a moderator's standing post notice (spec §7.10)
         condition = Q(Exists(PostNotice.objects.filter(post_id=OuterRef("id"), removed_date=None)))
+    elif f.flag == Flag.HAS_SOURCE:  # a probe of post_source_position_uniq per post
+        condition = Q(Exists(PostSource.objects.filter(post_id=OuterRef("id"))))
     elif f.flag == Flag.HAS_ACCEPTED:
         # Questions only, whichever the answer: "hasaccepted:no" lists unresolved questions.
         return question & Q(accepted_answer__isnull=not f.value)
@@ -211,6 +215,10 @@ def filter_condition(f: Filter, viewer: User | None, context_question_id: int | 
                 )
             question_id = context_question_id
         condition = Q(id=question_id) | Q(parent_id=question_id)
+    elif isinstance(f, SourceFilter):
+        # post_source_domain_idx (domain, post): the probe and the domain's posts, index only.
+        cites = PostSource.objects.filter(domain=f.domain, post_id=OuterRef("id"))
+        condition = Q(Exists(cites))
     else:
         condition = _dates(f)
     return ~condition if f.negated else condition

@@ -7,7 +7,8 @@
     score:, answers:, views: (3, 3..10, ..0, -1..)
     is:question / is:q / is:answer / is:a
     closed:, duplicate:, hasaccepted:, isaccepted:, isanswered:, locked:, wiki:, hascode:,
-    hasnotice: (yes/no)
+    hasnotice:, hassource: (yes/no)
+    source:marxists.org (posts citing a link on that host; source:doi.org for DOIs)
     created:, lastactive: (2012, 2012-01, 2012-01-15, ranges with .., ages 7d.., 1m, 3m.., 1y)
     deleted:yes/any (shown only to those who may see deleted posts)
 
@@ -38,6 +39,7 @@ from quaestio.search.query import (
     RangeFilter,
     SearchQuery,
     SearchSyntaxError,
+    SourceFilter,
     TagTerm,
     Term,
     UserFilter,
@@ -80,7 +82,7 @@ KNOWN = (
     | set(FLAGS)
     | set(DATES)
     | set(UNSUPPORTED)
-    | {"user", "is", "inquestion", "deleted"}
+    | {"user", "is", "inquestion", "deleted", "source"}
 )
 DATE_HELP = (
     "takes a date such as 2012, 2012-01 or 2012-01-15, a range such as 2012..2013, "
@@ -299,6 +301,25 @@ def _dates(piece: Piece, now: datetime) -> DateFilter:
     return DateFilter(date_field, start, end, piece.negated)
 
 
+_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$")
+
+
+def _domain(piece: Piece) -> str:
+    """The host a source: names, as sources keep it: lower case, without www. (a pasted
+    address gives its host)."""
+    value = piece.text.strip().lower()
+    if "://" in value:
+        value = value.split("://", 1)[1]
+    value = value.split("/", 1)[0].rstrip(".")
+    value = value.removeprefix("www.")
+    if len(value) > 253 or not _DOMAIN.match(value):
+        raise SearchSyntaxError(
+            "source: takes a site's domain, as in source:marxists.org or source:doi.org.",
+            piece.position,
+        )
+    return value
+
+
 def _id_or(piece: Piece, keyword: str) -> int | None:
     value = piece.text.strip().lower()
     if value == keyword:
@@ -373,6 +394,8 @@ def _clause(piece: Piece, now: datetime):
                 "is: takes question (q) or answer (a), as in is:question.", piece.position
             )
         return KindFilter(kind, piece.negated)
+    if name == "source":
+        return SourceFilter(_domain(piece), piece.negated)
     if name == "user":
         user_id = _id_or(piece, "me")
         return UserFilter(user_id, me=user_id is None, negated=piece.negated)

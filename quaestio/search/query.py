@@ -99,6 +99,7 @@ class Flag(StrEnum):
     WIKI = "wiki"
     HAS_CODE = "hascode"
     HAS_NOTICE = "hasnotice"
+    HAS_SOURCE = "hassource"  # cites a link, DOI, ISBN or work (sources.PostSource)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ class FlagFilter:
 class InQuestionFilter:
     question_id: int | None  # None with this=True: the question the search was started from
     this: bool = False
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SourceFilter:
+    """source:<domain>: posts citing a link on that host (www. or not), or doi.org for DOIs."""
+
+    domain: str
     negated: bool = False
 
 
@@ -136,7 +145,15 @@ class DeletedMode(StrEnum):
     ANY = "any"  # both
 
 
-Filter = UserFilter | RangeFilter | KindFilter | FlagFilter | InQuestionFilter | DateFilter
+Filter = (
+    UserFilter
+    | RangeFilter
+    | KindFilter
+    | FlagFilter
+    | InQuestionFilter
+    | DateFilter
+    | SourceFilter
+)
 TextClause = Term | AnyTerm
 
 

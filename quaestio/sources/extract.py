@@ -215,9 +215,19 @@ def _inline_sources(token, own_hosts: set[str]) -> list[Source]:
     return [s for s in found if s] + _text_sources(token.content)
 
 
+# Every source needs one of these in the text: a link's http(s) scheme or a bare www. address
+# (core.markdown's bare-URL rule), "doi", "ISBN", a work's year, or a character reference that
+# could spell any of them. A text with none is not parsed (1.5 ms a 1,000-character post:
+# bench/sources_backfill.py), which is most of a backfill's or an import's posts.
+# (No colon or dot after "http" and "www": `&colon;` and `&period;` spell them too.)
+_MAY_CITE = re.compile(r"http|www|doi|isbn|(?:1[4-9]|20)\d\d|&#", re.IGNORECASE)
+
+
 def sources_of(markdown: str) -> list[Source]:
     """The sources a post's Markdown cites, each once: block by block in reading order, and
     within a paragraph its links before its DOIs, ISBNs and works."""
+    if not _MAY_CITE.search(markdown or ""):
+        return []
     own_hosts = _own_hosts()
     found: list[Source] = []
     for token in post_tokens(markdown or ""):
@@ -243,3 +253,35 @@ def adds_a_source(before: str, after: str) -> bool:
     not: what lifts a "citation needed" notice once a reviewer agrees."""
     old = {source.key for source in sources_of(before)}
     return any(source.valid and source.key not in old for source in sources_of(after))
+
+
+def sources_of_html(html: str) -> list[Source]:
+    """The sources of a post known only by its rendered HTML (a dump's Posts.Body with no body
+    revision to give its Markdown): its anchors, and the DOIs, ISBNs and works of its text.
+
+    lxml parses without fetching anything or running anything; code and preformatted blocks
+    are dropped first (nothing inside code is a source), and <em>/<i> become *…* so an
+    italic title reads as it does in Markdown."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not (html or "").strip():
+        return []
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    for code in root.xpath(".//code | .//pre | .//script | .//style"):
+        code.drop_tree()
+    own_hosts = _own_hosts()
+    found = [s for href in root.xpath(".//a/@href") if (s := _link_source(str(href), own_hosts))]
+    for italic in root.xpath(".//em | .//i"):
+        italic.text = "*" + (italic.text or "")
+        italic.tail = "*" + (italic.tail or "")
+    for block in root.xpath(".//p | .//li | .//blockquote | .//div | .//br"):
+        block.tail = "\n" + (block.tail or "")  # a work's pattern never spans paragraphs
+    found += _text_sources(root.text_content())
+    unique: dict[tuple[str, str], Source] = {}
+    for source in found:
+        unique.setdefault(source.key, source)
+    return list(unique.values())[:MAX_SOURCES]

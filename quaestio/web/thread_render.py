@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from quaestio.accounts.policies import displayed_reputation
 from quaestio.core.formatting import RELATIVE_LIMIT
+from quaestio.sources.selectors import compact, rows_from_json
 from quaestio.web.post_blocks import (
     Viewer,
     add_comment_link,
@@ -80,6 +81,7 @@ _SHOWN = operator.attrgetter(
     "content_license",
     "ai_disclosure",
     "has_notice",
+    "sources_json",
     "bounty_amount",
     "bounty_offerer_id",
 )
@@ -248,9 +250,18 @@ def parts_size(parts: Parts) -> int:
     return sum(sys.getsizeof(part) for part in parts)
 
 
+def with_sources(blocks) -> None:
+    """Each block's compact sources list, from the JSON its row came with (PostRow
+    .sources_json): parsed only when the thread is rendered, not on views of kept HTML."""
+    for block in blocks:
+        if block.post.sources_json and not block.sources:
+            block.sources = compact(rows_from_json(block.post.sources_json))
+
+
 def build_entry(page, version: tuple, now: datetime) -> ThreadEntry:
     """Renders every post of the page model and what sits above the question."""
     clock = Clock(now)
+    with_sources([page.question, *page.answers])
     posts = {page.question.post.id: render_post(page.question, "question", page, clock)}
     for block in page.answers:
         posts[block.post.id] = render_post(block, "answer", page, clock)
@@ -282,6 +293,7 @@ def build_entry(page, version: tuple, now: datetime) -> ThreadEntry:
 def add_missing_posts(entry: ThreadEntry, page, now: datetime) -> None:
     """Posts the entry lacks (a deleted answer its first viewers could not see), rendered now."""
     clock = Clock(now)
+    with_sources([b for b in [page.question, *page.answers] if b.post.id not in entry.posts])
     for kind, block in [("question", page.question), *(("answer", b) for b in page.answers)]:
         if block.post.id not in entry.posts:
             parts = render_post(block, kind, page, clock)

@@ -101,3 +101,12 @@ def test_an_edit_adds_a_source_only_when_it_cites_a_new_well_formed_one():
 def test_a_hostile_body_yields_a_bounded_list():
     body = " ".join(f"https://e{i}.example/x" for i in range(5000))
     assert len(sources_of(body)) == 200
+
+
+def test_the_quick_check_skips_only_texts_that_cannot_cite():
+    """A text without "http", "www", "doi", "isbn", a year or a character reference is not
+    parsed; texts that spell a source with entities still are."""
+    assert sources_of("Plain words, **bold**, and a [relative](/questions/1) link.") == []
+    assert [s.value for s in sources_of("[x](&#104;ttps://a.example/)")] == ["https://a.example/"]
+    assert [s.value for s in sources_of("[x](https&colon;//b.example/)")] == ["https://b.example/"]
+    assert [s.domain for s in sources_of("see www&period;c.example now")] == ["c.example"]

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from quaestio.accounts import limits
@@ -31,6 +32,7 @@ from quaestio.posts.selectors import last_deleter_id
 from quaestio.posts.services import BODY_MAX, TITLE_MAX
 from quaestio.reputation.privileges import threshold
 from quaestio.search.selectors import similar_questions
+from quaestio.sources.extract import problems_of
 from quaestio.web import converters  # noqa: F401  (registers <id:...>)
 
 SIMILAR_SHOWN = 5
@@ -403,6 +405,17 @@ def comment_delete(request, comment_id: int):
 # --- preview and similar questions -----------------------------------------------------------
 
 
+def source_warnings_html(problems: list[str]) -> str:
+    """Each malformed DOI or ISBN the text cites, above the preview (sources.extract): told
+    before posting, so the writer can fix it; the post is accepted either way."""
+    if not problems:
+        return ""
+    return format_html(
+        '<div class="source-warnings" role="status"><p>Check these sources:</p><ul>{}</ul></div>',
+        format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+    )
+
+
 @require_POST
 def markdown_preview(request):
     """The server's own renderer, so the preview is exactly what will be saved."""
@@ -414,7 +427,8 @@ def markdown_preview(request):
             "Too many previews; wait a minute.", status=429, content_type="text/plain"
         )
     source = request.POST.get("text", "")[:MAX_SOURCE_CHARS]
-    return HttpResponse(render_post(source), content_type="text/html; charset=utf-8")
+    html = source_warnings_html(problems_of(source)) + render_post(source)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 def similar(request):
