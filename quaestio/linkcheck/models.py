@@ -50,12 +50,19 @@ class Link(models.Model):
 class PostLink(models.Model):
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="post_links")
+    # The link's dead state, copied here when it changes (services.check_record): the question
+    # page's posts query asks "has this post a dead link?" with one probe of a tiny partial
+    # index (posts/sql.py, has_dead_links), and reads the links only when one has.
+    dead = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["post", "link"], name="postlink_post_link_uniq")
         ]
-        indexes = [models.Index(fields=["link", "post"], name="postlink_link_post_idx")]
+        indexes = [
+            models.Index(fields=["link", "post"], name="postlink_link_post_idx"),
+            models.Index(fields=["post"], name="postlink_dead_idx", condition=models.Q(dead=True)),
+        ]
 
 
 class LinkCheck(models.Model):

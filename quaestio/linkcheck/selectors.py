@@ -34,9 +34,9 @@ def links_due(now: datetime | None = None, limit: int | None = None) -> list[Lin
 
 def dead_links_of_posts(post_ids) -> dict[int, dict[str, str]]:
     """{post id: {dead URL: its archived copy or ""}} for the posts that carry dead links."""
-    rows = PostLink.objects.filter(
-        post_id__in=list(post_ids), link__dead_since__isnull=False
-    ).values_list("post_id", "link__url", "link__archive_url")
+    rows = PostLink.objects.filter(post_id__in=list(post_ids), dead=True).values_list(
+        "post_id", "link__url", "link__archive_url"
+    )
     found: dict[int, dict[str, str]] = {}
     for post_id, url, archive_url in rows:
         found.setdefault(post_id, {})[url] = archive_url
@@ -71,7 +71,7 @@ class DeadLinkPage:
 def dead_link_posts(before: int | None = None, size: int = DEAD_LINKS_PAGE) -> DeadLinkPage:
     """Live posts that carry a dead link, newest first, paged by post id (keyset): three
     queries whatever the page."""
-    carrying = PostLink.objects.filter(link__dead_since__isnull=False, post__deletion_date=None)
+    carrying = PostLink.objects.filter(dead=True, post__deletion_date=None)
     if before is not None:
         carrying = carrying.filter(post_id__lt=before)
     ids = list(
@@ -81,7 +81,7 @@ def dead_link_posts(before: int | None = None, size: int = DEAD_LINKS_PAGE) -> D
     ids = ids[:size]
     dead: dict[int, list[DeadLink]] = {}
     for post_link in (
-        PostLink.objects.filter(post_id__in=ids, link__dead_since__isnull=False)
+        PostLink.objects.filter(post_id__in=ids, dead=True)
         .select_related("link")
         .order_by("link__url")
     ):

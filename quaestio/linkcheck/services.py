@@ -70,16 +70,18 @@ def post_links_sync(post_ids: Iterable[int]) -> int:
             gone = kept - link_ids
             if gone:
                 PostLink.objects.filter(post=post, link_id__in=gone).delete()
-            new = [PostLink(post_id=post.id, link_id=i) for i in link_ids - kept]
+            dead = _dead_among(link_ids - kept)
+            new = [PostLink(post_id=post.id, link_id=i, dead=i in dead) for i in link_ids - kept]
             PostLink.objects.bulk_create(new, ignore_conflicts=True)
-            if (gone or new) and _any_dead(gone | link_ids):
-                thread_changed(post.id)  # a dead link appeared or went: the page marks it
             written += len(new)
     return written
 
 
-def _any_dead(link_ids: set[int]) -> bool:
-    return Link.objects.filter(id__in=link_ids, dead_since__isnull=False).exists()
+def _dead_among(link_ids: set[int]) -> set[int]:
+    if not link_ids:
+        return set()
+    dead = Link.objects.filter(id__in=link_ids, dead_since__isnull=False)
+    return set(dead.values_list("id", flat=True))
 
 
 def posts_scan(rescan: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
@@ -159,6 +161,7 @@ def check_record(link_id: int, outcome: Outcome, now: datetime | None = None) ->
         link.save()
         _prune_history(link.id)
         if was_dead != (link.dead_since is not None):
+            PostLink.objects.filter(link_id=link.id).update(dead=link.dead_since is not None)
             thread_changed(*_posts_of(link.id))
     return link
 

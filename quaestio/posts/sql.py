@@ -81,6 +81,7 @@ class PostRow:
     imported_from: str
     has_links: bool  # a question linking or linked to another (answers: always false)
     has_notice: bool  # a post notice was ever added (ours or a dump's): read only then
+    has_dead_links: bool  # the link checker found a link of it dead (linkcheck/): read only then
     # A question's open bounty (answers: always None): its amount, who offered it, its end.
     bounty_amount: int | None
     bounty_offerer_id: int | None
@@ -136,6 +137,13 @@ _HAS_NOTICE = (
 )
 
 
+# Whether the page must read the post's dead links (linkcheck/): almost no post has one, and a
+# probe of the partial index of dead post links costs less than the query that would find none.
+_HAS_DEAD_LINKS = (
+    "EXISTS (SELECT 1 FROM linkcheck_postlink d WHERE d.post_id = posts_post.id AND d.dead)"
+)
+
+
 # Community wiki posts show how many people wrote them instead of the owner's card: counted on
 # the post's own history rows (an index range), only for the few posts that are wiki.
 _EDITOR_COUNT = (
@@ -186,6 +194,8 @@ def _post_column(name: str) -> str:
         return f"{_HAS_LINKS} AS has_links"
     if name == "has_notice":
         return f"{_HAS_NOTICE} AS has_notice"
+    if name == "has_dead_links":
+        return f"{_HAS_DEAD_LINKS} AS has_dead_links"
     if name == "editor_count":
         return f"{_EDITOR_COUNT} AS editor_count"
     if name in _BOUNTY_COLUMNS:

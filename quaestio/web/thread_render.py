@@ -81,6 +81,7 @@ _SHOWN = operator.attrgetter(
     "community_owned_date",
     "content_license",
     "has_notice",
+    "has_dead_links",
     "bounty_amount",
     "bounty_offerer_id",
 )
@@ -164,9 +165,10 @@ def more_comments_query(page) -> str:
 
 
 def _dead_links(page) -> dict[int, dict[str, str]]:
-    """The page's dead links (linkcheck/): one query, and none when no body has a link."""
+    """The page's dead links (linkcheck/), read only for the posts the posts query says have
+    one (posts/sql.py): pages without dead links cost no query, and a kept thread none."""
     blocks = [page.question, *page.answers]
-    ids = [b.post.id for b in blocks if 'href="http' in b.post.body]
+    ids = [b.post.id for b in blocks if getattr(b.post, "has_dead_links", True)]
     return dead_links_of_posts(ids) if ids else {}
 
 
