@@ -1,7 +1,8 @@
 """Checking one URL politely and safely; no database here.
 
 Polite: a clear User-Agent, robots.txt obeyed (read once per host per run, with
-urllib.robotparser), at most one request per host every `host_interval` seconds, HEAD first
+urllib.robotparser), at most one request per host every `host_interval` seconds (or the
+robots.txt Crawl-delay, up to MAX_CRAWL_DELAY), HEAD first
 and GET only when HEAD is refused, a GET read only up to `max_bytes`, timeouts on every socket
 operation and on the whole request.
 
@@ -35,6 +36,7 @@ SKIPPED = "skipped"  # robots.txt forbids it, or its address is refused: says no
 
 MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 256 * 1024
+MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this would stall the daily run
 CHUNK = 16 * 1024
 AGENT_TOKEN = "Quaestio-LinkCheck"
 # 404 and 410 mean the same to GET; any other refusal of HEAD is tried again with GET, as many
@@ -126,6 +128,7 @@ class Checker:
     sleep: Callable[[float], None] = time.sleep
     _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
+    _crawl_delay: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, **overrides) -> Checker:
@@ -146,7 +149,8 @@ class Checker:
     def _wait_for(self, netloc: str) -> None:
         last = self._last_request.get(netloc)
         if last is not None:
-            wait = last + self.host_interval - self.clock()
+            interval = max(self.host_interval, self._crawl_delay.get(netloc, 0.0))
+            wait = last + interval - self.clock()
             if wait > 0:
                 self.sleep(wait)
         self._last_request[netloc] = self.clock()
@@ -207,6 +211,11 @@ class Checker:
                 parser.allow_all = True
             else:
                 parser.parse(response.body.decode("utf-8", "replace").splitlines())
+                delay = parser.crawl_delay(AGENT_TOKEN)
+                if delay:
+                    port = parts.port or (443 if parts.scheme == "https" else 80)
+                    key = f"{parts.hostname}:{port}"
+                    self._crawl_delay[key] = min(float(delay), MAX_CRAWL_DELAY)
         self._robots[origin] = parser
         return parser
 

@@ -198,6 +198,7 @@ def check_links(
     checker: Checker | None = None,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scan_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """The daily pass: sync the links of posts not yet read, then check the links that are due
     (selectors.links_due). Returns how many links were checked, found ok, failed, skipped, and
@@ -205,7 +206,7 @@ def check_links(
     from quaestio.linkcheck.resolvers import resolver as configured_resolver
     from quaestio.linkcheck.selectors import links_due
 
-    posts_scan(rescan=rescan)
+    posts_scan(rescan=rescan, progress=scan_progress)
     checker = checker or Checker.from_settings()
     archive = configured_resolver()
     due = links_due(now, limit)

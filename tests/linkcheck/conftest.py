@@ -46,7 +46,7 @@ class _Site(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         server.requests.append((self.command, path, self.headers.get("User-Agent", "")))
         if path == "/robots.txt":
-            self._send(200, ROBOTS.encode())
+            self._send(200, server.robots.encode())
         elif path in ("/ok", "/private/page") or path.startswith("/page"):
             self._send(200, b"<html>fine</html>", {"Content-Type": "text/html"})
         elif path == "/dead":
@@ -140,7 +140,7 @@ def _serve(handler, **state):
 
 @pytest.fixture
 def site():
-    server = _serve(_Site, requests=[], flaps=0, huge_sent=0)
+    server = _serve(_Site, requests=[], flaps=0, huge_sent=0, robots=ROBOTS)
     server.base = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()

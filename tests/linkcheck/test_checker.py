@@ -131,6 +131,21 @@ def test_one_host_is_asked_at_most_once_per_interval(site, local_checks):
     assert waits == [2.0, 2.0]
 
 
+def test_a_crawl_delay_in_robots_txt_spaces_requests_more(site, local_checks):
+    site.robots = "User-agent: *\nCrawl-delay: 5\nDisallow: /private/\n"
+    now = [100.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 3))
+        now[0] += seconds
+
+    checker = Checker.from_settings(host_interval=2.0, clock=lambda: now[0], sleep=sleep)
+    checker.check(f"{site.base}/ok")
+    checker.check(f"{site.base}/page-2")
+    assert waits == [5.0, 5.0]
+
+
 def test_other_schemes_fail_without_a_request(site, checker):
     assert checker.check("ftp://example.org/file").outcome == FAILED
     assert site.requests == []

@@ -114,3 +114,43 @@ def test_the_list_is_for_editors_only(client, make_user):
     moderator = make_user(reputation=1, is_moderator=True)
     client.force_login(moderator)
     assert client.get("/tools/dead-links").status_code == 200
+
+
+def test_a_dead_link_costs_one_query_when_rendered_and_none_when_kept(client, demo):
+    """The seed thread with one of its links dead: rendering it anew reads the dead links with
+    one query more than before; a view of the kept thread reads nothing more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quaestio.linkcheck.models import PostLink
+    from quaestio.web.thread_cache import thread_cache
+
+    url = "/questions/38738/why-did-stalin-have-trotsky-killed"
+    client.get(url)  # the first view is counted (writes)
+
+    def queries(clear: bool) -> int:
+        if clear:
+            thread_cache().clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    rendered, kept = queries(True), queries(False)
+    post_links_sync([38738, *demo_answers()])
+    dead = PostLink.objects.filter(post_id__in=[38738, *demo_answers()]).first()
+    assert dead is not None, "the seed thread has outbound links"
+    _kill(dead.link.url)
+    html = client.get(url).content.decode()
+    assert "dead link" in html
+    assert (queries(True), queries(False)) == (rendered + 1, kept)
+
+
+def demo_answers() -> list[int]:
+    from quaestio.posts.models import Post
+
+    return list(Post.objects.filter(parent_id=38738).values_list("id", flat=True))
+
+
+def test_the_moderator_tools_link_to_the_list(client, make_user):
+    client.force_login(make_user(reputation=10000))
+    assert 'href="/tools/dead-links"' in client.get("/tools").content.decode()
