@@ -71,8 +71,15 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "daily-jobs": (
         "quaestio.votes.commands:daily_jobs",
         "close expired bounties, reverse serial voting, age close votes, the Community "
-        "clean-up (Roomba), award badges, e-mail the inbox and watched-tags daily digests",
+        "clean-up (Roomba), award badges, check outbound links, e-mail the inbox and watched-tags "
+        "daily digests",
         None,
+    ),
+    "check-links": (
+        "quaestio.linkcheck.commands:check_links_command",
+        "check the outbound links of live posts (politely), mark dead ones and find archived "
+        "copies; `daily-jobs` runs it",
+        "quaestio.linkcheck.commands:check_links_arguments",
     ),
     "weekly-jobs": (
         "quaestio.notifications.commands:weekly_jobs",

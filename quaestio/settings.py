@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "quaestio.api",
     "quaestio.webhooks",
     "quaestio.mail",
+    "quaestio.linkcheck",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,29 @@ LOGGING = {
 # Webhooks go to public addresses only; a deployment whose receivers sit on its own trusted
 # network (or a test's local server) allows private and loopback addresses with this.
 QUAESTIO_WEBHOOKS_ALLOW_PRIVATE = env_bool("QUAESTIO_WEBHOOKS_ALLOW_PRIVATE", False)
+# Link rot (quaestio/linkcheck): the daily check of posts' outbound links. Seconds per request
+# and between two requests to one host, bytes read of a body, UTC days of failures before a link
+# is dead, checks kept per link, links checked per run, hours before a link is checked again,
+# the archive resolver (dotted path; quaestio.linkcheck.resolvers.NullResolver when offline)
+# and the availability API it asks. Private and loopback addresses are refused unless allowed.
+QUAESTIO_LINKCHECK_TIMEOUT = env_int("QUAESTIO_LINKCHECK_TIMEOUT", 10)
+QUAESTIO_LINKCHECK_HOST_INTERVAL = env_int("QUAESTIO_LINKCHECK_HOST_INTERVAL", 2)
+QUAESTIO_LINKCHECK_MAX_BYTES = env_int("QUAESTIO_LINKCHECK_MAX_BYTES", 1024 * 1024)
+QUAESTIO_LINKCHECK_DEAD_AFTER_DAYS = env_int("QUAESTIO_LINKCHECK_DEAD_AFTER_DAYS", 3)
+QUAESTIO_LINKCHECK_HISTORY = env_int("QUAESTIO_LINKCHECK_HISTORY", 20)
+QUAESTIO_LINKCHECK_PER_RUN = env_int("QUAESTIO_LINKCHECK_PER_RUN", 5000)
+QUAESTIO_LINKCHECK_RECHECK_HOURS = env_int("QUAESTIO_LINKCHECK_RECHECK_HOURS", 20)
+QUAESTIO_LINKCHECK_RESOLVER = env_str(
+    "QUAESTIO_LINKCHECK_RESOLVER", "quaestio.linkcheck.resolvers.WaybackResolver"
+)
+QUAESTIO_LINKCHECK_ARCHIVE_API = env_str(
+    "QUAESTIO_LINKCHECK_ARCHIVE_API", "https://archive.org/wayback/available"
+)
+QUAESTIO_LINKCHECK_ALLOW_PRIVATE = env_bool("QUAESTIO_LINKCHECK_ALLOW_PRIVATE", False)
+# Or only these networks (comma-separated, e.g. "127.0.0.0/8" for a test's local server).
+QUAESTIO_LINKCHECK_ALLOW_NETWORKS = env_list("QUAESTIO_LINKCHECK_ALLOW_NETWORKS", [])
+# `quaestio daily-jobs` checks links unless this is off (a site with no way out to the web).
+QUAESTIO_LINKCHECK_DAILY = env_bool("QUAESTIO_LINKCHECK_DAILY", True)
 # Sign-ups never confirmed are forgotten (address and password hash) after this many days.
 QUAESTIO_PRUNE_UNCONFIRMED_DAYS = env_int("QUAESTIO_PRUNE_UNCONFIRMED_DAYS", 7)
 # IP addresses users signed in or wrote from (kept for moderators' sock-puppet checks) are

@@ -30,6 +30,14 @@ def _no_page_cache_unless_asked(settings):
     settings.QUAESTIO_PAGE_CACHE = False
 
 
+@pytest.fixture(autouse=True)
+def _no_link_checks_to_the_internet(settings):
+    """Tests never reach the internet: `daily-jobs` leaves links unchecked and dead links find
+    no archived copy, unless a test (tests/linkcheck/) points the checker at its local server."""
+    settings.QUAESTIO_LINKCHECK_DAILY = False
+    settings.QUAESTIO_LINKCHECK_RESOLVER = "quaestio.linkcheck.resolvers.NullResolver"
+
+
 @pytest.fixture
 def demo(db):
     """The demo community, loaded by the same code `quaestio demo` runs."""

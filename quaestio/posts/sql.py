@@ -85,6 +85,7 @@ class PostRow:
     # The post's kept sources (sources.PostSource) as JSON, None when it cites none: parsed
     # only when the thread is rendered (web/thread_render.with_sources), compared every view.
     sources_json: str | None
+    has_dead_links: bool  # the link checker found a link of it dead (linkcheck/): read only then
     # A question's open bounty (answers: always None): its amount, who offered it, its end.
     bounty_amount: int | None
     bounty_offerer_id: int | None
@@ -155,6 +156,13 @@ _SOURCES_JSON = (
 )
 
 
+# Whether the page must read the post's dead links (linkcheck/): almost no post has one, and a
+# probe of the partial index of dead post links costs less than the query that would find none.
+_HAS_DEAD_LINKS = (
+    "EXISTS (SELECT 1 FROM linkcheck_postlink d WHERE d.post_id = posts_post.id AND d.dead)"
+)
+
+
 # Community wiki posts show how many people wrote them instead of the owner's card: counted on
 # the post's own history rows (an index range), only for the few posts that are wiki.
 _EDITOR_COUNT = (
@@ -207,6 +215,8 @@ def _post_column(name: str) -> str:
         return f"{_HAS_NOTICE} AS has_notice"
     if name == "sources_json":
         return f"{_SOURCES_JSON[connection.vendor == 'postgresql']} AS sources_json"
+    if name == "has_dead_links":
+        return f"{_HAS_DEAD_LINKS} AS has_dead_links"
     if name == "editor_count":
         return f"{_EDITOR_COUNT} AS editor_count"
     if name in _BOUNTY_COLUMNS:

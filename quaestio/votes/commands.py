@@ -38,5 +38,8 @@ def daily_jobs(args) -> int:
     from quaestio.accounts.privacy import forget_old_addresses
 
     print(f"IP addresses past their retention: {forget_old_addresses():,} forgotten.")
+    from quaestio.linkcheck.commands import daily_links
+
+    daily_links()
     daily_mail()
     return 0

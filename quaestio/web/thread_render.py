@@ -35,7 +35,9 @@ from markupsafe import Markup
 
 from quaestio.accounts.policies import displayed_reputation
 from quaestio.core.formatting import RELATIVE_LIMIT
+from quaestio.linkcheck.selectors import dead_links_of_posts
 from quaestio.sources.selectors import compact, rows_from_json
+from quaestio.web.dead_links import mark_dead_links
 from quaestio.web.post_blocks import (
     Viewer,
     add_comment_link,
@@ -82,6 +84,7 @@ _SHOWN = operator.attrgetter(
     "ai_disclosure",
     "has_notice",
     "sources_json",
+    "has_dead_links",
     "bounty_amount",
     "bounty_offerer_id",
 )
@@ -164,9 +167,19 @@ def more_comments_query(page) -> str:
     return f"?answertab={page.sort}&page={page.number}&comments=all"
 
 
-def render_post(block, kind: str, page, clock: Clock) -> Parts:
+def _dead_links(page) -> dict[int, dict[str, str]]:
+    """The page's dead links (linkcheck/), read only for the posts the posts query says have
+    one (posts/sql.py): pages without dead links cost no query, and a kept thread none."""
+    blocks = [page.question, *page.answers]
+    ids = [b.post.id for b in blocks if getattr(b.post, "has_dead_links", True)]
+    return dead_links_of_posts(ids) if ids else {}
+
+
+def render_post(block, kind: str, page, clock: Clock, dead: dict | None = None) -> Parts:
     slots = _Slots()
+    body = mark_dead_links(block.post.body, (dead or {}).get(block.post.id, {}))
     html = _template("questions/thread/post.html").render(
+        body=body,
         block=block,
         kind=kind,
         accepted_answer_id=page.accepted_answer_id,
@@ -262,9 +275,10 @@ def build_entry(page, version: tuple, now: datetime) -> ThreadEntry:
     """Renders every post of the page model and what sits above the question."""
     clock = Clock(now)
     with_sources([page.question, *page.answers])
-    posts = {page.question.post.id: render_post(page.question, "question", page, clock)}
+    dead = _dead_links(page)
+    posts = {page.question.post.id: render_post(page.question, "question", page, clock, dead)}
     for block in page.answers:
-        posts[block.post.id] = render_post(block, "answer", page, clock)
+        posts[block.post.id] = render_post(block, "answer", page, clock, dead)
     people = people_of(page)
     user_ids = {person[0] for person in people}
     question = page.question.post
@@ -294,9 +308,10 @@ def add_missing_posts(entry: ThreadEntry, page, now: datetime) -> None:
     """Posts the entry lacks (a deleted answer its first viewers could not see), rendered now."""
     clock = Clock(now)
     with_sources([b for b in [page.question, *page.answers] if b.post.id not in entry.posts])
+    dead = _dead_links(page)
     for kind, block in [("question", page.question), *(("answer", b) for b in page.answers)]:
         if block.post.id not in entry.posts:
-            parts = render_post(block, kind, page, clock)
+            parts = render_post(block, kind, page, clock, dead)
             entry.posts[block.post.id] = parts
             entry.owners[block.post.id] = block.owner.name
             entry.nbytes += parts_size(parts)

@@ -7,6 +7,7 @@ from quaestio.web.views import (
     chat,
     closing,
     community_wiki,
+    dead_links,
     deletion,
     feeds,
     flags,
@@ -60,6 +61,7 @@ urlpatterns = (
     + search.urlpatterns
     + moderation.urlpatterns
     + deletion.urlpatterns
+    + dead_links.urlpatterns
     + timeline.urlpatterns
     + community_wiki.urlpatterns
     + review.urlpatterns

@@ -109,6 +109,7 @@ MODERATOR_PAGES = [
     "/admin/history",
     "/admin/blocklist",
     "/admin/held",
+    "/tools/dead-links",
 ]
 
 # Known full reads not fixed yet, each with why (the test reports them as expected failures
