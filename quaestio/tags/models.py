@@ -35,8 +35,8 @@ class Tag(models.Model):
         # The tags page orders by use, then name: the whole order from the index.
         indexes = [
             models.Index(fields=["-count", "name"], name="tag_count_name_idx"),
-            # The API's tag lists order by their sort, then id (api/selectors.page_of).
-            models.Index(fields=["count", "id"], name="tag_count_id_idx"),
+            # The API's tag lists order by their sort, then id (api/selectors.page_of); by
+            # count they read tag_count_name_idx and sort each count's few ties.
             models.Index(fields=["last_activity_date", "id"], name="tag_activity_id_idx"),
             *(
                 models.Index(

@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="tag",
-            index=models.Index(fields=["count", "id"], name="tag_count_id_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="tag",
             index=models.Index(fields=["last_activity_date", "id"], name="tag_activity_id_idx"),
         ),
         migrations.AddIndex(
