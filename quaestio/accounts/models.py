@@ -83,6 +83,15 @@ class User(AbstractBaseUser):
             models.Index(fields=["display_name"], name="user_display_name_idx"),
             # The API's sort=creation: a page from the index's end, not a sort of every user.
             models.Index(fields=["-creation_date", "-id"], name="user_creation_id_idx"),
+            # The API's sort=modified and /info's active users of the last day (the live site
+            # does not write this column, so the index costs its writes nothing).
+            models.Index(fields=["last_access_date", "id"], name="user_access_id_idx"),
+            # /users/moderators: the few moderators from the index, not a filter of every user.
+            models.Index(
+                fields=["is_moderator", "reputation", "id"],
+                condition=models.Q(is_moderator=True),
+                name="user_moderator_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,6 +32,8 @@ class Badge(models.Model):
             models.Index(
                 fields=["name", "badge_class", "tag_based", "id"], name="badge_kind_first_idx"
             ),
+            # The newest awards (/badges/recipients) and /info's awards of the last day.
+            models.Index(fields=["date", "id"], name="badge_date_id_idx"),
         ]
 
 

@@ -17,6 +17,14 @@ class SiteCount(models.Model):
         return f"{self.name}: {self.value}"
 
 
+class AnsweredQuestion(models.Model):
+    """A live question with an accepted or upvoted live answer (core/answered.py): the set is
+    kept by triggers, its size is the "answered" site count, and the API's total_unanswered is
+    the questions less it. No foreign key: the triggers remove a question that goes."""
+
+    question_id = models.BigIntegerField(primary_key=True)
+
+
 class SharedCacheEntry(models.Model):
     """One key of Django's cache when the site runs without Redis: every web process reads and
     writes the same row, so rate limits, quotas and throttles hold for the whole site.

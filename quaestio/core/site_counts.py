@@ -12,7 +12,7 @@ counted column changes). PostgreSQL: statement triggers with transition tables, 
 INSERT or COPY costs one upsert per statement, not per row, and a statement that changes no
 count (a vote's score update) writes nothing and locks no counter row. The dump importer
 switches the PostgreSQL triggers off for its load and recounts at the end
-(`paused_on_postgresql`).
+(`paused_for_import`).
 
 Contention: every new question upserts the "questions" row, so two transactions asking at
 once serialise on it until the first commits — a few milliseconds a question, far below what
@@ -21,14 +21,20 @@ a Q&A site writes (Stack Overflow: under one question a second).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
 
+from quaestio.core import answered
+from quaestio.tags import activity as tag_activity
+
 QUESTIONS, UNANSWERED, USERS, TAGS = "questions", "unanswered", "users", "tags"
 ANSWERS, ACCEPTED, COMMENTS, VOTES = "answers", "accepted", "comments", "votes"
-NAMES = (QUESTIONS, UNANSWERED, USERS, TAGS, ANSWERS, ACCEPTED, COMMENTS, VOTES)
+# Questions with an accepted or upvoted live answer: the size of core.answered's set.
+ANSWERED = "answered"
+NAMES = (QUESTIONS, UNANSWERED, USERS, TAGS, ANSWERS, ACCEPTED, COMMENTS, VOTES, ANSWERED)
 
 # The type numbers and the Community user's id, as literals the trigger SQL can hold. They
 # are fixed by the dump format (PostTypeId 1 = question; the Community user is -1).
@@ -60,6 +66,8 @@ def _user(row: str) -> str:
     return f"({row}.id <> {_COMMUNITY})"
 
 
+_ANSWERED_SET = "core_answeredquestion"
+
 # (table, counter name, "is counted" for a row named by the argument)
 _SITE_COUNTED = [
     ("posts_post", QUESTIONS, _live_question),
@@ -70,6 +78,7 @@ _SITE_COUNTED = [
     ("tags_tag", TAGS, lambda row: "TRUE"),
     ("comments_comment", COMMENTS, _live_comment),
     ("votes_vote", VOTES, lambda row: "TRUE"),
+    (_ANSWERED_SET, ANSWERED, lambda row: "TRUE"),
 ]
 # Per table, the columns whose change may move a row in or out of a count (SQLite's UPDATE OF
 # list); the tables not named here count no column an update changes.
@@ -118,9 +127,11 @@ def _sqlite_trigger(table: str, short: str, event: str, new: bool, old: bool) ->
     )
 
 
-def _sqlite_triggers() -> list[str]:
+def _sqlite_triggers(ready: bool = True) -> list[str]:
     statements = []
     for table in dict.fromkeys(table for table, _, _ in _SITE_COUNTED):
+        if table == _ANSWERED_SET and not ready:
+            continue
         statements.append(_sqlite_trigger(table, "ins", "INSERT", new=True, old=False))
         statements.append(_sqlite_trigger(table, "del", "DELETE", new=False, old=True))
         if table in _UPDATED_COLUMNS:
@@ -140,7 +151,13 @@ def _sqlite_triggers() -> list[str]:
         + _sqlite_badge_bump("NEW", 1)
         + " END",
     ]
-    return statements
+    return statements + (_sqlite_derived_triggers() if ready else [])
+
+
+def _sqlite_derived_triggers() -> list[str]:
+    """The triggers that read other rows (the answered set's, the tags' last activity): the
+    importer drops them for its load, when the indexes they probe are gone too."""
+    return answered.sqlite_triggers() + tag_activity.sqlite_triggers()
 
 
 # --- PostgreSQL: statement triggers over transition tables --------------------------------------
@@ -211,13 +228,15 @@ _PG_TABLES = (
     "comments_comment",
     "votes_vote",
     "badges_badge",
+    _ANSWERED_SET,
 )
 
 
-def _pg_triggers() -> list[str]:
+def _pg_triggers(ready: bool = True) -> list[str]:
+    tables = [t for t in _PG_TABLES if ready or t != _ANSWERED_SET]
     statements = [_PG_BUMP, _PG_BADGES]
-    statements += [_pg_table_function(t) for t in _PG_TABLES if t != "badges_badge"]
-    for table in _PG_TABLES:
+    statements += [_pg_table_function(t) for t in tables if t != "badges_badge"]
+    for table in tables:
         for event, short, referencing in (
             ("INSERT", "ins", "NEW TABLE AS new_rows"),
             ("DELETE", "del", "OLD TABLE AS old_rows"),
@@ -230,6 +249,8 @@ def _pg_triggers() -> list[str]:
                 f"REFERENCING {referencing} FOR EACH STATEMENT "
                 f"EXECUTE FUNCTION quaestio_count_{table}()"
             )
+    if ready:
+        statements += answered.pg_triggers() + tag_activity.pg_triggers()
     return statements
 
 
@@ -258,19 +279,37 @@ def install_triggers(schema_editor=None) -> None:
     """Creates (again) the counting triggers of this database, then recounts."""
     drop_triggers()
     with connection.cursor() as cursor:
-        triggers = _pg_triggers() if connection.vendor == "postgresql" else _sqlite_triggers()
+        ready = _derived_ready(cursor)
+        triggers = (
+            _pg_triggers(ready) if connection.vendor == "postgresql" else _sqlite_triggers(ready)
+        )
         for statement in triggers:
             cursor.execute(statement)
     recount_site_counts()
 
 
+def _derived_ready(cursor) -> bool:
+    """Whether the answered set and the tags' last activity exist yet (core migration 0004):
+    the first migration installs the counting triggers of its day, without them."""
+    return _ANSWERED_SET in connection.introspection.table_names(cursor)
+
+
 @contextmanager
-def paused_on_postgresql() -> Iterator[None]:
+def paused_for_import() -> Iterator[None]:
     """The dump importer's load: PostgreSQL's triggers off (a bulk UPDATE's transition tables
-    would copy every post row), the counts recounted at the end. SQLite's row triggers stay
-    on (each is one small upsert in the same file)."""
+    would copy every post row), the counts recounted at the end. SQLite's counting row
+    triggers stay on (each is one small upsert in the same file); those that read other rows
+    (the answered set, the tags' last activity) are dropped and made again, as the importer
+    drops the indexes they would probe: the recount at the end sets what they keep."""
     if connection.vendor != "postgresql":
-        yield
+        derived = _sqlite_derived_triggers()
+        with connection.cursor() as cursor:
+            names = [re.match(r"CREATE TRIGGER (\w+)", st).group(1) for st in derived]
+            for name in names:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            yield
+            for statement in derived:
+                cursor.execute(statement)
         return
     with connection.cursor() as cursor:
         paused = [(t, n) for t, n in _trigger_names(cursor) if _alter(cursor, t, n, "DISABLE")]
@@ -303,26 +342,40 @@ def _count_statement(name: str, table: str, test) -> str:
 
 
 # (name, statement) as core.counters lists them: each sets what differs, returns rows changed.
-SITE_COUNTERS: list[tuple[str, str]] = [
-    (f"site count of {name}", _count_statement(name, table, test))
-    for table, name, test in _SITE_COUNTED
-] + [
-    (
-        "badge award counts",
-        "INSERT INTO badges_badgecount (name, badge_class, tag_based, awarded) "
-        "SELECT name, badge_class, tag_based, COUNT(*) FROM badges_badge WHERE TRUE "
-        "GROUP BY name, badge_class, tag_based "
-        "ON CONFLICT (name, badge_class, tag_based) DO UPDATE SET awarded = excluded.awarded "
-        "WHERE badges_badgecount.awarded <> excluded.awarded",
-    ),
-    (
-        "badge award counts of badges no longer held",
-        "UPDATE badges_badgecount SET awarded = 0 WHERE awarded <> 0 AND NOT EXISTS ("
-        "SELECT 1 FROM badges_badge b WHERE b.name = badges_badgecount.name "
-        "AND b.badge_class = badges_badgecount.badge_class "
-        "AND b.tag_based = badges_badgecount.tag_based)",
-    ),
-]
+# The counters of core migration 0004 (see _derived_ready).
+_DERIVED = {
+    *(name for name, _ in answered.RECOUNT),
+    tag_activity.RECOUNT[0],
+    f"site count of {ANSWERED}",
+}
+
+SITE_COUNTERS: list[tuple[str, str]] = (
+    [
+        *answered.RECOUNT,  # the set first: its size is counted below
+        tag_activity.RECOUNT,
+    ]
+    + [
+        (f"site count of {name}", _count_statement(name, table, test))
+        for table, name, test in _SITE_COUNTED
+    ]
+    + [
+        (
+            "badge award counts",
+            "INSERT INTO badges_badgecount (name, badge_class, tag_based, awarded) "
+            "SELECT name, badge_class, tag_based, COUNT(*) FROM badges_badge WHERE TRUE "
+            "GROUP BY name, badge_class, tag_based "
+            "ON CONFLICT (name, badge_class, tag_based) DO UPDATE SET awarded = excluded.awarded "
+            "WHERE badges_badgecount.awarded <> excluded.awarded",
+        ),
+        (
+            "badge award counts of badges no longer held",
+            "UPDATE badges_badgecount SET awarded = 0 WHERE awarded <> 0 AND NOT EXISTS ("
+            "SELECT 1 FROM badges_badge b WHERE b.name = badges_badgecount.name "
+            "AND b.badge_class = badges_badgecount.badge_class "
+            "AND b.tag_based = badges_badgecount.tag_based)",
+        ),
+    ]
+)
 
 
 def ensure_rows(cursor) -> None:
@@ -351,7 +404,9 @@ def needs_recount(using: str = "default") -> bool:
 def recount_site_counts() -> dict[str, int]:
     from quaestio.core.counters import recount
 
-    return recount(only={name for name, _ in SITE_COUNTERS})
+    with connection.cursor() as cursor:
+        ready = _derived_ready(cursor)
+    return recount(only={name for name, _ in SITE_COUNTERS if ready or name not in _DERIVED})
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ class Importer:
             # validates the same references: the named check runs only if one of them
             # fails (_restore_foreign_keys), not twice on every import.
             self.check_references = not self.constraints
-            with site_counts.paused_on_postgresql():
+            with site_counts.paused_for_import():
                 self._load_files()  # and, between files, every step the loaded files allow
                 self.report.load_seconds = time.perf_counter() - started
                 self._run_ready_steps()

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, PendingSignup, User, UserAddress
@@ -123,19 +124,60 @@ def matching_users(moderator, chosen: UserFilter, now: datetime | None = None) -
 
 
 def _users_in_range(network) -> list[int]:
-    """Ids of accounts seen at an address in the range. The addresses are read by their common
-    textual prefix (an index range on both databases), then checked exactly."""
-    prefix = _text_prefix(network)
-    rows = UserAddress.objects.filter(address__startswith=prefix).values_list("user_id", "address")
+    """Ids of accounts seen at an address in the range, read from an index on both databases.
+
+    PostgreSQL keeps addresses as inet: `<<=` (contained in or equal to) answers from the
+    GiST index (inet_ops) on accounts_useraddress.address. SQLite keeps them as text: each
+    address of the range begins with one of a few textual prefixes, read as ranges of the
+    address index, then checked exactly."""
+    if connection.vendor == "postgresql":
+        within = RawSQL(
+            f'"{UserAddress._meta.db_table}"."address" <<= %s::inet',
+            [str(network)],
+            output_field=BooleanField(),
+        )
+        rows = UserAddress.objects.filter(within).values_list("user_id", flat=True)
+        return sorted(set(rows))
+    ranges = Q()
+    for prefix in text_prefixes(network):
+        ranges |= Q(address__gte=prefix, address__lt=_after(prefix))
+    rows = UserAddress.objects.filter(ranges).values_list("user_id", "address")
     return sorted({uid for uid, addr in rows if ipaddress.ip_address(str(addr)) in network})
 
 
-def _text_prefix(network) -> str:
+def text_prefixes(network) -> list[str]:
+    """Prefixes that every address of the range, written as the site stores it, begins with.
+
+    IPv4: the range's leading whole octets, each ending with its dot, one prefix per value of
+    the partly covered octet (at most 128: a /17 is two prefixes of two octets and a dot,
+    never a scan of the /16 around it). IPv6 is stored compressed ("2001:db8::1"), where a
+    zero group may vanish into "::": the prefix is the leading whole groups up to the first
+    zero one, which every compressed form of an address in the range still begins with."""
     if network.version == 4:
-        octets = str(network.network_address).split(".")[: network.prefixlen // 8]
-        return ".".join(octets) + "." if octets else ""
-    groups = network.network_address.exploded.split(":")[: network.prefixlen // 16]
-    return ":".join(g.lstrip("0") or "0" for g in groups)
+        whole = -(-network.prefixlen // 8)  # octets the prefix reaches into
+        first = int(network.network_address) >> (32 - 8 * whole)
+        count = 1 << (8 * whole - network.prefixlen)
+        dot = "." if whole < 4 else ""  # a whole address ends with no dot (checked exactly)
+        return [
+            ".".join(str((value >> (8 * (whole - 1 - i))) & 255) for i in range(whole)) + dot
+            for value in range(first, first + count)
+        ]
+    groups = []
+    for group in network.network_address.exploded.split(":")[: network.prefixlen // 16]:
+        if int(group, 16) == 0:
+            break
+        groups.append(format(int(group, 16), "x"))
+    if not groups:
+        return [""]  # a range of the zero first group (::ffff:0:0/96): every address is read
+    return [":".join(groups) + (":" if len(groups) < 8 else "")]
+
+
+def _after(prefix: str) -> str:
+    """The smallest text above every text beginning with `prefix` (its last character's
+    successor: "203.0.113." -> "203.0.113/")."""
+    if not prefix:
+        return "\U0010ffff"
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _blocklist_hit(user: User) -> bool:

@@ -27,11 +27,26 @@ class Tag(models.Model):
     )
     is_moderator_only = models.BooleanField(default=False)
     is_required = models.BooleanField(default=False)
+    # The newest activity of a question carrying the tag (tags/activity.py): kept by triggers,
+    # raised by the recount; None for a tag no question carried yet.
+    last_activity_date = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The tags page orders by use, then name: the whole order from the index.
         indexes = [
             models.Index(fields=["-count", "name"], name="tag_count_name_idx"),
+            # The API's tag lists order by their sort, then id (api/selectors.page_of); by
+            # count they read tag_count_name_idx and sort each count's few ties.
+            models.Index(fields=["last_activity_date", "id"], name="tag_activity_id_idx"),
+            *(
+                models.Index(
+                    fields=[flag, "count", "id"], condition=models.Q(**{flag: True}), name=name
+                )
+                for flag, name in (
+                    ("is_moderator_only", "tag_moderator_only_idx"),
+                    ("is_required", "tag_required_idx"),
+                )
+            ),
             # The /tags filter box matches a prefix: LIKE 'x%' on PostgreSQL needs the pattern
             # operator class whatever the database's collation (SQLite reads a name range
             # from the unique index instead, tags/selectors_lists.py).
@@ -96,7 +111,12 @@ class TagSynonym(models.Model):
                 name="tag_synonym_live_source",
             )
         ]
-        indexes = [models.Index(fields=["target", "state"], name="tag_synonym_target_idx")]
+        indexes = [
+            models.Index(fields=["target", "state"], name="tag_synonym_target_idx"),
+            # The API's list of synonyms, newest first: a page from the index, so the join
+            # to tags probes a tag per synonym rather than reading every tag.
+            models.Index(fields=["state", "creation_date", "id"], name="tag_synonym_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target_id}"

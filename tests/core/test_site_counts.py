@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.badges.models import Badge, BadgeCount
 from quaestio.comments.models import Comment
 from quaestio.comments.services import comment_add, comment_delete
 from quaestio.core.counters import recount
+from quaestio.core.models import AnsweredQuestion
 from quaestio.core.site_counts import (
     ACCEPTED,
+    ANSWERED,
     ANSWERS,
     COMMENTS,
     NAMES,
@@ -51,7 +54,17 @@ def from_rows() -> dict[str, int]:
         ACCEPTED: live.filter(accepted_answer__isnull=False).count(),
         COMMENTS: Comment.objects.filter(deletion_date=None).count(),
         VOTES: Vote.objects.count(),
+        ANSWERED: answered_from_rows().count(),
     }
+
+
+def answered_from_rows():
+    """Live questions with an accepted answer or an upvoted live answer (the API's answered)."""
+    upvoted = Post.objects.filter(
+        parent=OuterRef("pk"), post_type=PostType.ANSWER, score__gt=0, deletion_date=None
+    )
+    live = Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+    return live.filter(Q(accepted_answer__isnull=False) | Exists(upvoted))
 
 
 def badge_counts() -> dict[tuple, int]:
@@ -73,6 +86,9 @@ def badge_rows() -> dict[tuple, int]:
 def assert_counts_match_recount() -> None:
     """The kept counts equal the rows, and recount finds nothing to correct."""
     assert counts() == from_rows()
+    assert set(AnsweredQuestion.objects.values_list("question_id", flat=True)) == set(
+        answered_from_rows().values_list("id", flat=True)
+    )
     assert badge_counts() == badge_rows()
     changed = recount(only={name for name, _ in SITE_COUNTERS})
     assert set(changed.values()) == {0}, changed
@@ -176,4 +192,33 @@ def test_recount_repairs_a_wrong_count(ask):
     changed = recount(only={name for name, _ in SITE_COUNTERS})
     assert changed[f"site count of {QUESTIONS}"] == 1
     assert changed["badge award counts of badges no longer held"] == 1
+    assert_counts_match_recount()
+
+
+def test_answered_follows_answer_scores_acceptance_and_deletion(ask, make_user):
+    """A question is answered while it has an accepted answer or an upvoted live one: a vote,
+    its retraction, an acceptance, a deletion and a raw score update each move it."""
+    before = counts()[ANSWERED]
+    question = ask(tags="rome")
+    answer = answer_post(make_user(reputation=100), question.id, body=ANSWER)
+    assert counts()[ANSWERED] == before  # answered, but not upvoted nor accepted
+    voter = make_user(reputation=100)
+    vote_set(voter, answer.id, "up")
+    assert counts()[ANSWERED] == before + 1
+    assert_counts_match_recount()
+    vote_set(voter, answer.id, None)  # the vote taken back
+    assert counts()[ANSWERED] == before
+    accept_set(question.owner, answer.id, True)
+    assert counts()[ANSWERED] == before + 1
+    accept_set(question.owner, answer.id, False)
+    assert counts()[ANSWERED] == before
+    Post.objects.filter(id=answer.id).update(score=3)  # a write outside the services
+    assert counts()[ANSWERED] == before + 1
+    moderator = make_user(reputation=1, is_moderator=True)
+    post_delete(moderator, question.id)
+    assert counts()[ANSWERED] == before
+    post_undelete(moderator, question.id)
+    assert counts()[ANSWERED] == before + 1
+    Post.objects.filter(id=answer.id).delete()
+    assert counts()[ANSWERED] == before
     assert_counts_match_recount()

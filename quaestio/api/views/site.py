@@ -16,7 +16,6 @@ from quaestio.api.errors import ERRORS, BadParameter, error_for_id
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import string_vector
 from quaestio.api.registry import endpoint
-from quaestio.api.selectors import live_questions
 from quaestio.api.types import epoch, site_url
 from quaestio.badges.models import Badge, BadgeCount
 from quaestio.core import site_counts
@@ -38,7 +37,14 @@ def api_site_parameter() -> str:
 
 def site_item(api: ApiRequest) -> dict:
     base = site_url()
-    first = Post.objects.order_by("creation_date").values_list("creation_date", flat=True).first()
+    # The first question opened the site (an answer comes after its question): one probe of
+    # the question date index, where the oldest post of any type would read them all.
+    first = (
+        Post.objects.filter(post_type=PostType.QUESTION)
+        .order_by("creation_date")
+        .values_list("creation_date", flat=True)
+        .first()
+    )
     return api.out.emit(
         "site",
         {
@@ -91,12 +97,11 @@ def info(api: ApiRequest) -> Result:
         .annotate(n=Count("id"))
         .order_by()
     )
-    unanswered = (
-        live_questions().filter(has_positive_answer=False, accepted_answer__isnull=True).count()
-    )
     values = {
         "total_questions": counts[site_counts.QUESTIONS],
-        "total_unanswered": unanswered,
+        # No accepted or upvoted answer (as /questions/unanswered): the questions less the
+        # answered set's size (core.answered), both kept counts.
+        "total_unanswered": max(0, counts[site_counts.QUESTIONS] - counts[site_counts.ANSWERED]),
         "total_accepted": counts[site_counts.ACCEPTED],
         "total_answers": counts[site_counts.ANSWERS],
         "total_comments": counts[site_counts.COMMENTS],

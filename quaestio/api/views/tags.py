@@ -6,7 +6,7 @@ target); `has_synonyms` says whether a tag is the target of any.
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
@@ -17,7 +17,7 @@ from quaestio.tags.models import PostTag, SynonymState, Tag, TagSynonym
 
 TAG_SORTS = {
     "popular": Sort("count", "int"),
-    "activity": Sort("last_activity", "date"),
+    "activity": Sort("last_activity_date", "date"),
     "name": Sort("name", "str"),
 }
 
@@ -26,8 +26,6 @@ def _tags(api: ApiRequest, queryset) -> Result:
     inname = api.query.get("inname")
     if inname:
         queryset = queryset.filter(name__icontains=inname)
-    if api.query.get("sort") == "activity" or api.out.wants("tag", "last_activity_date"):
-        queryset = queryset.annotate(last_activity=Max("post_tags__post__last_activity_date"))
     # fromdate/todate have no creation date to bound on a tag; they are ignored here.
     query = api.query.copy()
     query.pop("fromdate", None)
@@ -46,7 +44,7 @@ def tag_item(api: ApiRequest, tag: Tag) -> dict:
             "has_synonyms": tag.id in _targets_of(api),
             "is_moderator_only": tag.is_moderator_only,
             "is_required": tag.is_required,
-            "last_activity_date": types.epoch(getattr(tag, "last_activity", None)),
+            "last_activity_date": types.epoch(tag.last_activity_date),
         },
     )
 
