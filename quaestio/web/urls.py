@@ -22,6 +22,7 @@ from quaestio.web.views import (
     search,
     site,
     spam_defence,
+    sso,
     tag_wikis,
     tags,
     theme,
@@ -68,5 +69,6 @@ urlpatterns = (
     + webhooks.urlpatterns
     + bulk_cleanup.urlpatterns
     + mail.urlpatterns
+    + sso.urlpatterns
     + chat.urlpatterns
 )
