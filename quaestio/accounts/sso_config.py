@@ -43,8 +43,8 @@ def installed_apps() -> list[str]:
     return apps
 
 
-def _json_list(name: str) -> list[dict]:
-    raw = os.environ.get(name, "").strip()
+def _json_list(environ, name: str) -> list[dict]:
+    raw = environ.get(name, "").strip()
     if not raw:
         return []
     try:
@@ -87,11 +87,11 @@ def _builtin_apps(environ) -> dict[str, dict]:
     return providers
 
 
-def _oidc_apps() -> list[dict]:
+def _oidc_apps(environ) -> list[dict]:
     """QUAESTIO_OIDC_PROVIDERS: any OpenID Connect issuer, as a JSON list of
     {"id", "name", "server_url", "client_id", "secret"}."""
     apps = []
-    for entry in _json_list("QUAESTIO_OIDC_PROVIDERS"):
+    for entry in _json_list(environ, "QUAESTIO_OIDC_PROVIDERS"):
         _required("QUAESTIO_OIDC_PROVIDERS", entry, "id", "server_url", "client_id")
         apps.append(
             {
@@ -105,13 +105,13 @@ def _oidc_apps() -> list[dict]:
     return apps
 
 
-def _saml_apps() -> list[dict]:
+def _saml_apps(environ) -> list[dict]:
     """QUAESTIO_SAML_PROVIDERS: a company's SAML identity provider, as a JSON list of
     {"id", "name", "entity_id", "sso_url", "x509cert"} or {"id", "name", "entity_id",
     "metadata_url"}; optional "attribute_mapping" (allauth's: uid, email, email_verified,
     first_name, last_name)."""
     apps = []
-    for entry in _json_list("QUAESTIO_SAML_PROVIDERS"):
+    for entry in _json_list(environ, "QUAESTIO_SAML_PROVIDERS"):
         _required("QUAESTIO_SAML_PROVIDERS", entry, "id", "entity_id")
         if not entry.get("metadata_url"):
             _required("QUAESTIO_SAML_PROVIDERS", entry, "sso_url", "x509cert")
@@ -137,9 +137,9 @@ def providers_from_env(environ=None) -> dict[str, dict]:
     """settings.SOCIALACCOUNT_PROVIDERS: the providers the environment configures."""
     environ = os.environ if environ is None else environ
     providers = _builtin_apps(environ)
-    if oidc := _oidc_apps():
+    if oidc := _oidc_apps(environ):
         providers["openid_connect"] = {"APPS": oidc, "OAUTH_PKCE_ENABLED": True}
-    if saml := _saml_apps():
+    if saml := _saml_apps(environ):
         if not saml_available():
             raise SystemExit(
                 "QUAESTIO_SAML_PROVIDERS needs the SAML extra: pip install 'quaestio[saml]'"
