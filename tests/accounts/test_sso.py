@@ -267,3 +267,11 @@ def test_the_signup_allowance_applies(client, oidc):
     response = through_provider(client, oidc, identity())
     assert response.status_code == 429
     assert people() == 0
+
+
+def test_an_account_made_through_a_provider_sets_its_address_without_a_password(client, oidc):
+    through_provider(client, oidc, identity(email="hidden@example.net", verified=False))
+    response = client.post("/users/edit/email", {"new_email": "mine@example.net"})
+    assert response.status_code == 200
+    assert "mine@example.net" in response.content.decode()
+    assert "Check your e-mail" in response.content.decode()
