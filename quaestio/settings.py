@@ -153,6 +153,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/users/login"
+LOGIN_REDIRECT_URL = "/"  # where a log-in without ?next= lands (allauth's too)
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 # Sign-in with existing accounts through django-allauth (docs/deployment.md): providers from

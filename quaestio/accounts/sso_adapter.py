@@ -71,6 +71,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         return "/"
 
+    def get_signup_redirect_url(self, request) -> str:
+        return "/"
+
     def respond_user_inactive(self, request, user):
         _refuse(request, "This account is deactivated.")
 

@@ -103,10 +103,10 @@ def test_sign_up_through_the_provider_makes_an_account(client, oidc):
 
 
 def test_logging_in_again_uses_the_same_account(client, oidc):
-    through_provider(client, oidc, identity())
+    assert through_provider(client, oidc, identity())["Location"] == "/"
     client.post("/users/logout")
     assert signed_in_id(client) is None
-    through_provider(client, oidc, identity(name="Another Name"))
+    assert through_provider(client, oidc, identity(name="Another Name"))["Location"] == "/"
     assert User.objects.filter(email="ada@example.net").count() == 1
     assert signed_in_id(client) == User.objects.get(email="ada@example.net").id
 
