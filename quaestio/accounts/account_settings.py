@@ -184,3 +184,10 @@ def _anonymise(user: User, name: str) -> None:
     user.profile_image_url = ""
     user.deleted_date = timezone.now()
     user.save()
+    # Its linked logins (accounts/sso.py) go too: nothing of the provider's profile is kept,
+    # and the provider account may sign up afresh.
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()

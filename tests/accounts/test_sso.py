@@ -275,3 +275,15 @@ def test_an_account_made_through_a_provider_sets_its_address_without_a_password(
     assert response.status_code == 200
     assert "mine@example.net" in response.content.decode()
     assert "Check your e-mail" in response.content.decode()
+
+
+def test_deleting_the_account_drops_its_linked_logins(client, oidc):
+    through_provider(client, oidc, identity())
+    user_id = signed_in_id(client)
+    response = client.post("/users/delete", {"confirm": "yes"})
+    assert response.status_code == 200
+    assert not SocialAccount.objects.exists()
+    assert User.objects.get(id=user_id).deleted_date is not None
+    # The same provider account now signs up afresh, as a new person.
+    through_provider(Client(), oidc, identity())
+    assert SocialAccount.objects.get().user_id != user_id
