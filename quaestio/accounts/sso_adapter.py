@@ -65,8 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
     def login(self, request, user) -> None:
+        from quaestio.accounts.moderating import record_address
+
         super().login(request, user)
-        services.record_login_success(user.email or f"user:{user.id}", client_address(request))
+        address = client_address(request)
+        services.record_login_success(user.email or f"user:{user.id}", address)
+        # The callback is a GET, which RecordAddressMiddleware does not record: moderators
+        # still see the addresses people log in from, whichever way they log in.
+        record_address(user.id, address)
 
     def get_login_redirect_url(self, request) -> str:
         return "/"

@@ -221,7 +221,10 @@ def test_a_forged_state_is_refused_and_changes_nothing(client, oidc):
 def test_the_button_needs_our_csrf_token(oidc):
     client = Client(enforce_csrf_checks=True)
     assert client.post(LOGIN_URL, {"process": "login"}).status_code == 403
-    assert client.get(LOGIN_URL).status_code != 302  # no log-in on GET either
+    opened = client.get(LOGIN_URL)  # a link or bookmark: no log-in on GET, our page says why
+    assert opened.status_code == 200
+    assert "use its button on" in opened.content.decode()
+    assert 'href="/users/login"' in opened.content.decode()
 
 
 def test_a_deactivated_account_cannot_log_in(client, oidc, make_user):
