@@ -10,7 +10,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
-from quaestio.accounts.models import User
+from quaestio.accounts.models import User, UserAddress
 from tests.accounts.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
 PROVIDER_ID = "testidp"
@@ -96,6 +96,7 @@ def test_sign_up_through_the_provider_makes_an_account(client, oidc):
     assert user.display_name == "Ada Lovelace"
     assert not user.has_usable_password()
     assert SocialAccount.objects.get(user=user).provider == PROVIDER_ID
+    assert UserAddress.objects.filter(user=user, address="127.0.0.1").exists()
     # allauth asked for the code with PKCE (S256) and a state; the provider checked the verifier.
     query = oidc.authorize_queries[-1]
     assert query["code_challenge_method"] == "S256" and query["code_challenge"]
