@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quaestio.accounts.sso_config import installed_apps as installed_sso_apps
+from quaestio.accounts.sso_config import ldap_settings, providers_from_env
 from quaestio.core.env import (
     data_dir,
     database_config,
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "quaestio.webhooks",
     "quaestio.mail",
     "quaestio.linkcheck",
+    # Sign-in with existing accounts (OpenID Connect, OAuth2, SAML): accounts/sso_config.py.
+    *installed_sso_apps(),
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "quaestio.accounts.middleware.AuthenticationMiddleware",
     "quaestio.accounts.middleware.RecordAddressMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -150,6 +155,34 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/users/login"
+LOGIN_REDIRECT_URL = "/"  # where a log-in without ?next= lands (allauth's too)
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# Sign-in with existing accounts through django-allauth (docs/deployment.md): providers from
+# the environment (accounts/sso_config.py) and from the site owner's /admin/sign-in. Our own
+# log-in, sign-up and settings pages stay the UI; allauth only runs the provider round trip
+# (state, PKCE, ID-token checks) and our adapters (accounts/sso_adapter.py) decide the rest.
+SOCIALACCOUNT_PROVIDERS = providers_from_env()
+ACCOUNT_ADAPTER = "quaestio.accounts.sso_adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "quaestio.accounts.sso_adapter.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # our own sign-up confirms addresses (accounts/services.py)
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+SOCIALACCOUNT_AUTO_SIGNUP = True  # a name and address come from the provider, no form
+SOCIALACCOUNT_EMAIL_REQUIRED = False  # an unconfirmed provider address is not kept
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by address is ours (sso_adapter.py)
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST, with our CSRF token
+SOCIALACCOUNT_STORE_TOKENS = False  # we only need to know who it is
+SOCIALACCOUNT_QUERY_EMAIL = True
+# LDAP (pip install 'quaestio[ldap]'; QUAESTIO_LDAP_SERVER_URI and friends): the directory is
+# asked first on our log-in page, then our own passwords.
+globals().update(ldap_settings())
+if env_str("QUAESTIO_LDAP_SERVER_URI"):
+    AUTHENTICATION_BACKENDS.insert(0, "quaestio.accounts.sso_ldap.DirectoryBackend")
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

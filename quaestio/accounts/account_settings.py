@@ -43,7 +43,11 @@ def placeholder_name(user_id: int) -> str:
 
 def _check_password(user: User, password: str, field: str = "password") -> None:
     """The current password, with a per-account limit on wrong guesses (a stolen session
-    must not be able to guess the password to take over the account)."""
+    must not be able to guess the password to take over the account). An account made by
+    logging in with another site's account (accounts/sso.py) has no password to ask for: its
+    session, from that provider, is the proof, as for linking another provider."""
+    if not user.has_usable_password():
+        return
     if limits.shared_counters().count("settings-password", user.id) >= PASSWORD_CHECKS_PER_HOUR:
         raise RateLimited("Too many wrong passwords; please try again in an hour.", 3600)
     if not user.check_password(password or ""):
@@ -180,3 +184,10 @@ def _anonymise(user: User, name: str) -> None:
     user.profile_image_url = ""
     user.deleted_date = timezone.now()
     user.save()
+    # Its linked logins (accounts/sso.py) go too: nothing of the provider's profile is kept,
+    # and the provider account may sign up afresh.
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()

@@ -23,6 +23,7 @@ from quaestio.web.views import (
     search,
     site,
     spam_defence,
+    sso,
     tag_wikis,
     tags,
     theme,
@@ -70,5 +71,6 @@ urlpatterns = (
     + webhooks.urlpatterns
     + bulk_cleanup.urlpatterns
     + mail.urlpatterns
+    + sso.urlpatterns
     + chat.urlpatterns
 )

@@ -15,6 +15,7 @@ from quaestio.accounts import services
 from quaestio.core import links
 from quaestio.core.client import client_address
 from quaestio.core.errors import DomainError, ValidationFailed
+from quaestio.web.views.sso import render_with_providers
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -51,7 +52,7 @@ def signup(request):
         else:
             # The same page whether the address is new or has an account: the e-mail says which.
             return render(request, "accounts/signup_sent.html", {"email": email})
-    return render(
+    return render_with_providers(
         request,
         "accounts/signup.html",
         {"form": form, "errors": errors, "next": _next_url(request, "")},
@@ -99,7 +100,7 @@ def login(request):
                 services.record_login_success(email, address)
                 auth.login(request, user)
                 return redirect(_next_url(request))
-    return render(
+    return render_with_providers(
         request,
         "accounts/login.html",
         {"email": email, "message": message, "next": _next_url(request, "")},
