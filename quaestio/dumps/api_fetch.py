@@ -65,15 +65,19 @@ class ListMethod:
     name: str  # also the folder of its pages
     path: str
     sort: str
-    keyset: bool = True  # page by `min` on the creation date (tags: by page number)
+    id_field: str = ""  # page by `min` on the creation date (tags, without one: page numbers)
+
+    @property
+    def keyset(self) -> bool:
+        return bool(self.id_field)
 
 
 LISTS = (
-    ListMethod("tags", "tags", "name", keyset=False),
-    ListMethod("questions", "questions", "creation"),
-    ListMethod("answers", "answers", "creation"),
-    ListMethod("comments", "comments", "creation"),
-    ListMethod("users", "users", "creation"),
+    ListMethod("tags", "tags", "name"),
+    ListMethod("questions", "questions", "creation", "question_id"),
+    ListMethod("answers", "answers", "creation", "answer_id"),
+    ListMethod("comments", "comments", "creation", "comment_id"),
+    ListMethod("users", "users", "creation", "user_id"),
 )
 
 
@@ -188,23 +192,34 @@ class Fetcher:
             items = check_page(method.name, payload["items"], record["pages"] + 1)
             if record["pages"] == 0 and isinstance(payload.get("total"), int):
                 record["total"] = progress.total = payload["total"]
-            self._advance(method, record, items)
+            fresh = self._advance(method, record, items)
             record["done"] = not payload["has_more"] or not items
-            self._record(method.name, record, items)
+            self._record(method.name, record, fresh)
             progress.update(record["items"], record["items"])
             if record["done"]:
                 progress.done(record["items"])
                 return
 
-    def _advance(self, method: ListMethod, record: dict, items: list[dict]) -> None:
+    def _advance(self, method: ListMethod, record: dict, items: list[dict]) -> list[dict]:
+        """Move the keyset (or the page number) past this page; returns its items less those
+        already received: `min` is inclusive, so the items of the last second come again."""
         if not method.keyset or not items:
             record["page"] += 1
-            return
+            return items
+        seen = set(record.get("seen_at_min", []))
+        fresh = [
+            item
+            for item in items
+            if item["creation_date"] != record["min"] or item[method.id_field] not in seen
+        ]
         last = items[-1]["creation_date"]
         if last == record["min"]:
             record["page"] += 1  # a whole page in one second: go on within it
         else:
-            record["min"], record["page"] = last, 1
+            record["min"], record["page"], seen = last, 1, set()
+        seen |= {item[method.id_field] for item in items if item["creation_date"] == last}
+        record["seen_at_min"] = sorted(seen)
+        return fresh
 
     # --- calls by ids --------------------------------------------------------------------
 
