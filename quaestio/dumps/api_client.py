@@ -195,5 +195,11 @@ def _describe(status: int, payload: object) -> str:
         str(payload.get(name)) for name in ("error_name", "error_message") if payload.get(name)
     ]
     if payload.get("error_id") is not None:
-        parts.insert(0, f"error {payload.get('error_id')}")
+        parts.insert(0, f"error {_printable(str(payload.get('error_id')), 20)}")
     return ", ".join(parts) or f"HTTP {status}"
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """The API's own words, shown on a terminal: no control characters, not too long."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= limit else text[:limit] + "…"
