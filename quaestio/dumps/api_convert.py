@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quaestio.dumps.api_items import user_id_of
+from quaestio.dumps.api_merge import Existing
 from quaestio.dumps.schema import IMPORT_ORDER
 from quaestio.dumps.xmlio import DumpWriter, format_date
 from quaestio.posts.models import PostHistoryType as Kind
@@ -50,20 +51,27 @@ def by_id(items: Iterable[dict], key: str) -> dict[int, dict]:
 
 
 class DumpBuilder:
-    def __init__(self, stored) -> None:
-        """`stored(method)` yields the fetched items of a method (WorkDir.items)."""
-        self.users = by_id([*stored("users"), *stored("missing users")], "user_id")
-        self.questions = by_id(stored("questions"), "question_id")
+    def __init__(self, stored, existing: Existing | None = None) -> None:
+        """`stored(method)` yields the fetched items of a method (WorkDir.items); `existing`
+        (--since) the rows the site holds already, which the dump leaves out (api_merge.py)."""
+        held = existing or Existing()
+        self.first_ids = held.first_ids
+        fetched_users = by_id([*stored("users"), *stored("missing users")], "user_id")
+        self.known_users = set(fetched_users) | held.users
+        self.users = {i: u for i, u in fetched_users.items() if i not in held.users}
+        questions = by_id(stored("questions"), "question_id")
+        self.questions = {i: q for i, q in questions.items() if i not in held.posts}
         self.answers = {
             i: a
             for i, a in by_id(stored("answers"), "answer_id").items()
-            if a["question_id"] in self.questions
+            if (a["question_id"] in questions or a["question_id"] in held.posts)
+            and i not in held.posts
         }
         self.posts = {**self.questions, **self.answers}
         self.comments = {
             i: c
             for i, c in by_id(stored("comments"), "comment_id").items()
-            if c["post_id"] in self.posts
+            if (c["post_id"] in self.posts or c["post_id"] in held.posts) and i not in held.comments
         }
         self.revisions = [r for r in stored("revisions") if r["post_id"] in self.posts]
         self.badges = {
@@ -71,7 +79,8 @@ class DumpBuilder:
             for b in stored("badges")
             if user_id_of(b["user"]) in self.users
         }
-        self.tags = sorted({t["name"]: t for t in stored("tags")}.values(), key=lambda t: t["name"])
+        tags = {t["name"]: t for t in stored("tags") if t["name"] not in held.tags}
+        self.tags = sorted(tags.values(), key=lambda t: t["name"])
 
     def write(self, folder: Path) -> dict[str, int]:
         folder.mkdir(parents=True, exist_ok=True)
@@ -122,7 +131,7 @@ class DumpBuilder:
             ]
 
     def _tags(self) -> Iterator[list]:
-        for number, tag in enumerate(self.tags, start=1):
+        for number, tag in enumerate(self.tags, start=self.first_ids.get("Tags", 1)):
             yield [
                 ("Id", number),
                 ("TagName", tag["name"]),
@@ -134,7 +143,7 @@ class DumpBuilder:
     def _badges(self) -> Iterator[list]:
         """Each award a user holds (`award_count` of each badge), dated on the user's creation
         (the API gives counts, not dates); ids numbered here."""
-        number = 0
+        number = self.first_ids.get("Badges", 1) - 1
         for (user_id, name, rank, badge_type), badge in sorted(self.badges.items()):
             date = dump_date(self.users[user_id]["creation_date"])
             for _ in range(min(badge["award_count"], MAX_AWARDS)):
@@ -151,7 +160,7 @@ class DumpBuilder:
     def _person(self, user: dict | None, id_name: str, name_name: str) -> list:
         """(UserId, None) for a user in the dump, else (None, the name the API showed)."""
         user_id = user_id_of(user)
-        if user_id is not None and user_id in self.users:
+        if user_id is not None and user_id in self.known_users:
             return [(id_name, user_id)]
         return [(name_name, (user or {}).get("display_name"))]
 
@@ -199,7 +208,7 @@ class DumpBuilder:
             yield row
 
     def _votes(self) -> Iterator[list]:
-        number = 0
+        number = self.first_ids.get("Votes", 1) - 1
         accepted = {q.get("accepted_answer_id") for q in self.questions.values()}
         for post_id, post in sorted(self.posts.items()):
             up, down = post.get("up_vote_count"), post.get("down_vote_count")
@@ -246,7 +255,8 @@ class DumpBuilder:
             if post_id not in revised:
                 rows += self._initial_rows(post_id, post)
         rows.sort(key=lambda row: (row[0], row[1]))  # (date, post id), kinds in order
-        for number, (_date, _post, pairs) in enumerate(rows, start=1):
+        first = self.first_ids.get("PostHistory", 1)
+        for number, (_date, _post, pairs) in enumerate(rows, start=first):
             yield [("Id", number), *pairs]
 
     def _revision_rows(self, revision: dict, before: dict | None) -> list[tuple]:

@@ -20,6 +20,7 @@ from typing import TextIO
 from quaestio.dumps.api_client import ApiClient, ApiImportError
 from quaestio.dumps.api_convert import DumpBuilder
 from quaestio.dumps.api_fetch import PAGE_SIZE, Fetcher, PageLimitReached, WorkDir
+from quaestio.dumps.api_merge import Existing, existing_rows
 from quaestio.dumps.importer import import_dump
 from quaestio.dumps.progress import say
 from quaestio.dumps.report import ImportReport
@@ -88,13 +89,37 @@ def import_api(
         record = state["methods"].get(method)
         return work.items(method, record["pages"]) if record else iter(())
 
-    counts = DumpBuilder(stored).write(work.path / "dump")
+    existing = _existing(stored) if since is not None else None
+    counts = DumpBuilder(stored, existing).write(work.path / "dump")
     say("  dump files: " + ", ".join(f"{n:,} {file}" for file, n in counts.items()), out)
     credit = name or _site_name(site, team, base_url)
+    if since is not None and not name:
+        credit += f" since {since:%Y-%m-%d}"  # one import record per site and date
     report = import_dump(work.path / "dump", site=credit, out=out)
     state["imported"] = credit
     work.save_state(state)
     return report
+
+
+def _existing(stored) -> Existing:
+    """The rows the site holds among those fetched (--since merges into them)."""
+    from quaestio.dumps.api_items import users_named
+
+    posts, users, comments, tags = set(), set(), set(), set()
+    for item in stored("questions"):
+        posts.add(item["question_id"])
+        tags.update(item.get("tags", []))
+    for item in stored("answers"):
+        posts.update((item["answer_id"], item["question_id"]))
+    for item in stored("comments"):
+        comments.add(item["comment_id"])
+        posts.add(item["post_id"])
+    for method in ("users", "missing users"):
+        users.update(item["user_id"] for item in stored(method))
+    for method in ("questions", "answers", "comments", "revisions"):
+        users |= users_named(stored(method))
+    tags.update(item["name"] for item in stored("tags"))
+    return existing_rows(users, posts, comments, tags)
 
 
 def _site_name(site: str | None, team: str | None, base_url: str) -> str:
