@@ -85,8 +85,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     ),
     "import-api": (
         "quaestio.dumps.cli:import_api",
-        "import a site through a Stack Exchange API 2.3 endpoint (public site or Teams), "
-        "resumable",
+        "import a site through a Stack Exchange API 2.3 endpoint (public site or Teams), resumable",
         "quaestio.dumps.cli:import_api_arguments",
     ),
     "export-dump": (

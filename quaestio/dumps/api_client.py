@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from quaestio.dumps.errors import DumpError
 
 DEFAULT_BASE_URL = "https://api.stackexchange.com/2.3"
+TEAMS_BASE_URL = "https://api.stackoverflowteams.com/2.3"
 TIMEOUT_SECONDS = 60
 RETRIES = 5
 FIRST_PAUSE = 2.0  # seconds before the first retry of a failed request; doubled each time

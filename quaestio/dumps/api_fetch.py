@@ -251,7 +251,8 @@ class Fetcher:
             else:
                 record["batch"], record["page"] = record["batch"] + 1, 1
             self._record(name, record, items)
-            progress.update(record["batch"] * IDS_PER_CALL, record["batch"] * IDS_PER_CALL)
+            reached = min(record["batch"] * IDS_PER_CALL, len(ids))
+            progress.update(reached, reached)
         record["done"] = True
         self.workdir.save_state(self.state)
         progress.done(record["items"])

@@ -8,7 +8,7 @@ import sys
 
 from django.core.management import call_command
 
-from quaestio.dumps.api_client import DEFAULT_BASE_URL
+from quaestio.dumps.api_client import DEFAULT_BASE_URL, TEAMS_BASE_URL
 
 
 def import_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +30,10 @@ def import_api_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--site", help="the API's site parameter (e.g. history)")
     which.add_argument("--team", help="a Stack Overflow for Teams team (with --access-token)")
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"default {DEFAULT_BASE_URL}")
+    parser.add_argument(
+        "--base-url",
+        help=f"the API's address (default {DEFAULT_BASE_URL}; with --team {TEAMS_BASE_URL})",
+    )
     parser.add_argument("--key", help="an app key (raises the daily quota)")
     parser.add_argument(
         "--access-token",
@@ -77,7 +80,7 @@ def import_api(args) -> int:
     try:
         report = run_import(
             workdir,
-            base_url=args.base_url,
+            base_url=args.base_url or (TEAMS_BASE_URL if args.team else DEFAULT_BASE_URL),
             site=args.site,
             team=args.team,
             key=args.key,
