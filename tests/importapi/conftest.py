@@ -66,6 +66,7 @@ class ScriptedProxy:
         self.upstream = upstream
         self.script = None
         self.calls: list[tuple[float, str]] = []
+        self.requests: list[tuple[str, object]] = []  # (path and query, headers) of each
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -87,6 +88,7 @@ class ScriptedProxy:
         path, _, query = request.path.partition("?")
         method = path.removeprefix("/2.3/").strip("/")
         self.calls.append((time.monotonic(), method))
+        self.requests.append((request.path, request.headers))  # names case-insensitive
         number = self.count(method)
         with urllib.request.urlopen(f"{self.upstream}/{method}?{query}", timeout=30) as upstream:
             payload = json.loads(upstream.read())

@@ -175,3 +175,21 @@ def test_a_work_directory_serves_one_source(proxy, tmp_path):
         run(proxy, work)
     with pytest.raises(ApiImportError, match="holds an import of"):
         import_api(work, base_url=proxy.url, site="beer", out=io.StringIO())
+
+
+def test_a_teams_import_names_the_team_and_sends_the_token_as_a_header(proxy, tmp_path, client):
+    import_api(
+        tmp_path / "work",
+        base_url=proxy.url,
+        team="history-team",
+        access_token="secret-token",
+        key="app-key",
+        out=io.StringIO(),
+    )
+    for path, headers in proxy.requests:
+        assert "team=history-team" in path and "key=app-key" in path
+        assert "site=" not in path and "secret-token" not in path  # never in a logged URL
+        assert headers.get("X-API-Access-Token") == "secret-token"
+        assert "gzip" in headers.get("Accept-Encoding", "")
+    assert DumpImport.objects.get().site == "history-team"
+    assert_seed_facts(client)
