@@ -36,6 +36,17 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 100 items is far smaller; gua
 THROTTLE_VIOLATION = 502
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as the error it is: following it would send the access token
+    and key to whatever address the answer names."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 class ApiImportError(DumpError):
     """The API refused a request or answered something unusable; nothing was imported."""
 
@@ -105,7 +116,7 @@ class ApiClient:
         request = urllib.request.Request(url, headers=headers)
         self.requests += 1
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 status, encoding = response.status, response.headers.get("Content-Encoding", "")
                 raw = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as error:  # SE answers its errors with 400 and a body
@@ -114,6 +125,11 @@ class ApiClient:
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             reason = getattr(error, "reason", error)
             return 599, {"error_message": f"no answer from {self.base_url} ({reason})"}
+        if 300 <= status < 400:
+            raise ApiImportError(
+                f"{method}: the API answered with a redirect (HTTP {status}), which is not "
+                "followed (it would carry the key and token elsewhere): check --base-url"
+            )
         if len(raw) > MAX_RESPONSE_BYTES:
             raise ApiImportError(
                 f"{method}: the response is larger than {MAX_RESPONSE_BYTES:,} bytes"

@@ -193,3 +193,16 @@ def test_a_teams_import_names_the_team_and_sends_the_token_as_a_header(proxy, tm
         assert "gzip" in headers.get("Accept-Encoding", "")
     assert DumpImport.objects.get().site == "history-team"
     assert_seed_facts(client)
+
+
+def test_a_redirect_is_refused_not_followed(proxy, tmp_path):
+    """Following it would hand the access token to the address the answer names."""
+
+    def redirect(method, number, payload):
+        return (302, b"") if method == "filters/create" else payload
+
+    proxy.script = redirect
+    with pytest.raises(
+        ApiImportError, match="filters/create: the API answered with a redirect .HTTP 302"
+    ):
+        run(proxy, tmp_path / "work")
