@@ -96,6 +96,11 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "import a Stack Exchange data dump (folder or .7z)",
         "quaestio.dumps.cli:import_arguments",
     ),
+    "import-api": (
+        "quaestio.dumps.cli:import_api",
+        "import a site through a Stack Exchange API 2.3 endpoint (public site or Teams), resumable",
+        "quaestio.dumps.cli:import_api_arguments",
+    ),
     "export-dump": (
         "quaestio.dumps.cli:export_dump",
         "write the site as a Stack Exchange data dump",

@@ -8,6 +8,8 @@ import sys
 
 from django.core.management import call_command
 
+from quaestio.dumps.api_client import DEFAULT_BASE_URL, TEAMS_BASE_URL
+
 
 def import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="a folder of the dump's XML files, or the site's .7z archive")
@@ -22,6 +24,84 @@ def import_arguments(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="1 (default): parse in a second process while inserting; 0: one process",
     )
+
+
+def import_api_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--site", help="the API's site parameter (e.g. history)")
+    which.add_argument("--team", help="a Stack Overflow for Teams team (with --access-token)")
+    parser.add_argument(
+        "--base-url",
+        help=f"the API's address (default {DEFAULT_BASE_URL}; with --team {TEAMS_BASE_URL})",
+    )
+    parser.add_argument("--key", help="an app key (raises the daily quota)")
+    parser.add_argument(
+        "--access-token",
+        help="an access token (Teams: sent as the X-API-Access-Token header)",
+    )
+    parser.add_argument(
+        "--workdir",
+        help="where fetched pages and the resume state are kept (default: "
+        "<data dir>/import-api/<site>); run again with the same one to resume",
+    )
+    parser.add_argument(
+        "--since",
+        help="only posts created on or after this date (YYYY-MM-DD, UTC), with their comments "
+        "and the users they name: a site newer than its dump (see quaestio/dumps/README.md)",
+    )
+    parser.add_argument("--name", help="the site's name for credits (default: from --site)")
+    parser.add_argument(
+        "--page-size", type=int, default=100, choices=range(1, 101), metavar="1-100"
+    )
+    parser.add_argument(
+        "--pages", type=int, help="fetch at most this many pages in this run, then stop"
+    )
+
+
+def import_api(args) -> int:
+    from datetime import UTC, datetime
+
+    from django.conf import settings
+
+    from quaestio.dumps.api_import import Unfinished
+    from quaestio.dumps.api_import import import_api as run_import
+    from quaestio.dumps.errors import DumpError
+
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since).replace(tzinfo=UTC)
+        except ValueError:
+            print(f"import-api: --since {args.since!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    workdir = args.workdir or settings.DATA_DIR / "import-api" / (args.team or args.site)
+    try:
+        report = run_import(
+            workdir,
+            base_url=args.base_url or (TEAMS_BASE_URL if args.team else DEFAULT_BASE_URL),
+            site=args.site,
+            team=args.team,
+            key=args.key,
+            access_token=args.access_token,
+            since=since,
+            name=args.name,
+            page_size=args.page_size,
+            max_pages=args.pages,
+        )
+    except Unfinished as stopped:
+        print(f"import-api: {stopped}", file=sys.stderr)
+        return 3
+    except DumpError as error:
+        print(f"import-api: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("import-api: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    for line in report.lines():
+        print(line)
+    return 0
 
 
 def export_arguments(parser: argparse.ArgumentParser) -> None:
