@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.utils import timezone
 
 from quaestio.badges.models import Badge
@@ -113,20 +112,6 @@ def achievements_today(user, now: datetime | None = None) -> Achievements:
     ]
     items.sort(key=lambda a: a.when, reverse=True)
     return Achievements(day_total=sum(c.amount for c in changes), items=items)
-
-
-def watched_tag_names(user_id: int) -> list[str]:
-    """The tags a user watches: `tags.TagPreference(kind="watched")` once that model exists
-    (the tag-preferences work); without it nobody watches anything yet."""
-    try:
-        preference = apps.get_model("tags", "TagPreference")
-    except LookupError:
-        return []
-    return sorted(
-        preference.objects.filter(user_id=user_id, kind="watched").values_list(
-            "tag__name", flat=True
-        )
-    )
 
 
 def questions_in_tags(
