@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from quaestio.badges.models import Badge
 from quaestio.core import links
+from quaestio.notifications import achievements
 from quaestio.notifications.models import Notification
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.models import Reason, ReputationChange
@@ -24,7 +25,7 @@ def top_bar_counts(user) -> dict[str, int]:
         return {"inbox_unread": 0, "achievements_unseen": 0, "reputation": 0}
     return {
         "inbox_unread": max(user.inbox_unread, 0),
-        "achievements_unseen": max(user.achievements_unseen, 0),
+        "achievements_unseen": achievements.marker(user),
         "reputation": user.reputation,
     }
 
@@ -96,7 +97,7 @@ def achievements_today(user, now: datetime | None = None) -> Achievements:
             text=posts.get(c.post_id, ("", ""))[0] or c.get_reason_display(),
             url=posts.get(c.post_id, ("", ""))[1],
             amount=c.amount,
-            unseen=seen is None or c.created_at > seen,
+            unseen=achievements.is_unseen(c.created_at, seen, now),
         )
         for c in changes
     ] + [
@@ -106,7 +107,7 @@ def achievements_today(user, now: datetime | None = None) -> Achievements:
             text=b.name,
             url=links.badge_url(b.name),
             badge_class=b.badge_class,
-            unseen=seen is None or b.date > seen,
+            unseen=achievements.is_unseen(b.date, seen, now),
         )
         for b in badges
     ]
