@@ -64,9 +64,12 @@ class User(AbstractBaseUser):
     # a COUNT for them (notifications.selectors.top_bar_counts; rebuilt by `quaestio recount`).
     # Unread inbox items, changed in the transaction that adds or reads them:
     inbox_unread = models.IntegerField(default=0)
-    # Reputation changes and badges since the achievements were last opened:
+    # The day's reputation changes and badges since the achievements were last opened, as
+    # counted on achievements_day (UTC; an earlier day's count reads 0): the rule is
+    # notifications/achievements.py's.
     achievements_unseen = models.IntegerField(default=0)
     achievements_seen_at = models.DateTimeField(null=True, blank=True)
+    achievements_day = models.DateField(null=True, blank=True)
     # The reader's colour scheme: "light", "dark", or "" to follow the system (accounts/preferences.py).
     theme = models.CharField(max_length=5, blank=True, default="")
 

@@ -8,8 +8,9 @@ and paged with a bounded cost:
   core.listing allows, their total a count stopped at that bound (`bounded_count`);
 * all actions and votes: keyset pages (`?before=`), each source read newest first from where
   the previous page ended;
-* tags: computed from the person's latest `TAG_POSTS_READ` posts, so a prolific user's tags
-  cost what a few hundred posts cost (the shown scores are over those posts).
+* tags: page numbers over the person's kept standing per tag (tags.UserTagScore, changed with
+  every vote, post, retag and deletion), so a page costs the same after ten years of posts;
+* badges (grouped per badge) and bounties: page numbers over the person's rows.
 """
 
 from __future__ import annotations
@@ -24,16 +25,14 @@ from quaestio.badges.models import Badge
 from quaestio.comments.models import Comment
 from quaestio.core import listing
 from quaestio.posts.models import Post, PostType
-from quaestio.tags.models import PostTag, Tag
+from quaestio.tags.models import UserTagScore
 from quaestio.votes.models import Bounty, BountyState, Vote, VoteType
 
-TAG_POSTS_READ = 1000
 POST_SORTS = {
     "votes": ("-score", "-id"),
     "newest": ("-creation_date", "-id"),
     "activity": ("-last_activity_date", "-id"),
 }
-BADGE_SORTS = ("recent", "class", "name")
 VOTE_FILTERS = {
     "all": (VoteType.UP_MOD, VoteType.DOWN_MOD, VoteType.ACCEPTED_BY_ORIGINATOR),
     "upvote": (VoteType.UP_MOD,),
@@ -89,43 +88,35 @@ def user_posts(
 
 # --- tags ----------------------------------------------------------------------------------------
 
+TAG_SORTS = {
+    # By the index (user, -answer_score, -post_count, tag): a page costs its rows.
+    "votes": ("-answer_score", "-post_count", "tag_id"),
+    # By name: the person's tag rows joined to the names, sorted (one row per tag they used).
+    "name": ("tag__name",),
+}
+
 
 @dataclass
 class TagStat:
     name: str
     score: int  # the score of the person's answers in the tag
     posts: int  # the person's questions and answers in the tag
+    answers: int = 0
 
 
-def user_tags(user_id: int, sort: str = "votes") -> list[TagStat]:
-    """The tags of the person's latest posts, by answer score (then posts) or by name."""
-    posts = list(
-        Post.objects.filter(
-            owner_id=user_id,
-            post_type__in=(PostType.QUESTION, PostType.ANSWER),
-            deletion_date__isnull=True,
-        )
-        .order_by("-id")
-        .values_list("id", "parent_id", "score", "post_type")[:TAG_POSTS_READ]
-    )
-    question_of = {pid: (parent or pid) for pid, parent, _s, _t in posts}
-    tags_of: dict[int, list[int]] = {}
-    for post_id, tag_id in PostTag.objects.filter(
-        post_id__in=set(question_of.values())
-    ).values_list("post_id", "tag_id"):
-        tags_of.setdefault(post_id, []).append(tag_id)
-    stats: dict[int, list[int]] = {}
-    for post_id, _parent, score, post_type in posts:
-        for tag_id in tags_of.get(question_of[post_id], []):
-            stat = stats.setdefault(tag_id, [0, 0])
-            stat[1] += 1
-            if post_type == PostType.ANSWER:
-                stat[0] += score
-    names = dict(Tag.objects.filter(id__in=stats).values_list("id", "name"))
-    found = [TagStat(names[t], s[0], s[1]) for t, s in stats.items() if t in names]
-    if sort == "name":
-        return sorted(found, key=lambda t: t.name)
-    return sorted(found, key=lambda t: (-t.score, -t.posts, t.name))
+def user_tags(user_id: int, sort: str, page: int, size: int) -> tuple[list[TagStat], int]:
+    """A page of the tags the person posted in, by answer score (then posts) or by name, and
+    how many there are: read from the kept standings (tags.UserTagScore), so the cost is the
+    page's, whatever the number of the person's posts."""
+    mine = UserTagScore.objects.filter(user_id=user_id, post_count__gt=0)
+    total = listing.bounded_count(mine)
+    ordered = mine.order_by(*TAG_SORTS.get(sort, TAG_SORTS["votes"]))
+    ids = listing.ids_of_page(ordered, listing.window(page, size, total, exact=False))
+    rows = UserTagScore.objects.filter(id__in=ids).select_related("tag")
+    return [
+        TagStat(r.tag.name, r.answer_score, r.post_count, r.answer_count)
+        for r in listing.in_order(rows, ids)
+    ], total
 
 
 # --- badges --------------------------------------------------------------------------------------
@@ -139,29 +130,66 @@ class BadgeRow:
     last_awarded: datetime
 
 
-def user_badges(user_id: int, sort: str = "recent") -> list[BadgeRow]:
-    """Each badge the person holds once, with how many times and when last; bounded by the
-    badges there are (a few hundred), whatever the number of awards."""
-    rows = [
+BADGE_ORDERS = {
+    "recent": ("-last", "name", "badge_class"),
+    "class": ("badge_class", "name"),
+    "name": ("name", "badge_class"),
+}
+
+
+def user_badges(user_id: int, sort: str, page: int, size: int) -> tuple[list[BadgeRow], int]:
+    """A page of the badges the person holds, each once with how many times and when last,
+    and how many different badges they hold: grouped from the (user, class) index, so bounded
+    by the person's awards."""
+    mine = Badge.objects.filter(user_id=user_id).values("name", "badge_class")
+    total = listing.bounded_count(mine.distinct())
+    win = listing.window(page, size, total, exact=False)
+    grouped = mine.annotate(times=Count("id"), last=Max("date")).order_by(
+        *BADGE_ORDERS.get(sort, BADGE_ORDERS["recent"])
+    )
+    return [
         BadgeRow(r["name"], r["badge_class"], r["times"], r["last"])
-        for r in Badge.objects.filter(user_id=user_id)
-        .values("name", "badge_class")
-        .annotate(times=Count("id"), last=Max("date"))
-        .order_by()
-    ]
-    if sort == "name":
-        return sorted(rows, key=lambda b: b.name.lower())
-    if sort == "class":
-        return sorted(rows, key=lambda b: (b.badge_class, b.name.lower()))
-    return sorted(rows, key=lambda b: b.last_awarded, reverse=True)
+        for r in grouped[win.offset : win.offset + win.limit]
+    ], total
+
+
+def recent_badges_by_class(user_id: int, per_class: int) -> dict[int, list[BadgeRow]]:
+    """The Profile tab's badges: the latest few of each class (gold 1, silver 2, bronze 3),
+    one grouped read per class from the (user, class) index."""
+    return {
+        cls: [
+            BadgeRow(r["name"], cls, r["times"], r["last"])
+            for r in Badge.objects.filter(user_id=user_id, badge_class=cls)
+            .values("name")
+            .annotate(times=Count("id"), last=Max("date"))
+            .order_by("-last", "name")[:per_class]
+        ]
+        for cls in (1, 2, 3)
+    }
 
 
 # --- bounties ------------------------------------------------------------------------------------
 
+BOUNTY_FILTERS = ("active", "offered", "earned")
 
-def user_bounties(user_id: int, which: str, limit: int = 100) -> list[Bounty]:
-    """Bounties the person offered ("offered"), still open ("active"), or won ("earned")."""
-    rows = Bounty.objects.select_related("question").only(
+
+def _bounties(user_id: int, which: str):
+    if which == "earned":
+        return Bounty.objects.filter(awarded_answer__owner_id=user_id)
+    if which == "active":
+        return Bounty.objects.filter(offerer_id=user_id, state=BountyState.OPEN)
+    return Bounty.objects.filter(offerer_id=user_id)
+
+
+def user_bounties(user_id: int, which: str, page: int, size: int) -> tuple[list[Bounty], int]:
+    """A page of the bounties the person offered ("offered"), still open ("active"), or won
+    ("earned"), newest first, and how many (a count stopped where paging stops)."""
+    rows = _bounties(user_id, which)
+    total = listing.bounded_count(rows)
+    ordered = rows.order_by("-started_at", "-id")
+    ids = listing.ids_of_page(ordered, listing.window(page, size, total, exact=False))
+    fetched = Bounty.objects.filter(id__in=ids).select_related("question")
+    fetched = fetched.only(
         "id",
         "amount",
         "awarded_amount",
@@ -172,13 +200,7 @@ def user_bounties(user_id: int, which: str, limit: int = 100) -> list[Bounty]:
         "question__id",
         "question__title",
     )
-    if which == "earned":
-        rows = rows.filter(awarded_answer__owner_id=user_id)
-    elif which == "active":
-        rows = rows.filter(offerer_id=user_id, state=BountyState.OPEN)
-    else:
-        rows = rows.filter(offerer_id=user_id)
-    return list(rows.order_by("-started_at", "-id")[:limit])
+    return listing.in_order(fetched, ids), total
 
 
 # --- all actions ---------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ class Profile:
         return safe_link(self.user.website_url)
 
 
+PROFILE_TOP_TAGS = 6
+PROFILE_BADGES_PER_CLASS = 3  # as many as the Profile tab shows of each class
 TOP_POST_SORTS = {"votes": ("-score", "-id"), "newest": ("-creation_date", "-id")}
 TOP_POST_TYPES = {
     "all": (PostType.QUESTION, PostType.ANSWER),
@@ -64,16 +66,20 @@ def user_profile(
 ) -> Profile | None:
     """The Profile tab: stats, badges, top tags and top posts (all, questions or answers, by
     votes or newest, as Stack Exchange's "Top posts"). None for no user or a deleted one."""
-    from quaestio.accounts.profile_tabs import post_count, profile_user, user_badges, user_tags
+    from quaestio.accounts.profile_tabs import (
+        post_count,
+        profile_user,
+        recent_badges_by_class,
+        user_tags,
+    )
 
     user = profile_user(user_id)
     if user is None:
         return None
-    badges: dict[int, list[BadgeSummary]] = {1: [], 2: [], 3: []}
-    for row in user_badges(user_id, "recent"):
-        badges.setdefault(row.badge_class, []).append(
-            BadgeSummary(row.name, row.badge_class, row.times, row.last_awarded)
-        )
+    badges: dict[int, list[BadgeSummary]] = {
+        cls: [BadgeSummary(r.name, r.badge_class, r.times, r.last_awarded) for r in rows]
+        for cls, rows in recent_badges_by_class(user_id, PROFILE_BADGES_PER_CLASS).items()
+    }
     top = (
         Post.objects.filter(
             owner_id=user_id,
@@ -101,7 +107,7 @@ def user_profile(
         top_posts=list(top[:posts_shown]),
         question_count=post_count(user_id, PostType.QUESTION),
         answer_count=post_count(user_id, PostType.ANSWER),
-        top_tags=user_tags(user_id)[:6],
+        top_tags=user_tags(user_id, "votes", 1, PROFILE_TOP_TAGS)[0],
     )
 
 

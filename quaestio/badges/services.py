@@ -24,6 +24,7 @@ from quaestio.badges.definitions import (
 from quaestio.badges.models import Badge, BadgeClass
 from quaestio.core import links
 from quaestio.core.page_generation import pages_changed
+from quaestio.notifications import achievements
 from quaestio.notifications.models import Notification
 from quaestio.notifications.services import notify
 
@@ -120,9 +121,10 @@ def _save(new: list[Badge]) -> Counter:
         for (user_id, badge_class), n in per_user_class.items():
             field = COUNTER_FIELD[badge_class]
             # The top bar's achievements marker counts them too, in the same statement.
-            User.objects.filter(id=user_id).update(
-                **{field: F(field) + n, "achievements_unseen": F("achievements_unseen") + n}
+            marker = achievements.increments(
+                [b.date for b in new if (b.user_id, b.badge_class) == (user_id, badge_class)]
             )
+            User.objects.filter(id=user_id).update(**{field: F(field) + n}, **marker)
         pages_changed()  # badge counts show beside names
     return Counter(b.name for b in new)
 

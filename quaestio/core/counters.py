@@ -227,17 +227,26 @@ FROM changed
 """
 
 
-def statements() -> list[tuple[str, str]]:
-    """The counters' statements for this database (same names, rows and row counts), then the
+def statements() -> list[tuple[str, str | Callable]]:
+    """The counters' statements for this database (same names, rows and row counts), the
+    people's standing per tag (a function of a cursor: three statements), then the
     site-wide counts (core.site_counts: questions, users, tags, badge awards), last because
     the unanswered count reads the answer counts; then what the search engine keeps (its
     title word counts)."""
     from quaestio.core.site_counts import SITE_COUNTERS
     from quaestio.notifications.counters import counter_statements
     from quaestio.search.backends import get_backend
+    from quaestio.tags.user_scores import USER_TAG_SCORES, rebuild
 
     per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
-    return per_row + counter_statements() + SITE_COUNTERS + get_backend().recount_statements()
+    # The people's standing per tag reads the post scores: after them.
+    return (
+        per_row
+        + [(USER_TAG_SCORES, rebuild)]
+        + counter_statements()
+        + SITE_COUNTERS
+        + get_backend().recount_statements()
+    )
 
 
 def recount(
@@ -257,6 +266,8 @@ def recount(
                     continue
                 cursor.execute(BADGE_COUNTERS_TOGETHER)
                 counts = zip(BADGE_COUNTERS, cursor.fetchone(), strict=True)
+            elif callable(statement):
+                counts = [(name, statement(cursor))]
             else:
                 cursor.execute(statement)
                 counts = [(name, cursor.rowcount)]

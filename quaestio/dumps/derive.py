@@ -163,6 +163,17 @@ def recount_except_scores(
     return recount(progress=progress, only=names & only if only else names)
 
 
+def user_tag_scores(out: TextIO) -> dict[str, int]:
+    """Each person's standing per tag (tags.UserTagScore) from the loaded posts, tags and
+    users: the live site's rebuild, set-wise, once the posts' indexes are built."""
+    from quaestio.tags.user_scores import USER_TAG_SCORES, rebuild
+
+    with connection.cursor() as cursor:
+        changed = rebuild(cursor)
+    say(f"  {USER_TAG_SCORES}: {changed:,} written", out)
+    return {USER_TAG_SCORES: changed}
+
+
 # The type numbers of the SQL below come from the enums, once, here.
 _POSTS = f"({int(PostType.QUESTION)}, {int(PostType.ANSWER)})"
 _SCORE = (

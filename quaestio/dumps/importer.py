@@ -464,6 +464,11 @@ class Importer:
                 partial(self._settle_rewritten, ["posts_post", "tags_tag"]),
             ),
             (
+                "each person's standing per tag (profile tags tabs)",
+                {USERS, TAGS, POSTS},
+                lambda: self.report.recount.update(derive.user_tag_scores(self.out)),
+            ),
+            (
                 "recount badge counts (the live site's recount; scores kept)",
                 {USERS, BADGES},
                 # Every other counter: the badge counts (and any counter added to the site's).

@@ -28,6 +28,7 @@ from quaestio.moderation.writes import write_history
 from quaestio.posts.events import announce_post_written
 from quaestio.posts.models import Post, PostHistoryType, PostType
 from quaestio.posts.services import apply_deletion
+from quaestio.tags import user_scores
 
 MOVED_TO_CHAT = (
     "Comments are not for extended discussion; this conversation has been [moved to chat]({url})."
@@ -109,8 +110,12 @@ def question_merge(moderator, source_id: int, target_id: int, now: datetime | No
         now = now or timezone.now()
         answers = Post.objects.filter(parent_id=source.id, post_type=PostType.ANSWER)
         moved_ids = list(answers.values_list("id", flat=True))
-        live = answers.filter(deletion_date=None).count()
+        live_ids = list(answers.filter(deletion_date=None).values_list("id", flat=True))
+        live = len(live_ids)
+        # The answers' owners' standing leaves the source's tags for the target's.
+        user_scores.answers_standing_changed(source.id, live_ids, -1)
         answers.update(parent_id=target.id)
+        user_scores.answers_standing_changed(target.id, live_ids, +1)
         Post.objects.filter(id=target.id).update(
             answer_count=F("answer_count") + live, last_activity_date=now
         )

@@ -5,12 +5,9 @@ Set-based UPDATE … FROM statements in the shape of `core.counters`, on SQLite 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.db import connection
-from django.utils import timezone
-
-from quaestio.reputation.services import utc_day_bounds
+from quaestio.notifications import achievements
 
 INBOX_UNREAD = "inbox unread counts"
 ACHIEVEMENTS_UNSEEN = "achievements unseen counts"
@@ -26,34 +23,34 @@ def _update_users(column: str, per_user: str) -> str:
     )
 
 
-def _timestamp_literal(moment: datetime) -> str:
-    """A UTC moment as each database compares it with a stored datetime column (SQLite keeps
-    naive UTC text)."""
-    utc = moment.astimezone(UTC).replace(tzinfo=None)
-    text = utc.isoformat(sep=" ")
-    return f"'{text}+00:00'" if connection.vendor == "postgresql" else f"'{text}'"
-
-
 def counter_statements(now: datetime | None = None) -> list[tuple[str, str]]:
-    """(name, UPDATE) for the inbox's unread count and the achievements marker: the events
-    since the user last opened the list, or since the start of today (UTC) if they never did."""
-    today = _timestamp_literal(utc_day_bounds(now or timezone.now())[0])
+    """(name, UPDATE) for the inbox's unread count and the achievements marker: the day's
+    events the user has not seen, by the marker's one rule (notifications/achievements.py).
+    A user row is written where the marker as read differs; it is then the count of today."""
     unread = (
         "SELECT user_id, COUNT(*) AS n FROM notifications_notification "
         "WHERE read_date IS NULL GROUP BY user_id"
     )
+    reputation = achievements.unseen_sql("r.created_at", "u.achievements_seen_at", now)
+    badges = achievements.unseen_sql("b.date", "u.achievements_seen_at", now)
     unseen = (
         "SELECT user_id, COUNT(*) AS n FROM ("
         "SELECT r.user_id AS user_id FROM reputation_reputationchange r "
         "JOIN accounts_user u ON u.id = r.user_id "
-        f"WHERE r.reason <> 'opening_balance' AND r.created_at > "
-        f"COALESCE(u.achievements_seen_at, {today}) "
+        f"WHERE r.reason <> 'opening_balance' AND {reputation} "
         "UNION ALL SELECT b.user_id AS user_id FROM badges_badge b "
-        "JOIN accounts_user u ON u.id = b.user_id "
-        f"WHERE b.date > COALESCE(u.achievements_seen_at, {today})"
+        f"JOIN accounts_user u ON u.id = b.user_id WHERE {badges}"
         ") x GROUP BY user_id"
+    )
+    marker = achievements.marker_sql("accounts_user", now)
+    achievements_update = (
+        f"UPDATE accounts_user SET achievements_unseen = s.n, "
+        f"achievements_day = '{achievements.today(now).isoformat()}' FROM ("
+        f"SELECT t.id AS id, COALESCE(c.n, 0) AS n FROM accounts_user t "
+        f"LEFT JOIN ({unseen}) c ON c.user_id = t.id) AS s "
+        f"WHERE accounts_user.id = s.id AND {marker} <> s.n"
     )
     return [
         (INBOX_UNREAD, _update_users("inbox_unread", unread)),
-        (ACHIEVEMENTS_UNSEEN, _update_users("achievements_unseen", unseen)),
+        (ACHIEVEMENTS_UNSEEN, achievements_update),
     ]

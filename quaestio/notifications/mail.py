@@ -19,6 +19,7 @@ from quaestio.accounts.models import User
 from quaestio.core import links
 from quaestio.notifications import selectors
 from quaestio.notifications.models import MailPreference, Notification
+from quaestio.tags.selectors import watched_tag_names
 
 STREAMS = ("inbox", "watched_tags")
 _SALT = "quaestio.notifications.unsubscribe"
@@ -164,7 +165,7 @@ def send_watched_tag_digests(frequency: str, now=None) -> int:
             continue  # another run took it, or the first run only sets the starting point
         if not user.email or not user.is_active:
             continue
-        tag_names = selectors.watched_tag_names(user.id)
+        tag_names = watched_tag_names(user.id)
         questions = selectors.questions_in_tags(tag_names, since, now, DIGEST_QUESTIONS_SHOWN)
         if not questions:
             continue

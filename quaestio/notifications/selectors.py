@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.utils import timezone
 
 from quaestio.badges.models import Badge
 from quaestio.core import links
+from quaestio.notifications import achievements
 from quaestio.notifications.models import Notification
 from quaestio.posts.models import Post, PostType
 from quaestio.reputation.models import Reason, ReputationChange
@@ -25,7 +25,7 @@ def top_bar_counts(user) -> dict[str, int]:
         return {"inbox_unread": 0, "achievements_unseen": 0, "reputation": 0}
     return {
         "inbox_unread": max(user.inbox_unread, 0),
-        "achievements_unseen": max(user.achievements_unseen, 0),
+        "achievements_unseen": achievements.marker(user),
         "reputation": user.reputation,
     }
 
@@ -97,7 +97,7 @@ def achievements_today(user, now: datetime | None = None) -> Achievements:
             text=posts.get(c.post_id, ("", ""))[0] or c.get_reason_display(),
             url=posts.get(c.post_id, ("", ""))[1],
             amount=c.amount,
-            unseen=seen is None or c.created_at > seen,
+            unseen=achievements.is_unseen(c.created_at, seen, now),
         )
         for c in changes
     ] + [
@@ -107,26 +107,12 @@ def achievements_today(user, now: datetime | None = None) -> Achievements:
             text=b.name,
             url=links.badge_url(b.name),
             badge_class=b.badge_class,
-            unseen=seen is None or b.date > seen,
+            unseen=achievements.is_unseen(b.date, seen, now),
         )
         for b in badges
     ]
     items.sort(key=lambda a: a.when, reverse=True)
     return Achievements(day_total=sum(c.amount for c in changes), items=items)
-
-
-def watched_tag_names(user_id: int) -> list[str]:
-    """The tags a user watches: `tags.TagPreference(kind="watched")` once that model exists
-    (the tag-preferences work); without it nobody watches anything yet."""
-    try:
-        preference = apps.get_model("tags", "TagPreference")
-    except LookupError:
-        return []
-    return sorted(
-        preference.objects.filter(user_id=user_id, kind="watched").values_list(
-            "tag__name", flat=True
-        )
-    )
 
 
 def questions_in_tags(

@@ -18,6 +18,7 @@ from quaestio.core import links
 from quaestio.core.errors import NotFound
 from quaestio.live import channels
 from quaestio.live.services import publish
+from quaestio.notifications import achievements
 from quaestio.notifications.models import MailPreference, Notification
 from quaestio.posts.models import PostType
 
@@ -116,29 +117,9 @@ def inbox_item_mark_read(user, item_id: int) -> int:
     return _mark_read(user, items)
 
 
-def achievements_add(counts: dict[int, int]) -> None:
-    """Reputation changes or badges just written for these users (user id → how many):
-    the top bar's achievements marker counts them until the user opens the list. Call in the
-    transaction that writes them."""
-    for user_id, n in counts.items():
-        if n:
-            User.objects.filter(id=user_id).update(achievements_unseen=F("achievements_unseen") + n)
-
-
-def achievements_remove(counts: dict[int, int]) -> None:
-    """Reputation changes withdrawn (a vote retracted or reversed, an accept undone) that the
-    marker counted: it counts them no more. Never below zero."""
-    for user_id, n in counts.items():
-        if n:
-            User.objects.filter(id=user_id).update(
-                achievements_unseen=Greatest(F("achievements_unseen") - n, 0)
-            )
-
-
 def achievements_mark_seen(user) -> None:
-    now = timezone.now()
-    User.objects.filter(id=user.id).update(achievements_unseen=0, achievements_seen_at=now)
-    user.achievements_unseen, user.achievements_seen_at = 0, now
+    """The user opened the achievements list (notifications.achievements has the rule)."""
+    achievements.mark_seen(user)
 
 
 def mail_preferences_set(user, *, inbox: str, watched_tags: str) -> MailPreference:

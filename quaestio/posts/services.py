@@ -67,6 +67,7 @@ from quaestio.posts.suggested_edits import suggest_edit, suggested_edit_review
 from quaestio.posts.tagging import move_tag_counts, set_post_tags
 from quaestio.reputation import services as reputation
 from quaestio.sources.services import sources_replace
+from quaestio.tags import user_scores
 
 __all__ = [
     "BODY_MAX",
@@ -226,6 +227,7 @@ def answer_post(
         Post.objects.filter(id=locked.id).update(
             answer_count=F("answer_count") + 1, last_activity_date=now
         )
+        user_scores.answers_standing_changed(locked.id, [post.id], +1)
         announce_post_written(post.id, "answer")
         if blocklist.screen_post(user, post):  # held for review: nobody is told of it yet
             return post
@@ -371,8 +373,10 @@ def apply_deletion(post: Post, user, now, voters_text: str, comment: str = "") -
     ).save()
     if post.is_question:
         move_tag_counts(post, -1)
+        user_scores.question_standing_changed(post, -1)
     else:
         Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") - 1)
+        user_scores.answers_standing_changed(post.parent_id, [post.id], -1)
     # In this transaction, so the post and its owners' reputation change together or not.
     reputation.post_deleted(post)
     announce_post_written(post.id, "delete")
@@ -399,8 +403,10 @@ def apply_undeletion(post: Post, user, now, voters_text: str, comment: str = "")
     ).save()
     if post.is_question:
         move_tag_counts(post, +1)
+        user_scores.question_standing_changed(post, +1)
     else:
         Post.objects.filter(id=post.parent_id).update(answer_count=F("answer_count") + 1)
+        user_scores.answers_standing_changed(post.parent_id, [post.id], +1)
     reputation.post_undeleted(post)
     announce_post_written(post.id, "undelete")
 
@@ -508,6 +514,7 @@ def posts_credit_to_name(user_id: int, name: str) -> int:
     edited = Post.objects.filter(last_editor_id=user_id)
     post_ids = set(owned.values_list("id", flat=True)) | set(edited.values_list("id", flat=True))
     count = owned.update(owner=None, owner_display_name=name)
+    user_scores.forget_user(user_id)  # the posts count for no one now
     edited.update(last_editor=None, last_editor_display_name=name)
     PostHistory.objects.filter(user_id=user_id).update(user=None, user_display_name=name)
     thread_changed(*sorted(post_ids))

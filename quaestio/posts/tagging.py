@@ -44,21 +44,24 @@ def unknown_tags(names: list[str]) -> list[str]:
 
 
 def set_post_tags(post: Post, names: list[str], *, counted: bool = True) -> None:
-    """Make the question's PostTag rows match `names` (creating missing tags) and move counts."""
+    """Make the question's PostTag rows match `names` (creating missing tags) and move counts:
+    the tags' question counts and the people's standing in them (tags.user_scores)."""
+    from quaestio.tags import user_scores
+
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
     for name in names:
         if name not in existing:
             existing[name] = Tag.objects.create(name=name, count=0)
-    before = set(PostTag.objects.filter(post=post).values_list("tag__name", flat=True))
+    before = set(PostTag.objects.filter(post=post).values_list("tag_id", flat=True))
     PostTag.objects.filter(post=post).delete()
     PostTag.objects.bulk_create(
         [PostTag(post=post, tag=existing[name], position=i) for i, name in enumerate(names)]
     )
     if counted:
-        added = [existing[name].id for name in names if name not in before]
-        removed = before - set(names)
-        Tag.objects.filter(id__in=added).update(count=F("count") + 1)
-        Tag.objects.filter(name__in=removed).update(count=F("count") - 1)
+        after = {existing[name].id for name in names}
+        Tag.objects.filter(id__in=after - before).update(count=F("count") + 1)
+        Tag.objects.filter(id__in=before - after).update(count=F("count") - 1)
+        user_scores.question_tags_changed(post, before, after)
 
 
 def move_tag_counts(post: Post, delta: int) -> None:

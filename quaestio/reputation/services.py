@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.live import channels
 from quaestio.live.services import publish
-from quaestio.notifications.services import achievements_add, achievements_remove
+from quaestio.notifications import achievements
 from quaestio.reputation import rules
 from quaestio.reputation.models import BASE_REPUTATION, Reason, ReputationChange
 from quaestio.reputation.replay import Replay, utc_day
@@ -130,7 +129,7 @@ def change(
     # The user's open pages refresh the top bar (reputation, achievements).
     publish(channels.user(user_id), "reputation", {"amount": row.amount})
     if reason != Reason.OPENING_BALANCE:
-        achievements_add({user_id: 1})  # the top bar's marker, until the user looks
+        achievements.add(user_id, [now])  # the top bar's marker, until the user looks
     return row
 
 
@@ -152,7 +151,7 @@ def withdraw(vote_id: int) -> int:
     }
     unseen = _unseen_per_user(rows)
     rows.delete()
-    achievements_remove(unseen)  # the top bar's marker no longer counts what is gone
+    achievements.remove(unseen)  # the top bar's marker no longer counts what is gone
     return sum(
         1
         for user_id, (first, applied) in sorted(moved.items())
@@ -161,12 +160,11 @@ def withdraw(vote_id: int) -> int:
 
 
 def _unseen_per_user(rows) -> dict[int, int]:
-    """How many of these ledger rows each user's achievements marker counts: those since the
-    user last opened the list, or since the start of today (as `quaestio recount` counts)."""
-    start = utc_day_bounds(timezone.now())[0]
+    """How many of these ledger rows each user's achievements marker counts (the marker's
+    rule, notifications.achievements)."""
     return dict(
         rows.exclude(reason=Reason.OPENING_BALANCE)
-        .filter(created_at__gt=Coalesce("user__achievements_seen_at", Value(start)))
+        .filter(achievements.unseen_filter("created_at", "user__achievements_seen_at"))
         .values_list("user_id")
         .annotate(n=Count("id"))
     )

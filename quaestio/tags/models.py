@@ -164,3 +164,33 @@ class TagDisplaySetting(models.Model):
         related_name="tag_display",
     )
     hide_ignored = models.BooleanField(default=False)
+
+
+class UserTagScore(models.Model):
+    """One person's standing in one tag, kept for the profile's tags tab and top tags (spec
+    §3.6): the score and number of their live answers to live questions carrying the tag, and
+    their live posts (those answers and their live questions) in it. Changed in the
+    transaction of each vote, post, retag and deletion (tags/user_scores.py), rebuilt by
+    `quaestio recount` and after a dump import; a row whose post count falls to 0 is removed.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # No database constraints: the importer and account deletion write users and tags in bulk;
+    # the recount removes rows whose user or tag is gone.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    answer_score = models.IntegerField(default=0)
+    answer_count = models.IntegerField(default=0)
+    post_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="user_tag_score_once")]
+        # The tags tab by score, paged from the index whatever the person's history.
+        indexes = [
+            models.Index(
+                fields=["user", "-answer_score", "-post_count", "tag"],
+                name="user_tag_score_rank_idx",
+            )
+        ]

@@ -167,3 +167,54 @@ def test_tab_queries_do_not_grow_with_the_users_posts(
                 _tab(client, user, f"?tab={tab}")
             counts.setdefault(tab, []).append(len(captured))
     assert all(small == large for small, large in counts.values()), counts
+
+
+def test_badges_tab_pages_and_sorts(make_user):
+    """35 different badges (one twice): 30 a page, by recent, class or name."""
+    user = make_user(reputation=500)
+    start = timezone.now() - timedelta(days=100)
+    for n in range(35):
+        Badge.objects.create(
+            user=user, name=f"Badge {n:02d}", badge_class=1 + n % 3, date=start + timedelta(hours=n)
+        )
+    Badge.objects.create(user=user, name="Badge 00", badge_class=1, date=start)
+    client = Client()
+    recent = _tab(client, user, "?tab=badges")
+    assert "35 badges" in recent and 'class="pager"' in recent
+    names = re.findall(r"</span>Badge (\d\d)</a>", recent)
+    assert names == [f"{n:02d}" for n in range(34, 4, -1)]
+    assert re.findall(r"</span>Badge (\d\d)</a>", _tab(client, user, "?tab=badges&page=2")) == [
+        f"{n:02d}" for n in range(4, -1, -1)
+    ]
+    by_name = re.findall(r"</span>Badge (\d\d)</a>", _tab(client, user, "?tab=badges&sort=name"))
+    assert by_name == [f"{n:02d}" for n in range(30)]
+    by_class = re.findall(r"</span>Badge (\d\d)</a>", _tab(client, user, "?tab=badges&sort=class"))
+    assert by_class[:12] == [f"{n:02d}" for n in range(0, 35, 3)]
+    assert "× 2" in _tab(client, user, "?tab=badges&sort=name")
+
+
+def test_bounties_tab_pages_and_filters(make_user, ask):
+    """35 bounties offered, 2 still open: offered pages 30 + 5, newest first; active shows 2."""
+    from quaestio.votes.models import Bounty, BountyState
+
+    user = make_user(reputation=5000)
+    start = timezone.now() - timedelta(days=100)
+    for n in range(35):
+        question = ask(title=f"Bountied question number {n:02d} about Roman roads")
+        Bounty.objects.create(
+            question=question,
+            offerer=user,
+            amount=50,
+            reason="attention",
+            state=BountyState.OPEN if n >= 33 else BountyState.EXPIRED,
+            started_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n + 7),
+        )
+    client = Client()
+    first = _tab(client, user, "?tab=bounties")
+    titles = re.findall(r"number (\d\d) about", first)
+    assert "35 bounties" in first and titles == [f"{n:02d}" for n in range(34, 4, -1)]
+    second = re.findall(r"number (\d\d) about", _tab(client, user, "?tab=bounties&page=2"))
+    assert second == [f"{n:02d}" for n in range(4, -1, -1)]
+    active = _tab(client, user, "?tab=bounties&sort=active")
+    assert re.findall(r"number (\d\d) about", active) == ["34", "33"] and "2 bounties" in active

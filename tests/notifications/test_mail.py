@@ -11,9 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from quaestio.notifications import mail as mailing
-from quaestio.notifications import selectors
 from quaestio.notifications.models import MailPreference, Notification
 from quaestio.notifications.services import mail_preferences_set, notify
+from quaestio.posts.models import Post
+from quaestio.tags.preferences import tag_preference_set
+from quaestio.tags.selectors import watched_tag_names
 
 
 @pytest.fixture
@@ -101,30 +103,39 @@ def test_preferences_page_saves_and_refuses_bad_values(client, reader):
     assert MailPreference.objects.get(user=reader).inbox == "immediate"
 
 
-def test_watched_tags_digest_mails_new_questions_once(ask, reader, monkeypatch):
-    """The watched-tags digest lists questions asked since the last one in the watched tags,
-    credits authors and licence, and does not mail a question twice. (tags.TagPreference is
-    not on this branch: the selector that reads it is replaced here by a fixed answer.)"""
-    monkeypatch.setattr(selectors, "watched_tag_names", lambda user_id: ["rome"])
+def test_watched_tags_digest_mails_new_questions_once(ask, reader):
+    """The watched-tags digest lists questions asked since the last one in the tags the reader
+    watches (chosen through the tag page's service), credits authors and licence, and does
+    not mail a question twice; an ignored tag's questions are not in it."""
+    older = ask(title="An older question that creates the tags", tags="rome gaul")
+    Post.objects.filter(id=older.id).update(creation_date=timezone.now() - timedelta(hours=2))
+    tag_preference_set(reader, "rome", "watched")
+    tag_preference_set(reader, "gaul", "ignored")
     mail_preferences_set(reader, inbox="off", watched_tags="daily")
     MailPreference.objects.filter(user=reader).update(
         watched_tags_mailed_through=timezone.now() - timedelta(seconds=1)
     )
     ask(title="How were Roman roads surveyed?", tags="rome")
     ask(title="What did Gauls eat in winter?", tags="gaul")
+    assert watched_tag_names(reader.id) == ["rome"]
     assert mailing.send_watched_tag_digests("weekly") == 0
     assert mailing.send_watched_tag_digests("daily") == 1
     body = mail.outbox[0].body
     assert "Roman roads" in body and "Gauls" not in body and "CC BY-SA" in body
+    assert "older question" not in body
     assert mail.outbox[0].extra_headers["List-Unsubscribe"]
     assert mailing.send_watched_tag_digests("daily") == 0
     assert len(mail.outbox) == 1
 
 
-def test_watched_tags_are_none_without_tag_preferences(reader):
-    """Without the tag-preferences model nobody watches a tag, and the digest sends nothing."""
-    from django.apps import apps
-
-    if "tagpreference" in apps.all_models["tags"]:
-        pytest.skip("tags.TagPreference exists: its own tests cover the watched tags")
-    assert selectors.watched_tag_names(reader.id) == []
+def test_no_watched_tags_no_digest(ask, reader):
+    """A reader who watches no tag (only ignores one) gets no digest."""
+    ask(title="A question that creates the tag", tags="rome")
+    tag_preference_set(reader, "rome", "ignored")
+    mail_preferences_set(reader, inbox="off", watched_tags="daily")
+    MailPreference.objects.filter(user=reader).update(
+        watched_tags_mailed_through=timezone.now() - timedelta(seconds=1)
+    )
+    ask(title="How were Roman roads surveyed?", tags="rome")
+    assert watched_tag_names(reader.id) == []
+    assert mailing.send_watched_tag_digests("daily") == 0 and mail.outbox == []

@@ -30,6 +30,7 @@ from quaestio.reputation import rules as rep_rules
 from quaestio.reputation import services as ledger
 from quaestio.reputation.services import utc_day_bounds
 from quaestio.search import services as search_services
+from quaestio.tags import user_scores
 from quaestio.votes import policies
 from quaestio.votes.models import CommentVote, Vote, VoteType
 
@@ -146,6 +147,7 @@ def _cast(user, post: Post, vote_type: int, now: datetime) -> Vote:
     )
     Post.objects.filter(id=post.id).update(score=F("score") + SCORE_DELTA[vote_type])
     search_services.schedule_score(post.id)
+    user_scores.answer_score_changed(post, SCORE_DELTA[vote_type])
     counter = "up_votes" if vote_type == VoteType.UP_MOD else "down_votes"
     if rep_rules.earns_from_votes(post.owner_id, post.community_owned_date, now):
         moves = rep_rules.vote_moves(
@@ -180,6 +182,7 @@ def _retract(post: Post, vote: Vote) -> None:
     Vote.objects.filter(id=vote.id).delete()
     Post.objects.filter(id=post.id).update(score=F("score") - SCORE_DELTA[vote.vote_type])
     search_services.schedule_score(post.id)
+    user_scores.answer_score_changed(post, -SCORE_DELTA[vote.vote_type])
     ledger.withdraw(vote.id)
     if vote.user_id is not None:
         counter = "up_votes" if vote.vote_type == VoteType.UP_MOD else "down_votes"

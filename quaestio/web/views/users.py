@@ -117,9 +117,9 @@ def _summary_tab(request, user):
         "answer_total": answer_total,
         "questions": questions,
         "question_total": question_total,
-        "tags": tabs.user_tags(user.id)[:SUMMARY_ROWS],
-        "badges": tabs.user_badges(user.id, "recent")[:SUMMARY_ROWS],
-        "bounties": tabs.user_bounties(user.id, "offered", SUMMARY_ROWS),
+        "tags": tabs.user_tags(user.id, "votes", 1, SUMMARY_ROWS)[0],
+        "badges": tabs.user_badges(user.id, "recent", 1, SUMMARY_ROWS)[0],
+        "bounties": tabs.user_bounties(user.id, "offered", 1, SUMMARY_ROWS)[0],
         "reputation": reputation_page(user.id),
         "actions": tabs.user_actions(user.id, "all", None, SUMMARY_ROWS)[0],
     }
@@ -138,19 +138,34 @@ def _posts_tab(post_type: int):
     return read
 
 
+def _paged_tab(request, fetch, key: str, sort: str) -> dict:
+    """A tab of page numbers: `fetch(page, size)` returns the page's rows and the total."""
+    (rows, total), pager = paged(request, lambda page: fetch(page, TAB_PAGE_SIZE), TAB_PAGE_SIZE)
+    return {key: rows, "total": total, "pager": pager, "sort": sort}
+
+
 def _tags_tab(request, user):
-    sort = _choice(request, "sort", ("votes", "name"), "votes")
-    return {"tags": tabs.user_tags(user.id, sort), "sort": sort}
+    sort = _choice(request, "sort", tuple(tabs.TAG_SORTS), "votes")
+    return _paged_tab(
+        request, lambda page, size: tabs.user_tags(user.id, sort, page, size), "tags", sort
+    )
 
 
 def _badges_tab(request, user):
-    sort = _choice(request, "sort", tabs.BADGE_SORTS, "recent")
-    return {"badges": tabs.user_badges(user.id, sort), "sort": sort}
+    sort = _choice(request, "sort", tuple(tabs.BADGE_ORDERS), "recent")
+    return _paged_tab(
+        request, lambda page, size: tabs.user_badges(user.id, sort, page, size), "badges", sort
+    )
 
 
 def _bounties_tab(request, user):
-    which = _choice(request, "sort", ("offered", "active", "earned"), "offered")
-    return {"bounties": tabs.user_bounties(user.id, which), "sort": which}
+    which = _choice(request, "sort", tabs.BOUNTY_FILTERS, "offered")
+    return _paged_tab(
+        request,
+        lambda page, size: tabs.user_bounties(user.id, which, page, size),
+        "bounties",
+        which,
+    )
 
 
 def _reputation_tab(request, user):
