@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         None,
     ),
     "reindex": ("quaestio.search.cli:reindex", "rebuild the search index from the posts", None),
+    "embed": (
+        "quaestio.search.cli:embed",
+        "compute question titles' embeddings for similar questions by meaning",
+        "quaestio.search.cli:embed_arguments",
+    ),
     "recalc-reputation": (
         "quaestio.reputation.commands:recalc_reputation",
         "replay each user's reputation from the events that stand; report and fix differences",
