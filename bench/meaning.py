@@ -16,6 +16,20 @@ Users.xml only) and imported; each question gets a real embedding of one of 2,00
 generated titles (embedding all 100,000 would take ~20 CPU-minutes on this machine and does not
 change what a query costs: the index is an exact product over every row). Then 200 titles ask
 through similar_questions (the ask page's call): p50/p95 wall, and CPU per call.
+
+Figures, 2026-12-07 00:40-01:20 UTC, on the shared 2-core machine at load 17-25 (wall-clock is
+meaningless at that load; CPU seconds are inflated by it too):
+- recall@5, words only → words + meaning (WORD_WEIGHT 0.1) [meaning alone]: beer 5/17 → 13/17
+  [14/17]; bicycles.meta 3/9 → 6/9 [6/9]; coffee.meta (1 link) did not finish in time. Both
+  dumps: 8/26 → 19/26, 2.4x (target 1.5x). WORD_WEIGHT 0 / 0.05 / 0.2 / 0.3 gave 20, 19, 20,
+  20 of 26: one pair of noise.
+- embedding (`embed_all`, two BLAS threads then): 591 titles in 12.2 s CPU (48 per CPU-second),
+  453 in 9.2 s (49). One BLAS thread, 591 beer titles: 7.1 s CPU, 83 per CPU-second, so ~166/s
+  on two free cores with two processes: short of 200/s.
+- ask-time meaning cost (/tmp script: one title embedded + exact top-70 over 100,000 random
+  unit vectors): 43 ms CPU per ask with one BLAS thread, 395 ms with two (spinning threads;
+  meaning.py now sets OPENBLAS_NUM_THREADS=1 by default). The full `latency` run (import of a
+  generated 100,000-question dump, then similar_questions) did not finish before the deadline.
 """
 
 from __future__ import annotations

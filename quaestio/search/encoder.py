@@ -14,9 +14,14 @@ is installed).
 from __future__ import annotations
 
 import json
+import os
 import struct
 from pathlib import Path
 
+# One BLAS thread unless the deployment says otherwise (set before numpy loads): an ask's
+# products are small, and OpenBLAS's second thread spinning for them cost 9x the CPU (395 against
+# 43 ms per ask at 100,000 questions on our shared 2 cores, bench/meaning.py's notes).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 DIMENSIONS = 384

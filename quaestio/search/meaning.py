@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -39,6 +40,10 @@ from django.db import connection, transaction
 from quaestio.core.models import PageGeneration
 from quaestio.posts.models import Post, PostType
 
+# One BLAS thread unless the deployment says otherwise (set before numpy loads): an ask's
+# products are small, and OpenBLAS's second thread spinning for them cost 9x the CPU (395 against
+# 43 ms per ask at 100,000 questions on our shared 2 cores, bench/meaning.py's notes).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 try:  # the `meaning` extra; without it similar questions use words only
     import numpy as np
 except ImportError:  # pragma: no cover - the demo's plain install
