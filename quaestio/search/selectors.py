@@ -18,6 +18,7 @@ from markupsafe import Markup
 from quaestio.accounts.models import User
 from quaestio.accounts.selectors import Card, person_card
 from quaestio.posts.models import Post, PostType, parse_tags
+from quaestio.search import meaning
 from quaestio.search.backends import get_backend
 from quaestio.search.backends.base import PoolRow, SearchBackend
 from quaestio.search.filters import structured_filter
@@ -372,7 +373,8 @@ class RelatedRow:
 
 def similar_questions(title: str, limit: int = 5) -> list[SimilarRow]:
     """Live questions whose titles share the most meaningful words with `title`, the rarer
-    words weighing more (a fixed few queries, see _similar_rows)."""
+    words weighing more (a fixed few queries, see _similar_rows), and, with QUAESTIO_MEANING
+    on, those whose titles mean the same (search/meaning.py)."""
     return [SimilarRow(*row) for row in _similar_rows(title, limit)]
 
 
@@ -395,12 +397,27 @@ def _word_weight(titles_holding: int) -> float:
 
 
 def _similar_rows(title: str, limit: int) -> list[tuple]:
-    """SIMILAR_COLUMNS of the live questions most like `title`: candidates from the engine's
-    bounded read per word (backends' title_probes_sql), scored on their titles. Its cost
-    does not grow with the site: an OR of the title's words over the whole index read every
-    post holding any of them."""
+    """SIMILAR_COLUMNS of the live questions most like `title`: by words (_word_ranked), fused
+    with the nearest by meaning when QUAESTIO_MEANING is on (search/meaning.py)."""
+    if limit <= 0:
+        return []
+    if meaning.enabled():
+        chosen = meaning.fused(title, _word_ranked(title, meaning.FUSION_DEPTH), limit)
+    else:
+        chosen = _word_ranked(title, limit)
+    # Only the chosen few rows whole: parsing every candidate's dates cost more CPU than a
+    # second lookup by primary key.
+    rows = {row[0]: row for row in Post.objects.filter(id__in=chosen).values_list(*SIMILAR_COLUMNS)}
+    return [rows[post_id] for post_id in chosen if post_id in rows]
+
+
+def _word_ranked(title: str, limit: int) -> list[int]:
+    """The ids of the live questions whose titles share the most weighty words with `title`,
+    best first: candidates from the engine's bounded read per word (backends'
+    title_probes_sql), scored on their titles. Its cost does not grow with the site: an OR of
+    the title's words over the whole index read every post holding any of them."""
     tokens = similar_title_tokens(title)
-    if limit <= 0 or not tokens:
+    if not tokens:
         return []
     counts, probes, params = get_backend().title_probes_sql(tokens, SIMILAR_PER_WORD)
     if not probes:
@@ -424,11 +441,7 @@ def _similar_rows(title: str, limit: int) -> list[tuple]:
         shared = set(tokens) & _title_stems(titles[post_id])
         if shared:
             scored.append((sum(weights[t] for t in shared), post_id))
-    chosen = [post_id for _, post_id in sorted(scored, reverse=True)[:limit]]
-    # Only the chosen few rows whole: parsing every candidate's dates cost more CPU than a
-    # second lookup by primary key.
-    rows = {row[0]: row for row in Post.objects.filter(id__in=chosen).values_list(*SIMILAR_COLUMNS)}
-    return [rows[post_id] for post_id in chosen if post_id in rows]
+    return [post_id for _, post_id in sorted(scored, reverse=True)[:limit]]
 
 
 def _candidates_sql(probes: str) -> str:
