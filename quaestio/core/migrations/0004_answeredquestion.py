@@ -29,9 +29,15 @@ def uninstall_new_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # After every migration that rebuilds posts_post on SQLite (posts 0011 adds NOT NULL columns,
+    # which SQLite can only do by copying the table): its final RENAME fails once a trigger on
+    # another table (tags_posttag's here) names posts_post. A later migration that rebuilds a
+    # counted table must drop the counting triggers first and install them again after
+    # (core.site_counts.drop_triggers / install_triggers).
     dependencies = [
         ("core", "0003_page_generation"),
         ("tags", "0004_tag_last_activity"),
+        ("posts", "0011_ai_disclosure"),
     ]
 
     operations = [
