@@ -183,34 +183,42 @@ def erase_user(
 
 
 def _remove_content(user: User, now: datetime) -> tuple[int, int]:
-    """Delete the user's posts and comments, then blank their text and its revisions. Their
-    edits of other people's posts stay: those revisions are the other posts' history."""
+    """Delete the user's posts and comments, then blank their text and its revisions. An
+    account deleted earlier no longer points at its rows: they are the ones credited to its
+    "userN". Their edits of other people's posts stay: those are the other posts' history."""
+    from django.db.models import Q
+
+    from quaestio.accounts.account_settings import placeholder_name
     from quaestio.accounts.models import COMMUNITY_USER_ID
     from quaestio.comments.models import Comment
     from quaestio.moderation.spammer import delete_comments_of, delete_posts_of
     from quaestio.posts.models import Post, PostHistory, PostHistoryType, PostType
+    from quaestio.search.services import schedule_index
     from quaestio.sources.models import PostSource
 
+    name = placeholder_name(user.id)
+    own_posts = Post.objects.filter(
+        Q(owner_id=user.id) | Q(owner__isnull=True, owner_display_name=name)
+    )
+    own_comments = Comment.objects.filter(
+        Q(user_id=user.id) | Q(user__isnull=True, user_display_name=name)
+    )
+    community = User.objects.get(id=COMMUNITY_USER_ID)
+    posts = delete_posts_of(community, own_posts, now, "removed at its author's request")
+    comments = delete_comments_of(own_comments, now)
+    post_ids = list(own_posts.values_list("id", flat=True))
     T = PostHistoryType
     text_revisions = (
         *(T.INITIAL_TITLE, T.INITIAL_BODY, T.EDIT_TITLE, T.EDIT_BODY),
         *(T.ROLLBACK_TITLE, T.ROLLBACK_BODY, T.SUGGESTED_EDIT_APPLIED),
     )
-
-    community = User.objects.get(id=COMMUNITY_USER_ID)
-    posts = delete_posts_of(community, user.id, now, "removed at its author's request")
-    comments = delete_comments_of(user.id, now)
-    own_posts = Post.objects.filter(owner_id=user.id)
-    own_posts.filter(post_type=PostType.QUESTION).update(title=REMOVED_TITLE)
-    own_posts.update(body="", body_markdown="")
-    PostHistory.objects.filter(post__owner_id=user.id, post_history_type__in=text_revisions).update(
+    Post.objects.filter(id__in=post_ids, post_type=PostType.QUESTION).update(title=REMOVED_TITLE)
+    Post.objects.filter(id__in=post_ids).update(body="", body_markdown="")
+    PostHistory.objects.filter(post_id__in=post_ids, post_history_type__in=text_revisions).update(
         text=""
     )
-    Comment.objects.filter(user_id=user.id).update(text="", text_html="")
-    PostSource.objects.filter(post__owner_id=user.id).delete()
-    # Bulk updates send no signals: the search index forgets the blanked text explicitly.
-    from quaestio.search.services import schedule_index
-
-    for post_id in own_posts.values_list("id", flat=True):
+    own_comments.update(text="", text_html="")
+    PostSource.objects.filter(post_id__in=post_ids).delete()
+    for post_id in post_ids:  # bulk updates send no signals: the index forgets the text here
         schedule_index(post_id)
     return posts, comments

@@ -80,8 +80,9 @@ def destroy_locked(
 
     # Votes first, while the posts they are on still stand as they were.
     votes = withdraw_votes(user.id)
-    posts = delete_posts_of(moderator, user.id, now, "spam: account destroyed")
-    comments = delete_comments_of(user.id, now)
+    own_posts = Post.objects.filter(owner_id=user.id)
+    posts = delete_posts_of(moderator, own_posts, now, "spam: account destroyed")
+    comments = delete_comments_of(Comment.objects.filter(user_id=user.id), now)
     name = placeholder_name(user.id)
     Post.objects.filter(owner_id=user.id).update(owner_display_name=name)
     Comment.objects.filter(user_id=user.id).update(user_display_name=name)
@@ -100,15 +101,13 @@ def destroy_locked(
     return outcome
 
 
-def delete_posts_of(actor, user_id: int, now, why: str) -> int:
-    """Delete the user's live questions and answers, as `actor`, with `why` in the history
-    (a destroyed spammer's, an erasure's). Answers first, then questions (a question's
-    deletion takes others' answers with it). Returns how many."""
+def delete_posts_of(actor, posts, now, why: str) -> int:
+    """Delete the live questions and answers among `posts` (a person's), as `actor`, with `why`
+    in the history (a destroyed spammer's, an erasure's). Answers first, then questions (a
+    question's deletion takes others' answers with it). Returns how many."""
     live = (
-        Post.objects.select_for_update()
-        .filter(
-            owner_id=user_id, deletion_date=None, post_type__in=(PostType.ANSWER, PostType.QUESTION)
-        )
+        posts.select_for_update()
+        .filter(deletion_date=None, post_type__in=(PostType.ANSWER, PostType.QUESTION))
         .order_by("-post_type", "id")
     )
     voters = json.dumps({"Voters": [{"Id": actor.id, "DisplayName": actor.display_name}]})
@@ -121,12 +120,11 @@ def delete_posts_of(actor, user_id: int, now, why: str) -> int:
     return count
 
 
-def delete_comments_of(user_id: int, now) -> int:
-    """Remove the user's live comments (the posts' comment counts follow); returns how many."""
+def delete_comments_of(comments, now) -> int:
+    """Remove the live comments among `comments` (a person's; the posts' comment counts
+    follow); returns how many."""
     live = list(
-        Comment.objects.select_for_update()
-        .filter(user_id=user_id, deletion_date=None)
-        .values_list("id", "post_id")
+        comments.select_for_update().filter(deletion_date=None).values_list("id", "post_id")
     )
     for _comment_id, post_id in live:
         Post.objects.filter(id=post_id).update(comment_count=F("comment_count") - 1)
