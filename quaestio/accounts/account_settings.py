@@ -157,21 +157,36 @@ def account_delete(user: User, *, password: str, confirmed: bool) -> str:
             {"confirm": ["required"]},
         )
     _check_password(user, password)
-    from quaestio.comments.services import comments_credit_to_name
-    from quaestio.posts.services import posts_credit_to_name
-    from quaestio.votes.services import comment_votes_withdraw_all, reverse_votes, votes_of_user
-
-    name = placeholder_name(user.id)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(id=user.id)
         if locked.deleted_date is not None:
             raise NotFound("This account is deleted already.")
-        # Votes first, while the posts they are on stand as they were.
-        reverse_votes(votes_of_user(user.id))
-        comment_votes_withdraw_all(user.id)
-        posts_credit_to_name(user.id, name)
-        comments_credit_to_name(user.id, name)
-        _anonymise(locked, name)
+        return delete_account_locked(locked)
+
+
+def withdraw_votes(user_id: int) -> int:
+    """Reverse every vote the user cast (scores and the reputation they moved go back);
+    returns how many. First in a deletion, while the posts voted on stand as they were."""
+    from quaestio.votes.services import comment_votes_withdraw_all, reverse_votes, votes_of_user
+
+    reversed_votes = reverse_votes(votes_of_user(user_id))
+    comment_votes_withdraw_all(user_id)
+    return reversed_votes
+
+
+def delete_account_locked(locked: User, *, votes_withdrawn: bool = False) -> str:
+    """The deletion itself, for a user row the caller locked and checked in its transaction
+    (their own request, or the site owner's erasure): votes withdrawn, posts and comments
+    credited to "userN", the account emptied. Returns that name."""
+    from quaestio.comments.services import comments_credit_to_name
+    from quaestio.posts.services import posts_credit_to_name
+
+    name = placeholder_name(locked.id)
+    if not votes_withdrawn:
+        withdraw_votes(locked.id)
+    posts_credit_to_name(locked.id, name)
+    comments_credit_to_name(locked.id, name)
+    _anonymise(locked, name)
     return name
 
 

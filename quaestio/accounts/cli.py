@@ -38,6 +38,18 @@ def user_arguments(parser: argparse.ArgumentParser) -> None:
         "export", help="write everything the site holds about a user to a zip (a data request)"
     )
     export.add_argument("user", help="id or e-mail address")
+    erase = sub.add_parser(
+        "erase",
+        help="delete a user's account at their request (posts kept as userN's), or with "
+        "--remove-content also remove everything they wrote",
+    )
+    erase.add_argument("user", help="id or e-mail address")
+    erase.add_argument(
+        "--remove-content",
+        action="store_true",
+        help="also delete their posts and comments and blank their text and its revisions",
+    )
+    erase.add_argument("--yes", action="store_true", help="do it (without: say what it would do)")
     export.add_argument("--output", required=True, help="the zip file to write")
 
 
@@ -53,6 +65,7 @@ def user_command(args) -> int:
         "unsuspend": _unsuspend,
         "claim": _claim,
         "export": _export,
+        "erase": _erase,
     }
     try:
         return actions[args.action](args) or 0
@@ -212,4 +225,33 @@ def _export(args) -> int:
     user = _user(args.user)
     target = write_export(user, requested_by=None, target=Path(args.output))
     print(f"Wrote everything held about {user.display_name} (user {user.id}) to {target}.")
+    return 0
+
+
+def _erase(args) -> int:
+    from quaestio.accounts.privacy import erase_user
+    from quaestio.posts.models import Post
+
+    user = _user(args.user)
+    if not args.yes:
+        posts = Post.objects.filter(owner_id=user.id, deletion_date=None).count()
+        what = (
+            f"delete the account and {posts} live posts of {user.display_name} (user {user.id}) "
+            "and blank everything they wrote"
+            if args.remove_content
+            else f"delete the account of {user.display_name} (user {user.id}); its {posts} live "
+            f"posts stay, credited to user{user.id}"
+        )
+        print(f"This would {what}. Run it again with --yes to do it.")
+        return 1
+    done = erase_user(user.id, requested_by=None, remove_content=args.remove_content)
+    removed = (
+        f" {done.posts_removed} posts and {done.comments_removed} comments removed,"
+        if args.remove_content
+        else ""
+    )
+    print(
+        f"Erased user {done.user_id}, now shown as {done.name}:{removed} "
+        f"{done.votes_withdrawn} votes withdrawn. Recorded as a privacy request."
+    )
     return 0

@@ -76,13 +76,13 @@ def destroy_locked(
 ) -> DestroyOutcome:
     """Destroy a user already locked and checked (by spammer_destroy, or the bulk clean-up
     after its preview), inside the caller's transaction."""
-    from quaestio.votes.services import comment_votes_withdraw_all, reverse_votes, votes_of_user
+    from quaestio.accounts.account_settings import withdraw_votes
 
     # Votes first, while the posts they are on still stand as they were.
-    votes = reverse_votes(votes_of_user(user.id))
-    comment_votes_withdraw_all(user.id)
-    posts = _delete_posts(moderator, user.id, now)
-    comments = _delete_comments(user.id, now)
+    votes = withdraw_votes(user.id)
+    own_posts = Post.objects.filter(owner_id=user.id)
+    posts = delete_posts_of(moderator, own_posts, now, "spam: account destroyed")
+    comments = delete_comments_of(Comment.objects.filter(user_id=user.id), now)
     name = placeholder_name(user.id)
     Post.objects.filter(owner_id=user.id).update(owner_display_name=name)
     Comment.objects.filter(user_id=user.id).update(user_display_name=name)
@@ -101,30 +101,30 @@ def destroy_locked(
     return outcome
 
 
-def _delete_posts(moderator, user_id: int, now) -> int:
-    """Answers first, then questions (a question's deletion takes others' answers with it)."""
+def delete_posts_of(actor, posts, now, why: str) -> int:
+    """Delete the live questions and answers among `posts` (a person's), as `actor`, with `why`
+    in the history (a destroyed spammer's, an erasure's). Answers first, then questions (a
+    question's deletion takes others' answers with it). Returns how many."""
     live = (
-        Post.objects.select_for_update()
-        .filter(
-            owner_id=user_id, deletion_date=None, post_type__in=(PostType.ANSWER, PostType.QUESTION)
-        )
+        posts.select_for_update()
+        .filter(deletion_date=None, post_type__in=(PostType.ANSWER, PostType.QUESTION))
         .order_by("-post_type", "id")
     )
-    voters = json.dumps({"Voters": [{"Id": moderator.id, "DisplayName": moderator.display_name}]})
+    voters = json.dumps({"Voters": [{"Id": actor.id, "DisplayName": actor.display_name}]})
     count = 0
     for post in list(live):
         if post.parent_id:
             post.parent = Post.objects.select_for_update().get(id=post.parent_id)
-        apply_deletion(post, moderator, now, voters, "spam: account destroyed")
+        apply_deletion(post, actor, now, voters, why)
         count += 1
     return count
 
 
-def _delete_comments(user_id: int, now) -> int:
+def delete_comments_of(comments, now) -> int:
+    """Remove the live comments among `comments` (a person's; the posts' comment counts
+    follow); returns how many."""
     live = list(
-        Comment.objects.select_for_update()
-        .filter(user_id=user_id, deletion_date=None)
-        .values_list("id", "post_id")
+        comments.select_for_update().filter(deletion_date=None).values_list("id", "post_id")
     )
     for _comment_id, post_id in live:
         Post.objects.filter(id=post_id).update(comment_count=F("comment_count") - 1)
