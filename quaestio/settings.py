@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "quaestio.accounts.middleware.AuthenticationMiddleware",
     "quaestio.accounts.middleware.RecordAddressMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "quaestio.accounts.middleware.UnconfiguredProviderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -46,3 +46,23 @@ class RecordAddressMiddleware:
 
             record_address(user.id, client_address(request))
         return response
+
+
+class UnconfiguredProviderMiddleware:
+    """allauth serves every provider's routes (/accounts/github/login/ …) whether or not the
+    site configured that provider, and an unconfigured one raises SocialApp.DoesNotExist: a
+    page that does not exist here, so a 404, not a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.socialaccount.models import SocialApp
+        from django.http import Http404
+
+        if isinstance(exception, SocialApp.DoesNotExist):
+            raise Http404("No such sign-in provider on this site.") from exception
+        return None

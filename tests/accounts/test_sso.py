@@ -291,3 +291,12 @@ def test_deleting_the_account_drops_its_linked_logins(client, oidc):
     # The same provider account now signs up afresh, as a new person.
     through_provider(Client(), oidc, identity())
     assert SocialAccount.objects.get().user_id != user_id
+
+
+@pytest.mark.django_db
+def test_a_provider_the_site_did_not_configure_is_not_found():
+    from django.test import Client
+
+    client = Client()
+    for url in ("/accounts/github/login/", "/accounts/github/login/callback/"):
+        assert client.get(url).status_code == 404

@@ -93,6 +93,10 @@ def wipe_site() -> None:
     """Empty every table a dump fills, as a fresh data directory would be (Community too)."""
     with connection.cursor() as cursor:
         for table in (
+            # Rows derived from the posts and users (every table that points at them).
+            "sources_postsource",
+            "linkcheck_postlink",
+            "tags_usertagscore",
             "tags_posttag",
             "dumps_dumpextra",
             "dumps_dumpimport",
