@@ -41,7 +41,7 @@ def _fail(fields: dict[str, list[str]]) -> None:
         raise ValidationFailed(next(iter(fields.values()))[0], fields)
 
 
-def _display_name_errors(name: str) -> list[str]:
+def display_name_errors(name: str) -> list[str]:
     if not DISPLAY_NAME_MIN <= len(name) <= DISPLAY_NAME_MAX:
         return [
             f"Display name must be {DISPLAY_NAME_MIN} to {DISPLAY_NAME_MAX} characters; "
@@ -70,7 +70,7 @@ def signup_request(*, display_name: str, email: str, password: str, site_root: s
     """
     display_name = " ".join((display_name or "").split())
     email = (email or "").strip().lower()
-    fields = {"display_name": _display_name_errors(display_name), "email": email_errors(email)}
+    fields = {"display_name": display_name_errors(display_name), "email": email_errors(email)}
     probe = User(display_name=display_name, email=email)
     try:
         validate_password(password or "", probe)
@@ -175,7 +175,7 @@ def profile_update(
     about_me = (about_me or "").replace("\r\n", "\n")
     _fail(
         {
-            "display_name": _display_name_errors(display_name),
+            "display_name": display_name_errors(display_name),
             "about_me": [f"About me is limited to {ABOUT_ME_MAX} characters."]
             if len(about_me) > ABOUT_ME_MAX
             else [],

@@ -257,7 +257,7 @@ def provider_delete(app_id: int) -> None:
 
 def display_name_from(data: dict, fallback: str) -> str:
     """A name that passes our sign-up's rules, from the provider's profile fields."""
-    from quaestio.accounts.services import DISPLAY_NAME_MAX, DISPLAY_NAME_MIN, _display_name_errors
+    from quaestio.accounts.services import DISPLAY_NAME_MAX, DISPLAY_NAME_MIN, display_name_errors
 
     for candidate in (
         data.get("name"),
@@ -266,6 +266,6 @@ def display_name_from(data: dict, fallback: str) -> str:
     ):
         name = " ".join(str(candidate or "").split())
         name = re.sub(r"[<>\"']", "", name).lstrip("@").strip()[:DISPLAY_NAME_MAX].strip()
-        if len(name) >= DISPLAY_NAME_MIN and not _display_name_errors(name):
+        if len(name) >= DISPLAY_NAME_MIN and not display_name_errors(name):
             return name
     return fallback
