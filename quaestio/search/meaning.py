@@ -231,8 +231,9 @@ class _Index:
         self.reset()
 
     def reset(self) -> None:
-        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self.ids = np.zeros(0, dtype=np.int64)
+        # Without numpy (the demo's plain install) meaning is off and the index stays unused.
+        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float32) if np is not None else None
+        self.ids = np.zeros(0, dtype=np.int64) if np is not None else None
         self.rows: dict[int, int] = {}
         self.size = 0
         self.version = 0
