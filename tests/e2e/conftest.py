@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,38 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {process.returncode}: {process.stdout.read()}"
-            )
+            output = process.stdout.read() if process.stdout else "(not kept)"
+            raise RuntimeError(f"the server exited with {process.returncode}: {output}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"the server did not answer on {url} within {seconds} s")
+
+
+@contextmanager
+def quaestio_serve(env: dict[str, str], *, live: bool = False, seconds: float = 120):
+    """`quaestio serve` (one worker) on a free port for a data directory already set up in
+    `env`: its address while the block runs, once it answers (and its live-updates process,
+    with `live`). Generous: a loaded 2-core machine takes most of a minute to start it."""
+    port = free_port()
+    command = [sys.executable, "-m", "quaestio.cli", "serve", "--port", str(port)]
+    waits = [f"http://127.0.0.1:{port}/"]
+    if live:
+        live_port = free_port()
+        command += ["--live-port", str(live_port)]
+        waits.append(f"http://127.0.0.1:{live_port}/live/status.json")
+    process = subprocess.Popen(
+        [*command, "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        for url in waits:
+            _wait_for(url, process, seconds)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import quaestio_serve
 from tests.e2e.signing_in import PASSWORD, log_in
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,28 +100,8 @@ def site(tmp_path_factory):
     env = _environment(data_dir)
     subprocess.run([*QUAESTIO, "setup"], env=env, check=True, timeout=300)
     ids = json.loads(_shell(env, SETUP).strip().splitlines()[-1])
-    port, live_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [*QUAESTIO, "serve", "--port", str(port), "--live-port", str(live_port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    for address in (base + "/", f"http://127.0.0.1:{live_port}/live/status.json"):
-        while True:
-            try:
-                urllib.request.urlopen(address, timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    process.kill()
-                    pytest.fail("quaestio serve did not start")
-                time.sleep(0.3)
-    yield base, env, ids
-    process.terminate()
-    process.wait(timeout=30)
+    with quaestio_serve(env, live=True) as base:
+        yield base, env, ids
 
 
 def _shot(page, name: str) -> None:

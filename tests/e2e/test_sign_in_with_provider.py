@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
 from tests.accounts.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import quaestio_serve
 from tests.e2e.test_writing_flow import QUAESTIO, _environment, _shell, _shot
 
 pytestmark = [pytest.mark.e2e]
@@ -37,27 +35,8 @@ def site(tmp_path_factory):
             ]
         )
         subprocess.run([*QUAESTIO, "setup"], env=env, check=True, timeout=300)
-        port = free_port()
-        process = subprocess.Popen(
-            [*QUAESTIO, "serve", "--port", str(port), "--workers", "1"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    process.kill()
-                    pytest.fail("quaestio serve did not start")
-                time.sleep(0.3)
-        yield base, env, idp
-        process.terminate()
-        process.wait(timeout=20)
+        with quaestio_serve(env) as base:
+            yield base, env, idp
 
 
 def test_log_in_through_the_provider(site, browser):

@@ -11,13 +11,11 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import quaestio_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -55,27 +53,8 @@ def server(tmp_path_factory):
     subprocess.run([*QUAESTIO, "setup"], env=env, check=True, timeout=300)
     # Signing up gives 1 reputation, too little to create tags: the site starts with one.
     _shell(env, "from quaestio.tags.models import Tag; Tag.objects.create(name='roman-army')")
-    port = free_port()
-    process = subprocess.Popen(
-        [*QUAESTIO, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("quaestio serve did not start")
-            time.sleep(0.3)
-    yield base, env
-    process.terminate()
-    process.wait(timeout=20)
+    with quaestio_serve(env) as base:
+        yield base, env
 
 
 def _shot(page, name: str) -> None:
