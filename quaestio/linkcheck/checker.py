@@ -7,21 +7,17 @@ and GET only when HEAD is refused, a GET read only up to `max_bytes`, timeouts o
 operation and on the whole request.
 
 Safe (the checker fetches URLs anyone can write in a post, so it must not become a way to probe
-the site's own network): the host is resolved and *every* address checked with `ipaddress`; a
-private, loopback, link-local, multicast, reserved or unspecified address is refused unless
-QUAESTIO_LINKCHECK_ALLOW_PRIVATE is on, or the address is in QUAESTIO_LINKCHECK_ALLOW_NETWORKS
-(tests' loopback servers, or a site whose links point into its intranet).
-The connection is then made to the address that was checked, not to a second resolution, so a
-host cannot answer the check with a public address and the connection with a private one.
-Redirects are followed by hand, each hop checked the same way.
+the site's own network): every request goes through core/outbound.py, which checks every
+address the host resolves to and connects to the checked one. Private addresses are refused
+unless QUAESTIO_LINKCHECK_ALLOW_PRIVATE is on, or the address is in
+QUAESTIO_LINKCHECK_ALLOW_NETWORKS (tests' loopback servers, or a site whose links point into its
+intranet). Redirects are followed by hand, each hop checked the same way.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
-import socket
-import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from django.conf import settings
+
+from quaestio.core.outbound import Refused, default_port, pinned_connection, request_target
 
 OK = "ok"
 FAILED = "failed"
@@ -53,10 +51,6 @@ class Outcome:
     truncated: bool = False  # the GET stopped reading at max_bytes
 
 
-class Refused(Exception):
-    """The address is not one the checker may contact."""
-
-
 @dataclass
 class _Response:
     status: int
@@ -67,52 +61,6 @@ class _Response:
 
 def user_agent() -> str:
     return f"{AGENT_TOKEN}/1 (+{settings.SITE_URL})"
-
-
-def address_allowed(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (
-        ip.is_multicast or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-    )
-
-
-def vetted_address(host: str, port: int, allow_private: bool, networks: tuple = ()) -> str:
-    """The address to connect to, after checking every address the host resolves to; the
-    `networks` are allowed even when private (a test's loopback server)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as error:
-        raise ConnectionError(f"{host} cannot be resolved ({error})") from error
-    addresses = [info[4][0] for info in infos]
-    if not addresses:
-        raise ConnectionError(f"{host} cannot be resolved")
-    if not allow_private:
-        for address in addresses:
-            ip = ipaddress.ip_address(address.split("%")[0])
-            if not address_allowed(address) and not any(ip in net for net in networks):
-                raise Refused(f"{host} resolves to a private or local address ({address})")
-    return addresses[0]
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 @dataclass
@@ -158,16 +106,11 @@ class Checker:
     def request(self, method: str, url: str, read_cap: int = 0) -> _Response:
         """One request, no redirect followed; the body read up to `read_cap` bytes."""
         parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ValueError("not an http or https URL")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = vetted_address(parts.hostname, port, self.allow_private, self.allowed_networks)
-        self._wait_for(f"{parts.hostname}:{port}")
-        kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        connection = kind(parts.hostname, port, address, self.timeout)
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
+        connection = pinned_connection(
+            parts, self.timeout, self.allow_private, self.allowed_networks
+        )
+        self._wait_for(f"{parts.hostname}:{default_port(parts)}")
+        target = request_target(parts)
         deadline = self.clock() + self.timeout * 3  # a trickle of bytes cannot hold the run
         try:
             connection.request(
@@ -213,8 +156,7 @@ class Checker:
                 parser.parse(response.body.decode("utf-8", "replace").splitlines())
                 delay = parser.crawl_delay(AGENT_TOKEN)
                 if delay:
-                    port = parts.port or (443 if parts.scheme == "https" else 80)
-                    key = f"{parts.hostname}:{port}"
+                    key = f"{parts.hostname}:{default_port(parts)}"
                     self._crawl_delay[key] = min(float(delay), MAX_CRAWL_DELAY)
         self._robots[origin] = parser
         return parser

@@ -16,7 +16,8 @@ from urllib.parse import quote, urlsplit
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from quaestio.linkcheck.checker import Checker, Refused
+from quaestio.core.outbound import Refused
+from quaestio.linkcheck.checker import Checker
 
 ANSWER_MAX_BYTES = 64 * 1024
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from quaestio.linkcheck.checker import FAILED, OK, SKIPPED, Checker, address_allowed
+from quaestio.core.outbound import address_allowed
+from quaestio.linkcheck.checker import FAILED, OK, SKIPPED, Checker
 from tests.linkcheck.conftest import HUGE_BYTES
 
 

@@ -92,24 +92,41 @@ def test_backfill_reads_html_when_the_markdown_is_unknown(db):
 
 
 def test_import_fills_the_sources_of_imported_posts(db, tmp_path, quiet):
-    """The importer reads each post's sources: from its Markdown (latest body revision), or
-    from its HTML when the dump has no body revision for it."""
+    """The importer reads each imported post's sources from the HTML its page shows (the
+    dump's Body): links, DOIs, ISBNs and works; the Markdown derived from history is the
+    editor's starting point and is not read again."""
     files = {name: list(rows) for name, rows in MINIMAL.items()}
-    files["PostHistory"] = [
-        '<row Id="1" PostHistoryTypeId="2" PostId="1" RevisionGUID="a17002a0-00b0-417b-a404-0d8864bbbca5" '
-        'CreationDate="2014-01-21T20:26:05.383" UserId="7" '
-        'Text="What are hops? See doi:10.1000/182 and [a](https://www.hops.example/a)" />'
-    ]
+    files["Posts"][0] = files["Posts"][0].replace(
+        'Body="&lt;p&gt;What are hops?&lt;/p&gt;&#xA;"',
+        'Body="&lt;p&gt;What are hops? See doi:10.1000/182 and '
+        '&lt;a href=&quot;https://www.hops.example/a&quot;&gt;a&lt;/a&gt;&lt;/p&gt;"',
+    )
     files["Posts"][1] = files["Posts"][1].replace(
         'Body="&lt;p&gt;Flowers.&lt;/p&gt;&#xA;"',
         'Body="&lt;p&gt;&lt;a href=&quot;https://flowers.example/&quot;&gt;Flowers&lt;/a&gt;.&lt;/p&gt;"',
     )
+    assert files["Posts"] != MINIMAL["Posts"]
     import_dump(write_dump(tmp_path / "d", files), out=quiet)
     assert _kinds(1) == ["url", "doi"]
     assert list(PostSource.objects.filter(post_id=2).values_list("domain", flat=True)) == [
         "flowers.example"
     ]
     assert "sources: 3 kept from 2 posts" in quiet.getvalue()
+
+
+def test_backfill_in_worker_processes_keeps_order_and_checkpoint(db):
+    """With two worker processes reading the sources, every post gets its rows and the
+    checkpoint ends at the last post, as with one."""
+    posts = _posts(7, markdown="See [x](https://example.org/p) and doi:10.1000/182")
+    assert backfill(batch=2, workers=2) == (7, 14)
+    for post in posts:
+        rows = PostSource.objects.filter(post=post).order_by("position")
+        assert [(s.kind, s.value) for s in rows] == [
+            ("url", "https://example.org/p"),
+            ("doi", "10.1000/182"),
+        ]
+    state = SourcesBackfill.objects.get(id=1)
+    assert state.finished and state.last_post_id == max(p.id for p in posts)
 
 
 @pytest.fixture

@@ -208,6 +208,44 @@ def test_private_and_odd_addresses_are_refused_unless_allowed(owner, settings):
         services.webhook_create(owner, "http://127.0.0.1:9/x", ["question.created"], "json")
 
 
+def test_a_delivery_goes_to_the_address_that_was_checked(receiver, owner, monkeypatch):
+    """The host is resolved once per delivery and the request goes to that checked address: a
+    host whose second answer differs (DNS rebinding: public for the check, private for the
+    connection) cannot steer the request. Here the first answer is the receiver; any later one
+    names a port where nothing listens, so a second resolution would fail the delivery."""
+    import socket
+
+    port = receiver.server.server_address[1]
+    real = socket.getaddrinfo
+    answers = []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "hook.example":
+            return real(host, *args, **kwargs)
+        answers.append(host)
+        target = ("127.0.0.1", port) if len(answers) % 2 else ("127.0.0.2", 9)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", target)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    hook = services.webhook_create(
+        owner, f"http://hook.example:{port}/hook", ["question.created"], "json"
+    )
+    answers.clear()
+    assert services.send_test(owner, hook.id) == DeliveryState.DELIVERED
+    assert len(receiver.requests) == 1 and len(answers) == 1
+
+
+def test_a_hook_whose_host_turns_private_is_refused_at_delivery(receiver, owner, settings):
+    """A hook saved while private addresses were allowed is checked again when it is sent:
+    once they are not, nothing reaches the private address and the log says why."""
+    hook = services.webhook_create(owner, receiver.url, ["question.created"], "json")
+    settings.QUAESTIO_WEBHOOKS_ALLOW_PRIVATE = False
+    services.send_test(owner, hook.id)
+    row = WebhookDelivery.objects.get(webhook=hook)
+    assert receiver.requests == []
+    assert "private or local address" in row.last_error
+
+
 def test_only_the_site_owner_manages_webhooks(receiver, owner, make_user):
     """Moderators and users get 403 on the page and from the service; anonymous visitors are
     sent to log in; a form without its CSRF token is refused; the owner adds a hook by form
