@@ -19,7 +19,8 @@ from quaestio.linkcheck.checker import FAILED, OK, Checker, Outcome
 from quaestio.linkcheck.models import URL_MAX, Link, LinkCheck, LinkScanMark, PostLink
 from quaestio.posts.models import Post, PostType
 from quaestio.posts.thread_version import thread_changed
-from quaestio.sources.extract import URL, sources_of
+from quaestio.sources.extract import URL
+from quaestio.sources.models import PostSource
 
 SCAN_BATCH = 500
 
@@ -28,15 +29,20 @@ def url_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def post_urls(post: Post) -> dict[str, str]:
-    """The post's outbound URLs and their hosts, read from its Markdown; an imported post whose
-    Markdown is unknown is read from its HTML, whose links markdown-it reads as raw HTML."""
-    text = post.body_markdown or post.body
-    return {
-        s.value: s.domain
-        for s in sources_of(text)
-        if s.kind == URL and len(s.value) <= URL_MAX and s.domain
-    }
+def posts_urls(post_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each post's outbound URLs and their hosts, in reading order: its kept sources
+    (sources.PostSource), which every body write replaces in its own transaction and the dump
+    importer and `quaestio backfill-sources` fill, so no body is parsed again here."""
+    urls: dict[int, dict[str, str]] = {post_id: {} for post_id in post_ids}
+    kept = (
+        PostSource.objects.filter(post_id__in=post_ids, kind=URL)
+        .order_by("post_id", "position")
+        .values_list("post_id", "value", "domain")
+    )
+    for post_id, url, host in kept:
+        if len(url) <= URL_MAX and host:
+            urls[post_id][url] = host
+    return urls
 
 
 def _links_for(urls: dict[str, str]) -> dict[str, int]:
@@ -59,11 +65,14 @@ def post_links_sync(post_ids: Iterable[int]) -> int:
     Deleted posts keep theirs (pages and the checker leave deleted posts out), so an undeletion
     needs nothing."""
     written = 0
-    posts = Post.objects.filter(
-        id__in=list(post_ids), post_type__in=(PostType.QUESTION, PostType.ANSWER)
-    ).only("id", "body", "body_markdown")
+    posts = list(
+        Post.objects.filter(
+            id__in=list(post_ids), post_type__in=(PostType.QUESTION, PostType.ANSWER)
+        ).only("id")
+    )
+    urls_of = posts_urls([post.id for post in posts])
     for post in posts:
-        urls = post_urls(post)
+        urls = urls_of[post.id]
         with transaction.atomic():
             link_ids = set(_links_for(urls).values())
             kept = set(PostLink.objects.filter(post=post).values_list("link_id", flat=True))

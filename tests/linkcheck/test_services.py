@@ -9,6 +9,7 @@ import pytest
 from quaestio.linkcheck.checker import FAILED, OK, SKIPPED, Outcome
 from quaestio.linkcheck.models import Link, LinkCheck, PostLink
 from quaestio.linkcheck.services import check_record, post_links_sync, posts_scan
+from quaestio.posts.services import post_edit
 from quaestio.posts.thread_version import thread_version
 
 DAY0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ def linked(ask):
     return question
 
 
-def test_a_posts_links_are_read_from_its_markdown(linked):
+def test_a_posts_links_are_read_from_its_kept_sources(linked):
     urls = set(PostLink.objects.filter(post=linked).values_list("link__url", flat=True))
     assert urls == {"http://example.org/a", "https://example.com/b"}
     assert set(Link.objects.values_list("host", flat=True)) == {"example.org", "example.com"}
@@ -34,8 +35,8 @@ def test_an_edit_replaces_the_links_and_shares_rows(linked, ask):
     other = ask(title="Another question about rivers", body="Also http://example.org/a here.")
     post_links_sync([other.id])
     assert Link.objects.filter(url="http://example.org/a").count() == 1
-    linked.body_markdown = "Only [one](http://example.org/c) now, quite long enough to pass."
-    linked.save(update_fields=["body_markdown"])
+    body = "Only [one](http://example.org/c) now, quite long enough to pass the check."
+    post_edit(linked.owner, linked.id, title=linked.title, body=body, tags="rome")
     post_links_sync([linked.id])
     assert list(PostLink.objects.filter(post=linked).values_list("link__url", flat=True)) == [
         "http://example.org/c"
