@@ -40,6 +40,7 @@ SHALLOW_USER_COLUMNS = (
     "gold_badges",
     "silver_badges",
     "bronze_badges",
+    "suspended_until",  # a suspended user's reputation shows as 1, as on the site's pages
 )
 
 

@@ -17,6 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
+from quaestio.accounts.policies import displayed_reputation
 from quaestio.api.filters import Filter
 from quaestio.comments.models import Comment
 from quaestio.core import links
@@ -142,7 +143,7 @@ def shallow_user(out: Out, user: User | None, fallback_name: str = "") -> dict:
             "user_id": user.id,
             "account_id": user.account_id or user.id,
             "display_name": user.display_name,
-            "reputation": user.reputation,
+            "reputation": displayed_reputation(user),
             "user_type": user_type(user),
             "profile_image": profile_image(out, user),
             "link": user_link(out, user.id, user.display_name),
@@ -422,7 +423,7 @@ def user(out: Out, row: User, extra: dict) -> dict:
         "user_id": row.id,
         "account_id": row.account_id or row.id,
         "display_name": row.display_name,
-        "reputation": row.reputation,
+        "reputation": displayed_reputation(row),
         "user_type": user_type(row),
         "badge_counts": badge_counts(row),
         "creation_date": epoch(row.creation_date),

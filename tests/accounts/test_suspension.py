@@ -109,6 +109,22 @@ def test_reputation_shows_as_one_while_the_ledger_keeps_the_sum(moderator, make_
     assert displayed_reputation(user, later) == 4321
 
 
+def test_the_api_shows_a_suspended_users_reputation_as_the_pages_do(moderator, make_user, ask):
+    """/2.3/users/{id} and a question's owner say 1 while the suspension lasts, as the
+    site's pages do; the real total comes back when it ends."""
+    user = make_user(reputation=4321)
+    question = ask(user)
+    _suspended(moderator, user)
+    client = Client()
+    [item] = client.get(f"/2.3/users/{user.id}?site=x").json()["items"]
+    assert item["reputation"] == 1
+    [asked] = client.get(f"/2.3/questions/{question.id}?site=x").json()["items"]
+    assert asked["owner"]["reputation"] == 1
+    moderating.user_unsuspend(moderator, user.id)
+    [item] = client.get(f"/2.3/users/{user.id}?site=x").json()["items"]
+    assert item["reputation"] == 4321
+
+
 def test_the_suspension_ends_by_itself_when_its_date_passes(moderator, make_user, ask):
     """No job: once the date passes the policies allow writing again."""
     user = _suspended(moderator, make_user(reputation=200))
