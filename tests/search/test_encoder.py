@@ -12,6 +12,7 @@ import pytest
 from quaestio.posts.models import Post, PostType
 from quaestio.search import meaning
 from quaestio.search.models import TitleVector
+from tests.dumps.conftest import generated  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.skipif(
     not meaning.model_installed(),
@@ -84,3 +85,21 @@ def test_embed_workers_setting(settings):
     assert meaning.embed_workers() == 3
     settings.QUAESTIO_EMBED_WORKERS = 0
     assert meaning.embed_workers() >= 1
+
+
+@pytest.mark.django_db
+def test_import_embeds_the_imported_titles_in_workers(generated, settings, monkeypatch, capsys):  # noqa: F811
+    """`quaestio import-dump` with QUAESTIO_MEANING=on embeds every imported question's title
+    through the worker processes, with a progress bar and the rate; answers get none."""
+    from quaestio.cli import main
+
+    settings.QUAESTIO_MEANING = "on"
+    settings.QUAESTIO_EMBED_WORKERS = 2
+    monkeypatch.setattr(meaning, "EMBED_BATCH", 8)  # 30 questions: four batches for two workers
+    assert main(["import-dump", str(generated)]) == 0
+    out = capsys.readouterr()
+    questions = set(Post.objects.filter(post_type=PostType.QUESTION).values_list("id", flat=True))
+    assert len(questions) == 30
+    assert set(TitleVector.objects.values_list("post_id", flat=True)) == questions
+    assert "Embedded 30 titles" in out.out and "in worker processes" in out.out
+    assert "30/30 questions" in out.err
