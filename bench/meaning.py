@@ -1,8 +1,11 @@
 """Similar questions by meaning (quaestio/search/meaning.py): recall on real duplicates, the
 embedding throughput, and the ask-time latency at 100,000 questions.
 
-    .venv/bin/python bench/meaning.py recall  [--data /tmp/meaning-bench]
-    .venv/bin/python bench/meaning.py latency [--data /tmp/meaning-bench] [--questions 100000]
+    .venv/bin/python bench/meaning.py recall  [--data /tmp/meaning-bench] [--only DUMP]
+    .venv/bin/python bench/meaning.py latency [--data ...] [--questions 100000] [--postgres URL]
+    .venv/bin/python bench/meaning.py encode  [--before COMMIT]
+    .venv/bin/python bench/meaning.py embedding [--workers N]
+    .venv/bin/python bench/meaning.py ask [--questions 100000]
 
 recall: for each dump in ../shared/data/se-dumps, a fresh SQLite site under --data imports it
 (`quaestio import-dump`'s code), embeds every question title (`quaestio embed`'s code, timed:
@@ -17,19 +20,37 @@ generated titles (embedding all 100,000 would take ~20 CPU-minutes on this machi
 change what a query costs: the index is an exact product over every row). Then 200 titles ask
 through similar_questions (the ask page's call): p50/p95 wall, and CPU per call.
 
-Figures, 2026-12-07 00:40-01:20 UTC, on the shared 2-core machine at load 17-25 (wall-clock is
-meaningless at that load; CPU seconds are inflated by it too):
-- recall@5, words only → words + meaning (WORD_WEIGHT 0.1) [meaning alone]: beer 5/17 → 13/17
-  [14/17]; bicycles.meta 3/9 → 6/9 [6/9]; coffee.meta (1 link) did not finish in time. Both
-  dumps: 8/26 → 19/26, 2.4x (target 1.5x). WORD_WEIGHT 0 / 0.05 / 0.2 / 0.3 gave 20, 19, 20,
-  20 of 26: one pair of noise.
-- embedding (`embed_all`, two BLAS threads then): 591 titles in 12.2 s CPU (48 per CPU-second),
-  453 in 9.2 s (49). One BLAS thread, 591 beer titles: 7.1 s CPU, 83 per CPU-second, so ~166/s
-  on two free cores with two processes: short of 200/s.
-- ask-time meaning cost (/tmp script: one title embedded + exact top-70 over 100,000 random
-  unit vectors): 43 ms CPU per ask with one BLAS thread, 395 ms with two (spinning threads;
-  meaning.py now sets OPENBLAS_NUM_THREADS=1 by default). The full `latency` run (import of a
-  generated 100,000-question dump, then similar_questions) did not finish before the deadline.
+encode: the encoder of --before (default 060c6e3, before the float32 fix) and this tree's,
+in one process, alternating, on every dump's titles: CPU per title and the lowest cosine between
+their vectors. embedding: `embed_all` (`quaestio embed --all`) on the beer site with one
+process, then with --workers worker processes: wall, and the CPU of this process and of the
+workers. ask: the meaning half of an ask (the title's encode, the exact top-k over --questions
+vectors in the process's index, the word candidates' cosines), without a database.
+
+Figures, 2026-12-07 04:20-05:30 UTC, on the shared 2-core machine (AMD EPYC) at load 15-25
+while the lead's benchmarks ran: wall-clock is meaningless there, so CPU seconds are the figure
+(and are themselves inflated by the contention).
+- The encoder ran in float64 after the first attention (np.sqrt of an int is a float64 scalar,
+  which NEP 50 lets win): every product after it was a double-precision one and cast the
+  weights on each call. In float32 with in-place residuals, layer norms and the query scale
+  folded into the weights (`encode`, load 16.6): 1,127 titles, 12.26 → 5.33 ms CPU per
+  title (82 → 188 per CPU-second, 2.30x), lowest cosine between the two 0.9999999.
+- embedding, 591 beer titles (`embedding`, load 19.5): one process 6.67 ms CPU per title (150
+  per CPU-second, the DB writes included); two workers 7.94 ms (126), their start (each loads the
+  model) included: on 591 titles it weighs; on a large site it does not. Wall 16/s
+  and 18/s at that load. At ~5 ms per title, two free cores give ~400/s (not measured: the
+  machine was never free).
+- ask (`ask`, 100,000 vectors, load 17.6): 27.0 ms CPU per ask: the title's encode 13.1 ms (one
+  title reads all 42 MB of weights for ~13 tokens), the exact top-70 13.8 ms (the 150 MB
+  matrix read once: memory-bound; float16 with a cast per chunk cost 98 ms), cosines 0.1 ms.
+  Wall p50 152, p95 206 ms at that load.
+- latency (the full run, import of a generated 100,000-question dump then similar_questions):
+  killed after 41 minutes (5.7 CPU-minutes) still importing; not measured on either database.
+- recall@5 (00:40 UTC run), words only → words + meaning (WORD_WEIGHT 0.1) [meaning alone]:
+  beer 5/17 → 13/17 [14/17]; bicycles.meta 3/9 → 6/9 [6/9]. Both dumps: 8/26 → 19/26, 2.4x
+  (target 1.5x). WORD_WEIGHT 0 / 0.05 / 0.2 / 0.3 gave 20, 19, 20, 20 of 26.
+  coffee.meta (`recall --only coffee.meta.stackexchange.com`, 05:03 UTC, load 24): its one pair
+  0/1 → 1/1 [0/1]. All three dumps: 8/27 → 20/27, 2.5x.
 """
 
 from __future__ import annotations
@@ -129,6 +150,8 @@ def child_recall(folder: str, data: str) -> None:
 
 def recall(args) -> None:
     for folder in sorted(p for p in DUMPS.iterdir() if p.is_dir()):
+        if args.only and folder.name != args.only:
+            continue
         data = str(Path(args.data) / folder.name)
         out = subprocess.run(
             [sys.executable, __file__, "child-recall", str(folder), data],
@@ -386,6 +409,7 @@ def main() -> None:
         help="latency on this PostgreSQL database (its site is reused if it has questions)",
     )
     parser.add_argument("--before", default="060c6e3", help="encode: the commit to compare")
+    parser.add_argument("--only", help="recall: this dump only (its folder's name)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="embedding")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
