@@ -1,8 +1,11 @@
 """Similar questions by meaning (quaestio/search/meaning.py): recall on real duplicates, the
 embedding throughput, and the ask-time latency at 100,000 questions.
 
-    .venv/bin/python bench/meaning.py recall  [--data /tmp/meaning-bench]
-    .venv/bin/python bench/meaning.py latency [--data /tmp/meaning-bench] [--questions 100000]
+    .venv/bin/python bench/meaning.py recall  [--data /tmp/meaning-bench] [--only DUMP]
+    .venv/bin/python bench/meaning.py latency [--data ...] [--questions 100000] [--postgres URL]
+    .venv/bin/python bench/meaning.py encode  [--before COMMIT]
+    .venv/bin/python bench/meaning.py embedding [--workers N]
+    .venv/bin/python bench/meaning.py ask [--questions 100000]
 
 recall: for each dump in ../shared/data/se-dumps, a fresh SQLite site under --data imports it
 (`quaestio import-dump`'s code), embeds every question title (`quaestio embed`'s code, timed:
@@ -17,19 +20,37 @@ generated titles (embedding all 100,000 would take ~20 CPU-minutes on this machi
 change what a query costs: the index is an exact product over every row). Then 200 titles ask
 through similar_questions (the ask page's call): p50/p95 wall, and CPU per call.
 
-Figures, 2026-12-07 00:40-01:20 UTC, on the shared 2-core machine at load 17-25 (wall-clock is
-meaningless at that load; CPU seconds are inflated by it too):
-- recall@5, words only → words + meaning (WORD_WEIGHT 0.1) [meaning alone]: beer 5/17 → 13/17
-  [14/17]; bicycles.meta 3/9 → 6/9 [6/9]; coffee.meta (1 link) did not finish in time. Both
-  dumps: 8/26 → 19/26, 2.4x (target 1.5x). WORD_WEIGHT 0 / 0.05 / 0.2 / 0.3 gave 20, 19, 20,
-  20 of 26: one pair of noise.
-- embedding (`embed_all`, two BLAS threads then): 591 titles in 12.2 s CPU (48 per CPU-second),
-  453 in 9.2 s (49). One BLAS thread, 591 beer titles: 7.1 s CPU, 83 per CPU-second, so ~166/s
-  on two free cores with two processes: short of 200/s.
-- ask-time meaning cost (/tmp script: one title embedded + exact top-70 over 100,000 random
-  unit vectors): 43 ms CPU per ask with one BLAS thread, 395 ms with two (spinning threads;
-  meaning.py now sets OPENBLAS_NUM_THREADS=1 by default). The full `latency` run (import of a
-  generated 100,000-question dump, then similar_questions) did not finish before the deadline.
+encode: the encoder of --before (default 060c6e3, before the float32 fix) and this tree's,
+in one process, alternating, on every dump's titles: CPU per title and the lowest cosine between
+their vectors. embedding: `embed_all` (`quaestio embed --all`) on the beer site with one
+process, then with --workers worker processes: wall, and the CPU of this process and of the
+workers. ask: the meaning half of an ask (the title's encode, the exact top-k over --questions
+vectors in the process's index, the word candidates' cosines), without a database.
+
+Figures, 2026-12-07 04:20-05:30 UTC, on the shared 2-core machine (AMD EPYC) at load 15-25
+while the lead's benchmarks ran: wall-clock is meaningless there, so CPU seconds are the figure
+(and are themselves inflated by the contention).
+- The encoder ran in float64 after the first attention (np.sqrt of an int is a float64 scalar,
+  which NEP 50 lets win): every product after it was a double-precision one and cast the
+  weights on each call. In float32 with in-place residuals, layer norms and the query scale
+  folded into the weights (`encode`, load 16.6): 1,127 titles, 12.26 → 5.33 ms CPU per
+  title (82 → 188 per CPU-second, 2.30x), lowest cosine between the two 0.9999999.
+- embedding, 591 beer titles (`embedding`, load 19.5): one process 6.67 ms CPU per title (150
+  per CPU-second, the DB writes included); two workers 7.94 ms (126), their start (each loads the
+  model) included: on 591 titles it weighs; on a large site it does not. Wall 16/s
+  and 18/s at that load. At ~5 ms per title, two free cores give ~400/s (not measured: the
+  machine was never free).
+- ask (`ask`, 100,000 vectors, load 17.6): 27.0 ms CPU per ask: the title's encode 13.1 ms (one
+  title reads all 42 MB of weights for ~13 tokens), the exact top-70 13.8 ms (the 150 MB
+  matrix read once: memory-bound; float16 with a cast per chunk cost 98 ms), cosines 0.1 ms.
+  Wall p50 152, p95 206 ms at that load.
+- latency (the full run, import of a generated 100,000-question dump then similar_questions):
+  killed after 41 minutes (5.7 CPU-minutes) still importing; not measured on either database.
+- recall@5 (00:40 UTC run), words only → words + meaning (WORD_WEIGHT 0.1) [meaning alone]:
+  beer 5/17 → 13/17 [14/17]; bicycles.meta 3/9 → 6/9 [6/9]. Both dumps: 8/26 → 19/26, 2.4x
+  (target 1.5x). WORD_WEIGHT 0 / 0.05 / 0.2 / 0.3 gave 20, 19, 20, 20 of 26.
+  coffee.meta (`recall --only coffee.meta.stackexchange.com`, 05:03 UTC, load 24): its one pair
+  0/1 → 1/1 [0/1]. All three dumps: 8/27 → 20/27, 2.5x.
 """
 
 from __future__ import annotations
@@ -44,13 +65,25 @@ import sys
 import time
 from pathlib import Path
 
+# As search/encoder.py does, before numpy loads (here: `encode` imports it first).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
-DUMPS = ROOT.parent / "shared" / "data" / "se-dumps"
+# ../shared from the main checkout, ../../shared from a worktree under wt/.
+DUMPS = (
+    next(
+        (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "data"
+    / "se-dumps"
+)
 
 
 def _setup(data: str) -> None:
     os.environ["QUAESTIO_DATA_DIR"] = data
     os.environ.pop("DATABASE_URL", None)
+    if os.environ.get("MEANING_BENCH_DATABASE_URL"):  # latency --postgres
+        os.environ["DATABASE_URL"] = os.environ["MEANING_BENCH_DATABASE_URL"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
     import django
 
@@ -117,6 +150,8 @@ def child_recall(folder: str, data: str) -> None:
 
 def recall(args) -> None:
     for folder in sorted(p for p in DUMPS.iterdir() if p.is_dir()):
+        if args.only and folder.name != args.only:
+            continue
         data = str(Path(args.data) / folder.name)
         out = subprocess.run(
             [sys.executable, __file__, "child-recall", str(folder), data],
@@ -136,6 +171,158 @@ def recall(args) -> None:
             f"({emb['titles'] / emb['wall_s'] if emb['wall_s'] else 0:.0f}/s wall, "
             f"{emb['titles'] / emb['cpu_s'] if emb['cpu_s'] else 0:.0f} per CPU-second)"
         )
+
+
+def _dump_titles() -> list[str]:
+    import html
+
+    titles = []
+    for folder in sorted(p for p in DUMPS.iterdir() if p.is_dir()):
+        text = (folder / "Posts.xml").read_text(encoding="utf-8-sig")
+        titles += [html.unescape(t) for t in re.findall(r' Title="([^"]*)"', text)]
+    return titles
+
+
+def _encoder_at(commit: str):
+    """The Encoder class of search/encoder.py as it was at `commit`."""
+    import importlib.util
+    import tempfile
+
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{commit}:quaestio/search/encoder.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / f"encoder_{commit}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Encoder
+
+
+def encode(args) -> None:
+    """Both encoders in this one process, alternating, three rounds each: CPU seconds."""
+    import numpy as np
+
+    from quaestio.search.encoder import Encoder
+
+    titles = _dump_titles()
+    encoders = {f"before ({args.before})": _encoder_at(args.before)(), "now": Encoder()}
+    cpu = {name: [] for name in encoders}
+    vectors = {}
+    for _ in range(3):
+        for name, encoder in encoders.items():
+            started = time.process_time()
+            vectors[name] = encoder.encode(titles)
+            cpu[name].append(time.process_time() - started)
+    before, now = (statistics.median(cpu[name]) for name in encoders)
+    print(f"{len(titles)} titles of the dumps, one BLAS thread, median of 3 rounds:")
+    for name in encoders:
+        seconds = statistics.median(cpu[name])
+        print(
+            f"  {name}: {seconds:.2f} s CPU, {1000 * seconds / len(titles):.2f} ms CPU per title, "
+            f"{len(titles) / seconds:.0f} titles per CPU-second"
+        )
+    first, second = vectors.values()
+    cosine = (first.astype(np.float64) * second).sum(axis=1)
+    print(f"  now / before: {before / now:.2f}x the titles per CPU-second")
+    print(f"  lowest cosine between their vectors: {cosine.min():.7f}")
+
+
+def child_embed(folder: str, data: str, workers: int) -> None:
+    """`quaestio embed --all`'s code on an imported dump: wall and the CPU of every process."""
+    import resource
+
+    _setup(data)
+    from quaestio.dumps.importer import import_dump
+    from quaestio.posts.models import Post
+    from quaestio.search import meaning
+
+    if not Post.objects.exists():
+        import_dump(folder, out=open(os.devnull, "w"))
+    usage = lambda who: resource.getrusage(who)  # noqa: E731
+    here, children = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
+    wall = time.monotonic()
+    count = meaning.embed_all(everything=True, workers=workers)
+    wall = time.monotonic() - wall
+    cpu = lambda a, b: (b.ru_utime + b.ru_stime) - (a.ru_utime + a.ru_stime)  # noqa: E731
+    parent = cpu(here, usage(resource.RUSAGE_SELF))
+    workers_cpu = cpu(children, usage(resource.RUSAGE_CHILDREN))
+    print(
+        json.dumps(
+            {
+                "titles": count,
+                "wall_s": round(wall, 2),
+                "parent_cpu_s": round(parent, 2),
+                "workers_cpu_s": round(workers_cpu, 2),
+            }
+        )
+    )
+
+
+def embedding(args) -> None:
+    """embed_all on the beer site (the largest dump), in this process and with workers."""
+    folder = DUMPS / "beer.stackexchange.com"
+    data = str(Path(args.data) / f"embed-{folder.name}")
+    for workers in (1, args.workers):
+        out = subprocess.run(
+            [sys.executable, __file__, "child-embed", str(folder), data, str(workers)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QUAESTIO_MEANING": "on"},
+        ).stdout
+        f = json.loads(out.strip().splitlines()[-1])
+        cpu = f["parent_cpu_s"] + f["workers_cpu_s"]
+        print(
+            f"{folder.name}, workers={workers}: {f['titles']} titles in {f['wall_s']} s wall "
+            f"({f['titles'] / f['wall_s']:.0f}/s) at load {os.getloadavg()[0]:.1f}; CPU "
+            f"{f['parent_cpu_s']} s here + {f['workers_cpu_s']} s in workers "
+            f"({1000 * cpu / f['titles']:.2f} ms per title, {f['titles'] / cpu:.0f} per CPU-s)"
+        )
+
+
+def ask(args) -> None:
+    """The meaning half of an ask at --questions vectors, without a database: the title's
+    encode, the exact top-k product over the process's float32 index (search/meaning.py's
+    _Index, filled with real embeddings of the dumps' titles, repeated), and the word
+    candidates' cosines; CPU and wall per ask, each part's CPU."""
+    _setup(str(Path(args.data) / "ask"))
+    import numpy as np
+
+    from quaestio.search import meaning
+
+    titles = _dump_titles()
+    distinct = meaning.embed(titles)
+    rng = np.random.default_rng(1)
+    picked = distinct[rng.integers(0, len(distinct), args.questions)]
+    blobs = [meaning._to_bytes(v) for v in picked]
+    index = meaning._Index()
+    index._apply(list(zip(range(1, args.questions + 1), blobs, strict=True)))
+    asks = titles[:: max(1, len(titles) // 200)][:200]
+    meaning.embed(asks[:5])
+    parts = {"encode": 0.0, "top-k": 0.0, "cosines": 0.0}
+    walls = []
+    for title in asks:
+        began, cpu = time.perf_counter(), time.process_time()
+        vector = meaning.embed([title])[0]
+        parts["encode"] += time.process_time() - cpu
+        cpu = time.process_time()
+        index.nearest(vector, 2 * meaning.FUSION_DEPTH + 10, 0.5)
+        parts["top-k"] += time.process_time() - cpu
+        cpu = time.process_time()
+        index.cosines(vector, list(range(1, meaning.FUSION_DEPTH + 1)))
+        parts["cosines"] += time.process_time() - cpu
+        walls.append((time.perf_counter() - began) * 1000)
+    walls.sort()
+    per_ask = {name: round(1000 * s / len(asks), 2) for name, s in parts.items()}
+    print(
+        f"{args.questions:,} vectors, {len(asks)} asks: CPU ms per ask {per_ask} "
+        f"(total {sum(per_ask.values()):.1f}); wall p50 {statistics.median(walls):.1f} ms, "
+        f"p95 {walls[int(len(walls) * 0.95) - 1]:.1f} ms at load {os.getloadavg()[0]:.1f}"
+    )
 
 
 def child_latency(data: str, questions: int) -> None:
@@ -192,13 +379,16 @@ def child_latency(data: str, questions: int) -> None:
 
 def latency(args) -> None:
     data = str(Path(args.data) / f"latency-{args.questions}")
+    env = dict(os.environ)
+    if args.postgres:
+        env["MEANING_BENCH_DATABASE_URL"] = args.postgres
     for mode in ("off", "on"):
         out = subprocess.run(
             [sys.executable, __file__, "child-latency", data, str(args.questions)],
             check=True,
             capture_output=True,
             text=True,
-            env={**os.environ, "QUAESTIO_MEANING": mode},
+            env={**env, "QUAESTIO_MEANING": mode},
         ).stdout
         print(f"QUAESTIO_MEANING={mode}: {out.strip().splitlines()[-1]}")
 
@@ -208,13 +398,29 @@ def main() -> None:
         return child_recall(sys.argv[2], sys.argv[3])
     if len(sys.argv) > 1 and sys.argv[1] == "child-latency":
         return child_latency(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) > 1 and sys.argv[1] == "child-embed":
+        return child_embed(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("recall", "latency"))
+    parser.add_argument("what", choices=("recall", "latency", "encode", "embedding", "ask"))
     parser.add_argument("--data", default="/tmp/meaning-bench")
     parser.add_argument("--questions", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres",
+        help="latency on this PostgreSQL database (its site is reused if it has questions)",
+    )
+    parser.add_argument("--before", default="060c6e3", help="encode: the commit to compare")
+    parser.add_argument("--only", help="recall: this dump only (its folder's name)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="embedding")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
-    (recall if args.what == "recall" else latency)(args)
+    modes = {
+        "recall": recall,
+        "latency": latency,
+        "encode": encode,
+        "embedding": embedding,
+        "ask": ask,
+    }
+    modes[args.what](args)
 
 
 if __name__ == "__main__":

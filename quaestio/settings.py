@@ -317,6 +317,9 @@ QUAESTIO_FLAG_AGING_DAYS = env_int("QUAESTIO_FLAG_AGING_DAYS", 0)
 # only. Suggestions by meaning must be at least this alike (cosine of the titles' embeddings).
 QUAESTIO_MEANING = env_str("QUAESTIO_MEANING", "off")
 QUAESTIO_MEANING_MIN_SIMILARITY = float(env_str("QUAESTIO_MEANING_MIN_SIMILARITY", "0.5"))
+# Processes `quaestio embed` and an import's embedding encode titles in (0: one per core; 1:
+# in the command's own process).
+QUAESTIO_EMBED_WORKERS = env_int("QUAESTIO_EMBED_WORKERS", 0)
 # Close and reopen votes one user may cast per UTC day (spec §7.2: "SO: 50 per day").
 QUAESTIO_CLOSE_VOTES_PER_DAY = env_int("QUAESTIO_CLOSE_VOTES_PER_DAY", 50)
 # Answers to a community wiki question are community wiki (spec §5.3, rule 3, unverified).

@@ -134,12 +134,12 @@ def import_dump(args) -> int:
 def embed_imported_titles() -> None:
     """With similar questions by meaning on, the imported questions' title vectors (after the
     import's transaction: a failure here leaves the import whole; `quaestio embed` resumes)."""
-    from quaestio.core.progress import progress_bar
     from quaestio.search import meaning
+    from quaestio.search.cli import embed_with_report
 
     if meaning.enabled():
         print("Embedding the imported question titles…", flush=True)
-        meaning.embed_all(progress=progress_bar("questions"))
+        embed_with_report()
 
 
 def export_dump(args) -> int:

@@ -25,6 +25,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 DIMENSIONS = 384
+HEADS = 12
 MAX_TOKENS = 64  # titles are at most 150 characters: ~40 word pieces
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
@@ -55,10 +56,16 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    variance = np.mean(centred * centred, axis=-1, keepdims=True)
-    return centred / np.sqrt(variance + 1e-12) * weight + bias
+    """In place: the residual sums it normalises are temporaries of the layer."""
+    x -= x.mean(axis=-1, keepdims=True)
+    variance = np.einsum("...d,...d->...", x, x)[..., None]
+    variance *= 1.0 / x.shape[-1]
+    variance += 1e-12
+    np.sqrt(variance, out=variance)
+    x /= variance
+    x *= weight
+    x += bias
+    return x
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -91,6 +98,11 @@ class _Layer:
         names = ("attention.self.query", "attention.self.key", "attention.self.value")
         self.qkv = np.concatenate([w(n) for n in names], axis=1)  # one product for all three
         self.qkv_bias = np.concatenate([b(n) for n in names])
+        # Attention divides the queries' scores by sqrt(head width): done once here, on the
+        # query weights and bias, rather than on every score matrix.
+        scale = np.float32(1.0 / np.sqrt(DIMENSIONS // HEADS))
+        self.qkv[:, :DIMENSIONS] *= scale
+        self.qkv_bias[:DIMENSIONS] *= scale
         self.out, self.out_bias = w("attention.output.dense"), b("attention.output.dense")
         self.ln1 = (g("attention.output.LayerNorm"), b("attention.output.LayerNorm"))
         self.up, self.up_bias = w("intermediate.dense"), b("intermediate.dense")
@@ -100,8 +112,6 @@ class _Layer:
 
 class Encoder:
     """Titles in, unit vectors (float32, DIMENSIONS wide) out."""
-
-    heads = 12
 
     def __init__(self, folder: Path | None = None):
         from tokenizers import Tokenizer
@@ -118,7 +128,7 @@ class Encoder:
         self.ln = (f32("embeddings.LayerNorm.weight"), f32("embeddings.LayerNorm.bias"))
         self.layers = [_Layer(t, f"encoder.layer.{i}") for i in range(6)]
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """One unit vector per text. Texts are batched by length so padding costs little."""
         encodings = self.tokenizer.encode_batch([text or "" for text in texts])
         ids = [e.ids for e in encodings]
@@ -126,7 +136,10 @@ class Encoder:
         result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
-            result[chosen] = self._batch([ids[i] for i in chosen])
+            # GELU's exp overflows to inf for very negative inputs, whose output is then the
+            # right 0: not worth a warning.
+            with np.errstate(over="ignore"):
+                result[chosen] = self._batch([ids[i] for i in chosen])
         return result
 
     def _batch(self, ids: list[list[int]]) -> np.ndarray:
@@ -136,10 +149,12 @@ class Encoder:
         for i, row in enumerate(ids):
             tokens[i, : len(row)] = row
             mask[i, : len(row)] = 1.0
-        x = self.words[tokens] + self.positions[:width] + self.token_type
+        x = self.words[tokens]
+        x += self.positions[:width]
+        x += self.token_type
         x = _layer_norm(x, *self.ln)
         # Padded keys get -inf-like scores: a softmax gives them no weight.
-        blocked = ((1.0 - mask) * -1e9)[:, None, None, :]
+        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self.layers:
             x = self._layer(x, layer, blocked)
         summed = np.einsum("bt,btd->bd", mask, x)
@@ -148,20 +163,95 @@ class Encoder:
         return pooled / np.maximum(norms, 1e-12)
 
     def _layer(self, x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
+        """One transformer layer, all in float32: a float64 scalar anywhere here (numpy's
+        np.sqrt of an int is one) turns every product after it into a float64 one, which ran
+        at half the speed and cast the weights on each call. Temporaries are reused in place."""
         batch, width, _ = x.shape
-        head = DIMENSIONS // self.heads
-        qkv = x.reshape(-1, DIMENSIONS) @ layer.qkv + layer.qkv_bias
-        qkv = qkv.reshape(batch, width, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
+        head = DIMENSIONS // HEADS
+        flat = x.reshape(-1, DIMENSIONS)
+        qkv = flat @ layer.qkv  # the queries come pre-scaled by 1/sqrt(head): see _Layer
+        qkv += layer.qkv_bias
+        qkv = qkv.reshape(batch, width, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]  # (batch, heads, width, head)
-        scores = (q @ k.transpose(0, 1, 3, 2)) * (1.0 / np.sqrt(head)) + blocked
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores += blocked
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(-1, DIMENSIONS)
-        attended = context @ layer.out + layer.out_bias
-        x = _layer_norm(attended.reshape(x.shape) + x, *layer.ln1)
-        hidden = x.reshape(-1, DIMENSIONS) @ layer.up
+        attended = context @ layer.out
+        attended += layer.out_bias
+        attended += flat
+        x = _layer_norm(attended, *layer.ln1)
+        hidden = x @ layer.up
         hidden += layer.up_bias
         _gelu(hidden)
-        out = (hidden @ layer.down + layer.down_bias).reshape(x.shape)
-        return _layer_norm(out + x, *layer.ln2)
+        out = hidden @ layer.down
+        out += layer.down_bias
+        out += x
+        return _layer_norm(out, *layer.ln2).reshape(batch, width, DIMENSIONS)
+
+
+# --- encoding in worker processes ----------------------------------------------------------------
+# One process encodes ~200 titles per CPU-second (the products are ~80% of it and run on one
+# BLAS thread), so a backfill uses every core through processes. They are started with spawn,
+# not fork: a forked child would share the parent's database connection (and the tokenizer's
+# thread pool); these import only this module, load the encoder once and return vectors.
+
+_worker_encoder: Encoder | None = None
+
+
+def _start_worker() -> None:
+    global _worker_encoder
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one thread per worker: the cores are taken
+    _worker_encoder = Encoder()
+
+
+def _encode_in_worker(texts: list[str]) -> np.ndarray:
+    return _worker_encoder.encode(texts)
+
+
+class EncoderPool:
+    """Batches of texts encoded by `workers` spawned processes, handed back in the order given.
+
+    At most two batches per worker are in flight, so memory stays flat however many batches
+    the caller's iterator yields (it is read lazily, as the results come back)."""
+
+    def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+        )
+
+    def __enter__(self) -> EncoderPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        # An error or an interrupt in the caller: drop the batches not started yet.
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def encode_in_order(self, batches):
+        """(batch, vectors) for each (tag, texts) batch, in the order of `batches`; the tag
+        (the caller's ids, say) travels with the batch and never leaves this process."""
+        from collections import deque
+
+        pending = deque()
+        batches = iter(batches)
+        for tag, texts in batches:
+            pending.append((tag, self.executor.submit(_encode_in_worker, texts)))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            tag, future = pending.popleft()
+            vectors = future.result()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(
+                    (following[0], self.executor.submit(_encode_in_worker, following[1]))
+                )
+            yield tag, vectors

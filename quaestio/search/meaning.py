@@ -187,9 +187,15 @@ def remove_questions(post_ids: Iterable[int]) -> None:
     _write([(int(i), "", b"") for i in post_ids])
 
 
-def embed_all(progress: Progress | None = None, everything: bool = False) -> int:
+def embed_all(
+    progress: Progress | None = None, everything: bool = False, workers: int | None = None
+) -> int:
     """Embed every question without a vector of this model (every question with
-    everything=True), EMBED_BATCH titles per transaction; returns how many were embedded."""
+    everything=True), EMBED_BATCH titles per transaction, in id order (an interrupted run
+    resumes where it stopped); returns how many were embedded.
+
+    `workers` (default QUAESTIO_EMBED_WORKERS, the number of cores) processes encode the
+    titles while this one reads them and writes the vectors; 1 encodes here."""
     from quaestio.search.models import TitleVector
 
     questions = Post.objects.filter(post_type=PostType.QUESTION)
@@ -197,22 +203,52 @@ def embed_all(progress: Progress | None = None, everything: bool = False) -> int
         done = TitleVector.objects.filter(model=MODEL_NAME).exclude(digest="")
         questions = questions.exclude(id__in=done.values("post_id"))
     total = questions.count()
-    embedded, last_id = 0, 0
-    while True:
-        batch = list(
-            questions.filter(id__gt=last_id).order_by("id").values_list("id", "title")[:EMBED_BATCH]
-        )
-        if not batch:
-            break
-        vectors = embed([title for _, title in batch])
+    if workers is None:
+        workers = embed_workers()
+    batches = _title_batches(questions)
+    embedded = 0
+    for batch, vectors in _encoded(batches, min(workers, -(-total // EMBED_BATCH))):
         _write([(i, digest(t), _to_bytes(vectors[n])) for n, (i, t) in enumerate(batch)])
         embedded += len(batch)
-        last_id = batch[-1][0]
         if progress:
             progress(embedded, total)
     if progress and total == 0:
         progress(0, 0)
     return embedded
+
+
+def embed_workers() -> int:
+    """QUAESTIO_EMBED_WORKERS, or the number of cores this process may use."""
+    configured = getattr(settings, "QUAESTIO_EMBED_WORKERS", 0)
+    if configured >= 1:
+        return configured
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _title_batches(questions) -> Iterable[list[tuple[int, str]]]:
+    """(id, title) of the questions, EMBED_BATCH at a time in id order, read as asked for."""
+    last_id = 0
+    while True:
+        batch = list(
+            questions.filter(id__gt=last_id).order_by("id").values_list("id", "title")[:EMBED_BATCH]
+        )
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1][0]
+
+
+def _encoded(batches, workers: int) -> Iterable[tuple[list[tuple[int, str]], np.ndarray]]:
+    """(batch, its titles' vectors): by worker processes when there are two or more batches
+    for them, here otherwise (starting a worker costs about a second: the model's load)."""
+    if workers < 2:
+        for batch in batches:
+            yield batch, embed([title for _, title in batch])
+        return
+    from quaestio.search.encoder import EncoderPool
+
+    with EncoderPool(workers) as pool:
+        yield from pool.encode_in_order((batch, [t for _, t in batch]) for batch in batches)
 
 
 def _to_bytes(vector: np.ndarray) -> bytes:
