@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
@@ -8,7 +9,13 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from quaestio.core.page_generation import migrated, migrating, watch_page_writes
+
+        pre_migrate.connect(migrating, sender=self)
         post_migrate.connect(_settle_site_counts, sender=self)
+        post_migrate.connect(migrated, sender=self)
+        # Every write to what the cached pages show moves the page generation, whoever makes it.
+        connection_created.connect(watch_page_writes, dispatch_uid="quaestio.watch_page_writes")
 
 
 def _settle_site_counts(using="default", **kwargs) -> None:

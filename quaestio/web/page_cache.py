@@ -1,10 +1,11 @@
 """The anonymous page cache: load shedding for visitors, as Discourse's anonymous cache.
 
-A visitor without a session (no cookie but, at most, the CSRF one) asking for a question page,
+A visitor without a signed-in user (no cookie but, at most, the CSRF one and a session holding no
+user and no flash message, as Discourse and Stack Exchange count them) asking for a question page,
 the home page, /questions or a tag's list gets the bytes another visitor's request rendered,
 from Redis when the site has it, else from the shared cache table (core/shared_cache.py), so
-the demo needs no Redis. A hit costs one indexed read (the page generation) and one cache read:
-no session, no user, no thread query, no template.
+the demo needs no Redis. A hit costs one indexed read (the page generation) and one cache read (and
+the session's read, for a visitor who has one): no user, no thread query, no template.
 
 Exact, not only timed: the key holds the page generation (core/page_generation.py), which every
 write that changes what these pages show bumps as it commits, before it answers. The generation
@@ -15,7 +16,9 @@ TTL (QUAESTIO_PAGE_CACHE_SECONDS) only bounds how old a relative time ("asked 5 
 the view count (views do not bump the generation, as on Stack Exchange) can get, and lets old
 generations' pages expire.
 
-Never cached: a signed-in user or any session (a session cookie skips the cache entirely), a
+Never served from the cache: a session with a user id in it (signed in, or a stale sign-in
+Django will refuse), a pending flash message, any other cookie. Never stored: what a request
+with a session cookie rendered (it is served to them, but only cookie-less renders are kept), a
 response that sets a cookie (a page that put a CSRF token in a form sets the CSRF cookie, so
 pages with forms are never stored), a response that is not a plain 200, that varies on more than
 the cookie, or that says private/no-store; a query with parameters the pages do not read (so a
@@ -25,6 +28,7 @@ cache-busting parameter renders as usual and stores nothing). QUAESTIO_PAGE_CACH
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import caches
@@ -58,7 +62,9 @@ class AnonymousPageCacheMiddleware:
             return _response_from(entry)
         request.page_cache = "miss"
         response = self.get_response(request)
-        if _storable(request, response):
+        # Only a visitor with no session stores: a page rendered with one might, some day, show
+        # something of it. One with a session but no user is only served what others stored.
+        if not _has_session_cookie(request) and _storable(request, response):
             store.set(key, _entry_of(response), settings.QUAESTIO_PAGE_CACHE_SECONDS)
         return response
 
@@ -67,8 +73,13 @@ def _cacheable_page(request):
     """The resolved page when this request may be answered from the cache, else None."""
     if not settings.QUAESTIO_PAGE_CACHE or request.method != "GET":
         return None
-    if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME} or "HTTP_AUTHORIZATION" in request.META:
-        return None  # a session (signed in or not) or anything else a page might read
+    if "HTTP_AUTHORIZATION" in request.META:
+        return None
+    cookies = set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}
+    if cookies - {settings.SESSION_COOKIE_NAME}:
+        return None  # a pending flash message, or anything else a page might read
+    if cookies and not _session_is_anonymous(request.COOKIES[settings.SESSION_COOKIE_NAME]):
+        return None
     if set(request.GET) - READ_PARAMETERS:
         return None
     try:
@@ -76,6 +87,21 @@ def _cacheable_page(request):
     except Resolver404:
         return None
     return page if page.url_name in CACHED_PAGES else None
+
+
+def _has_session_cookie(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _session_is_anonymous(session_key: str) -> bool:
+    """Whether the session holds nothing a page shows: no signed-in user (valid or not: Django
+    decides that later, so any user id renders as usual) and no flash message waiting in it.
+    What else a visitor's session holds (a sign-in flow's state, where to go after logging in)
+    is on no cached page. An unknown or expired key loads as an empty session: a visitor."""
+    from django.contrib.auth import SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return SESSION_KEY not in session and "_messages" not in session
 
 
 def _key(request, generation: int) -> str:

@@ -23,8 +23,9 @@ def test_new_post_is_searchable_after_commit_not_before(db, django_capture_on_co
             post_type=PostType.QUESTION, title="Aqueducts of Segovia", body="<p>Stone arches.</p>"
         )
     assert found("aqueducts") == set()
-    assert len(callbacks) == 1
-    callbacks[0]()
+    # What the commit runs: the indexing, and the page generation's bump.
+    for callback in callbacks:
+        callback()
     assert found("aqueducts") == {post.id}
 
 
