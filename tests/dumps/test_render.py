@@ -50,3 +50,17 @@ def test_the_common_forms_take_the_shortcut():
     text = "@BrewerNone see `code` and *this* or **that** at http://example.com/11 (really)."
     assert fast_comment_html(text) == render_comment(text)
     assert fast_comment_html(text).count("<") == 10
+
+
+def test_plain_words_take_the_one_match_shortcut():
+    """A comment of plain words alone is its text with spaces collapsed (one regex match);
+    a hazard in any word still sends it to the renderer."""
+    text = "  Thanks,\tthat's  right (I think) - e.g. café 3.14!\r\n"
+    assert (
+        fast_comment_html(text)
+        == render_comment(text)
+        == "Thanks, that's right (I think) - e.g. café 3.14!"
+    )
+    assert fast_comment_html("see www example") is None
+    assert fast_comment_html("a -- b") is None
+    assert fast_comment_html("") == render_comment("") == ""

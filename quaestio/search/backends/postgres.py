@@ -42,6 +42,9 @@ from quaestio.search.plan import COLUMNS, All, Excluding, Node, Phrase, Prefix
 from quaestio.search.text import Document
 
 TABLE = "search_document"
+# Pair hashes met by bulk loads in this process (bulk_row, bulk_load), bounded: see
+# postgres_document.BULK_PAIRS_LIMIT. The live site's upserts hash their few pairs afresh.
+_BULK_PAIRS: dict[tuple[str, str], int] = {}
 INDEX = "search_document_gin"
 TAGS_INDEX = "search_document_tags"
 # The table itself is made by migrations 0002 and 0003; bulk_load drops and rebuilds the indexes.
@@ -234,7 +237,7 @@ class PostgresBackend(SearchBackend):
         return (
             document.post_id,
             tsvector_literal(document),
-            pairs_literal(pair_hashes(document)),
+            pairs_literal(pair_hashes(document, _BULK_PAIRS)),
         )
 
     def finish_bulk_load(self, low: int, high: int) -> None:
@@ -318,7 +321,7 @@ class PostgresBackend(SearchBackend):
                             (
                                 document.post_id,
                                 tsvector_literal(document, lexemes),
-                                pairs_literal(pair_hashes(document)),
+                                pairs_literal(pair_hashes(document, _BULK_PAIRS)),
                                 "{" + ",".join(map(str, tags)) + "}",
                                 created,
                             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 
 from quaestio.search.text import SEPARATOR, Document
 
@@ -79,42 +80,69 @@ def tsvector_literal(document: Document, facts: list[str] = ()) -> str:
     words also under TITLE_MARK; then, without positions, the post's id blocks and `facts`
     (lexemes of its creation date and score, see postgres_facts).
 
-    Written for speed (an import builds one per post, about 40% of the per-post Python work on
-    PostgreSQL before): label strings made once, lexemes quoted in one pass when none needs
-    escaping. tests/search/test_tsvector_literal.py holds it equal to the plain form."""
+    Written for speed (an import builds one per post in its parsing process, the busiest of
+    its processes on PostgreSQL): label strings made once, a field that fits in them labelled
+    by zipping its tokens with a slice of the labels (no per-token position arithmetic),
+    positions beyond MAX_POSITIONS_PER_WORD cut once at the end rather than tested per token,
+    lexemes quoted in one pass when none needs escaping. tests/search/test_tsvector_literal.py
+    holds it equal to the plain form."""
     positions: dict[str, list[str]] = {}
+    get = positions.get
     position = 1
-    for weight, tokens in (
-        ("A", document.title),
-        ("B", document.body),
-        ("C", document.code),
-        ("D", document.url),
-    ):
-        labels = _POSITION_LABELS[weight]
-        for token in tokens:
-            if token != SEPARATOR:
-                if position < LABELLED_POSITIONS:
-                    label = labels[position]
+    labels = _POSITION_LABELS["A"]
+    for token in document.title:  # each title word twice: itself and marked
+        if token != SEPARATOR:
+            label = labels[position] if position < LABELLED_POSITIONS else _label(position, "A")
+            for lexeme in (token, TITLE_MARK + token):
+                found = get(lexeme)
+                if found is None:
+                    positions[lexeme] = [label]
                 else:
-                    label = f"{min(position, MAX_POSITION)}{weight}"
-                lexemes = (token, TITLE_MARK + token) if weight == "A" else (token,)
-                for lexeme in lexemes:
-                    found = positions.get(lexeme)
-                    if found is None:
-                        positions[lexeme] = [label]
-                    elif len(found) < MAX_POSITIONS_PER_WORD:
-                        found.append(label)
-            position += 1
-        position += FIELD_GAP
+                    found.append(label)
+        position += 1
+    position += FIELD_GAP
+    for weight, tokens in (("B", document.body), ("C", document.code), ("D", document.url)):
+        end = position + len(tokens)
+        if end <= LABELLED_POSITIONS:
+            field_labels = _POSITION_LABELS[weight][position:end]
+        else:
+            field_labels = [_label(at, weight) for at in range(position, end)]
+        # A SEPARATOR gets its positions like a word and is taken out below: one test fewer
+        # per token (only the url field holds separators).
+        for label, token in zip(field_labels, tokens, strict=True):
+            found = get(token)
+            if found is None:
+                positions[token] = [label]
+            else:
+                found.append(label)
+        position = end + FIELD_GAP
+    positions.pop(SEPARATOR, None)
+    # PostgreSQL keeps a lexeme's first MAX_POSITIONS_PER_WORD positions.
+    most = MAX_POSITIONS_PER_WORD
     if _NEEDS_ESCAPE.search("".join(positions)):
         words = " ".join(
-            [f"{quoted_lexeme(token)}:{','.join(p)}" for token, p in positions.items()]
+            [
+                f"{quoted_lexeme(token)}:{','.join(p if len(p) <= most else p[:most])}"
+                for token, p in positions.items()
+            ]
         )
     else:
-        words = " ".join(["'" + token + "':" + ",".join(p) for token, p in positions.items()])
+        words = " ".join(
+            [
+                "'" + token + "':" + ",".join(p if len(p) <= most else p[:most])
+                for token, p in positions.items()
+            ]
+        )
     marks = [*block_lexemes(document.post_id), *facts]
     blocks = " ".join([quoted_lexeme(mark) for mark in marks])
     return f"{words} {blocks}" if words else blocks
+
+
+def _label(position: int, weight: str) -> str:
+    """A position past the labels made ahead (long posts), capped as PostgreSQL caps it."""
+    if position < LABELLED_POSITIONS:
+        return _POSITION_LABELS[weight][position]
+    return f"{min(position, MAX_POSITION)}{weight}"
 
 
 # Pairs are hashed into this many buckets. With a key per distinct pair (most pairs occur once or
@@ -122,23 +150,54 @@ def tsvector_literal(document: Document, facts: list[str] = ()) -> str:
 # it is 74 MB, and a bucket holds about 500 posts' pairs at 1,000,000 posts: the few candidates
 # a phrase reads besides its matches.
 PAIR_BUCKETS = 1 << 18
+try:
+    # CPython's own MD5 (the same digest): for a pair's few bytes it costs about a third of
+    # hashlib.md5, whose time goes into setting up OpenSSL's context, not into hashing.
+    from _md5 import md5 as _md5
+except ImportError:  # pragma: no cover - a Python built without its own hashes
+    _md5 = partial(hashlib.md5, usedforsecurity=False)
 
 
 def pair_hash(first: str, second: str) -> int:
     """The bucket of two adjacent tokens: md5, stable across processes, and computable by
     PostgreSQL from a stored document (migration 0004 does) with the same result."""
-    digest = hashlib.md5(f"{first} {second}".encode(), usedforsecurity=False).digest()
-    return int.from_bytes(digest[:4], "big") % PAIR_BUCKETS
+    return int.from_bytes(_md5(f"{first} {second}".encode()).digest()[:4], "big") % PAIR_BUCKETS
 
 
-def pair_hashes(document: Document) -> list[int]:
-    """The sorted hashes of every two adjacent tokens within one field of the document."""
-    found: set[int] = set()
-    for tokens in (document.title, document.body, document.code, document.url):
-        for first, second in zip(tokens, tokens[1:], strict=False):
-            if first != SEPARATOR and second != SEPARATOR:
-                found.add(pair_hash(first, second))
-    return sorted(found)
+def pair_hashes(document: Document, known: dict[tuple[str, str], int] | None = None) -> list[int]:
+    """The sorted hashes of every two adjacent tokens within one field of the document.
+
+    Each distinct pair is hashed once (prose repeats pairs: "of the", "in the"), collected as
+    tuples in C by zip and a set, where hashing every pair as it came cost a Python call and an
+    md5 each: about 30% of a post's CPU in an import's parsing process. `known` (bulk loads:
+    `BulkPairs`) holds the hashes of pairs met in earlier documents; most pairs of real prose
+    recur across posts (beer's Posts.xml: 54% of each post's pairs were in an earlier one)."""
+    fields = (document.title, document.body, document.code, document.url)
+    pairs: set[tuple[str, str]] = set()
+    for tokens in fields:
+        pairs.update(zip(tokens, tokens[1:], strict=False))
+    if any(SEPARATOR in tokens for tokens in fields):  # links' words form no pair across links
+        pairs = {pair for pair in pairs if SEPARATOR not in pair}
+    if known is None:
+        return sorted(set(map(_pair_bucket, pairs)))
+    met = known.keys() & pairs
+    hashes = set(map(known.__getitem__, met))
+    missing = list(pairs - met)
+    new = list(map(_pair_bucket, missing))
+    hashes.update(new)
+    if len(known) + len(new) > BULK_PAIRS_LIMIT:
+        known.clear()
+    known.update(zip(missing, new, strict=True))
+    return sorted(hashes)
+
+
+def _pair_bucket(pair: tuple[str, str]) -> int:
+    return int.from_bytes(_md5(" ".join(pair).encode()).digest()[:4], "big") % PAIR_BUCKETS
+
+
+# The pairs a bulk load remembers: emptied when full, so the memory of an import's parsing
+# process stays flat (about 15 MB at most) however large the dump's text.
+BULK_PAIRS_LIMIT = 100_000
 
 
 def pairs_literal(hashes: list[int]) -> str:
