@@ -91,7 +91,7 @@ def watched_question_list(marks: TagMarks, page: int, page_size: int):
     total = min(total, settings.QUAESTIO_LIST_MAX_PAGE * page_size, listing.max_offset())
     depth = page * page_size
     merged: list[int] = []
-    for post_id in heapq.merge(*_newest_post_ids(tag_ids, depth), reverse=True):
+    for post_id in heapq.merge(*newest_post_ids(tag_ids, depth), reverse=True):
         if not merged or merged[-1] != post_id:
             merged.append(post_id)
         if len(merged) >= depth:
@@ -112,7 +112,7 @@ def watched_question_list(marks: TagMarks, page: int, page_size: int):
     return summaries, total
 
 
-def _newest_post_ids(tag_ids: list[int], limit: int) -> list[list[int]]:
+def newest_post_ids(tag_ids: list[int], limit: int) -> list[list[int]]:
     """Each tag's newest `limit` question ids, highest first, in one statement: a UNION ALL of
     one index range per tag (each part limited on its own)."""
     table = PostTag._meta.db_table

@@ -126,3 +126,25 @@ def test_several_tags_are_counted_over_the_newest_questions(ask, client, monkeyp
         ("legions", 1),
         ("roads", 1),
     ]
+
+
+def test_api_related_questions_come_from_the_newest_of_each_tag(ask, client, monkeypatch):
+    """/2.3/questions/{ids}/related ranks by tags shared, among the newest questions of each
+    tag of the given ones (RELATED_PER_TAG each, as the question page's Related sidebar)."""
+    from quaestio.api.views import questions
+
+    asked = ask(title="How did Roman legions cross rivers in Gaul?", tags="rome gaul")
+    older = ask(title="Which Roman roads crossed the Alps first?", tags="rome")
+    twin = ask(title="Where did the legions winter in Gaul?", tags="rome gaul")
+    newest = ask(title="Did Roman roads outlast the empire?", tags="rome")
+
+    def related_ids() -> list[int]:
+        response = client.get(f"/2.3/questions/{asked.id}/related")
+        assert response.status_code == 200, response.content
+        return [item["question_id"] for item in response.json()["items"]]
+
+    # Most shared first; ties (one tag shared) by id, the newest first.
+    assert related_ids() == [twin.id, newest.id, older.id]
+    monkeypatch.setattr(questions, "RELATED_PER_TAG", 1)
+    # The newest of rome (newest) and of gaul (twin): the older question is not a candidate.
+    assert related_ids() == [twin.id, newest.id]
