@@ -27,6 +27,9 @@ class TagMarks:
     watched: dict[str, int] = field(default_factory=dict)  # name -> tag id
     ignored: dict[str, int] = field(default_factory=dict)
     hide_ignored: bool = False
+    # Questions carrying each watched tag (tag id -> its count), read with the preferences:
+    # the watched tab's total.
+    watched_counts: dict[int, int] = field(default_factory=dict)
 
     def mark(self, tags: str) -> str:
         """ "watched", "ignored" or "" for a question's stored tags; watched wins."""
@@ -53,9 +56,13 @@ def viewer_tag_marks(user) -> TagMarks:
     if user is None or not getattr(user, "is_authenticated", False):
         return NO_MARKS
     marks = TagMarks()
-    rows = TagPreference.objects.filter(user_id=user.id).values_list("tag_id", "tag__name", "kind")
-    for tag_id, name, kind in rows:
+    rows = TagPreference.objects.filter(user_id=user.id).values_list(
+        "tag_id", "tag__name", "kind", "tag__count"
+    )
+    for tag_id, name, kind, count in rows:
         (marks.watched if kind == TagPreference.WATCHED else marks.ignored)[name] = tag_id
+        if kind == TagPreference.WATCHED:
+            marks.watched_counts[tag_id] = count
     if marks.ignored:
         marks.hide_ignored = TagDisplaySetting.objects.filter(
             user_id=user.id, hide_ignored=True
@@ -87,7 +94,7 @@ def watched_question_list(marks: TagMarks, page: int, page_size: int):
     tag_ids = list(marks.watched.values())[:WATCHED_TAGS_READ]
     if not tag_ids:
         return [], 0
-    total = sum(Tag.objects.filter(id__in=tag_ids).values_list("count", flat=True))
+    total = sum(marks.watched_counts.get(tag_id, 0) for tag_id in tag_ids)
     total = min(total, settings.QUAESTIO_LIST_MAX_PAGE * page_size, listing.max_offset())
     depth = page * page_size
     merged: list[int] = []
