@@ -7,7 +7,8 @@ printed (1.0: the same cost; 10: it grows with the site).
     nice -n 19 .venv/bin/python bench/tag_reads_scale.py --import     # once (minutes)
     nice -n 19 .venv/bin/python bench/tag_reads_scale.py [--repeats 15]
 
-Alongside, "old related tags" runs the statement /2.3/tags/{tag}/related ran before the
+One tag is given to every other question after the import (see _widen_one_tag), so the
+commonest tag grows with the site as a real one does. Alongside, "old related tags" runs the statement /2.3/tags/{tag}/related ran before the
 kept pair counts (a GROUP BY over every question of the tag, through the ORM) on the same
 sites, for comparison.
 """
@@ -71,6 +72,36 @@ def child_import(scale: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     import_dump(dump, out=sys.stderr)
+    _widen_one_tag()
+
+
+COMMON_TAG = "bench-everywhere"
+
+
+def _widen_one_tag() -> None:
+    """The generator spreads questions over more tags as the site grows (its commonest tag
+    holds about 27 questions at scale 2 and at scale 20), where a real site's big tags grow
+    with it (Stack Overflow's `python`: millions). So every other question also gets one tag,
+    whose size follows the site's, and the kept counts are recounted."""
+    from quaestio.core.counters import recount
+    from quaestio.posts.models import Post, PostType
+    from quaestio.tags.models import PostTag, Tag
+    from quaestio.tags.related import TAG_PAIRS
+
+    tag, _ = Tag.objects.get_or_create(name=COMMON_TAG)
+    ids = (
+        Post.objects.filter(post_type=PostType.QUESTION).order_by("id").values_list("id", flat=True)
+    )
+    PostTag.objects.bulk_create(
+        [PostTag(post_id=i, tag=tag, position=9) for i in list(ids)[::2]], ignore_conflicts=True
+    )
+    recount(only={"tag counts", TAG_PAIRS})
+
+
+def child_widen(scale: str) -> None:
+    """For sites imported before the widening was part of --import."""
+    setup_django()
+    _widen_one_tag()
 
 
 def _urls() -> dict[str, str]:
@@ -136,16 +167,22 @@ def child_measure(scale: str, repeats: str) -> None:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
         mode = sys.argv[1].removeprefix("--child-")
-        {"import": child_import, "measure": child_measure}[mode](*sys.argv[2:])
+        modes = {"import": child_import, "measure": child_measure, "widen": child_widen}
+        modes[mode](*sys.argv[2:])
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--import", dest="do_import", action="store_true")
+    parser.add_argument("--widen", action="store_true", help="widen one tag on imported sites")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--only-scale", type=int, help="with --import: import this size only")
     args = parser.parse_args()
     ROOT.mkdir(parents=True, exist_ok=True)
     for backend in args.backends:
+        if args.widen:
+            for scale in SCALES:
+                child("widen", backend, scale)
+            continue
         if args.do_import:
             if backend == "postgres":
                 for scale in SCALES:
