@@ -20,7 +20,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="tag",
-            index=models.Index(fields=["count", "id"], name="tag_count_id_idx"),
+            index=models.Index(
+                condition=models.Q(("count__gte", 0)),
+                fields=["count", "id"],
+                name="tag_count_id_idx",
+            ),
         ),
         migrations.AddField(
             model_name="tagpair",
