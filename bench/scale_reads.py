@@ -61,7 +61,7 @@ def child(mode: str, backend: str, *args: str) -> str:
     return result.stdout
 
 
-def _setup() -> None:
+def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quaestio.settings")
     import django
 
@@ -69,7 +69,7 @@ def _setup() -> None:
 
 
 def child_import(dump: str) -> None:
-    _setup()
+    setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
@@ -104,7 +104,7 @@ def _paths() -> list[tuple[str, list[str]]]:
     ]
 
 
-def _serve(application, path: str) -> tuple[float, float | None, str]:
+def serve_once(application, path: str) -> tuple[float, float | None, str]:
     """Wall ms, the Server-Timing total (ms) and the status of one request."""
     import io
 
@@ -139,18 +139,18 @@ def _serve(application, path: str) -> tuple[float, float | None, str]:
 
 
 def child_measure(repeats: str) -> None:
-    _setup()
+    setup_django()
     from quaestio.wsgi import application
 
     results = {}
     for name, urls in _paths():
         walls, totals, statuses = [], [], set()
         for url in urls:
-            _serve(application, url)  # warm
+            serve_once(application, url)  # warm
         cpu_started = time.process_time()
         for _ in range(int(repeats)):
             for url in urls:
-                wall, total, status = _serve(application, url)
+                wall, total, status = serve_once(application, url)
                 walls.append(wall)
                 if total is not None:
                     totals.append(total)
@@ -169,7 +169,7 @@ def child_measure(repeats: str) -> None:
 def child_direct(repeats: str) -> None:
     """similar_questions itself on one open connection, per title: the database's and the
     selector's time without a request's fixed costs (a connection per request above)."""
-    _setup()
+    setup_django()
     from quaestio.search.selectors import similar_questions
 
     titles = [url.split("title=", 1)[1] for url in _paths()[0][1]]

@@ -229,20 +229,22 @@ FROM changed
 
 def statements() -> list[tuple[str, str | Callable]]:
     """The counters' statements for this database (same names, rows and row counts), the
-    people's standing per tag (a function of a cursor: three statements), then the
+    people's standing per tag and the tags questions carry together (functions of a cursor:
+    three statements each), then the
     site-wide counts (core.site_counts: questions, users, tags, badge awards), last because
     the unanswered count reads the answer counts; then what the search engine keeps (its
     title word counts)."""
     from quaestio.core.site_counts import SITE_COUNTERS
     from quaestio.notifications.counters import counter_statements
     from quaestio.search.backends import get_backend
+    from quaestio.tags import related
     from quaestio.tags.user_scores import USER_TAG_SCORES, rebuild
 
     per_row = COUNTERS if connection.vendor == "postgresql" else CORRELATED_COUNTERS
     # The people's standing per tag reads the post scores: after them.
     return (
         per_row
-        + [(USER_TAG_SCORES, rebuild)]
+        + [(USER_TAG_SCORES, rebuild), (related.TAG_PAIRS, related.rebuild)]
         + counter_statements()
         + SITE_COUNTERS
         + get_backend().recount_statements()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 
 def reset_sequences(models: list) -> None:
@@ -27,3 +27,30 @@ def on_vendor(vendor: str, statements: list[str]):
                 schema_editor.execute(statement)
 
     return run
+
+
+def trigram_index(table: str, column: str, name: str):
+    """(create, drop) RunPython functions for a PostgreSQL trigram index (pg_trgm) on
+    UPPER(column): what Django's icontains writes (UPPER(col::text) LIKE UPPER('%x%')), which
+    no B-tree answers. pg_trgm ships with PostgreSQL's contrib and is a trusted extension (a
+    database owner may create it from PostgreSQL 13); where it cannot be created the index is
+    left out and the substring filter reads the table as before. SQLite has no such index."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        try:
+            with transaction.atomic():
+                schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError:
+            return  # not installed or not permitted
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+            f"USING gin ((UPPER(({column})::text)) gin_trgm_ops)"
+        )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return create, drop

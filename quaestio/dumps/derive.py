@@ -174,6 +174,17 @@ def user_tag_scores(out: TextIO) -> dict[str, int]:
     return {USER_TAG_SCORES: changed}
 
 
+def tag_pairs(out: TextIO) -> dict[str, int]:
+    """How many questions carry each two tags together (tags.TagPair: the API's related
+    tags) from the loaded posts and tags: the live site's rebuild, set-wise."""
+    from quaestio.tags.related import TAG_PAIRS, rebuild
+
+    with connection.cursor() as cursor:
+        changed = rebuild(cursor)
+    say(f"  {TAG_PAIRS}: {changed:,} written", out)
+    return {TAG_PAIRS: changed}
+
+
 # The type numbers of the SQL below come from the enums, once, here.
 _POSTS = f"({int(PostType.QUESTION)}, {int(PostType.ANSWER)})"
 _SCORE = (

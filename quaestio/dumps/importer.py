@@ -469,6 +469,11 @@ class Importer:
                 lambda: self.report.recount.update(derive.user_tag_scores(self.out)),
             ),
             (
+                "the tags questions carry together (related tags)",
+                {TAGS, POSTS},
+                lambda: self.report.recount.update(derive.tag_pairs(self.out)),
+            ),
+            (
                 "recount badge counts (the live site's recount; scores kept)",
                 {USERS, BADGES},
                 # Every other counter: the badge counts (and any counter added to the site's).

@@ -46,7 +46,7 @@ def unknown_tags(names: list[str]) -> list[str]:
 def set_post_tags(post: Post, names: list[str], *, counted: bool = True) -> None:
     """Make the question's PostTag rows match `names` (creating missing tags) and move counts:
     the tags' question counts and the people's standing in them (tags.user_scores)."""
-    from quaestio.tags import user_scores
+    from quaestio.tags import related, user_scores
 
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
     for name in names:
@@ -62,8 +62,13 @@ def set_post_tags(post: Post, names: list[str], *, counted: bool = True) -> None
         Tag.objects.filter(id__in=after - before).update(count=F("count") + 1)
         Tag.objects.filter(id__in=before - after).update(count=F("count") - 1)
         user_scores.question_tags_changed(post, before, after)
+        related.question_tags_changed(before, after)
 
 
 def move_tag_counts(post: Post, delta: int) -> None:
-    """A question leaving (-1) or coming back (+1): its tags' counts follow."""
+    """A question leaving (-1) or coming back (+1): its tags' counts follow, and the counts
+    of the tags it carries together (tags.related)."""
+    from quaestio.tags import related
+
     Tag.objects.filter(post_tags__post=post).update(count=F("count") + delta)
+    related.question_standing_changed(post.id, delta)

@@ -27,6 +27,9 @@ class TagMarks:
     watched: dict[str, int] = field(default_factory=dict)  # name -> tag id
     ignored: dict[str, int] = field(default_factory=dict)
     hide_ignored: bool = False
+    # Questions carrying each watched tag (tag id -> its count), read with the preferences:
+    # the watched tab's total.
+    watched_counts: dict[int, int] = field(default_factory=dict)
 
     def mark(self, tags: str) -> str:
         """ "watched", "ignored" or "" for a question's stored tags; watched wins."""
@@ -53,9 +56,13 @@ def viewer_tag_marks(user) -> TagMarks:
     if user is None or not getattr(user, "is_authenticated", False):
         return NO_MARKS
     marks = TagMarks()
-    rows = TagPreference.objects.filter(user_id=user.id).values_list("tag_id", "tag__name", "kind")
-    for tag_id, name, kind in rows:
+    rows = TagPreference.objects.filter(user_id=user.id).values_list(
+        "tag_id", "tag__name", "kind", "tag__count"
+    )
+    for tag_id, name, kind, count in rows:
         (marks.watched if kind == TagPreference.WATCHED else marks.ignored)[name] = tag_id
+        if kind == TagPreference.WATCHED:
+            marks.watched_counts[tag_id] = count
     if marks.ignored:
         marks.hide_ignored = TagDisplaySetting.objects.filter(
             user_id=user.id, hide_ignored=True
@@ -87,11 +94,11 @@ def watched_question_list(marks: TagMarks, page: int, page_size: int):
     tag_ids = list(marks.watched.values())[:WATCHED_TAGS_READ]
     if not tag_ids:
         return [], 0
-    total = sum(Tag.objects.filter(id__in=tag_ids).values_list("count", flat=True))
+    total = sum(marks.watched_counts.get(tag_id, 0) for tag_id in tag_ids)
     total = min(total, settings.QUAESTIO_LIST_MAX_PAGE * page_size, listing.max_offset())
     depth = page * page_size
     merged: list[int] = []
-    for post_id in heapq.merge(*_newest_post_ids(tag_ids, depth), reverse=True):
+    for post_id in heapq.merge(*newest_post_ids(tag_ids, depth), reverse=True):
         if not merged or merged[-1] != post_id:
             merged.append(post_id)
         if len(merged) >= depth:
@@ -112,7 +119,7 @@ def watched_question_list(marks: TagMarks, page: int, page_size: int):
     return summaries, total
 
 
-def _newest_post_ids(tag_ids: list[int], limit: int) -> list[list[int]]:
+def newest_post_ids(tag_ids: list[int], limit: int) -> list[list[int]]:
     """Each tag's newest `limit` question ids, highest first, in one statement: a UNION ALL of
     one index range per tag (each part limited on its own)."""
     table = PostTag._meta.db_table

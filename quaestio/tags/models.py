@@ -35,8 +35,15 @@ class Tag(models.Model):
         # The tags page orders by use, then name: the whole order from the index.
         indexes = [
             models.Index(fields=["-count", "name"], name="tag_count_name_idx"),
-            # The API's tag lists order by their sort, then id (api/selectors.page_of); by
-            # count they read tag_count_name_idx and sort each count's few ties.
+            # The API's tag lists order by their sort, then id (api/selectors.page_of), either
+            # way: an index of each sort with the id, read forwards or backwards. (By count
+            # the API used to read tag_count_name_idx and sort each count's ties: ascending,
+            # the first tie is every tag with no live question.) Partial on a condition every
+            # tag meets, which the API's lists name (api/views/tags.py): other reads by id
+            # keep the primary key rather than scanning this small covering index.
+            models.Index(
+                fields=["count", "id"], condition=models.Q(count__gte=0), name="tag_count_id_idx"
+            ),
             models.Index(fields=["last_activity_date", "id"], name="tag_activity_id_idx"),
             *(
                 models.Index(
@@ -193,4 +200,26 @@ class UserTagScore(models.Model):
                 fields=["user", "-answer_score", "-post_count", "tag"],
                 name="user_tag_score_rank_idx",
             )
+        ]
+
+
+class TagPair(models.Model):
+    """How many live questions carry both `tag` and `other`: the related tags of /2.3/tags/
+    {tags}/related, kept as questions are asked, retagged, deleted and undeleted
+    (tags/related.py, in the writer's transaction) and rebuilt by `quaestio recount` and after
+    a dump import. Each pair is stored both ways, so a tag's related tags, the commonest first,
+    are one range of the rank index however many questions the tag has; a pair whose count
+    falls to 0 is removed."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No database constraints, as UserTagScore: the importer writes tags in bulk; the rebuild
+    # removes pairs whose tags are gone.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    other = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tag", "other"], name="tag_pair_once")]
+        indexes = [
+            models.Index(fields=["tag", "-count", "other"], name="tag_pair_rank_idx"),
         ]

@@ -25,7 +25,8 @@ LIST_METHODS = {
     "questions/38738;70001;70010": 7,
     "questions/unanswered": 7,
     "questions/38738/answers": 6,
-    "questions/70010/related": 7,
+    # The given questions' tags, the newest questions of each (the candidates), the page.
+    "questions/70010/related": 8,
     "answers": 6,
     "comments": 3,
     "posts": 6,

@@ -133,7 +133,13 @@ MODERATOR_PAGES = [
 
 # Known full reads not fixed yet, each with why (the test reports them as expected failures
 # so they stay visible; remove an entry when its page is bounded).
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    "/2.3/users?inname=an&sort=name": (
+        "a substring of fewer than 3 characters: no trigram answers it (pg_trgm reads its whole "
+        "index for one), so the name index is walked with the filter and sorted; SQLite reads "
+        "the users for any inname. Bounding it needs a bigram index or a minimum length."
+    ),
+}
 
 
 @pytest.fixture
@@ -297,10 +303,32 @@ def test_api_list_methods_read_no_large_table_whole(site, client):
         f"/2.3/search?intitle={words.split()[0]}",
         f"/2.3/search/advanced?q={words}",
         f"/2.3/search/excerpts?q={words}",
+        *_tag_urls(question),
     ]
     failures = _check(client, urls)
     unexpected = {url: found for url, found in failures.items() if url not in KNOWN}
     assert not unexpected, _report(unexpected)
+
+
+def _tag_urls(question: Post) -> list[str]:
+    """A question's tags' related tags (one tag: kept pair counts; two: a bounded sample),
+    its related questions (the newest of each of its tags), and the tag and user lists
+    filtered by a part of a name (a substring, as SE's inname)."""
+    names = question.tags.strip("<>").split("><")
+    part = names[0][1:4]
+    return [
+        "/2.3/users?inname=zzq",
+        "/2.3/users?inname=ann&sort=name",
+        "/2.3/users?inname=an&sort=name",  # KNOWN: shorter than a trigram
+        f"/2.3/tags/{names[0]}/related",
+        f"/2.3/questions/{question.id}/related",
+        f"/2.3/questions/{question.id}/related?sort=votes",
+        f"/2.3/tags/{';'.join(names[:2])}/related",
+        f"/2.3/tags?inname={part}",
+        f"/2.3/tags?inname={part}&sort=name&order=asc",
+        "/2.3/tags?inname=zzq",  # matches nothing: no Limit stops a scan early
+        f"/2.3/tags/moderator-only?inname={part}",
+    ]
 
 
 def test_moderator_pages_read_no_large_table_whole(site, client):

@@ -23,6 +23,8 @@ from quaestio.api.selectors import (
     without_unwanted_bodies,
 )
 from quaestio.posts.models import PostLink, PostType
+from quaestio.search.selectors import RELATED_PER_TAG
+from quaestio.tags.lists import newest_post_ids
 from quaestio.tags.models import PostTag
 from quaestio.votes.models import Vote, VoteType
 
@@ -179,12 +181,20 @@ def linked(api: ApiRequest, ids: str) -> Result:
     sorts=tuple(RANKED_SORTS),
 )
 def related(api: ApiRequest, ids: str) -> Result:
+    """Questions sharing tags with the given ones, ranked by how many they share. The
+    candidates are the newest RELATED_PER_TAG questions of each of their tags (the question
+    page's Related sidebar reads the same, search.selectors.related_questions), read from the
+    post tags' (tag, post) index: counting every question of each tag grew with the tags'
+    sizes (every `python` question for one of them)."""
     question_ids = id_vector(ids)
-    tag_ids = PostTag.objects.filter(post_id__in=question_ids).values("tag_id")
+    tag_ids = sorted(
+        set(PostTag.objects.filter(post_id__in=question_ids).values_list("tag_id", flat=True))
+    )
+    newest = newest_post_ids(tag_ids, RELATED_PER_TAG) if tag_ids else []
+    candidates = {post_id for ids_ in newest for post_id in ids_ if post_id not in question_ids}
     queryset = (
         live_questions()
-        .filter(post_tags__tag_id__in=tag_ids)
-        .exclude(id__in=question_ids)
+        .filter(id__in=candidates, post_tags__tag_id__in=tag_ids)
         .annotate(shared_tags=Count("post_tags"))
     )
     sorts = {**POST_SORTS, "rank": Sort("shared_tags", "int")}

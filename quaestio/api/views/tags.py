@@ -6,14 +6,13 @@ target); `has_synonyms` says whether a tag is the target of any.
 
 from __future__ import annotations
 
-from django.db.models import Count
-
 from quaestio.api import types
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import Sort, string_vector
 from quaestio.api.registry import endpoint
 from quaestio.api.selectors import page_of
-from quaestio.tags.models import PostTag, SynonymState, Tag, TagSynonym
+from quaestio.tags import related
+from quaestio.tags.models import SynonymState, Tag, TagSynonym
 
 TAG_SORTS = {
     "popular": Sort("count", "int"),
@@ -23,6 +22,8 @@ TAG_SORTS = {
 
 
 def _tags(api: ApiRequest, queryset) -> Result:
+    # Every tag's count is at least 0: saying so lets sort=popular read tag_count_id_idx.
+    queryset = queryset.filter(count__gte=0)
     inname = api.query.get("inname")
     if inname:
         queryset = queryset.filter(name__icontains=inname)
@@ -35,12 +36,14 @@ def _tags(api: ApiRequest, queryset) -> Result:
     return Result([tag_item(api, t) for t in rows], has_more, count)
 
 
-def tag_item(api: ApiRequest, tag: Tag) -> dict:
+def tag_item(api: ApiRequest, tag: Tag, count: int | None = None) -> dict:
+    """A tag object; `count` is the tag's question count unless given (related tags give
+    the questions it shares with the named tags)."""
     return api.out.emit(
         "tag",
         {
             "name": tag.name,
-            "count": tag.count,
+            "count": tag.count if count is None else count,
             "has_synonyms": tag.id in _targets_of(api),
             "is_moderator_only": tag.is_moderator_only,
             "is_required": tag.is_required,
@@ -149,18 +152,19 @@ def synonyms(api: ApiRequest, tags: str) -> Result:
 
 @endpoint("tags/{tags}/related", "tag", "Tags most often used together with a set of tags.")
 def related_tags(api: ApiRequest, tags: str) -> Result:
+    """Tags used with all of {tags}, the commonest first (tags.related: kept pair counts for
+    one tag, a bounded sample of the newest questions for several); each item's `count` is
+    the questions it shares with all of {tags}, as the method's documentation has it."""
     names = _names(tags)
-    together = PostTag.objects.filter(tag__name__in=names).values("post_id")
-    queryset = (
-        Tag.objects.filter(post_tags__post_id__in=together)
-        .exclude(name__in=names)
-        .annotate(together=Count("post_tags"))
-        .order_by("-together", "-count", "name")
-    )
+    named = list(Tag.objects.filter(name__in=names))
+    if not named or len(named) < len(set(names)):
+        return Result([], False, lambda: 0)  # an unknown tag: no question carries them all
     page = api.paging()
-    rows = list(queryset[page.offset : page.offset + page.page_size + 1])
+    found = related.related_page(named, page.offset, page.page_size + 1)
+    by_id = Tag.objects.in_bulk([tag_id for tag_id, _ in found])
+    rows = [(by_id[tag_id], n) for tag_id, n in found[: page.page_size] if tag_id in by_id]
     return Result(
-        [tag_item(api, t) for t in rows[: page.page_size]],
-        len(rows) > page.page_size,
-        queryset.count,
+        [tag_item(api, tag, n) for tag, n in rows],
+        len(found) > page.page_size,
+        lambda: related.related_total(named),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Sum
-
 from quaestio.accounts.models import COMMUNITY_USER_ID, User
 from quaestio.api import reputation as reputation_source
 from quaestio.api import types
@@ -25,7 +23,7 @@ from quaestio.api.views.badges import BADGE_SORTS, user_badges
 from quaestio.api.views.posts import post_page
 from quaestio.api.views.questions import comment_page, question_page
 from quaestio.posts.models import PostType
-from quaestio.tags.models import PostTag
+from quaestio.tags.models import UserTagScore
 
 USER_TAG_SORTS = {"popular": Sort("count", "int"), "name": Sort("name", "str")}
 USER_SORTS = {
@@ -190,51 +188,32 @@ def reputation_history(api: ApiRequest, ids: str) -> Result:
     sorts=("popular", "name"),
 )
 def user_tags(api: ApiRequest, ids: str) -> Result:
-    """Tags of the users' questions and of the questions they answered (one query)."""
+    """The tags of the users' live questions and of the live questions they answered, each
+    `count` their posts there: read from their kept standing per tag (tags.UserTagScore's
+    post_count, one row per user and tag), not grouped from their posts, which grew with a
+    long history (one query, as many rows as the users have tags)."""
     user_ids = id_vector(ids)
-    rows = (
-        PostTag.objects.filter(post__deletion_date__isnull=True)
-        .filter(post__owner_id__in=user_ids)
-        .values("post__owner_id", "tag__name", "tag__is_moderator_only", "tag__is_required")
-        .annotate(n=Count("post_id"), score=Sum("post__score"))
+    rows = UserTagScore.objects.filter(user_id__in=user_ids, post_count__gt=0).values_list(
+        "user_id", "tag__name", "tag__is_moderator_only", "tag__is_required", "post_count"
     )
-    answered = (
-        PostTag.objects.filter(
-            post__answers__owner_id__in=user_ids, post__answers__deletion_date__isnull=True
-        )
-        .values(
-            "post__answers__owner_id", "tag__name", "tag__is_moderator_only", "tag__is_required"
-        )
-        .annotate(n=Count("post__answers"), score=Sum("post__answers__score"))
-    )
-    merged: dict[tuple[int, str], dict] = {}
-    for row in rows:
-        key = (row["post__owner_id"], row["tag__name"])
-        merged[key] = {
-            "user_id": key[0],
-            "name": key[1],
-            "count": row["n"],
-            "is_moderator_only": row["tag__is_moderator_only"],
-            "is_required": row["tag__is_required"],
+    merged = {
+        (user_id, name): {
+            "user_id": user_id,
+            "name": name,
+            "count": count,
+            "is_moderator_only": moderator_only,
+            "is_required": required,
             "has_synonyms": False,
         }
-    for row in answered:
-        key = (row["post__answers__owner_id"], row["tag__name"])
-        entry = merged.setdefault(
-            key,
-            {
-                "user_id": key[0],
-                "name": key[1],
-                "count": 0,
-                "is_moderator_only": row["tag__is_moderator_only"],
-                "is_required": row["tag__is_required"],
-                "has_synonyms": False,
-            },
-        )
-        entry["count"] += row["n"]
+        for user_id, name, moderator_only, required, count in rows
+    }
     order = ordering(api.query, USER_TAG_SORTS, "popular")
     field = order.spec.field
-    ordered = sorted(merged.values(), key=lambda t: (t[field], t["name"]), reverse=order.descending)
+    ordered = sorted(
+        merged.values(),
+        key=lambda t: (t[field], t["name"], t["user_id"]),
+        reverse=order.descending,
+    )
     page = api.paging()
     shown = ordered[page.offset : page.offset + page.page_size]
     return Result(
