@@ -65,6 +65,26 @@ def test_comments_on_questions_answers_and_posts(api, demo):
     assert sorted(ids(by_ids, "comment_id")) == sorted(ids(on_answer, "comment_id"))
 
 
+def test_all_comments_leave_out_those_on_deleted_posts_and_say_the_post_type(api, demo):
+    """/comments lists live comments of live posts only, newest first, each with its post's
+    kind; a comment on a deleted answer is not there."""
+    from django.utils import timezone
+
+    from quaestio.posts.models import Post
+
+    _, created = api.get("filters/create", include="comment.post_type")
+    with_kind = created["items"][0]["filter"]
+    _, before = api.get("comments", pagesize=100, filter=with_kind)
+    kinds = {c["post_id"]: c["post_type"] for c in before["items"]}
+    assert kinds[38738] == "question" and kinds[38739] == "answer"
+    on_answer = [c["comment_id"] for c in before["items"] if c["post_id"] == 38739]
+    Post.objects.filter(id=38739).update(deletion_date=timezone.now())
+    _, after = api.get("comments", pagesize=100)
+    assert set(ids(after, "comment_id")) == set(ids(before, "comment_id")) - set(on_answer)
+    dates = [c["creation_date"] for c in after["items"]]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_related_and_linked(api, demo):
     """related: questions sharing tags, most shared first; linked: questions linking in."""
     from quaestio.posts.models import PostLink

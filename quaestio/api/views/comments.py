@@ -5,17 +5,13 @@ from __future__ import annotations
 from quaestio.api.http import ApiRequest, Result
 from quaestio.api.params import id_vector
 from quaestio.api.registry import endpoint
-from quaestio.api.selectors import COMMENT_SORTS, live_comments
+from quaestio.api.selectors import COMMENT_SORTS, live_comments_on_live_posts
 from quaestio.api.views.questions import comment_page
-
-
-def _on_live_posts():
-    return live_comments().filter(post__deletion_date__isnull=True)
 
 
 @endpoint("comments", "comment", "All comments on the site.", sorts=tuple(COMMENT_SORTS))
 def comment_list(api: ApiRequest) -> Result:
-    return comment_page(api, _on_live_posts())
+    return comment_page(api, live_comments_on_live_posts())
 
 
 @endpoint(
@@ -25,4 +21,4 @@ def comment_list(api: ApiRequest) -> Result:
     sorts=tuple(COMMENT_SORTS),
 )
 def comments_by_ids(api: ApiRequest, ids: str) -> Result:
-    return comment_page(api, _on_live_posts().filter(id__in=id_vector(ids)))
+    return comment_page(api, live_comments_on_live_posts().filter(id__in=id_vector(ids)))
