@@ -54,3 +54,30 @@ def trigram_index(table: str, column: str, name: str):
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
     return create, drop
+
+
+# Parameters per statement, well under SQLite's limit (32,766 since 3.32; 999 before).
+_UPSERT_PARAMETERS = 2500
+
+
+def add_to_kept_counts(
+    table: str, keys: tuple[str, ...], counts: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """Add each row's counts to the kept row of its keys, making the row when it is missing:
+    (keys..., counts...) tuples, several rows per INSERT … ON CONFLICT DO UPDATE (both
+    databases), in the caller's transaction. Kept counters changed by deltas use it."""
+    if not rows:
+        return
+    columns = (*keys, *counts)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts)
+    per_statement = max(1, _UPSERT_PARAMETERS // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES {', '.join([placeholders] * len(chunk))}"
+                f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}",
+                [value for row in chunk for value in row],
+            )

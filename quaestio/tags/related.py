@@ -26,11 +26,11 @@ from itertools import permutations
 
 from django.db import connection
 
+from quaestio.core.db import add_to_kept_counts
 from quaestio.posts.models import PostType
 from quaestio.tags.models import PostTag, Tag, TagPair
 
 _TABLE = TagPair._meta.db_table
-_CHUNK = 300  # rows per INSERT: 900 parameters, well under SQLite's limit
 _Q = int(PostType.QUESTION)
 RELATED_SAMPLE = 1000  # questions read for the related tags of several tags at once
 
@@ -44,16 +44,7 @@ def _apply(deltas: Counter) -> None:
     rows = [(t, o, n) for (t, o), n in sorted(deltas.items()) if n]
     if not rows:
         return
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            cursor.execute(
-                f"INSERT INTO {_TABLE} (tag_id, other_id, count)"
-                f" VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))}"
-                " ON CONFLICT (tag_id, other_id) DO UPDATE SET"
-                f" count = {_TABLE}.count + excluded.count",
-                [value for row in chunk for value in row],
-            )
+    add_to_kept_counts(_TABLE, ("tag_id", "other_id"), ("count",), rows)
     lowered = sorted({tag_id for t, o, n in rows if n < 0 for tag_id in (t, o)})
     if lowered:
         # The pairs among the few tags whose counts went down (a question's tags: at most 10).

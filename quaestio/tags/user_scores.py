@@ -22,13 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
-
+from quaestio.core.db import add_to_kept_counts
 from quaestio.posts.models import Post, PostType
 from quaestio.tags.models import PostTag, UserTagScore
 
 _TABLE = UserTagScore._meta.db_table
-_CHUNK = 500  # rows per INSERT: 2,500 parameters, well under SQLite's limit
 _Q, _A = int(PostType.QUESTION), int(PostType.ANSWER)
 
 # (score, answers, posts) a user gains in one tag
@@ -39,18 +37,12 @@ def _apply(deltas: dict[tuple[int, int], Contribution]) -> None:
     rows = [(u, t, *d) for (u, t), d in sorted(deltas.items()) if any(d) and u is not None]
     if not rows:
         return
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            cursor.execute(
-                f"INSERT INTO {_TABLE} (user_id, tag_id, answer_score, answer_count, post_count)"
-                f" VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}"
-                " ON CONFLICT (user_id, tag_id) DO UPDATE SET"
-                f" answer_score = {_TABLE}.answer_score + excluded.answer_score,"
-                f" answer_count = {_TABLE}.answer_count + excluded.answer_count,"
-                f" post_count = {_TABLE}.post_count + excluded.post_count",
-                [value for row in chunk for value in row],
-            )
+    add_to_kept_counts(
+        _TABLE,
+        ("user_id", "tag_id"),
+        ("answer_score", "answer_count", "post_count"),
+        rows,
+    )
     emptied: dict[int, list[int]] = defaultdict(list)
     for user_id, tag_id, _s, _a, posts in rows:
         if posts < 0:
